@@ -1,0 +1,58 @@
+// Builds one Node bundle for the extension host and one browser bundle per webview surface.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const targets = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    // undici stays external: bundled it would be ~0.5 MB minified. It ships in the .vsix instead.
+    external: ['vscode', 'undici'],
+  },
+  {
+    ...common,
+    entryPoints: {
+      sidebar: 'webview/sidebar/main.ts',
+      panel: 'webview/panel/main.ts',
+    },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+];
+
+if (!watch) rmSync('dist', { recursive: true, force: true });
+if (!existsSync('dist')) mkdirSync('dist');
+
+if (watch) {
+  const contexts = await Promise.all(targets.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+  console.log('watching for changes…');
+} else {
+  const results = await Promise.all(targets.map((options) => esbuild.build(options)));
+  for (const result of results) {
+    for (const [file, output] of Object.entries(result.metafile.outputs)) {
+      if (file.endsWith('.map')) continue;
+      console.log(`${file.padEnd(32)} ${(output.bytes / 1024).toFixed(1).padStart(8)} KB`);
+    }
+  }
+}
