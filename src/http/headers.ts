@@ -23,6 +23,8 @@ export function parseRetryAfter(headers: HeaderBag, now: number = Date.now()): n
   const value = first(headers, 'retry-after')?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.min(cap, Math.round(Number(value) * 1000));
+  // An HTTP date always has a weekday or month name; without letters, Date.parse would read "-5" as a year.
+  if (!/[a-z]/i.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.min(cap, Math.max(0, date - now));

@@ -129,7 +129,7 @@ const TLS_CODES = new Set([
 ]);
 
 /** Turns a thrown low-level error into a ProviderError with a plain-words message. */
-function classifyTransportError(
+export function classifyTransportError(
   error: unknown,
   context: { host: string; url: string; deadline: AbortSignal; caller?: AbortSignal; secrets: (string | undefined)[]; bodyStarted: boolean; timeouts: HttpTimeouts },
 ): ProviderError {
@@ -324,15 +324,15 @@ export class HttpClient {
 
     const declaredLength = Number(responseHeaders['content-length']);
     if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
-      response.body.destroy();
+      discardBody(response.body);
       throw new ProviderError('badResponse', `${host} sent a ${describeBytes(declaredLength)} response, over the ${describeBytes(maxBytes)} limit`, { url: shownUrl, status, where: 'body size' });
     }
     if (contentType && /text\/html/i.test(contentType)) {
-      response.body.destroy();
+      discardBody(response.body);
       throw new ProviderError('badResponse', `${host} answered with a web page instead of API data (is the base URL right, or is a login page in the way?)`, { url: shownUrl, status, where: 'content-type' });
     }
     if (options.expect === 'json' && contentType && !/json/i.test(contentType)) {
-      response.body.destroy();
+      discardBody(response.body);
       throw new ProviderError('badResponse', `${host} answered with ${contentType.split(';')[0]} where JSON was expected`, { url: shownUrl, status, where: 'content-type' });
     }
 
@@ -430,6 +430,15 @@ export class HttpClient {
 
 class BodyTooLarge extends Error {}
 
+/**
+ * Stops reading a body we will not use. A bare destroy() makes undici emit an 'error' event, which
+ * with no listener would crash the extension host, so one is attached first.
+ */
+function discardBody(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 /** Reads a body up to `limit` bytes. Past the limit: truncate (error bodies) or throw BodyTooLarge. */
 async function readBody(body: Dispatcher.ResponseData['body'], limit: number, truncate: boolean): Promise<string> {
   const chunks: Buffer[] = [];
@@ -438,7 +447,7 @@ async function readBody(body: Dispatcher.ResponseData['body'], limit: number, tr
     const buffer = chunk as Buffer;
     total += buffer.length;
     if (total > limit) {
-      body.destroy();
+      discardBody(body);
       if (truncate) {
         chunks.push(buffer.subarray(0, buffer.length - (total - limit)));
         break;

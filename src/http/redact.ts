@@ -27,7 +27,7 @@ export function redactUrl(input: string | URL): string {
 
 /** For strings that are not whole URLs but may contain `token=...` fragments. */
 function redactQueryLike(text: string): string {
-  return text.replace(/([?&;](?:token|api[-_]?key|apikey|access[-_]?token|key|secret|password)=)[^&#\s"']*/gi, `$1${REDACTED}`);
+  return text.replace(/(\b(?:token|api[-_]?key|apikey|access[-_]?token|key|secret|password)=)[^&#\s"']*/gi, `$1${REDACTED}`);
 }
 
 /** The forms a secret can take on the wire: as is, URL-encoded, and inside a Basic header. */

@@ -1,0 +1,15 @@
+// Builds the production bundles and packs them into live-usage.vsix with @vscode/vsce.
+// The .vsix holds only what runs: dist/, media/, the manifest, README/CHANGELOG/LICENSE and undici.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+
+function run(command, args) {
+  const result = spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const out = process.env.VSIX_OUT ?? `${name}-${version}.vsix`;
+run(process.execPath, ['scripts/build.mjs', '--production']);
+run(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--out', out, '--allow-missing-repository', '--skip-license']);
+console.log(`packaged ${out} (${(statSync(out).size / 1024).toFixed(1)} KB)`);
