@@ -6,7 +6,7 @@
  * whole rest of the extension. Proxy settings are applied explicitly with undici's ProxyAgent, so the
  * behaviour does not depend on whether the host patched the module.
  */
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher, ProxyAgent } from 'undici';
 import { ProviderError, type RateLimitInfo, type TimeoutPhase } from './errors';
 import { parseRateLimit, parseRetryAfter } from './headers';
 import { resolveProxy, type ProxyConfiguration } from './proxy';
@@ -29,6 +29,15 @@ export interface HttpTimeouts {
   readonly bodyMs: number;
   /** The whole exchange, so a slow drip of bytes cannot hold a poll forever. */
   readonly totalMs: number;
+}
+
+type Undici = typeof import('undici');
+let undiciModule: Promise<Undici> | undefined;
+
+/** undici is loaded on the first request, not at activation: it is the heaviest module we ship. */
+function loadUndici(): Promise<Undici> {
+  undiciModule ??= import('undici');
+  return undiciModule;
 }
 
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 15_000, bodyMs: 15_000, totalMs: 60_000 };
@@ -230,8 +239,9 @@ export class HttpClient {
   }
 
   /** The dispatcher for a URL: one keep-alive agent for direct traffic, one per proxy. */
-  dispatcherFor(url: URL): Dispatcher {
+  async dispatcherFor(url: URL): Promise<Dispatcher> {
     if (this.closed) throw new ProviderError('cancelled', 'The HTTP client has been closed');
+    const { Agent, ProxyAgent } = await loadUndici();
     const proxy = resolveProxy(url, this.proxyConfiguration);
     const tls = { rejectUnauthorized: this.strictSSL() };
     if (!proxy) {
@@ -294,12 +304,14 @@ export class HttpClient {
 
     let response: Dispatcher.ResponseData;
     try {
+      const { request } = await loadUndici();
+      const dispatcher = await this.dispatcherFor(url);
       response = await request(url, {
         method: options.method ?? 'GET',
         headers,
         body,
         signal,
-        dispatcher: this.dispatcherFor(url),
+        dispatcher,
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,
       });

@@ -1,0 +1,39 @@
+/**
+ * Bundle and package sizes: the minified extension bundle (target ≤ 200 KB), each webview bundle,
+ * and the .vsix. Builds the production bundles first.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const EXTENSION_TARGET_KB = 200;
+const WEBVIEW_TARGET_KB = 350;
+
+function kilobytes(path: string): number {
+  return statSync(path).size / 1024;
+}
+
+function run(args: string[], env: Record<string, string> = {}): void {
+  const result = spawnSync(process.execPath, args, { stdio: 'ignore', env: { ...process.env, ...env } });
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed`);
+}
+
+export async function runSizeBench(): Promise<void> {
+  const vsix = join('.tmp', 'bench.vsix');
+  run(['scripts/package.mjs'], { VSIX_OUT: vsix });
+  const rows: [string, string, string, string][] = [];
+  const extensionKb = kilobytes('dist/extension.js');
+  rows.push(['dist/extension.js (minified)', extensionKb.toFixed(1), `≤ ${EXTENSION_TARGET_KB}`, extensionKb <= EXTENSION_TARGET_KB ? 'met' : 'MISSED']);
+  for (const file of readdirSync('dist/webview').filter((name) => name.endsWith('.js'))) {
+    const size = kilobytes(join('dist/webview', file));
+    rows.push([`dist/webview/${file} (minified)`, size.toFixed(1), `≤ ${WEBVIEW_TARGET_KB}`, size <= WEBVIEW_TARGET_KB ? 'met' : 'MISSED']);
+  }
+  const undiciKb = readdirSync('node_modules/undici/lib', { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + kilobytes(join(entry.parentPath, entry.name)), 0);
+  rows.push(['undici runtime shipped beside it (lib/)', undiciKb.toFixed(1), 'loaded on first request', '']);
+  if (existsSync(vsix)) rows.push(['.vsix', kilobytes(vsix).toFixed(1), '', '']);
+  console.log('\n## Sizes (KB)\n');
+  console.log(`${'artifact'.padEnd(44)} ${'KB'.padStart(8)}  ${'target'.padEnd(24)} result`);
+  for (const [name, size, target, result] of rows) console.log(`${name.padEnd(44)} ${size.padStart(8)}  ${target.padEnd(24)} ${result}`);
+}

@@ -1,0 +1,112 @@
+/**
+ * Reads the `liveUsage.connections` setting. settings.json is hand-edited, so every entry is checked
+ * on its own: a bad entry is skipped with a message naming it and the field at fault, and the others
+ * still work. Pure: tested without VS Code.
+ */
+import * as z from 'zod/mini';
+import { formatPath } from '../providers/validate';
+import type { ConnectionConfig, ProviderKind } from '../shared/connections';
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const KINDS = ['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus'] as const satisfies readonly ProviderKind[];
+
+const percent = z.number().check(z.minimum(1), z.maximum(100));
+const positive = z.number().check(z.positive());
+
+const quotaSchema = z.object({
+  warnPercent: z.optional(percent),
+  criticalPercent: z.optional(percent),
+  monthlyBrowserMinutes: z.optional(positive),
+  monthlyProxyGigabytes: z.optional(positive),
+  billingCycleDay: z.optional(z.int().check(z.minimum(1), z.maximum(28))),
+  failureRatePercent: z.optional(percent),
+  p95LatencySeconds: z.optional(positive),
+  cpuLimitVcpu: z.optional(positive),
+  memoryLimitMegabytes: z.optional(positive),
+});
+
+const httpUrl = z.string().check(
+  z.refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL'),
+);
+
+const connectionSchema = z.object({
+  id: z.string().check(z.regex(ID_PATTERN, 'letters, digits, - and _ only (at most 64)')),
+  kind: z.enum(KINDS),
+  label: z.optional(z.string()),
+  baseUrl: httpUrl,
+  browserlessVersion: z.optional(z.enum(['v2', 'v1'])),
+  authMode: z.optional(z.enum(['query', 'bearer', 'basic'])),
+  projectId: z.optional(z.string().check(z.minLength(1))),
+  resourceKind: z.optional(z.enum(['service', 'job', 'addon'])),
+  resourceId: z.optional(z.string().check(z.minLength(1))),
+  organizationId: z.optional(z.string().check(z.minLength(1))),
+  pollIntervalSeconds: z.optional(z.number().check(z.minimum(5), z.maximum(86_400))),
+  quota: z.optional(quotaSchema),
+  enabled: z.optional(z.boolean()),
+});
+
+export interface ParsedConnections {
+  readonly connections: readonly ConnectionConfig[];
+  /** One plain-words line per skipped entry. */
+  readonly problems: readonly string[];
+}
+
+/** Fields a provider cannot work without, beyond the common ones. */
+function missingRequired(config: ConnectionConfig): string | undefined {
+  if (config.kind === 'browserbase' && !config.projectId) return 'projectId (the Browserbase project id) is required';
+  if (config.kind === 'northflank' && (!config.projectId || !config.resourceId)) return 'projectId and resourceId (the Northflank project and service) are required';
+  if (config.kind === 'cerebras' && !config.organizationId) return 'organizationId (org_…) is required';
+  if (config.kind === 'browserless' && config.browserlessVersion === 'v1' && config.authMode === 'bearer') {
+    return 'Browserless v1 does not accept a Bearer token; use authMode "query" or "basic"';
+  }
+  const quota = config.quota;
+  if (quota?.warnPercent !== undefined && quota.criticalPercent !== undefined && quota.warnPercent > quota.criticalPercent) {
+    return 'quota.warnPercent must not be above quota.criticalPercent';
+  }
+  return undefined;
+}
+
+export function parseConnections(value: unknown): ParsedConnections {
+  if (value === undefined || value === null) return { connections: [], problems: [] };
+  if (!Array.isArray(value)) return { connections: [], problems: ['liveUsage.connections must be a list of connections'] };
+  const connections: ConnectionConfig[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  value.forEach((entry: unknown, index) => {
+    const name = entry && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string' ? `"${(entry as { id: string }).id}"` : `#${index + 1}`;
+    const result = connectionSchema.safeParse(entry);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      problems.push(`Connection ${name} was skipped: ${issue ? `${formatPath(issue.path)}: ${issue.message}` : 'not a valid connection'}`);
+      return;
+    }
+    const config: ConnectionConfig = { ...result.data, label: result.data.label?.trim() || result.data.id, baseUrl: result.data.baseUrl.trim() };
+    const missing = missingRequired(config);
+    if (missing) {
+      problems.push(`Connection ${name} was skipped: ${missing}`);
+      return;
+    }
+    if (seen.has(config.id)) {
+      problems.push(`Connection ${name} was skipped: another connection already uses this id`);
+      return;
+    }
+    seen.add(config.id);
+    connections.push(config);
+  });
+  return { connections, problems };
+}
+
+/** A new id from a label: readable, unique among `taken`. */
+export function makeConnectionId(label: string, taken: ReadonlySet<string>): string {
+  const base = label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'connection';
+  let candidate = base;
+  for (let counter = 2; taken.has(candidate); counter++) candidate = `${base}-${counter}`;
+  return candidate;
+}
