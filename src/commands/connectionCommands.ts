@@ -1,0 +1,339 @@
+/**
+ * Guided commands for connections and tokens: Add, Edit, Remove, Test Connection, Set Token, Clear
+ * Token. Each is usable from the Command Palette without knowing the settings' shape; settings.json
+ * stays the place for bulk edits ("Edit in settings.json").
+ */
+import * as vscode from 'vscode';
+import { ProviderError } from '../http/errors';
+import { makeConnectionId } from '../connections/parseConnections';
+import type { ConnectionSettings } from '../connections/connectionSettings';
+import { SecretStorageUnavailableError, type TokenStore } from '../secrets/tokenStore';
+import { DEFAULT_BASE_URLS, PROVIDER_NAMES, TOKEN_ENVIRONMENT_VARIABLES, type ConnectionConfig, type ProviderKind } from '../shared/connections';
+
+/** What the commands need from the connection service. */
+export interface ConnectionController {
+  connections(): readonly ConnectionConfig[];
+  /** Runs every feed of the connection once with the given token; resolves to a plain-words summary. */
+  test(config: ConnectionConfig, token: string | undefined): Promise<string>;
+  /** Lists Browserbase projects or Northflank projects/services for pickers; undefined when it can't. */
+  listChoices(kind: 'browserbaseProjects' | 'northflankProjects' | 'northflankServices', config: ConnectionConfig, token: string | undefined): Promise<{ id: string; label: string; detail?: string }[] | undefined>;
+  refresh(connectionId?: string): void;
+  tokenChanged(connectionId: string): void;
+  removeHistory(connectionId: string): Promise<void>;
+}
+
+const KIND_DESCRIPTIONS: Record<ProviderKind, string> = {
+  browserless: 'Pressure, 5-minute metrics and totals of a Browserless server (cloud or self-hosted, v2 or v1)',
+  browserbase: 'Project usage, concurrency and sessions',
+  northflank: 'CPU, memory, network and requests of a service, job or add-on',
+  cerebras: 'Organization metrics: requests, failures, tokens, latency percentiles',
+  prometheus: 'Any Prometheus or OpenMetrics endpoint',
+};
+
+function validateUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'The URL must start with http:// or https://';
+  } catch {
+    return 'Enter a full URL, e.g. https://production-sfo.browserless.io';
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof ProviderError || error instanceof SecretStorageUnavailableError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function pickConnection(controller: ConnectionController, placeHolder: string): Promise<ConnectionConfig | undefined> {
+  const connections = controller.connections();
+  if (connections.length === 0) {
+    const add = 'Add Connection…';
+    if ((await vscode.window.showInformationMessage('Live Usage has no connections yet.', add)) === add) {
+      await vscode.commands.executeCommand('liveUsage.addConnection');
+    }
+    return undefined;
+  }
+  if (connections.length === 1) return connections[0];
+  const picked = await vscode.window.showQuickPick(
+    connections.map((config) => ({ label: config.label, description: PROVIDER_NAMES[config.kind], detail: config.baseUrl, config })),
+    { placeHolder, matchOnDescription: true },
+  );
+  return picked?.config;
+}
+
+async function askToken(config: Pick<ConnectionConfig, 'kind' | 'label'>, optional: boolean): Promise<string | undefined | null> {
+  const variables = TOKEN_ENVIRONMENT_VARIABLES[config.kind];
+  const hints = [
+    optional ? 'Leave empty if the server needs none.' : undefined,
+    variables.length > 0 ? `Without one, ${variables.join(' or ')} from the environment is used.` : undefined,
+  ].filter(Boolean);
+  const value = await vscode.window.showInputBox({
+    title: `Token for ${config.label}`,
+    prompt: `Stored in VS Code's secret storage, never in settings. ${hints.join(' ')}`.trim(),
+    password: true,
+    ignoreFocusOut: true,
+    placeHolder: config.kind === 'browserbase' ? 'bb_live_…' : 'token',
+  });
+  if (value === undefined) return null; // cancelled
+  return value.trim() === '' ? undefined : value.trim();
+}
+
+/** A pick list from the provider when possible, else a free-text input. */
+async function pickOrInput(
+  controller: ConnectionController,
+  kind: 'browserbaseProjects' | 'northflankProjects' | 'northflankServices',
+  draft: ConnectionConfig,
+  token: string | undefined,
+  title: string,
+  prompt: string,
+): Promise<string | undefined> {
+  let choices: { id: string; label: string; detail?: string }[] | undefined;
+  try {
+    choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Listing ${title.toLowerCase()}…` }, () =>
+      controller.listChoices(kind, draft, token),
+    );
+  } catch {
+    choices = undefined;
+  }
+  if (choices && choices.length > 0) {
+    const picked = await vscode.window.showQuickPick(
+      choices.map((choice) => ({ label: choice.label, description: choice.id, ...(choice.detail ? { detail: choice.detail } : {}), id: choice.id })),
+      { title, placeHolder: prompt, ignoreFocusOut: true, matchOnDescription: true },
+    );
+    return picked?.id;
+  }
+  const typed = await vscode.window.showInputBox({ title, prompt, ignoreFocusOut: true, validateInput: (value) => (value.trim() ? undefined : 'Required') });
+  return typed?.trim();
+}
+
+export function registerConnectionCommands(
+  controller: ConnectionController,
+  settings: ConnectionSettings,
+  tokens: TokenStore,
+): vscode.Disposable[] {
+  const addConnection = async (): Promise<void> => {
+    const kindPick = await vscode.window.showQuickPick(
+      (Object.keys(PROVIDER_NAMES) as ProviderKind[]).map((kind) => ({ label: PROVIDER_NAMES[kind], detail: KIND_DESCRIPTIONS[kind], provider: kind })),
+      { title: 'Add Connection (1/4): provider', placeHolder: 'Which provider?', ignoreFocusOut: true },
+    );
+    if (!kindPick) return;
+    const kind = kindPick.provider;
+    const baseUrl = await vscode.window.showInputBox({
+      title: 'Add Connection (2/4): base URL',
+      prompt: kind === 'prometheus' ? 'The full scrape URL, e.g. http://localhost:9090/metrics' : `The ${PROVIDER_NAMES[kind]} API's base URL (a regional, self-hosted or local server works too)`,
+      value: DEFAULT_BASE_URLS[kind],
+      ignoreFocusOut: true,
+      validateInput: validateUrl,
+    });
+    if (baseUrl === undefined) return;
+    const taken = new Set(controller.connections().map((connection) => connection.id));
+    let draft: ConnectionConfig = { id: makeConnectionId(PROVIDER_NAMES[kind], taken), kind, label: PROVIDER_NAMES[kind], baseUrl: baseUrl.trim() };
+
+    if (kind === 'browserless') {
+      const version = await vscode.window.showQuickPick(
+        [
+          { label: 'v2', detail: 'Current cloud (production-*.browserless.io) and open-source v2 servers', value: 'v2' as const },
+          { label: 'v1', detail: 'Legacy servers such as chrome.browserless.io', value: 'v1' as const },
+        ],
+        { title: 'Browserless server generation', ignoreFocusOut: true },
+      );
+      if (!version) return;
+      const hosted = /\.browserless\.io$/i.test(new URL(draft.baseUrl).hostname);
+      const modes = [
+        { label: 'Query parameter (?token=)', detail: 'What hosted Browserless documents. The token is redacted from every log and message.', value: 'query' as const },
+        ...(version.value === 'v2' ? [{ label: 'Authorization: Bearer', detail: 'Self-hosted v2 servers; keeps the token out of URLs.', value: 'bearer' as const }] : []),
+        { label: 'Authorization: Basic', detail: 'Self-hosted v2 and v1 servers.', value: 'basic' as const },
+      ];
+      if (!hosted) modes.sort((a, b) => (a.value === 'bearer' ? -1 : b.value === 'bearer' ? 1 : 0));
+      const mode = await vscode.window.showQuickPick(modes, { title: 'How does the server take the token?', ignoreFocusOut: true });
+      if (!mode) return;
+      draft = { ...draft, browserlessVersion: version.value, authMode: mode.value };
+    }
+
+    const token = await askToken(draft, kind === 'browserless' || kind === 'prometheus');
+    if (token === null) return;
+
+    if (kind === 'browserbase') {
+      const projectId = await pickOrInput(controller, 'browserbaseProjects', draft, token, 'Browserbase project', 'Project id (Settings page of the Browserbase dashboard)');
+      if (!projectId) return;
+      draft = { ...draft, projectId };
+    } else if (kind === 'northflank') {
+      const projectId = await pickOrInput(controller, 'northflankProjects', draft, token, 'Northflank project', 'Project id');
+      if (!projectId) return;
+      draft = { ...draft, projectId };
+      const resourceId = await pickOrInput(controller, 'northflankServices', draft, token, 'Northflank service', 'Service id');
+      if (!resourceId) return;
+      draft = { ...draft, resourceKind: 'service', resourceId };
+    } else if (kind === 'cerebras') {
+      const organizationId = await vscode.window.showInputBox({
+        title: 'Cerebras organization',
+        prompt: 'Organization id from the Cerebras dashboard Settings page',
+        placeHolder: 'org_…',
+        ignoreFocusOut: true,
+        validateInput: (value) => (value.trim() ? undefined : 'Required'),
+      });
+      if (!organizationId) return;
+      draft = { ...draft, organizationId: organizationId.trim() };
+    }
+
+    const label = await vscode.window.showInputBox({
+      title: 'Add Connection (4/4): name',
+      prompt: 'Shown in the status bar and the views',
+      value: draft.label,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'Required'),
+    });
+    if (!label) return;
+    draft = { ...draft, label: label.trim(), id: makeConnectionId(label, taken) };
+
+    try {
+      if (token) await tokens.set(draft.id, token);
+    } catch (error) {
+      void vscode.window.showErrorMessage(describeError(error));
+      return;
+    }
+    await settings.add(draft);
+    const summary = await controller.test(draft, token).catch((error: unknown) => `Could not read it yet: ${describeError(error)}`);
+    void vscode.window.showInformationMessage(`Added ${draft.label}. ${summary}`, 'Open Usage Panel').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('liveUsage.openPanel');
+    });
+  };
+
+  const editConnection = async (arg?: string): Promise<void> => {
+    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(controller, 'Which connection?');
+    if (!config) return;
+    const choice = await vscode.window.showQuickPick(
+      [
+        { label: 'Name', description: config.label, field: 'label' as const },
+        { label: 'Base URL', description: config.baseUrl, field: 'baseUrl' as const },
+        { label: 'Poll interval', description: config.pollIntervalSeconds ? `${config.pollIntervalSeconds} s` : 'provider default', field: 'interval' as const },
+        ...(config.kind === 'browserbase'
+          ? [{ label: 'Monthly browser minutes budget', description: config.quota?.monthlyBrowserMinutes?.toString() ?? 'not set', field: 'budget' as const }]
+          : []),
+        { label: 'Warning and critical thresholds', description: `${config.quota?.warnPercent ?? 75} % / ${config.quota?.criticalPercent ?? 90} %`, field: 'thresholds' as const },
+        { label: config.enabled === false ? 'Enable polling' : 'Disable polling', field: 'enabled' as const },
+        { label: 'Edit in settings.json', field: 'json' as const },
+      ],
+      { title: `Edit ${config.label}`, ignoreFocusOut: true },
+    );
+    if (!choice) return;
+    let next: ConnectionConfig | undefined;
+    const positiveNumber = (value: string) => (value.trim() === '' || (Number.isFinite(Number(value)) && Number(value) > 0) ? undefined : 'Enter a positive number');
+    switch (choice.field) {
+      case 'label': {
+        const value = await vscode.window.showInputBox({ value: config.label, validateInput: (text) => (text.trim() ? undefined : 'Required') });
+        if (value) next = { ...config, label: value.trim() };
+        break;
+      }
+      case 'baseUrl': {
+        const value = await vscode.window.showInputBox({ value: config.baseUrl, validateInput: validateUrl });
+        if (value) next = { ...config, baseUrl: value.trim() };
+        break;
+      }
+      case 'interval': {
+        const value = await vscode.window.showInputBox({
+          prompt: 'Seconds between polls of the main feed (empty for the provider default; at least 5)',
+          value: config.pollIntervalSeconds?.toString() ?? '',
+          validateInput: (text) => (text.trim() === '' || Number(text) >= 5 ? undefined : 'At least 5 seconds'),
+        });
+        if (value !== undefined) next = { ...config, pollIntervalSeconds: value.trim() === '' ? undefined : Number(value) };
+        break;
+      }
+      case 'budget': {
+        const value = await vscode.window.showInputBox({ prompt: 'Browser minutes included per billing cycle (empty to clear)', value: config.quota?.monthlyBrowserMinutes?.toString() ?? '', validateInput: positiveNumber });
+        if (value !== undefined) next = { ...config, quota: { ...config.quota, monthlyBrowserMinutes: value.trim() === '' ? undefined : Number(value) } };
+        break;
+      }
+      case 'thresholds': {
+        const value = await vscode.window.showInputBox({
+          prompt: 'Warning and critical percentages, e.g. "75, 90"',
+          value: `${config.quota?.warnPercent ?? 75}, ${config.quota?.criticalPercent ?? 90}`,
+          validateInput: (text) => {
+            const [warn, critical] = text.split(/[,\s/]+/).map(Number);
+            return warn !== undefined && critical !== undefined && warn >= 1 && critical <= 100 && warn <= critical ? undefined : 'Two percentages, warning ≤ critical, e.g. 75, 90';
+          },
+        });
+        if (value) {
+          const [warn, critical] = value.split(/[,\s/]+/).map(Number);
+          next = { ...config, quota: { ...config.quota, warnPercent: warn, criticalPercent: critical } };
+        }
+        break;
+      }
+      case 'enabled':
+        next = { ...config, enabled: config.enabled === false };
+        break;
+      case 'json':
+        await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'liveUsage.connections', edit: true } });
+        return;
+    }
+    if (next) await settings.replace(next);
+  };
+
+  const removeConnection = async (arg?: string): Promise<void> => {
+    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(controller, 'Which connection to remove?');
+    if (!config) return;
+    const remove = 'Remove';
+    const answer = await vscode.window.showWarningMessage(
+      `Remove ${config.label}? Its token and its history on this machine are deleted too.`,
+      { modal: true },
+      remove,
+    );
+    if (answer !== remove) return;
+    await settings.remove(config.id);
+    await tokens.clear(config.id).catch(() => undefined);
+    await controller.removeHistory(config.id).catch(() => undefined);
+  };
+
+  const testConnection = async (arg?: string): Promise<void> => {
+    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(controller, 'Which connection to test?');
+    if (!config) return;
+    try {
+      const resolved = await tokens.resolve(config.id, config.kind);
+      const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Testing ${config.label}…` }, () =>
+        controller.test(config, resolved.token),
+      );
+      void vscode.window.showInformationMessage(`${config.label}: ${summary}`);
+    } catch (error) {
+      const setToken = 'Set Token…';
+      const actions = error instanceof ProviderError && error.kind === 'auth' ? [setToken] : [];
+      const choice = await vscode.window.showErrorMessage(`${config.label}: ${describeError(error)}`, ...actions);
+      if (choice === setToken) await vscode.commands.executeCommand('liveUsage.setToken', config.id);
+    }
+  };
+
+  const setToken = async (arg?: string): Promise<void> => {
+    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(controller, 'Set the token of which connection?');
+    if (!config) return;
+    const token = await askToken(config, false);
+    if (!token) return;
+    try {
+      await tokens.set(config.id, token);
+      controller.tokenChanged(config.id);
+      void vscode.window.setStatusBarMessage(`$(check) Token for ${config.label} stored`, 4000);
+    } catch (error) {
+      void vscode.window.showErrorMessage(describeError(error));
+    }
+  };
+
+  const clearToken = async (arg?: string): Promise<void> => {
+    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(controller, 'Clear the token of which connection?');
+    if (!config) return;
+    try {
+      await tokens.clear(config.id);
+      controller.tokenChanged(config.id);
+      void vscode.window.setStatusBarMessage(`Token for ${config.label} cleared`, 4000);
+    } catch (error) {
+      void vscode.window.showErrorMessage(describeError(error));
+    }
+  };
+
+  return [
+    vscode.commands.registerCommand('liveUsage.addConnection', addConnection),
+    vscode.commands.registerCommand('liveUsage.editConnection', editConnection),
+    vscode.commands.registerCommand('liveUsage.removeConnection', removeConnection),
+    vscode.commands.registerCommand('liveUsage.testConnection', testConnection),
+    vscode.commands.registerCommand('liveUsage.setToken', setToken),
+    vscode.commands.registerCommand('liveUsage.clearToken', clearToken),
+    vscode.commands.registerCommand('liveUsage.refresh', (arg?: string) => controller.refresh(typeof arg === 'string' ? arg : undefined)),
+  ];
+}

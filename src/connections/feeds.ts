@@ -1,0 +1,115 @@
+/**
+ * What gets polled for each connection: a connection becomes one or more feeds (Browserless: live
+ * pressure, the 5-minute metrics windows, the running total), each with its own interval. The
+ * scheduler runs a connection's feeds one at a time; this module only says what they are.
+ */
+import type { HttpClient } from '../http/httpClient';
+import { BrowserbaseClient } from '../providers/browserbase/client';
+import { BrowserlessClient } from '../providers/browserless/browserlessClient';
+import { CerebrasClient } from '../providers/cerebras/cerebrasClient';
+import { NorthflankClient } from '../providers/northflank/client';
+import { PrometheusClient } from '../providers/prometheus/prometheusClient';
+import type { Reading } from '../providers/types';
+import type { ConnectionConfig } from '../shared/connections';
+import { countSample } from '../shared/samples';
+
+export interface ConnectionFeed {
+  /** `<connectionId>/<feed>`: unique across all connections. */
+  readonly key: string;
+  readonly connectionId: string;
+  readonly name: string;
+  readonly intervalMs: number;
+  run(signal: AbortSignal): Promise<Reading>;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+/** Default intervals, chosen from each provider's data freshness and request budget. */
+export const DEFAULT_INTERVALS = {
+  browserlessPressure: 15 * SECOND, // live values, cheap, not queued by the server
+  browserlessMetrics: 5 * MINUTE, // one new window per 5 minutes; the body can be large
+  browserlessTotal: 15 * MINUTE, // carries every session time: heavy, slow-moving
+  browserbaseUsage: 3 * MINUTE,
+  browserbaseSessions: MINUTE,
+  browserbaseProject: 30 * MINUTE, // concurrency limit: changes with the plan only
+  northflankMetrics: MINUTE, // 1,000 requests/hour per token, shared with the user's CI and CLI
+  cerebrasMetrics: MINUTE, // values describe the last complete minute; 6 requests/min per org
+  prometheusScrape: 30 * SECOND,
+} as const;
+
+/** Northflank metric types fetched in one batched call per poll. */
+export const NORTHFLANK_METRIC_TYPES = ['cpu', 'memory', 'networkIngress', 'networkEgress', 'requests', 'http5xxResponses'] as const;
+
+function feed(config: ConnectionConfig, name: string, defaultMs: number, run: (signal: AbortSignal) => Promise<Reading>, primary = false): ConnectionFeed {
+  const override = primary && config.pollIntervalSeconds ? config.pollIntervalSeconds * SECOND : undefined;
+  return { key: `${config.id}/${name}`, connectionId: config.id, name, intervalMs: override ?? defaultMs, run };
+}
+
+/**
+ * Builds the feeds of a connection. Throws a ProviderError('request') when the configuration cannot
+ * work (e.g. Browserless v1 with a Bearer token), which the caller shows as the connection's error.
+ */
+export function feedsFor(config: ConnectionConfig, token: string | undefined, http: HttpClient): ConnectionFeed[] {
+  const target = { baseUrl: config.baseUrl, ...(token ? { token } : {}) };
+  switch (config.kind) {
+    case 'browserless': {
+      const client = new BrowserlessClient(http, {
+        ...target,
+        version: config.browserlessVersion ?? 'v2',
+        authMode: config.authMode ?? 'query',
+      });
+      // Only windows newer than the last one seen are returned, so history gets each window once.
+      let newestWindow: number | undefined;
+      return [
+        feed(config, 'pressure', DEFAULT_INTERVALS.browserlessPressure, (signal) => client.pressure({ signal }), true),
+        feed(config, 'metrics', DEFAULT_INTERVALS.browserlessMetrics, async (signal) => {
+          const reading = await client.metrics({ signal, ...(newestWindow === undefined ? {} : { since: newestWindow }) });
+          for (const sample of reading.samples) newestWindow = Math.max(newestWindow ?? 0, sample.at);
+          return reading;
+        }),
+        feed(config, 'total', DEFAULT_INTERVALS.browserlessTotal, (signal) => client.metricsTotal({ signal })),
+      ];
+    }
+    case 'browserbase': {
+      const client = new BrowserbaseClient(http, { ...target, projectId: config.projectId ?? '' });
+      return [
+        feed(config, 'usage', DEFAULT_INTERVALS.browserbaseUsage, (signal) => client.usage({ signal }), true),
+        feed(config, 'sessions', DEFAULT_INTERVALS.browserbaseSessions, async (signal) => {
+          const result = await client.listSessions({ status: 'RUNNING' }, { signal });
+          const running = result.sessions.length;
+          return { ...result, samples: [countSample('browserbase.sessions.running', running, result.fetchedAt)] };
+        }),
+        feed(config, 'project', DEFAULT_INTERVALS.browserbaseProject, (signal) => client.getProject({ signal })),
+      ];
+    }
+    case 'northflank': {
+      const client = new NorthflankClient(http, {
+        ...target,
+        projectId: config.projectId ?? '',
+        resourceKind: config.resourceKind ?? 'service',
+        ...(config.resourceId ? { resourceId: config.resourceId } : {}),
+      });
+      // A range slightly longer than the interval, so a late poll leaves no gap; history dedupes the overlap.
+      const interval = config.pollIntervalSeconds ? config.pollIntervalSeconds * SECOND : DEFAULT_INTERVALS.northflankMetrics;
+      const durationSeconds = Math.ceil((interval * 2) / SECOND);
+      return [
+        feed(config, 'metrics', DEFAULT_INTERVALS.northflankMetrics, (signal) =>
+          client.metrics({ queryType: 'range', metricTypes: NORTHFLANK_METRIC_TYPES, duration: durationSeconds }, { signal }), true),
+      ];
+    }
+    case 'cerebras': {
+      const client = new CerebrasClient(http, { ...target, organizationId: config.organizationId ?? '' });
+      return [feed(config, 'metrics', DEFAULT_INTERVALS.cerebrasMetrics, (signal) => client.metrics({ signal }), true)];
+    }
+    case 'prometheus': {
+      const client = new PrometheusClient(http, target);
+      return [feed(config, 'scrape', DEFAULT_INTERVALS.prometheusScrape, (signal) => client.scrape({ signal }), true)];
+    }
+  }
+}
+
+/** Whether a provider works without a token (self-hosted Browserless without TOKEN, an open exporter). */
+export function tokenOptional(config: ConnectionConfig): boolean {
+  return config.kind === 'prometheus' || config.kind === 'browserless';
+}

@@ -1,0 +1,412 @@
+/**
+ * Pure rendering of the one status bar item from connection snapshots: compact text, Markdown tooltip,
+ * accessibility sentence and background. No `vscode`; the item wrapper assigns the strings and maps
+ * the background to `statusBarItem.warningBackground`/`errorBackground`. The tooltip's command links
+ * only work when the host marks the MarkdownString trusted for these commands.
+ */
+import { describeQuota, quotaHeadline, quotaPercent } from '../quota/describeQuota';
+import { isUsableSample, latestMinuteTotal, levelRank, worseLevel } from '../quota/evaluateQuotas';
+import { QUOTA_RULE_IDS, QUOTA_SERIES } from '../quota/series';
+import { PROVIDER_NAMES, type ProviderKind } from '../shared/connections';
+import type { Sample } from '../shared/samples';
+import type { ConnectionSnapshot, QuotaLevel, QuotaStatus } from '../shared/snapshot';
+import {
+  formatBytes,
+  formatCompactNumber,
+  formatDay,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  formatRelativeTime,
+  formatUnitValue,
+  NO_VALUE,
+  type FormatOptions,
+} from './format';
+
+export {
+  formatBytes,
+  formatClockTime,
+  formatCompactNumber,
+  formatDay,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  formatRelativeTime,
+  formatUnitValue,
+} from './format';
+
+export interface StatusBarOptions {
+  readonly now: number;
+  /** How many connections get figures in the text; the rest are counted ("+2"). Default 2. */
+  readonly maxInText?: number;
+  readonly locale?: string;
+  /** IANA zone for dates in the tooltip (default the machine's). */
+  readonly timeZone?: string;
+}
+
+export interface StatusBarView {
+  readonly text: string;
+  readonly tooltipMarkdown: string;
+  readonly accessibilityLabel: string;
+  /** Only past a quota threshold; a failing fetch shows an icon instead, since it is not the user's usage. */
+  readonly background: 'warning' | 'error' | undefined;
+}
+
+export const STATUS_BAR_COMMANDS = {
+  refresh: 'liveUsage.refresh',
+  openPanel: 'liveUsage.openPanel',
+  showLog: 'liveUsage.showLog',
+  addConnection: 'liveUsage.addConnection',
+} as const;
+
+const TITLE = 'Live Usage';
+const DEFAULT_MAX_IN_TEXT = 2;
+/** Error messages are already redacted upstream; this only keeps one from filling the hover. */
+const MAX_MESSAGE_CHARS = 160;
+const MAX_LABEL_IN_TEXT = 16;
+
+const ABBREVIATIONS: Readonly<Record<ProviderKind, string>> = {
+  browserless: 'BL',
+  browserbase: 'BB',
+  northflank: 'NF',
+  cerebras: 'CB',
+  prometheus: 'Prom',
+};
+
+/**
+ * Backslash-escapes every ASCII punctuation character, which CommonMark then renders literally: no
+ * emphasis, links, images, autolinks (`https\://`, `www\.`), HTML, table pipes or theme icons (`\$(`)
+ * can come out of a label or a server message. Line breaks become spaces so a table row stays one row.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/** Status bar text renders `$(name)` as an icon; a label must not, so its `$(` is escaped the way VS Code's own escapeIcons does. */
+export function escapeStatusBarText(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/\$\(/g, '\\$(');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function snapshotLevel(snapshot: ConnectionSnapshot): QuotaLevel {
+  return snapshot.quotas.reduce<QuotaLevel>((worst, quota) => worseLevel(worst, quota.level), snapshot.level);
+}
+
+function needsAttention(snapshot: ConnectionSnapshot): boolean {
+  return snapshot.health === 'error' || snapshot.health === 'authNeeded';
+}
+
+function newestUsable(samples: readonly Sample[], series: string): number | null {
+  let newest: Sample | undefined;
+  for (const sample of samples) {
+    if (sample.series === series && (!newest || sample.at > newest.at)) newest = sample;
+  }
+  return newest && isUsableSample(newest) ? (newest.value as number) : null;
+}
+
+function quotaOf(snapshot: ConnectionSnapshot, id: string): QuotaStatus | undefined {
+  return snapshot.quotas.find((quota) => quota.id === id);
+}
+
+/** The one or two figures a user glances at, per provider, in three registers. */
+interface Figures {
+  /** For the status bar text: "3/10 (2 queued)". Empty when there is nothing to show. */
+  readonly compact: string;
+  /** For the tooltip: "3 of 10 running, 2 of 10 queued, CPU 44 %". */
+  readonly values: string;
+  /** For screen readers: "3 of 10 sessions running, 2 queued". */
+  readonly spoken: string;
+}
+
+const NO_FIGURES: Figures = { compact: '', values: '', spoken: '' };
+
+function browserlessFigures(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
+  const ids = QUOTA_SERIES.browserless;
+  const running = newestUsable(snapshot.latest, ids.running);
+  const maxConcurrent = newestUsable(snapshot.latest, ids.maxConcurrent);
+  const queued = newestUsable(snapshot.latest, ids.queued);
+  const maxQueued = newestUsable(snapshot.latest, ids.maxQueued);
+  const cpu = newestUsable(snapshot.latest, ids.cpu);
+  const memory = newestUsable(snapshot.latest, ids.memory);
+  if (running === null && maxConcurrent === null) return NO_FIGURES;
+  const number = (value: number | null) => formatNumber(value, options);
+  const waiting = queued !== null && queued > 0 ? queued : 0;
+  const values = [
+    `${number(running)} of ${number(maxConcurrent)} running`,
+    queued === null ? undefined : maxQueued === null ? `${number(queued)} queued` : `${number(queued)} of ${number(maxQueued)} queued`,
+    cpu === null ? undefined : `CPU ${formatPercent(cpu, options)}`,
+    memory === null ? undefined : `memory ${formatPercent(memory, options)}`,
+  ].filter(Boolean);
+  return {
+    compact: `${number(running)}/${number(maxConcurrent)}${waiting > 0 ? ` (${number(waiting)} queued)` : ''}`,
+    values: values.join(', '),
+    spoken: `${number(running)} of ${number(maxConcurrent)} sessions running${waiting > 0 ? `, ${number(waiting)} queued` : ''}`,
+  };
+}
+
+function browserbaseFigures(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
+  const minutes = quotaOf(snapshot, QUOTA_RULE_IDS.browserMinutes);
+  const proxy = quotaOf(snapshot, QUOTA_RULE_IDS.proxyData);
+  const sessions = quotaOf(snapshot, QUOTA_RULE_IDS.sessions);
+  const whole = { ...options, maximumFractionDigits: 0 };
+  let compact = '';
+  let spoken = '';
+  const values: string[] = [];
+  if (minutes && minutes.value !== null) {
+    compact =
+      minutes.limit === null
+        ? `${formatCompactNumber(minutes.value, whole)} min`
+        : `${formatCompactNumber(minutes.value, whole)}/${formatCompactNumber(minutes.limit, whole)} min`;
+    spoken = quotaHeadline(minutes, options);
+    values.push(minutes.limit === null ? `${formatNumber(minutes.value, whole)} browser minutes this cycle` : quotaHeadline(minutes, options));
+  } else {
+    // No quota row (yet): the figure as reported, whatever period it covers.
+    const reported = newestUsable(snapshot.latest, QUOTA_SERIES.browserbase.browserMinutes);
+    if (reported !== null) {
+      compact = `${formatCompactNumber(reported, whole)} min`;
+      spoken = `${formatNumber(reported, whole)} browser minutes reported`;
+      values.push(`${formatNumber(reported, whole)} browser minutes reported`);
+    }
+  }
+  if (proxy && proxy.value !== null) values.push(proxy.limit === null ? `${formatBytes(proxy.value, options)} proxy data` : quotaHeadline(proxy, options));
+  else {
+    const bytes = newestUsable(snapshot.latest, QUOTA_SERIES.browserbase.proxyBytes);
+    if (bytes !== null) values.push(`${formatBytes(bytes, options)} proxy data reported`);
+  }
+  if (sessions && sessions.value !== null) values.push(quotaHeadline(sessions, options));
+  return { compact, values: values.join(', '), spoken };
+}
+
+function cerebrasFigures(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
+  const requests = latestMinuteTotal(snapshot.latest, QUOTA_SERIES.cerebras.requests);
+  const latency = quotaOf(snapshot, QUOTA_RULE_IDS.p95Latency);
+  const failure = quotaOf(snapshot, QUOTA_RULE_IDS.failureRate);
+  const status = quotaOf(snapshot, QUOTA_RULE_IDS.endpointStatus);
+  const p95 = latency && latency.value !== null ? formatDuration(latency.value, options) : undefined;
+  const values = [
+    requests ? `${formatNumber(requests.total, options)} requests/min` : undefined,
+    failure && failure.value !== null ? `${formatPercent(failure.value, options)} failed` : undefined,
+    p95 ? `p95 ${p95}` : undefined,
+    status && status.value !== null ? quotaHeadline(status, options) : undefined,
+  ].filter(Boolean);
+  const parts: string[] = [];
+  const spoken: string[] = [];
+  if (requests) {
+    parts.push(`${formatCompactNumber(requests.total, options)} req/min`);
+    spoken.push(`${formatNumber(requests.total, options)} requests per minute`);
+  }
+  // Latency joins the text only when it matters or when there is nothing else to show.
+  if (p95 && (!requests || (latency && latency.level !== 'ok'))) {
+    parts.push(`p95 ${p95}`);
+    spoken.push(`p95 latency ${p95}`);
+  }
+  return { compact: parts.join(', '), values: values.join(', '), spoken: spoken.join(', ') };
+}
+
+function northflankFigures(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
+  const describe = (quota: QuotaStatus | undefined, name: string): { compact: string; spoken: string } | undefined => {
+    if (!quota || quota.value === null) return undefined;
+    const percent = quotaPercent(quota);
+    const shown = percent === null ? formatUnitValue(quota.value, quota.unit, options) : formatPercent(percent, options);
+    return { compact: `${name} ${shown}`, spoken: `${name} at ${shown}` };
+  };
+  const cpu = describe(quotaOf(snapshot, QUOTA_RULE_IDS.cpu), 'CPU');
+  const memory = describe(quotaOf(snapshot, QUOTA_RULE_IDS.memory), 'memory');
+  const values = [cpu?.compact, memory?.compact].filter(Boolean).join(', ');
+  const glance = cpu ?? memory;
+  return { compact: glance?.compact ?? '', values, spoken: glance?.spoken ?? '' };
+}
+
+function prometheusFigures(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
+  // A generic endpoint has no figure that means something at a glance; the tooltip says how much it sends.
+  const series = new Set(snapshot.latest.map((sample) => sample.series)).size;
+  return series === 0 ? NO_FIGURES : { compact: '', values: `${formatNumber(series, options)} series`, spoken: '' };
+}
+
+function figuresOf(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
+  switch (snapshot.kind) {
+    case 'browserless':
+      return browserlessFigures(snapshot, options);
+    case 'browserbase':
+      return browserbaseFigures(snapshot, options);
+    case 'cerebras':
+      return cerebrasFigures(snapshot, options);
+    case 'northflank':
+      return northflankFigures(snapshot, options);
+    default:
+      return prometheusFigures(snapshot, options);
+  }
+}
+
+/** The quota most worth a look: highest level, then highest share; rows without a value only when they carry a level. */
+export function worstQuota(quotas: readonly QuotaStatus[]): QuotaStatus | undefined {
+  let worst: QuotaStatus | undefined;
+  for (const quota of quotas) {
+    if (quota.level === 'ok' && quota.ratio === null) continue;
+    if (
+      !worst ||
+      levelRank(quota.level) > levelRank(worst.level) ||
+      (levelRank(quota.level) === levelRank(worst.level) && (quota.ratio ?? -1) > (worst.ratio ?? -1))
+    ) {
+      worst = quota;
+    }
+  }
+  return worst;
+}
+
+function providerName(snapshot: ConnectionSnapshot): string {
+  return PROVIDER_NAMES[snapshot.kind] ?? snapshot.kind;
+}
+
+function stateWords(snapshot: ConnectionSnapshot, options: StatusBarOptions): string {
+  const message = snapshot.error ? truncate(snapshot.error.message, MAX_MESSAGE_CHARS) : '';
+  const retry = snapshot.error?.retryAt !== undefined && snapshot.error.retryAt > options.now ? `, retrying ${formatRelativeTime(snapshot.error.retryAt, options.now)}` : '';
+  switch (snapshot.health) {
+    case 'loading':
+      return 'loading';
+    case 'ok':
+      return 'ok';
+    case 'stale':
+      return 'stale';
+    case 'authNeeded':
+      return message ? `token needed: ${message}` : 'token needed';
+    case 'error':
+      return message ? `error: ${message}${retry}` : `error${retry}`;
+    case 'disabled':
+      return 'disabled';
+    default:
+      return String(snapshot.health);
+  }
+}
+
+function quotaCell(quota: QuotaStatus | undefined, options: StatusBarOptions): string {
+  if (!quota) return NO_VALUE;
+  const percent = quotaPercent(quota);
+  const level = quota.level === 'ok' ? '' : ` (${quota.level})`;
+  const base = percent === null ? `${quota.label}: ${quotaHeadline(quota, options)}` : `${quota.label} ${formatPercent(percent, options)}`;
+  const runsOut = quota.exhaustedAt === undefined ? '' : `, runs out ${formatDay(quota.exhaustedAt, options)}`;
+  return `${base}${level}${runsOut}`;
+}
+
+function tooltipRow(snapshot: ConnectionSnapshot, figures: Figures, options: StatusBarOptions): string {
+  const cells = [
+    `**${escapeMarkdown(snapshot.label)}** ${escapeMarkdown(`(${providerName(snapshot)})`)}`,
+    escapeMarkdown(stateWords(snapshot, options)),
+    escapeMarkdown(snapshot.health === 'disabled' ? NO_VALUE : figures.values || NO_VALUE),
+    escapeMarkdown(snapshot.health === 'disabled' ? NO_VALUE : quotaCell(worstQuota(snapshot.quotas), options)),
+    escapeMarkdown(snapshot.lastSuccessAt === undefined ? 'never' : formatRelativeTime(snapshot.lastSuccessAt, options.now, options)),
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+const COMMAND_LINKS = [
+  `[Refresh](command:${STATUS_BAR_COMMANDS.refresh})`,
+  `[Open panel](command:${STATUS_BAR_COMMANDS.openPanel})`,
+  `[Show log](command:${STATUS_BAR_COMMANDS.showLog})`,
+].join(' · ');
+
+function spokenConnection(snapshot: ConnectionSnapshot, figures: Figures, options: StatusBarOptions): string {
+  const name = `${snapshot.label} (${providerName(snapshot)})`;
+  const parts: string[] = [];
+  switch (snapshot.health) {
+    case 'loading':
+      parts.push('loading');
+      break;
+    case 'authNeeded':
+      parts.push('needs a token');
+      break;
+    case 'error':
+      parts.push(snapshot.error ? `failing: ${truncate(snapshot.error.message, MAX_MESSAGE_CHARS)}` : 'failing');
+      break;
+    case 'stale':
+      parts.push('data is stale');
+      break;
+    default:
+      break;
+  }
+  if (figures.spoken && snapshot.health !== 'loading') parts.push(figures.spoken);
+  const worst = worstQuota(snapshot.quotas);
+  if (worst && worst.level !== 'ok') parts.push(`${worst.level}: ${describeQuota(worst, options)}`);
+  if (parts.length === 0) parts.push('ok');
+  return `${name}: ${parts.join('; ')}`;
+}
+
+/** Renders the status bar item for all connections, in configuration order. */
+export function formatStatusBar(snapshots: readonly ConnectionSnapshot[], options: StatusBarOptions): StatusBarView {
+  const format: FormatOptions = options.locale === undefined ? {} : { locale: options.locale };
+  const renderOptions: StatusBarOptions = { ...options, ...format };
+
+  if (snapshots.length === 0) {
+    return {
+      text: `$(pulse) ${TITLE}`,
+      tooltipMarkdown: `**${TITLE}**\n\nNo connections yet.\n\n[Add connection](command:${STATUS_BAR_COMMANDS.addConnection})`,
+      accessibilityLabel: `${TITLE}: no connections yet. Add a connection to watch usage.`,
+      background: undefined,
+    };
+  }
+
+  const figures = new Map(snapshots.map((snapshot) => [snapshot, figuresOf(snapshot, format)] as const));
+  const active = snapshots.filter((snapshot) => snapshot.health !== 'disabled');
+  const level = active.reduce<QuotaLevel>((worst, snapshot) => worseLevel(worst, snapshotLevel(snapshot)), 'ok');
+  const background = level === 'critical' ? 'error' : level === 'warning' ? 'warning' : undefined;
+
+  const table = [
+    '| Connection | State | Values | Quota | Updated |',
+    '| --- | --- | --- | --- | --- |',
+    ...snapshots.map((snapshot) => tooltipRow(snapshot, figures.get(snapshot) ?? NO_FIGURES, renderOptions)),
+  ].join('\n');
+  const footer = active.length === 0 ? `All connections are disabled.\n\n${COMMAND_LINKS}` : COMMAND_LINKS;
+  const tooltipMarkdown = `**${TITLE}**\n\n${table}\n\n${footer}`;
+
+  const spokenAll = snapshots.map((snapshot) =>
+    snapshot.health === 'disabled' ? `${snapshot.label} (${providerName(snapshot)}): disabled` : spokenConnection(snapshot, figures.get(snapshot) ?? NO_FIGURES, renderOptions),
+  );
+  const levelSentence = level === 'ok' ? '' : ` A quota is at ${level === 'critical' ? 'its critical' : 'its warning'} level.`;
+  // Server messages often end in a period already; one sentence end is enough.
+  const accessibilityLabel = `${TITLE}. ${spokenAll.map((sentence) => sentence.replace(/[.!?\s]+$/, '')).join('. ')}.${levelSentence}`;
+
+  if (active.length === 0) {
+    return { text: `$(pulse) ${TITLE}`, tooltipMarkdown, accessibilityLabel, background: undefined };
+  }
+  if (active.every((snapshot) => snapshot.health === 'loading')) {
+    return { text: `$(sync~spin) ${TITLE}`, tooltipMarkdown, accessibilityLabel: `${TITLE}: loading ${active.length === 1 ? 'one connection' : `${active.length} connections`}.`, background };
+  }
+
+  const icons: string[] = [];
+  if (level !== 'ok') icons.push('$(warning)');
+  if (active.some((snapshot) => snapshot.health === 'error')) icons.push('$(error)');
+  if (active.some((snapshot) => snapshot.health === 'authNeeded')) icons.push('$(key)');
+  if (icons.length === 0) icons.push('$(pulse)');
+
+  // Worst quota first, then connections that need the user, then the order the user configured.
+  const ranked = active
+    .map((snapshot, index) => ({ snapshot, index }))
+    .sort(
+      (a, b) =>
+        levelRank(snapshotLevel(b.snapshot)) - levelRank(snapshotLevel(a.snapshot)) ||
+        Number(needsAttention(b.snapshot)) - Number(needsAttention(a.snapshot)) ||
+        a.index - b.index,
+    )
+    .map((entry) => entry.snapshot);
+  const maxInText = Math.max(1, Math.floor(options.maxInText ?? DEFAULT_MAX_IN_TEXT));
+  const shown = ranked.slice(0, maxInText);
+  const kindCounts = new Map<ProviderKind, number>();
+  for (const snapshot of shown) kindCounts.set(snapshot.kind, (kindCounts.get(snapshot.kind) ?? 0) + 1);
+
+  const entries = shown.map((snapshot) => {
+    // Two connections of one provider side by side need their labels to be told apart.
+    const name =
+      (kindCounts.get(snapshot.kind) ?? 0) > 1 ? escapeStatusBarText(truncate(snapshot.label, MAX_LABEL_IN_TEXT)) : (ABBREVIATIONS[snapshot.kind] ?? snapshot.kind);
+    const compact = figures.get(snapshot)?.compact ?? '';
+    if (snapshot.health === 'loading') return `${name} …`;
+    // Values of a failing connection are old; the icon says why they are missing.
+    if (needsAttention(snapshot) || !compact) return name;
+    return `${name} ${compact}`;
+  });
+  const more = ranked.length - shown.length;
+  const text = `${icons.join(' ')} ${entries.join(' · ')}${more > 0 ? ` +${more}` : ''}`;
+  return { text, tooltipMarkdown, accessibilityLabel, background };
+}

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { evaluateQuotas, worstLevel } from '../../../src/quota/evaluateQuotas';
+import { QUOTA_SERIES } from '../../../src/quota/series';
+import { escapeMarkdown, escapeStatusBarText, formatStatusBar, type StatusBarOptions } from '../../../src/statusbar/formatStatusBar';
+import type { QuotaSettings } from '../../../src/shared/connections';
+import type { Sample } from '../../../src/shared/samples';
+import type { ConnectionSnapshot } from '../../../src/shared/snapshot';
+import { config, quota, sample, snapshot } from '../quota/builders';
+
+const NOW = Date.UTC(2025, 10, 15, 12);
+const OPTIONS: StatusBarOptions = { now: NOW, timeZone: 'UTC' };
+
+/** A snapshot whose quotas come from the real rules, as the host builds it. */
+function evaluated(kind: ConnectionSnapshot['kind'], latest: Sample[], overrides: Partial<ConnectionSnapshot> = {}, settings?: QuotaSettings): ConnectionSnapshot {
+  const quotas = evaluateQuotas(config(kind, settings), latest, [], NOW, { timeZone: 'UTC' });
+  return snapshot({ kind, id: `${kind}-${overrides.label ?? 'prod'}`, latest, quotas, level: worstLevel(quotas), lastSuccessAt: NOW - 12_000, ...overrides });
+}
+
+function browserless(running: number, maxConcurrent: number, queued = 0, overrides: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
+  const ids = QUOTA_SERIES.browserless;
+  return evaluated('browserless', [
+    sample(ids.running, running, NOW),
+    sample(ids.maxConcurrent, maxConcurrent, NOW),
+    sample(ids.queued, queued, NOW),
+    sample(ids.maxQueued, 10, NOW),
+    sample(ids.cpu, 44, NOW, { unit: 'percent' }),
+    sample(ids.isAvailable, 1, NOW, { unit: 'state' }),
+    sample(ids.recentlyRejected, 0, NOW),
+  ], overrides);
+}
+
+function browserbase(minutes: number, settings?: QuotaSettings, overrides: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
+  return evaluated('browserbase', [sample(QUOTA_SERIES.browserbase.browserMinutes, minutes, NOW, { unit: 'minutes' })], { label: 'staging', ...overrides }, settings);
+}
+
+describe('status bar text', () => {
+  test('no connections: the product name and an offer to add one', () => {
+    const view = formatStatusBar([], OPTIONS);
+    assert.equal(view.text, '$(pulse) Live Usage');
+    assert.match(view.tooltipMarkdown, /\[Add connection\]\(command:liveUsage\.addConnection\)/);
+    assert.equal(view.background, undefined);
+    assert.match(view.accessibilityLabel, /no connections/);
+  });
+
+  test('all loading: a spinner', () => {
+    const view = formatStatusBar([snapshot({ kind: 'browserless', health: 'loading' }), snapshot({ kind: 'cerebras', health: 'loading' })], OPTIONS);
+    assert.equal(view.text, '$(sync~spin) Live Usage');
+    assert.equal(view.background, undefined);
+  });
+
+  test('healthy connections show their glance figures in configuration order', () => {
+    const view = formatStatusBar([browserless(3, 10), browserbase(412)], OPTIONS);
+    assert.equal(view.text, '$(pulse) BL 3/10 · BB 412 min');
+    assert.equal(view.background, undefined);
+  });
+
+  test('a queue adds its length and an amber warning', () => {
+    const view = formatStatusBar([browserless(10, 10, 2)], OPTIONS);
+    assert.equal(view.text, '$(warning) BL 10/10 (2 queued)');
+    // 10/10 is critical before the queue is even counted.
+    assert.equal(view.background, 'error');
+    const queuedOnly = formatStatusBar([browserless(3, 10, 1)], OPTIONS);
+    assert.equal(queuedOnly.text, '$(warning) BL 3/10 (1 queued)');
+    assert.equal(queuedOnly.background, 'warning');
+  });
+
+  test('the worst quota comes first, then configuration order; the rest are counted', () => {
+    const view = formatStatusBar([browserless(3, 10), browserbase(5_520, { monthlyBrowserMinutes: 6_000 }), evaluated('northflank', [sample('northflank.cpu', 45, NOW, { unit: 'percent', labels: { container: 'web' } })])], OPTIONS);
+    assert.equal(view.text, '$(warning) BB 5,520/6,000 min · BL 3/10 +1');
+    assert.equal(view.background, 'error');
+    assert.equal(formatStatusBar([browserless(3, 10), browserbase(412)], { ...OPTIONS, maxInText: 1 }).text, '$(pulse) BL 3/10 +1');
+  });
+
+  test('a failing connection gets the error icon and no background', () => {
+    const failing = snapshot({ kind: 'northflank', label: 'api', health: 'error', error: { kind: 'network', message: 'connect ECONNREFUSED' } });
+    const view = formatStatusBar([browserless(3, 10), failing], OPTIONS);
+    assert.equal(view.text, '$(error) NF · BL 3/10');
+    assert.equal(view.background, undefined);
+  });
+
+  test('a connection without a token gets the key icon', () => {
+    const view = formatStatusBar([browserless(3, 10), snapshot({ kind: 'cerebras', health: 'authNeeded', tokenSource: 'none' })], OPTIONS);
+    assert.equal(view.text, '$(key) CB · BL 3/10');
+    assert.match(view.tooltipMarkdown, /token needed/);
+    assert.equal(view.background, undefined);
+  });
+
+  test('the warning background comes from quota levels only', () => {
+    const warning = browserbase(4_600, { monthlyBrowserMinutes: 6_000 });
+    assert.equal(warning.level, 'warning');
+    assert.equal(formatStatusBar([warning], OPTIONS).background, 'warning');
+    assert.equal(formatStatusBar([warning], OPTIONS).text, '$(warning) BB 4,600/6,000 min');
+    // An errored connection with stale critical quotas still colours: the quota is what the colour says.
+    const stale = snapshot({ kind: 'browserbase', health: 'error', level: 'ok', quotas: [quota({ id: 'browserMinutes', level: 'critical', value: 5_900, limit: 6_000, ratio: 0.98 })] });
+    assert.equal(formatStatusBar([stale], OPTIONS).background, 'error');
+    assert.equal(formatStatusBar([snapshot({ kind: 'browserless', health: 'error' })], OPTIONS).background, undefined);
+  });
+
+  test('Cerebras shows requests per minute, and p95 once it matters', () => {
+    const minute = NOW - 60_000;
+    const ids = QUOTA_SERIES.cerebras;
+    const requests = [sample(ids.requests, 70, minute, { labels: { endpoint: 'a' } }), sample(ids.requests, 50, minute, { labels: { endpoint: 'b' } })];
+    const p95 = (value: number) => sample(ids.e2eLatency, value, minute, { unit: 'seconds', labels: { endpoint: 'a', statistic: 'p95' } });
+    assert.equal(formatStatusBar([evaluated('cerebras', [...requests, p95(1.2)])], OPTIONS).text, '$(pulse) CB 120 req/min');
+    assert.equal(formatStatusBar([evaluated('cerebras', [...requests, p95(9.5)])], OPTIONS).text, '$(warning) CB 120 req/min, p95 9.5 s');
+  });
+
+  test('Northflank shows CPU as a share of its limit', () => {
+    const cpu = sample('northflank.cpu', 0.2, NOW, { unit: 'vcpu', labels: { container: 'web' } });
+    assert.equal(formatStatusBar([evaluated('northflank', [cpu], {}, { cpuLimitVcpu: 0.5 })], OPTIONS).text, '$(pulse) NF CPU 40 %');
+    assert.equal(formatStatusBar([evaluated('northflank', [cpu])], OPTIONS).text, '$(pulse) NF CPU 0.2 vCPU');
+  });
+
+  test('Prometheus shows no figure and disabled connections are left out of the text', () => {
+    const prometheus = snapshot({ kind: 'prometheus', latest: [sample('up', 1, NOW, { unit: 'none' })] });
+    const disabled = snapshot({ kind: 'browserless', health: 'disabled', label: 'old' });
+    assert.equal(formatStatusBar([disabled, prometheus], OPTIONS).text, '$(pulse) Prom');
+    const allDisabled = formatStatusBar([disabled], OPTIONS);
+    assert.equal(allDisabled.text, '$(pulse) Live Usage');
+    assert.match(allDisabled.tooltipMarkdown, /All connections are disabled/);
+  });
+
+  test('two connections of one provider are told apart by label, with icon syntax escaped', () => {
+    const view = formatStatusBar([browserless(3, 10, 0, { label: 'eu $(bug)' }), browserless(1, 5, 0, { label: 'us' })], OPTIONS);
+    assert.equal(view.text, '$(pulse) eu \\$(bug) 3/10 · us 1/5');
+    assert.equal(escapeStatusBarText('a $(x) b'), 'a \\$(x) b');
+  });
+});
+
+describe('tooltip', () => {
+  test('one row per connection with state, values, worst quota and age, then the command links', () => {
+    const warning = browserbase(5_520, { monthlyBrowserMinutes: 6_000 });
+    const never = snapshot({ kind: 'northflank', label: 'api', health: 'loading' });
+    const markdown = formatStatusBar([browserless(3, 10), warning, never], OPTIONS).tooltipMarkdown;
+    const rows = markdown.split('\n').filter((line) => line.startsWith('| **'));
+    assert.equal(rows.length, 3);
+    assert.match(rows[0] ?? '', /3 of 10 running\\, 0 of 10 queued\\, CPU 44 \\%/);
+    assert.match(rows[0] ?? '', /Concurrent sessions 30 \\%/);
+    assert.match(rows[0] ?? '', /12 s ago/);
+    assert.match(rows[1] ?? '', /Browser minutes 92 \\% \\\(critical\\\)/);
+    assert.match(rows[2] ?? '', /loading .* never \|$/);
+    assert.ok(markdown.endsWith('[Refresh](command:liveUsage.refresh) · [Open panel](command:liveUsage.openPanel) · [Show log](command:liveUsage.showLog)'));
+  });
+
+  test('labels and server messages cannot inject markup, links or extra rows', () => {
+    const label = '*prod* [x](y)';
+    const message = 'bad | gateway\n| injected | row |\n[click](https://evil.example) <img src=x>';
+    const view = formatStatusBar([snapshot({ kind: 'browserless', label, health: 'error', error: { kind: 'server', message } })], OPTIONS);
+    assert.ok(!view.tooltipMarkdown.includes(label), 'the raw label must not appear');
+    assert.ok(view.tooltipMarkdown.includes(escapeMarkdown(label)));
+    assert.doesNotMatch(view.tooltipMarkdown, /(?<!\\)\[click/);
+    assert.ok(!view.tooltipMarkdown.includes('https://'), 'no bare URL to autolink');
+    assert.doesNotMatch(view.tooltipMarkdown, /(?<!\\)<img/);
+    assert.equal(view.tooltipMarkdown.split('\n').filter((line) => line.startsWith('|')).length, 3, 'header, separator, one row');
+    // Every link left is one of ours.
+    const links = [...view.tooltipMarkdown.matchAll(/(?<!\\)\[([^\]]*)\]\(([^)]*)\)/g)].map((match) => match[2]);
+    assert.deepEqual(links, ['command:liveUsage.refresh', 'command:liveUsage.openPanel', 'command:liveUsage.showLog']);
+  });
+
+  test('escapeMarkdown escapes every punctuation character CommonMark gives meaning to', () => {
+    assert.equal(escapeMarkdown('*a* [b](c) `d` _e_ | $(f) <g>'), '\\*a\\* \\[b\\]\\(c\\) \\`d\\` \\_e\\_ \\| \\$\\(f\\) \\<g\\>');
+    assert.equal(escapeMarkdown('line\r\nbreak'), 'line break');
+  });
+
+  test('a pending retry is shown with the error', () => {
+    const failing = snapshot({ kind: 'browserbase', health: 'error', error: { kind: 'rateLimited', message: 'HTTP 429', retryAt: NOW + 30_000 } });
+    assert.match(formatStatusBar([failing], OPTIONS).tooltipMarkdown, /error\\: HTTP 429\\, retrying in 30 s/);
+  });
+});
+
+describe('accessibility label', () => {
+  test('full sentences with the numbers and no icon syntax', () => {
+    const view = formatStatusBar([browserless(3, 10, 2), browserbase(5_520, { monthlyBrowserMinutes: 6_000 })], OPTIONS);
+    assert.ok(!view.accessibilityLabel.includes('$('));
+    assert.match(view.accessibilityLabel, /^Live Usage\. /);
+    assert.match(view.accessibilityLabel, /prod \(Browserless\): 3 of 10 sessions running, 2 queued/);
+    assert.match(view.accessibilityLabel, /staging \(Browserbase\): 5,520 of 6,000 browser minutes used \(92 %\); critical: /);
+    assert.match(view.accessibilityLabel, /A quota is at its critical level\.$/);
+  });
+
+  test('a failing connection is named with its message, ending in one period', () => {
+    const view = formatStatusBar([snapshot({ kind: 'northflank', label: 'api', health: 'error', error: { kind: 'network', message: 'Connection refused.' } })], OPTIONS);
+    assert.equal(view.accessibilityLabel, 'Live Usage. api (Northflank): failing: Connection refused.');
+  });
+});
