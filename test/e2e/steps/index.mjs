@@ -1,0 +1,6 @@
+// The end-to-end checks, in the order they run. Later steps may rely on what earlier ones left open.
+import { showLogOpensOutputChannel } from './showLog.mjs';
+import { workbenchLoadsAndExtensionActivates } from './workbench.mjs';
+
+/** @type {import('../support.mjs').E2eStep[]} */
+export const steps = [workbenchLoadsAndExtensionActivates, showLogOpensOutputChannel];
