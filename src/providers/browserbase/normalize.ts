@@ -1,0 +1,225 @@
+/**
+ * Pure Browserbase logic: samples from API bodies, session durations, and the checks a create request
+ * must pass before it is sent. No I/O, so the UI can run the same checks on a form as the client does.
+ */
+import { countSample, type Sample } from '../../shared/samples';
+import { FINISHED_SESSION_STATUSES, type Project, type ProjectUsage, type Session } from './schemas';
+
+/** Browserbase measures `JSON.stringify(userMetadata).length` and requires it to be under this. */
+export const MAX_USER_METADATA_CHARS = 512;
+export const MIN_SESSION_TIMEOUT_S = 60;
+export const MAX_SESSION_TIMEOUT_S = 21_600;
+
+/**
+ * Whether the usage covers the billing cycle or the project's lifetime is not documented, so the
+ * samples say "reported" and per-period figures are left to deltas over our own history.
+ */
+export const REPORTED_USAGE_NOTE =
+  'Reported usage: Browserbase does not say whether these totals cover the billing cycle or the project lifetime; compare readings over time for per-period figures.';
+
+export function usageSamples(usage: ProjectUsage, projectId: string, at: number): Sample[] {
+  const labels = { project: projectId, basis: 'reported usage' };
+  return [
+    countSample('browserbase.usage.browserMinutes', usage.browserMinutes, at, { unit: 'minutes', labels }),
+    countSample('browserbase.usage.proxyBytes', usage.proxyBytes, at, { unit: 'bytes', labels }),
+  ];
+}
+
+/** The project's concurrency limit, charted next to running sessions. */
+export function projectSamples(project: Project, at: number): Sample[] {
+  return [countSample('browserbase.project.concurrencyLimit', project.concurrency, at, { labels: { project: project.id } })];
+}
+
+export function isSessionFinished(session: Pick<Session, 'status' | 'endedAt'>): boolean {
+  return Boolean(session.endedAt) || FINISHED_SESSION_STATUSES.has(session.status);
+}
+
+/**
+ * Billed-time estimate of one session: endedAt - startedAt, or now - startedAt while it runs.
+ * Null when it cannot be known (no start, unreadable dates, or finished without an end time), so a
+ * gap is never summed as zero. Clamped at 0 against clock skew between Browserbase and this machine.
+ */
+export function sessionDurationMs(session: Pick<Session, 'status' | 'startedAt' | 'endedAt'>, now: number = Date.now()): number | null {
+  if (!session.startedAt) return null;
+  const start = Date.parse(session.startedAt);
+  if (Number.isNaN(start)) return null;
+  if (session.endedAt) {
+    const end = Date.parse(session.endedAt);
+    return Number.isNaN(end) ? null : Math.max(0, end - start);
+  }
+  if (FINISHED_SESSION_STATUSES.has(session.status)) return null;
+  return Math.max(0, now - start);
+}
+
+/** Reads a nested string from userMetadata, e.g. `['order', 'status']`; undefined unless it is a string. */
+export function metadataValue(metadata: Session['userMetadata'], path: readonly string[]): string | undefined {
+  let current: unknown = metadata;
+  for (const key of path) {
+    if (!current || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return typeof current === 'string' ? current : undefined;
+}
+
+/**
+ * Sums session durations per value of one metadata tag (how Browserbase suggests segmenting usage by
+ * client or workflow). Sessions without the tag go under `untagged`; unknown durations are skipped
+ * and counted, so a total is never quietly short.
+ */
+export function durationsByTag(
+  sessions: readonly Session[],
+  path: readonly string[],
+  now: number = Date.now(),
+): { readonly totals: ReadonlyMap<string, number>; readonly untagged: number; readonly unknownDurations: number } {
+  const totals = new Map<string, number>();
+  let untagged = 0;
+  let unknownDurations = 0;
+  for (const session of sessions) {
+    const duration = sessionDurationMs(session, now);
+    if (duration === null) {
+      unknownDurations++;
+      continue;
+    }
+    const tag = metadataValue(session.userMetadata, path);
+    if (tag === undefined) untagged += duration;
+    else totals.set(tag, (totals.get(tag) ?? 0) + duration);
+  }
+  return { totals, untagged, unknownDurations };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Create-session checks
+
+export type SessionProxy =
+  | { readonly type: 'browserbase'; readonly geolocation?: { readonly country: string; readonly city?: string; readonly state?: string }; readonly domainPattern?: string }
+  | { readonly type: 'external'; readonly server: string; readonly username?: string; readonly password?: string; readonly domainPattern?: string }
+  | { readonly type: 'none'; readonly domainPattern?: string };
+
+export interface BrowserSettings {
+  readonly viewport?: { readonly width?: number; readonly height?: number };
+  readonly context?: { readonly id: string; readonly persist?: boolean };
+  readonly blockAds?: boolean;
+  readonly solveCaptchas?: boolean;
+  readonly recordSession?: boolean;
+  readonly logSession?: boolean;
+  readonly advancedStealth?: boolean;
+}
+
+export interface CreateSessionParams {
+  /** The tags the session is found by later. String leaves only, no arrays, under 512 chars as JSON. */
+  readonly userMetadata: Readonly<Record<string, unknown>>;
+  readonly keepAlive?: boolean;
+  /** Seconds, 60–21600. Omitted: the project's defaultTimeout. */
+  readonly timeout?: number;
+  readonly region?: string;
+  readonly proxies?: true | readonly SessionProxy[];
+  readonly browserSettings?: BrowserSettings;
+  readonly extensionId?: string;
+}
+
+export interface CreateProblem {
+  /** The offending field, e.g. `userMetadata.order.total` or `timeout`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+function childPath(parent: string, key: string): string {
+  return /^[A-Za-z_$][\w$-]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  if (typeof value === 'object') return value.constructor?.name ? `a ${value.constructor.name}` : 'an object';
+  return `a ${typeof value}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * Everything wrong with a userMetadata object, each problem naming its key. The rules are
+ * Browserbase's: a JSON object, nested objects allowed, no arrays, string values only (only strings
+ * can be queried; the UI coerces form values before calling), under 512 characters as JSON.
+ */
+export function userMetadataProblems(metadata: unknown): CreateProblem[] {
+  const root = 'userMetadata';
+  if (!isPlainObject(metadata)) {
+    return [{ path: root, message: `userMetadata must be a JSON object, not ${Array.isArray(metadata) ? 'an array' : describeValue(metadata)}` }];
+  }
+  const problems: CreateProblem[] = [];
+  const ancestors = new Set<object>();
+  const walk = (node: Record<string, unknown>, path: string): void => {
+    ancestors.add(node);
+    for (const [key, value] of Object.entries(node)) {
+      const at = childPath(path, key);
+      if (typeof value === 'string') continue;
+      if (Array.isArray(value)) {
+        problems.push({ path: at, message: `${at} is an array; Browserbase metadata cannot hold arrays (use a nested object or one string)` });
+      } else if (isPlainObject(value)) {
+        if (ancestors.has(value)) problems.push({ path: at, message: `${at} refers back to an enclosing object; metadata must be plain JSON` });
+        else walk(value, at);
+      } else {
+        const hint = typeof value === 'number' || typeof value === 'boolean' ? ` (send "${String(value)}")` : '';
+        problems.push({ path: at, message: `${at} is ${describeValue(value)}; metadata values must be strings, since Browserbase only matches string values${hint}` });
+      }
+    }
+    ancestors.delete(node);
+  };
+  walk(metadata, root);
+  if (problems.length === 0) {
+    const length = JSON.stringify(metadata).length;
+    if (length >= MAX_USER_METADATA_CHARS) {
+      problems.push({ path: root, message: `userMetadata is ${length} characters as JSON; Browserbase requires fewer than ${MAX_USER_METADATA_CHARS}` });
+    }
+  }
+  return problems;
+}
+
+/** Everything that would make Browserbase refuse (or bill for) a create we can tell is wrong. */
+export function createSessionProblems(params: CreateSessionParams): CreateProblem[] {
+  const problems = userMetadataProblems(params.userMetadata);
+  const { timeout } = params;
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < MIN_SESSION_TIMEOUT_S || timeout > MAX_SESSION_TIMEOUT_S)) {
+    problems.push({
+      path: 'timeout',
+      message: `timeout must be a whole number of seconds from ${MIN_SESSION_TIMEOUT_S} to ${MAX_SESSION_TIMEOUT_S} (6 hours); got ${String(timeout)}`,
+    });
+  }
+  if (params.region !== undefined && params.region.trim() === '') {
+    problems.push({ path: 'region', message: 'region must not be empty (omit it for the default, us-west-2)' });
+  }
+  return problems;
+}
+
+/** The POST /v1/sessions body: only the fields the caller set, so Browserbase defaults apply. */
+export function createSessionBody(projectId: string, params: CreateSessionParams): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (projectId !== '') body.projectId = projectId;
+  body.userMetadata = params.userMetadata;
+  if (params.keepAlive !== undefined) body.keepAlive = params.keepAlive;
+  if (params.timeout !== undefined) body.timeout = params.timeout;
+  if (params.region !== undefined) body.region = params.region;
+  if (params.proxies !== undefined) body.proxies = params.proxies;
+  if (params.browserSettings !== undefined) body.browserSettings = params.browserSettings;
+  if (params.extensionId !== undefined) body.extensionId = params.extensionId;
+  return body;
+}
+
+/**
+ * Plan-gated features the request asked for, to explain a 401/402 that is not really about the key:
+ * keepAlive on the free plan gave 401 (open-operator#10), proxies reportedly 402; advanced stealth is
+ * sold on higher plans.
+ */
+export function planGatedFeatures(params: CreateSessionParams): string[] {
+  const features: string[] = [];
+  if (params.keepAlive) features.push('keepAlive');
+  if (params.proxies === true || (params.proxies !== undefined && params.proxies.some((proxy) => proxy.type !== 'none'))) features.push('proxies');
+  if (params.browserSettings?.advancedStealth) features.push('advancedStealth');
+  return features;
+}

@@ -1,0 +1,150 @@
+/**
+ * Pure Northflank logic: metric query checks and parameters, unit mapping, and samples. Units come
+ * from each response's `metricInfo.metricUnit` and are never assumed per metric: the docs' example
+ * shows `pct` for everything, network included.
+ */
+import type { QueryValue } from '../../http/httpClient';
+import { gaugeSample, type MetricUnit, type Sample } from '../../shared/samples';
+import type { MetricsResponse } from './schemas';
+
+/** Documented metric types; others are sent as given, since Northflank adds types over time. */
+export const NORTHFLANK_METRIC_TYPES = [
+  'cpu',
+  'memory',
+  'networkIngress',
+  'networkEgress',
+  'tcpConnectionsOpen',
+  'diskUsage',
+  'requests',
+  'http4xxResponses',
+  'http5xxResponses',
+  'bandwidth',
+  'bandwidthVolume',
+] as const;
+
+interface MetricsQueryBase {
+  /** Batched into one call on purpose: every call spends the token's 1,000-per-hour budget. */
+  readonly metricTypes: readonly string[];
+  readonly containerName?: string;
+  /** Services only. */
+  readonly deploymentId?: string;
+}
+
+export interface RangeMetricsQuery extends MetricsQueryBase {
+  readonly queryType: 'range';
+  readonly startTime?: Date;
+  readonly endTime?: Date;
+  /** Seconds; with at most one of startTime/endTime. */
+  readonly duration?: number;
+}
+
+export interface SingleMetricsQuery extends MetricsQueryBase {
+  readonly queryType: 'single';
+  /** Default: now. */
+  readonly time?: Date;
+}
+
+export type MetricsQuery = RangeMetricsQuery | SingleMetricsQuery;
+
+export interface QueryProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+function validDate(date: Date | undefined): boolean {
+  return date === undefined || (date instanceof Date && !Number.isNaN(date.getTime()));
+}
+
+/** What Northflank would refuse or misread; checked before a request spends rate-limit budget. */
+export function metricsQueryProblems(query: MetricsQuery): QueryProblem[] {
+  const problems: QueryProblem[] = [];
+  if (query.metricTypes.length === 0) problems.push({ path: 'metricTypes', message: 'metricTypes must name at least one metric' });
+  query.metricTypes.forEach((type, index) => {
+    if (typeof type !== 'string' || type.trim() === '') problems.push({ path: `metricTypes[${index}]`, message: `metricTypes[${index}] must be a non-empty string` });
+  });
+  if (query.queryType === 'range') {
+    for (const name of ['startTime', 'endTime'] as const) {
+      if (!validDate(query[name])) problems.push({ path: name, message: `${name} is not a valid date` });
+    }
+    if (query.duration !== undefined) {
+      if (!Number.isInteger(query.duration) || query.duration <= 0) {
+        problems.push({ path: 'duration', message: `duration must be a positive whole number of seconds; got ${String(query.duration)}` });
+      }
+      if (query.startTime !== undefined && query.endTime !== undefined) {
+        problems.push({ path: 'duration', message: 'duration can be combined with at most one of startTime and endTime, not both' });
+      }
+    }
+    if (query.startTime && query.endTime && validDate(query.startTime) && validDate(query.endTime) && query.startTime.getTime() >= query.endTime.getTime()) {
+      problems.push({ path: 'endTime', message: 'endTime must be after startTime' });
+    }
+  } else if (query.queryType === 'single') {
+    if (!validDate(query.time)) problems.push({ path: 'time', message: 'time is not a valid date' });
+  } else {
+    problems.push({ path: 'queryType', message: `queryType must be 'range' or 'single'` });
+  }
+  return problems;
+}
+
+/** Query parameters: queryType always (the docs contradict themselves on the default), repeated metricTypes, ISO times. */
+export function metricsQueryParams(query: MetricsQuery): Record<string, QueryValue> {
+  const params: Record<string, QueryValue> = {
+    queryType: query.queryType,
+    metricTypes: [...new Set(query.metricTypes)],
+  };
+  if (query.queryType === 'range') {
+    if (query.startTime) params.startTime = query.startTime.toISOString();
+    if (query.endTime) params.endTime = query.endTime.toISOString();
+    if (query.duration !== undefined) params.duration = query.duration;
+  } else if (query.time) {
+    params.time = query.time.toISOString();
+  }
+  if (query.containerName !== undefined) params.containerName = query.containerName;
+  if (query.deploymentId !== undefined) params.deploymentId = query.deploymentId;
+  return params;
+}
+
+const UNIT_MAP: Readonly<Record<string, MetricUnit>> = {
+  pct: 'percent',
+  vCPU: 'vcpu',
+  mb: 'megabytes',
+  kbps: 'kilobitsPerSecond',
+  rps: 'requestsPerSecond',
+  count: 'count',
+};
+
+/** Northflank's unit name to ours; anything else is kept verbatim as `raw:<unit>` rather than guessed. */
+export function northflankUnit(metricUnit: string): MetricUnit {
+  return Object.prototype.hasOwnProperty.call(UNIT_MAP, metricUnit) ? (UNIT_MAP[metricUnit] as MetricUnit) : `raw:${metricUnit}`;
+}
+
+export interface MetricInfoSummary {
+  readonly unit: MetricUnit;
+  /** The unit string as sent. */
+  readonly metricUnit: string;
+  readonly resolution?: number;
+}
+
+/** One sample per value point, series `northflank.<metricType>`, labelled by container (and volume). */
+export function metricsSamples(response: MetricsResponse): Sample[] {
+  const samples: Sample[] = [];
+  for (const [metricType, entry] of Object.entries(response.data)) {
+    const unit = northflankUnit(entry.metricInfo.metricUnit);
+    for (const series of entry.values) {
+      const labels: Record<string, string> = { container: series.metadata.containerId };
+      if (series.metadata.volumeId) labels.volume = series.metadata.volumeId;
+      for (const point of series.data) {
+        samples.push(gaugeSample(`northflank.${metricType}`, point.value, unit, Date.parse(point.ts), { labels }));
+      }
+    }
+  }
+  return samples;
+}
+
+export function metricsInfo(response: MetricsResponse): Record<string, MetricInfoSummary> {
+  const info: Record<string, MetricInfoSummary> = {};
+  for (const [metricType, entry] of Object.entries(response.data)) {
+    const { metricUnit, metricResolution } = entry.metricInfo;
+    info[metricType] = { unit: northflankUnit(metricUnit), metricUnit, ...(typeof metricResolution === 'number' ? { resolution: metricResolution } : {}) };
+  }
+  return info;
+}

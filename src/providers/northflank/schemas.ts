@@ -1,0 +1,87 @@
+/**
+ * Shapes of the Northflank v1 API calls the extension makes (docs/provider-api-reference.md §3).
+ * Objects strip unknown keys, so only the fields we read can break parsing.
+ */
+import * as z from 'zod/mini';
+
+const timestamp = z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'expected a date-time string'));
+
+export const MetricPointSchema = z.object({
+  // null kept as "no value" rather than rejecting the whole series for one gap.
+  value: z.nullable(z.number()),
+  ts: timestamp,
+});
+
+export const MetricSeriesSchema = z.object({
+  metadata: z.object({
+    containerId: z.string(),
+    volumeId: z.nullish(z.string()),
+  }),
+  data: z.array(MetricPointSchema),
+});
+export type MetricSeries = z.infer<typeof MetricSeriesSchema>;
+
+export const MetricEntrySchema = z.object({
+  metricInfo: z.object({
+    metricId: z.optional(z.string()),
+    // Open string: the unit table is not documented, so an unknown unit is carried, not rejected.
+    metricUnit: z.string(),
+    // Unit undocumented (probably seconds): kept for display, never used as a window length.
+    metricResolution: z.nullish(z.number()),
+  }),
+  values: z.array(MetricSeriesSchema),
+});
+export type MetricEntry = z.infer<typeof MetricEntrySchema>;
+
+/** Keyed by metric type (`cpu`, `memory`, …), one entry per requested type. */
+export const MetricsResponseSchema = z.object({
+  data: z.record(z.string(), MetricEntrySchema),
+});
+export type MetricsResponse = z.infer<typeof MetricsResponseSchema>;
+
+// Absent pagination is read as "single page": a picker showing what it got beats one showing nothing.
+export const PaginationSchema = z.object({
+  hasNextPage: z.boolean(),
+  cursor: z.nullish(z.string()),
+  count: z.optional(z.number()),
+});
+export type Pagination = z.infer<typeof PaginationSchema>;
+
+export const NorthflankProjectSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.nullish(z.string()),
+});
+export type NorthflankProject = z.infer<typeof NorthflankProjectSchema>;
+
+const statusPart = z.optional(
+  z.object({
+    status: z.optional(z.string()),
+    reason: z.optional(z.string()),
+    lastTransitionTime: z.optional(z.string()),
+  }),
+);
+
+export const NorthflankServiceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  appId: z.optional(z.string()),
+  projectId: z.optional(z.string()),
+  description: z.nullish(z.string()),
+  serviceType: z.optional(z.string()),
+  tags: z.optional(z.array(z.string())),
+  disabledCI: z.optional(z.boolean()),
+  disabledCD: z.optional(z.boolean()),
+  status: z.optional(z.object({ build: statusPart, deployment: statusPart })),
+});
+export type NorthflankService = z.infer<typeof NorthflankServiceSchema>;
+
+export const ProjectsPageSchema = z.object({
+  data: z.object({ projects: z.array(NorthflankProjectSchema) }),
+  pagination: z.optional(PaginationSchema),
+});
+
+export const ServicesPageSchema = z.object({
+  data: z.object({ services: z.array(NorthflankServiceSchema) }),
+  pagination: z.optional(PaginationSchema),
+});
