@@ -49,6 +49,23 @@ export interface Sample {
   readonly flags?: readonly SampleFlag[];
   /** The number as sent, when a flag withheld it from `value`. */
   readonly rawValue?: number;
+  /**
+   * Present only on history buckets (the downsampled tier, or a query with `bucketMs`): `value` is
+   * then the mean of the samples with `at` in [at, at + bucketMs), and min/max let a chart draw the
+   * band a mean would flatten.
+   */
+  readonly aggregate?: SampleAggregate;
+}
+
+/** Summary of the samples of one series that fell in one history bucket (nulls and NaN left out). */
+export interface SampleAggregate {
+  readonly bucketMs: number;
+  /** Values summarized; 0 when the bucket held only "no value" samples (then all below are null). */
+  readonly count: number;
+  readonly min: number | null;
+  readonly max: number | null;
+  /** The newest value in the bucket. */
+  readonly last: number | null;
 }
 
 /** A value that must be a non-negative count: negative values are flagged and withheld, never shown. */
