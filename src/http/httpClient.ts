@@ -6,6 +6,7 @@
  * whole rest of the extension. Proxy settings are applied explicitly with undici's ProxyAgent, so the
  * behaviour does not depend on whether the host patched the module.
  */
+import type * as UndiciModule from 'undici';
 import type { Agent, Dispatcher, ProxyAgent } from 'undici';
 import { ProviderError, type RateLimitInfo, type TimeoutPhase } from './errors';
 import { parseRateLimit, parseRetryAfter } from './headers';
@@ -31,7 +32,7 @@ export interface HttpTimeouts {
   readonly totalMs: number;
 }
 
-type Undici = typeof import('undici');
+type Undici = typeof UndiciModule;
 let undiciModule: Promise<Undici> | undefined;
 
 /** undici is loaded on the first request, not at activation: it is the heaviest module we ship. */

@@ -1,0 +1,3 @@
+export * from './browserlessClient';
+export * from './normalize';
+export * from './schemas';

@@ -1,0 +1,2 @@
+export * from './cerebrasClient';
+export * from './normalize';

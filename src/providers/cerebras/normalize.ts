@@ -1,0 +1,138 @@
+/**
+ * Pure normalizer for the Cerebras Metrics API exposition (Prometheus 0.0.4 text). Every family, even
+ * one named `_total`, is a gauge over the last complete minute, so no rate() logic applies: each value
+ * is stored as is, with a one-minute window ending on the minute.
+ */
+import type { ParseResult, PromSample } from '../../prometheus/types';
+import type { MetricUnit, Sample } from '../../shared/samples';
+import type { Reading } from '../types';
+import { assertReadable, describeParseIssues, isMeasurement, toSample } from '../prometheus/normalize';
+
+export const CEREBRAS_WINDOW_MS = 60_000;
+
+export const CEREBRAS_SERIES = {
+  endpointStatus: 'cerebras.endpoint.status',
+  requests: 'cerebras.requests.count',
+  requestsSuccess: 'cerebras.requests.success',
+  requestsFailure: 'cerebras.requests.failure',
+  inputTokens: 'cerebras.tokens.input',
+  outputTokens: 'cerebras.tokens.output',
+  cacheReads: 'cerebras.cache.reads',
+  cacheRate: 'cerebras.cache.rate',
+  queueTime: 'cerebras.latency.queueTime',
+  e2eLatency: 'cerebras.latency.e2e',
+  ttft: 'cerebras.latency.ttft',
+  tpot: 'cerebras.latency.tpot',
+  generationLatency: 'cerebras.latency.generation',
+} as const;
+
+interface KnownFamily {
+  readonly series: string;
+  readonly unit: MetricUnit;
+  /** Counts are never negative: a negative one is flagged and withheld. */
+  readonly count: boolean;
+  /** Carries a `percentile` or `statistic` label (avg, p50, p90, p95, p99). */
+  readonly statistic: boolean;
+}
+
+const count = (series: string, unit: MetricUnit = 'count'): KnownFamily => ({ series, unit, count: true, statistic: false });
+const latency = (series: string): KnownFamily => ({ series, unit: 'seconds', count: false, statistic: true });
+
+/** Keyed by the sample name without a trailing `_total`, so either spelling matches. */
+const KNOWN_FAMILIES: Readonly<Record<string, KnownFamily>> = {
+  // -1 error computing status, 0 down, 1 up: -1 is a real value, not a bad count.
+  inference_endpoint_status: { series: CEREBRAS_SERIES.endpointStatus, unit: 'state', count: false, statistic: false },
+  requests_count: count(CEREBRAS_SERIES.requests),
+  requests_success: count(CEREBRAS_SERIES.requestsSuccess),
+  requests_failure: count(CEREBRAS_SERIES.requestsFailure),
+  input_tokens: count(CEREBRAS_SERIES.inputTokens, 'tokens'),
+  output_tokens: count(CEREBRAS_SERIES.outputTokens, 'tokens'),
+  // Assumed to be cached prompt tokens, like the token families beside it (Cerebras bills and limits
+  // in tokens); the reference page does not state a unit.
+  cache_reads: count(CEREBRAS_SERIES.cacheReads, 'tokens'),
+  // Scale not documented (0..1 or percent): kept as sent rather than rescaled on a guess.
+  cache_rate: { series: CEREBRAS_SERIES.cacheRate, unit: 'ratio', count: false, statistic: false },
+  queue_time_seconds: latency(CEREBRAS_SERIES.queueTime),
+  e2e_latency_seconds: latency(CEREBRAS_SERIES.e2eLatency),
+  ttft_seconds: latency(CEREBRAS_SERIES.ttft),
+  tpot: latency(CEREBRAS_SERIES.tpot),
+  tpot_seconds: latency(CEREBRAS_SERIES.tpot),
+  latency_generation_seconds: latency(CEREBRAS_SERIES.generationLatency),
+};
+
+/**
+ * Labels as we store them: `percentile` (in the reference's example) and `statistic` (in the guide)
+ * become one `statistic`; `organization_id` is dropped, since it is the connection's own id and would
+ * only split series.
+ */
+function labelsOf(sample: PromSample, statistic: boolean): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [name, value] of Object.entries(sample.labels)) {
+    if (name === 'organization_id') continue;
+    if (statistic && name === 'percentile') {
+      labels.statistic ??= value;
+      continue;
+    }
+    labels[name] = value;
+  }
+  return labels;
+}
+
+export interface CerebrasMetricsReading extends Reading {
+  readonly offered: true;
+  /** End of the minute the values describe (the last complete minute before the fetch). */
+  readonly minuteEnd: number;
+  /** Models (the `endpoint` label) seen in this reading. */
+  readonly endpoints: readonly string[];
+  /** False for an empty body: the organization has the API but no metrics enabled yet. */
+  readonly hasMetrics: boolean;
+}
+
+/**
+ * Converts a parsed exposition. Unknown families are kept under `cerebras.<sample name>` with the
+ * one-minute window, since the published metric list is known to be partial.
+ */
+export function normalizeCerebras(body: string, result: ParseResult, fetchedAt: number, url?: string): CerebrasMetricsReading {
+  const minuteEnd = Math.floor(fetchedAt / CEREBRAS_WINDOW_MS) * CEREBRAS_WINDOW_MS;
+  const notes: string[] = [];
+  if (body.trim() === '') {
+    return {
+      offered: true,
+      fetchedAt,
+      minuteEnd,
+      samples: [],
+      endpoints: [],
+      hasMetrics: false,
+      notes: ['No metrics are enabled for this organization yet (the Metrics API answered with an empty body).'],
+    };
+  }
+  assertReadable(body, result, 'The Cerebras metrics response', url);
+  const options = { at: minuteEnd, windowMs: CEREBRAS_WINDOW_MS };
+  const samples: Sample[] = [];
+  const endpoints = new Set<string>();
+  for (const family of result.families) {
+    for (const sample of family.samples) {
+      if (!isMeasurement(family, sample)) continue;
+      const known = KNOWN_FAMILIES[sample.name.replace(/_total$/, '')];
+      const labels = labelsOf(sample, known?.statistic ?? false);
+      if (labels.endpoint !== undefined) endpoints.add(labels.endpoint);
+      samples.push(
+        known
+          ? toSample(family, sample, options, { series: known.series, unit: known.unit, labels, count: known.count })
+          : toSample(family, sample, { ...options, seriesPrefix: 'cerebras.' }, { labels }),
+      );
+    }
+  }
+  notes.push(...describeParseIssues(result.issues));
+  if (samples.length === 0) notes.push('No metrics are enabled for this organization yet (the Metrics API sent no samples).');
+  if (samples.some((sample) => sample.flags?.includes('invalidNegative'))) notes.push('Cerebras reported a negative count; that value is withheld.');
+  return {
+    offered: true,
+    fetchedAt,
+    minuteEnd,
+    samples,
+    endpoints: [...endpoints].sort(),
+    hasMetrics: samples.length > 0,
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+}

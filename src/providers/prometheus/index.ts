@@ -1,0 +1,2 @@
+export * from './prometheusClient';
+export * from './normalize';

@@ -1,0 +1,62 @@
+/**
+ * Client for any Prometheus or OpenMetrics scrape endpoint the user points at (an exporter, a
+ * self-hosted Browserless behind an exporter, a provider's metrics URL).
+ */
+import type { Auth, HttpClient } from '../../http/httpClient';
+import { parsePrometheusText } from '../../prometheus/parsePrometheusText';
+import type { ParseIssue } from '../../prometheus/types';
+import { requestLimits, validBaseUrl, type RequestLimits } from '../clientSupport';
+import type { CallOptions, ClientTarget, Reading } from '../types';
+import { assertReadable, describeParseIssues, formatFromContentType, normalizeExposition } from './normalize';
+
+/** `baseUrl` is the whole scrape URL, query string included; `token`, when set, is sent as Bearer. */
+export type PrometheusConfig = ClientTarget & RequestLimits;
+
+/** Asks for OpenMetrics first (it carries `# UNIT`), then 0.0.4 text, then whatever the server has. */
+export const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+export interface PrometheusReading extends Reading {
+  /** What the body turned out to be: OpenMetrics when the content type or `# EOF` says so. */
+  readonly format: 'openmetrics' | 'prometheus';
+  readonly familyCount: number;
+  /** Lines the parser skipped, with line numbers (also summarized in `notes`). */
+  readonly issues: readonly ParseIssue[];
+}
+
+export class PrometheusClient {
+  private readonly url: URL;
+  private readonly auth: Auth;
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly config: PrometheusConfig,
+  ) {
+    this.url = validBaseUrl(config.baseUrl, 'Prometheus scrape');
+    this.auth = config.token ? { kind: 'bearer', token: config.token } : { kind: 'none' };
+  }
+
+  async scrape(options: CallOptions = {}): Promise<PrometheusReading> {
+    const response = await this.http.text({
+      url: this.url,
+      auth: this.auth,
+      accept: PROMETHEUS_ACCEPT,
+      ...requestLimits(this.config),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const fetchedAt = Date.now();
+    const result = parsePrometheusText(response.body, { format: formatFromContentType(response.contentType) });
+    assertReadable(response.body, result, `The response of ${new URL(response.url).host}`, response.url);
+    const samples = normalizeExposition(result, { at: fetchedAt });
+    const notes = describeParseIssues(result.issues);
+    if (samples.length === 0 && result.issues.length === 0) notes.push('The endpoint answered with no metrics.');
+    const openMetrics = result.sawEof || formatFromContentType(response.contentType) === 'openmetrics';
+    return {
+      fetchedAt,
+      samples,
+      format: openMetrics ? 'openmetrics' : 'prometheus',
+      familyCount: result.families.length,
+      issues: result.issues,
+      ...(notes.length > 0 ? { notes } : {}),
+    };
+  }
+}

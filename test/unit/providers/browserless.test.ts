@@ -1,0 +1,413 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { ProviderError } from '../../../src/http/errors';
+import { HttpClient } from '../../../src/http/httpClient';
+import { BrowserlessClient, checkBrowserlessConfig } from '../../../src/providers/browserless/browserlessClient';
+import {
+  BROWSERLESS_PERIOD_MS,
+  BROWSERLESS_SERIES,
+  normalizeMetrics,
+  normalizePressure,
+  normalizeTotal,
+} from '../../../src/providers/browserless/normalize';
+import type { Sample } from '../../../src/shared/samples';
+import { stubHttp } from '../../support/stubHttp';
+
+// Real bodies from an open-source Browserless v2.56 server, shared with the sandbox.
+const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/browserless-v2');
+const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8'));
+
+const NOW = 1_795_418_620_000;
+
+function sampleOf(samples: readonly Sample[], series: string, at?: number): Sample {
+  const found = samples.find((sample) => sample.series === series && (at === undefined || sample.at === at));
+  assert.ok(found, `no sample ${series}${at === undefined ? '' : ` at ${at}`}`);
+  return found;
+}
+
+function badResponseAt(fn: () => unknown, where: string): void {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof ProviderError);
+    assert.equal(error.kind, 'badResponse');
+    assert.equal(error.where, where);
+    assert.match(error.message, new RegExp(where.replace(/[[\]]/g, '\\$&')));
+    return true;
+  });
+}
+
+describe('normalizePressure', () => {
+  test('idle server, wrapped shape: percents stay percents', () => {
+    const reading = normalizePressure(fixture('pressure-idle.json'), NOW);
+    assert.equal(reading.offered, true);
+    assert.equal(reading.shape, 'wrapped');
+    assert.deepEqual(reading.pressure, {
+      serverDate: 1795418611963,
+      running: 0,
+      queued: 0,
+      maxConcurrent: 2,
+      maxQueued: 1,
+      recentlyRejected: 0,
+      cpuPercent: 16,
+      memoryPercent: 4,
+      isAvailable: true,
+      reason: '',
+      message: '',
+    });
+    const cpu = sampleOf(reading.samples, BROWSERLESS_SERIES.pressure.cpu);
+    assert.equal(cpu.value, 16);
+    assert.equal(cpu.unit, 'percent');
+    assert.equal(cpu.at, NOW);
+    assert.equal(sampleOf(reading.samples, BROWSERLESS_SERIES.pressure.running).unit, 'count');
+    assert.equal(sampleOf(reading.samples, BROWSERLESS_SERIES.pressure.isAvailable).value, 1);
+    assert.equal(reading.notes, undefined);
+  });
+
+  test('full server: unavailable with reason and message', () => {
+    const reading = normalizePressure(fixture('pressure-full.json'), NOW);
+    assert.equal(reading.pressure.isAvailable, false);
+    assert.equal(reading.pressure.reason, 'full');
+    assert.equal(reading.pressure.message, 'Concurrency and queue are full');
+    assert.equal(reading.pressure.running, 2);
+    assert.equal(reading.pressure.queued, 1);
+    const available = sampleOf(reading.samples, BROWSERLESS_SERIES.pressure.isAvailable);
+    assert.equal(available.value, 0);
+    assert.equal(available.unit, 'state');
+    assert.deepEqual(available.labels, { reason: 'full' });
+  });
+
+  test('v2.11 unwrapped shape gives the same values', () => {
+    const inner = (fixture('pressure-full.json') as { pressure: unknown }).pressure;
+    const unwrapped = normalizePressure(inner, NOW);
+    const wrapped = normalizePressure(fixture('pressure-full.json'), NOW);
+    assert.equal(unwrapped.shape, 'unwrapped');
+    assert.deepEqual(unwrapped.pressure, wrapped.pressure);
+    assert.deepEqual(unwrapped.samples, wrapped.samples);
+  });
+
+  test('null cpu/memory stay null, never 0', () => {
+    const body = { pressure: { ...(fixture('pressure-idle.json') as { pressure: object }).pressure, cpu: null, memory: null } };
+    const reading = normalizePressure(body, NOW);
+    assert.equal(reading.pressure.cpuPercent, null);
+    assert.equal(sampleOf(reading.samples, BROWSERLESS_SERIES.pressure.cpu).value, null);
+    assert.equal(sampleOf(reading.samples, BROWSERLESS_SERIES.pressure.memory).value, null);
+  });
+
+  test('a negative running count is withheld and flagged', () => {
+    const body = { pressure: { ...(fixture('pressure-idle.json') as { pressure: object }).pressure, running: -1 } };
+    const reading = normalizePressure(body, NOW);
+    assert.equal(reading.pressure.running, null);
+    const running = sampleOf(reading.samples, BROWSERLESS_SERIES.pressure.running);
+    assert.equal(running.value, null);
+    assert.deepEqual(running.flags, ['invalidNegative']);
+    assert.equal(running.rawValue, -1);
+    assert.ok(reading.notes?.some((note) => /negative/.test(note)));
+  });
+
+  test('wrong shapes name the field at fault', () => {
+    badResponseAt(() => normalizePressure({ pressure: { ...(fixture('pressure-idle.json') as { pressure: object }).pressure, running: 'two' } }, NOW), 'pressure.running');
+    badResponseAt(() => normalizePressure({ cpu: 3 }, NOW), 'running');
+    badResponseAt(() => normalizePressure({ pressure: null }, NOW), 'pressure');
+    badResponseAt(() => normalizePressure([], NOW), '(root)');
+  });
+});
+
+describe('normalizeMetrics (v2)', () => {
+  test('empty history: no periods, no samples', () => {
+    const reading = normalizeMetrics(fixture('metrics-empty.json'), NOW, { version: 'v2' });
+    assert.deepEqual(reading.periods, []);
+    assert.deepEqual(reading.samples, []);
+    assert.equal(reading.latestDate, undefined);
+    assert.equal(reading.periodCount, 0);
+    assert.equal(reading.inProgress, undefined);
+  });
+
+  test('one period: fractions become percents, times stay milliseconds, counts carry the window', () => {
+    const reading = normalizeMetrics(fixture('metrics-one-period.json'), NOW, { version: 'v2' });
+    const date = 1795418904890;
+    assert.equal(reading.periods.length, 1);
+    assert.equal(reading.latestDate, date);
+    const period = reading.periods[0];
+    assert.ok(period);
+    assert.equal(period.date, date);
+    assert.equal(period.successful, 8);
+    assert.equal(period.error, 1);
+    assert.equal(period.timedout, 2);
+    assert.equal(period.rejected, 2);
+    assert.equal(period.unauthorized, 32);
+    assert.equal(period.sessions, 11);
+    assert.equal(period.units, 11);
+    assert.equal(period.cpuPercent, 0);
+    assert.ok(Math.abs((period.memoryPercent ?? 0) - 2.95366294) < 1e-6);
+    assert.equal(period.meanTimeMs, 2130.909090909091);
+    assert.equal(period.rollUpGlitch, false);
+
+    const ids = BROWSERLESS_SERIES.metrics;
+    const successful = sampleOf(reading.samples, ids.successful);
+    assert.deepEqual(successful, { series: ids.successful, unit: 'count', at: date, windowMs: BROWSERLESS_PERIOD_MS, value: 8 });
+    assert.equal(sampleOf(reading.samples, ids.units).unit, 'units');
+    assert.equal(sampleOf(reading.samples, ids.units).windowMs, 5 * 60 * 1000);
+    const maxTime = sampleOf(reading.samples, ids.maxTime);
+    assert.equal(maxTime.unit, 'milliseconds');
+    assert.equal(maxTime.value, 6918);
+    const memory = sampleOf(reading.samples, ids.memory);
+    assert.equal(memory.unit, 'percent');
+    assert.equal(memory.windowMs, undefined);
+    const cpu = sampleOf(reading.samples, ids.cpu);
+    assert.equal(cpu.value, 0);
+    // A snapshot at save time, not a count over the window.
+    assert.equal(sampleOf(reading.samples, ids.running).windowMs, undefined);
+    for (const sample of reading.samples) assert.equal(sample.at, date);
+  });
+
+  test('running -1 from the roll-up bug is withheld; that period peak is low confidence', () => {
+    const reading = normalizeMetrics(fixture('metrics-with-negative-running.json'), NOW, { version: 'v2' });
+    const [first, second] = reading.periods;
+    assert.ok(first && second);
+    assert.equal(first.running, 1);
+    assert.equal(first.rollUpGlitch, false);
+    assert.equal(second.running, null);
+    assert.equal(second.rollUpGlitch, true);
+    const ids = BROWSERLESS_SERIES.metrics;
+    const running = sampleOf(reading.samples, ids.running, second.date);
+    assert.equal(running.value, null);
+    assert.deepEqual(running.flags, ['invalidNegative']);
+    assert.equal(running.rawValue, -1);
+    const peak = sampleOf(reading.samples, ids.maxConcurrent, second.date);
+    assert.equal(peak.value, 0);
+    assert.deepEqual(peak.flags, ['lowConfidence']);
+    assert.equal(sampleOf(reading.samples, ids.maxConcurrent, first.date).flags, undefined);
+    assert.ok(reading.notes?.some((note) => /negative running/.test(note)));
+    // Never a negative value anywhere.
+    for (const sample of reading.samples) assert.ok(sample.value === null || sample.value >= 0, sample.series);
+  });
+
+  test('since keeps only newer periods, latestDate covers the whole response', () => {
+    const body = fixture('metrics-with-negative-running.json');
+    const reading = normalizeMetrics(body, NOW, { version: 'v2', since: 1795418543746 });
+    assert.deepEqual(
+      reading.periods.map((period) => period.date),
+      [1795418563750],
+    );
+    assert.ok(reading.samples.every((sample) => sample.at === 1795418563750));
+    assert.equal(reading.latestDate, 1795418563750);
+    assert.equal(reading.periodCount, 2);
+    const none = normalizeMetrics(body, NOW, { version: 'v2', since: 1795418563750 });
+    assert.deepEqual(none.periods, []);
+    assert.equal(none.latestDate, 1795418563750);
+  });
+
+  test('wrong shapes name the field at fault', () => {
+    const [period] = fixture('metrics-one-period.json') as object[];
+    badResponseAt(() => normalizeMetrics([period, { ...period, successful: '8' }], NOW, { version: 'v2' }), '[1].successful');
+    badResponseAt(() => normalizeMetrics([{ ...period, date: undefined }], NOW, { version: 'v2' }), '[0].date');
+    badResponseAt(() => normalizeMetrics({ metrics: [] }, NOW, { version: 'v2' }), '(root)');
+  });
+});
+
+describe('normalizeMetrics (v1)', () => {
+  const finished = { date: 1_700_000_300_000, successful: 3, error: 0, queued: 1, rejected: 0, timedout: 0, sessionTimes: [1000, 2000, 31000], cpu: 0.5, memory: null, meanTime: 11333, units: 4 };
+  const open = { date: 1_700_000_400_000, successful: 1, sessionTimes: [500] };
+
+  test('the last, still-open window is kept out of periods and samples', () => {
+    const reading = normalizeMetrics([finished, open], NOW, { version: 'v1' });
+    assert.equal(reading.periods.length, 1);
+    assert.equal(reading.periodCount, 1);
+    assert.equal(reading.latestDate, finished.date);
+    assert.equal(reading.inProgress?.successful, 1);
+    assert.equal(reading.inProgress?.date, open.date);
+    assert.ok(reading.samples.every((sample) => sample.at === finished.date));
+  });
+
+  test('missing fields give no sample, null fields a null sample', () => {
+    const reading = normalizeMetrics([finished, open], NOW, { version: 'v1' });
+    const ids = BROWSERLESS_SERIES.metrics;
+    const series = new Set(reading.samples.map((sample) => sample.series));
+    assert.ok(!series.has(ids.unauthorized));
+    assert.ok(!series.has(ids.maxTime));
+    assert.equal(sampleOf(reading.samples, ids.memory).value, null);
+    assert.equal(sampleOf(reading.samples, ids.cpu).value, 50);
+    assert.equal(reading.periods[0]?.unauthorized, null);
+    assert.equal(reading.periods[0]?.sessions, 3);
+  });
+
+  test('undated periods are skipped with a note; an open window without a date takes the fetch time', () => {
+    const reading = normalizeMetrics([{ successful: 2 }, finished, { successful: 1 }], NOW, { version: 'v1' });
+    assert.equal(reading.periods.length, 1);
+    assert.ok(reading.notes?.some((note) => /without a date/.test(note)));
+    assert.equal(reading.inProgress?.date, NOW);
+  });
+
+  test('only the open window: no finished periods yet', () => {
+    const reading = normalizeMetrics([open], NOW, { version: 'v1' });
+    assert.deepEqual(reading.periods, []);
+    assert.equal(reading.latestDate, undefined);
+    assert.ok(reading.inProgress);
+  });
+
+  test('a field of the wrong type is still rejected', () => {
+    badResponseAt(() => normalizeMetrics([{ ...finished, units: 'four' }, open], NOW, { version: 'v1' }), '[0].units');
+  });
+});
+
+describe('normalizeTotal', () => {
+  test('after one period: estimate is flagged low confidence', () => {
+    const reading = normalizeTotal(fixture('metrics-total.json'), NOW, { version: 'v2', route: '/metrics/total' });
+    assert.equal(reading.route, '/metrics/total');
+    assert.equal(reading.total.units, 11);
+    assert.equal(reading.total.successful, 8);
+    assert.equal(reading.total.sessions, 11);
+    assert.equal(reading.total.minutesOfMetricsAvailable, 5);
+    assert.equal(reading.total.estimatedMonthlyUnits, 95040);
+    assert.equal(reading.total.estimateLowConfidence, true);
+    const ids = BROWSERLESS_SERIES.total;
+    const estimate = sampleOf(reading.samples, ids.estimatedMonthlyUnits);
+    assert.equal(estimate.value, 95040);
+    assert.equal(estimate.unit, 'units');
+    assert.deepEqual(estimate.flags, ['lowConfidence']);
+    const units = sampleOf(reading.samples, ids.units);
+    assert.deepEqual(units, { series: ids.units, unit: 'units', at: NOW, windowMs: 5 * 60_000, value: 11 });
+    assert.equal(sampleOf(reading.samples, ids.meanTime).unit, 'milliseconds');
+    assert.equal(sampleOf(reading.samples, ids.minutesOfMetricsAvailable).unit, 'minutes');
+    // minTime is always 0 on this server: not a measurement.
+    assert.ok(!reading.samples.some((sample) => sample.series.endsWith('minTime')));
+    assert.ok(reading.notes?.some((note) => /only 5 minutes/.test(note)));
+  });
+
+  test('no history: nulls stay null, never 0', () => {
+    const reading = normalizeTotal(fixture('metrics-total-empty.json'), NOW, { version: 'v2', route: '/metrics/total' });
+    assert.equal(reading.total.meanTimeMs, null);
+    assert.equal(reading.total.estimatedMonthlyUnits, null);
+    assert.equal(reading.total.estimateLowConfidence, true);
+    const ids = BROWSERLESS_SERIES.total;
+    assert.equal(sampleOf(reading.samples, ids.meanTime).value, null);
+    const estimate = sampleOf(reading.samples, ids.estimatedMonthlyUnits);
+    assert.equal(estimate.value, null);
+    assert.equal(estimate.flags, undefined);
+    assert.equal(sampleOf(reading.samples, ids.units).windowMs, undefined);
+    assert.ok(reading.notes?.some((note) => /no finished/.test(note)));
+  });
+
+  test('enough history: the estimate is not flagged', () => {
+    const body = { ...(fixture('metrics-total.json') as object), minutesOfMetricsAvailable: 600 };
+    const reading = normalizeTotal(body, NOW, { version: 'v2', route: '/metrics/total' });
+    assert.equal(reading.total.estimateLowConfidence, false);
+    assert.equal(sampleOf(reading.samples, BROWSERLESS_SERIES.total.estimatedMonthlyUnits).flags, undefined);
+    assert.equal(reading.notes, undefined);
+  });
+
+  test('v1 totals may miss fields; v2 totals may not', () => {
+    const reading = normalizeTotal({ successful: 4, units: 2 }, NOW, { version: 'v1', route: '/metrics/all' });
+    assert.equal(reading.route, '/metrics/all');
+    assert.equal(reading.total.successful, 4);
+    assert.equal(reading.total.minutesOfMetricsAvailable, null);
+    assert.equal(reading.total.estimateLowConfidence, true);
+    badResponseAt(() => normalizeTotal({ successful: 4, units: 2 }, NOW, { version: 'v2', route: '/metrics/total' }), 'error');
+    badResponseAt(() => normalizeTotal({ ...(fixture('metrics-total.json') as object), meanTime: 'x' }, NOW, { version: 'v2', route: '/metrics/total' }), 'meanTime');
+  });
+});
+
+describe('BrowserlessClient configuration', () => {
+  test('v1 with bearer is refused with a clear message', () => {
+    assert.match(checkBrowserlessConfig({ version: 'v1', authMode: 'bearer' }) ?? '', /v1 does not accept Bearer/);
+    assert.equal(checkBrowserlessConfig({ version: 'v1', authMode: 'query' }), undefined);
+    assert.equal(checkBrowserlessConfig({ version: 'v2', authMode: 'bearer' }), undefined);
+    const http = new HttpClient();
+    assert.throws(
+      () => new BrowserlessClient(http, { baseUrl: 'http://127.0.0.1:1', token: 't', version: 'v1', authMode: 'bearer' }),
+      (error: unknown) => error instanceof ProviderError && error.kind === 'request' && /Basic/.test(error.message),
+    );
+    assert.doesNotThrow(() => new BrowserlessClient(http, { baseUrl: 'http://127.0.0.1:1', version: 'v1', authMode: 'basic' }));
+    for (const baseUrl of ['not a url', 'ftp://example.test/']) {
+      assert.throws(
+        () => new BrowserlessClient(http, { baseUrl, version: 'v2', authMode: 'query' }),
+        (error: unknown) => error instanceof ProviderError && error.kind === 'request' && /http:\/\/ or https:\/\//.test(error.message),
+      );
+    }
+  });
+});
+
+describe('BrowserlessClient requests (stubbed HTTP)', () => {
+  const notOffered = (path: string) => ({ error: new ProviderError('notOffered', `127.0.0.1 does not offer ${path} (HTTP 404)`, { status: 404 }) });
+  const base = { baseUrl: 'http://127.0.0.1:9/browserless/', token: 'tok-123' } as const;
+
+  test('sends exactly Accept: application/json, no body, the token where the auth mode says', async () => {
+    const stub = stubHttp([{ body: fixture('pressure-idle.json') }]);
+    const client = new BrowserlessClient(stub.client, { ...base, version: 'v2', authMode: 'query', timeouts: { headersMs: 50 }, maxBytes: 1000 });
+    const reading = await client.pressure();
+    assert.equal(reading.offered, true);
+    const [request] = stub.requests;
+    assert.ok(request);
+    assert.equal(String(request.url), 'http://127.0.0.1:9/browserless/pressure');
+    assert.equal(request.accept, 'application/json');
+    assert.equal(request.json, undefined);
+    assert.equal(request.headers, undefined);
+    assert.deepEqual(request.auth, { kind: 'query', name: 'token', token: 'tok-123' });
+    assert.equal(request.optionalRoute, true);
+    assert.deepEqual(request.timeouts, { headersMs: 50 });
+    assert.equal(request.maxBytes, 1000);
+
+    const bearer = stubHttp([{ body: fixture('pressure-idle.json') }]);
+    await new BrowserlessClient(bearer.client, { ...base, version: 'v2', authMode: 'bearer' }).pressure();
+    assert.deepEqual(bearer.requests[0]?.auth, { kind: 'bearer', token: 'tok-123' });
+    const basic = stubHttp([{ body: fixture('pressure-idle.json') }]);
+    await new BrowserlessClient(basic.client, { ...base, version: 'v1', authMode: 'basic' }).pressure();
+    assert.deepEqual(basic.requests[0]?.auth, { kind: 'basic', token: 'tok-123' });
+    const none = stubHttp([{ body: fixture('pressure-idle.json') }]);
+    await new BrowserlessClient(none.client, { baseUrl: base.baseUrl, version: 'v2', authMode: 'query' }).pressure();
+    assert.deepEqual(none.requests[0]?.auth, { kind: 'none' });
+  });
+
+  test('a 404 on /pressure is "not offered", not an error', async () => {
+    const stub = stubHttp([notOffered('/pressure')]);
+    const reading = await new BrowserlessClient(stub.client, { ...base, version: 'v2', authMode: 'query' }).pressure();
+    assert.equal(reading.offered, false);
+    assert.deepEqual(reading.samples, []);
+    assert.match(reading.notes?.[0] ?? '', /does not offer \/pressure/);
+  });
+
+  test('metrics passes since through to the normalizer', async () => {
+    const stub = stubHttp([{ body: fixture('metrics-with-negative-running.json') }]);
+    const reading = await new BrowserlessClient(stub.client, { ...base, version: 'v2', authMode: 'query' }).metrics({ since: 1795418543746 });
+    assert.equal(reading.periods.length, 1);
+    assert.equal(String(stub.requests[0]?.url), 'http://127.0.0.1:9/browserless/metrics');
+    assert.equal(stub.requests[0]?.optionalRoute, undefined);
+  });
+
+  test('v1 falls back from /metrics/total to /metrics/all once, then remembers', async () => {
+    const stub = stubHttp([notOffered('/metrics/total'), { body: { successful: 1, units: 1 } }, { body: { successful: 2, units: 2 } }]);
+    const client = new BrowserlessClient(stub.client, { ...base, version: 'v1', authMode: 'query' });
+    const first = await client.metricsTotal();
+    assert.equal(first.route, '/metrics/all');
+    assert.equal(first.total.successful, 1);
+    const second = await client.metricsTotal();
+    assert.equal(second.total.successful, 2);
+    assert.deepEqual(
+      stub.requests.map((request) => new URL(String(request.url)).pathname),
+      ['/browserless/metrics/total', '/browserless/metrics/all', '/browserless/metrics/all'],
+    );
+  });
+
+  test('v1 offering neither totals route says so', async () => {
+    const stub = stubHttp([notOffered('/metrics/total'), notOffered('/metrics/all')]);
+    const client = new BrowserlessClient(stub.client, { ...base, version: 'v1', authMode: 'basic' });
+    await assert.rejects(client.metricsTotal(), (error: unknown) => error instanceof ProviderError && error.kind === 'notOffered' && /neither/.test(error.message));
+  });
+
+  test('v2 never falls back: /metrics/total is not optional there', async () => {
+    const stub = stubHttp([{ body: fixture('metrics-total.json') }]);
+    const reading = await new BrowserlessClient(stub.client, { ...base, version: 'v2', authMode: 'query' }).metricsTotal();
+    assert.equal(reading.route, '/metrics/total');
+    assert.equal(stub.requests.length, 1);
+    assert.equal(stub.requests[0]?.optionalRoute, undefined);
+  });
+
+  test('other errors pass through untouched', async () => {
+    const auth = new ProviderError('auth', '127.0.0.1 rejected the token (HTTP 401)', { status: 401 });
+    const stub = stubHttp([{ error: auth }]);
+    const client = new BrowserlessClient(stub.client, { ...base, version: 'v1', authMode: 'query' });
+    await assert.rejects(client.pressure(), (error: unknown) => error === auth);
+    await assert.rejects(client.metricsTotal(), (error: unknown) => error === auth);
+  });
+});
