@@ -23,7 +23,7 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=3', ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } },
 );
 process.exit(result.status ?? 1);

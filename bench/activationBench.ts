@@ -1,0 +1,57 @@
+/**
+ * Activation cost: time to load the production bundle and run `activate()` against a stand-in
+ * `vscode` module (every API call answers with an inert object). Target: under 30 ms, with nothing
+ * heavy loaded at start-up. The peer figure is what loading undici eagerly would add.
+ */
+import { spawnSync } from 'node:child_process';
+
+const CHILD = `
+const Module = require('module');
+const { performance } = require('perf_hooks');
+const inert = new Proxy(function () {}, {
+  get: (_target, property) => (property === 'then' ? undefined : property === Symbol.toPrimitive ? () => '' : inert),
+  apply: () => inert,
+  construct: () => inert,
+  set: () => true,
+});
+const api = {};
+for (const name of ['window', 'workspace', 'commands', 'env', 'extensions', 'languages', 'Uri', 'EventEmitter', 'ThemeColor', 'ThemeIcon', 'MarkdownString', 'StatusBarAlignment', 'ViewColumn', 'ConfigurationTarget', 'ProgressLocation', 'Disposable']) api[name] = inert;
+const originalLoad = Module._load;
+Module._load = function (request, ...rest) {
+  if (request === 'vscode') return api;
+  return originalLoad.call(this, request, ...rest);
+};
+const context = { subscriptions: [], secrets: inert, globalState: inert, globalStorageUri: inert, extensionUri: inert, extension: { packageJSON: { version: '0' } } };
+const t0 = performance.now();
+const extension = require(process.argv[1]);
+const t1 = performance.now();
+extension.activate(context);
+const t2 = performance.now();
+const undiciLoaded = Object.keys(require.cache).some((path) => path.includes('node_modules/undici'));
+const t3 = performance.now();
+require('undici');
+const t4 = performance.now();
+console.log(JSON.stringify({ load: t1 - t0, activate: t2 - t1, undiciLoaded, undici: t4 - t3 }));
+process.exit(0);
+`;
+
+export async function runActivationBench(): Promise<void> {
+  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--production'], { stdio: 'ignore' });
+  if (build.status !== 0) throw new Error('production build failed');
+  const runs: { load: number; activate: number; undiciLoaded: boolean; undici: number }[] = [];
+  for (let index = 0; index < 7; index++) {
+    const result = spawnSync(process.execPath, ['-e', CHILD, `${process.cwd()}/dist/extension.js`], { encoding: 'utf8' });
+    const line = result.stdout.trim().split('\n').at(-1) ?? '';
+    runs.push(JSON.parse(line) as (typeof runs)[number]);
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  const load = median(runs.map((run) => run.load));
+  const activate = median(runs.map((run) => run.activate));
+  const undici = median(runs.map((run) => run.undici));
+  console.log('\n## Activation (median of 7 fresh processes, production bundle)\n');
+  console.log(`${'measure'.padEnd(46)} ${'ms'.padStart(8)}  target`);
+  console.log(`${'load dist/extension.js'.padEnd(46)} ${load.toFixed(1).padStart(8)}`);
+  console.log(`${'activate()'.padEnd(46)} ${activate.toFixed(1).padStart(8)}  < 30 ${activate < 30 ? 'met' : 'MISSED'}`);
+  console.log(`${'load + activate'.padEnd(46)} ${(load + activate).toFixed(1).padStart(8)}`);
+  console.log(`${'peer: undici loaded eagerly (avoided)'.padEnd(46)} ${undici.toFixed(1).padStart(8)}  ${runs.some((run) => run.undiciLoaded) ? 'LOADED at activation' : 'not loaded at activation'}`);
+}
