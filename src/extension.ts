@@ -1,11 +1,13 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import type { LiveUsageApi } from './api';
+import { Container } from './container';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Live Usage', { log: true });
-  context.subscriptions.push(log);
-  context.subscriptions.push(vscode.commands.registerCommand('liveUsage.showLog', () => log.show()));
+export function activate(context: vscode.ExtensionContext): LiveUsageApi {
+  const container = Container.create(context);
+  context.subscriptions.push(container);
+  return container.api;
 }
 
 export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  // The container is disposed through context.subscriptions.
 }

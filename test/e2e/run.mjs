@@ -1,12 +1,15 @@
-// End-to-end checks in a real VS Code: packages the extension, installs it into code-server on
-// 127.0.0.1, opens the workbench in headless Chromium and runs the steps of ./steps/index.mjs.
+// End-to-end checks in a real VS Code: packages the extension, starts the local provider servers
+// (sandbox/, on a free 127.0.0.1 port), installs the extension into code-server on 127.0.0.1 with no
+// connection configured, opens the workbench in headless Chromium and runs the steps of
+// ./steps/index.mjs (they add connections through the UI and drive the sandbox through ctx.sandbox).
 //
 // Usage: npm run test:e2e [-- step-name-part ...]    (no arguments: every step)
 // Env:   LIVE_USAGE_VSIX=file        test that package instead of running `npm run package`
 //        LIVE_USAGE_CHROMIUM=path    another Chromium (default /usr/bin/chromium)
 //        LIVE_USAGE_CODE_SERVER_CACHE=dir   where code-server is installed (default .cache/code-server)
 // Output: one "ok - name" / "not ok - name: reason" line per step, then "N passed, N failed".
-//         Screenshots in artifacts/e2e/<step>.png, the VS Code logs in artifacts/e2e/logs/.
+//         Screenshots in artifacts/e2e/<step>.png (some steps save more, <step>-<n>-<what>.png),
+//         the VS Code logs in artifacts/e2e/logs/, the sandbox's output in artifacts/e2e/sandbox.log.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -14,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ensureCodeServer, startCodeServer } from '../../scripts/code-server.mjs';
 import { steps as allSteps } from './steps/index.mjs';
-import { EXTENSION_ID, launchBrowser } from './support.mjs';
+import { EXTENSION_ID, launchBrowser, startSandboxProcess } from './support.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const runDir = join(repoRoot, '.e2e', 'e2e');
@@ -118,6 +121,9 @@ async function main() {
       note(`code-server ${install.version} (${relative(repoRoot, install.cacheDir) || install.cacheDir})`);
       const vsix = packageExtension();
       note(`testing ${relative(repoRoot, vsix)}`);
+      const sandbox = await startSandboxProcess({ cwd: repoRoot, logFile: join(runDir, 'sandbox.log') });
+      cleanups.push(() => sandbox.stop());
+      note(`local provider servers on ${sandbox.url} (pid ${sandbox.pid})`);
       const server = await startCodeServer({
         userDataDir: paths.userDataDir,
         extensionsDir: paths.extensionsDir,
@@ -139,6 +145,7 @@ async function main() {
         page,
         browser,
         server,
+        sandbox,
         paths,
         extensionId: EXTENSION_ID,
         note,
@@ -188,7 +195,9 @@ async function main() {
     await cleanup();
     // Keep what a person needs to see why something failed.
     if (existsSync(join(paths.userDataDir, 'logs'))) cpSync(join(paths.userDataDir, 'logs'), join(artifactsDir, 'logs'), { recursive: true });
-    if (existsSync(join(runDir, 'code-server.log'))) copyFileSync(join(runDir, 'code-server.log'), join(artifactsDir, 'code-server.log'));
+    for (const log of ['code-server.log', 'sandbox.log']) {
+      if (existsSync(join(runDir, log))) copyFileSync(join(runDir, log), join(artifactsDir, log));
+    }
     note(`took ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots and logs in ${relative(repoRoot, artifactsDir)}/`);
   }
 }

@@ -1,0 +1,415 @@
+/**
+ * The heart of the extension host: turns the configured connections and their tokens into feeds,
+ * lets the window-aware poller run them, and turns what comes back into one ConnectionSnapshot per
+ * connection (latest values, quota levels, health), persisted to history and shared with the other
+ * windows. Everything the UI shows comes from `snapshots()` and `onDidChange`.
+ */
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { isProviderError, ProviderError } from '../http/errors';
+import type { HttpClient } from '../http/httpClient';
+import type { HistoryStore } from '../history/historyStore';
+import type { RedactingLog } from '../log';
+import type { ConnectionPollState, Feed } from '../polling/pollScheduler';
+import type { SharedSnapshot } from '../polling/sharedSnapshots';
+import { WindowPolling } from '../polling/windowPolling';
+import { BrowserbaseClient } from '../providers/browserbase/client';
+import { NorthflankClient } from '../providers/northflank/client';
+import type { Reading } from '../providers/types';
+import { billingCycle, evaluateQuotas, worstLevel } from '../quota/evaluateQuotas';
+import type { ConnectionController } from '../commands/connectionCommands';
+import type { TokenStore, TokenSource } from '../secrets/tokenStore';
+import type { ConnectionConfig } from '../shared/connections';
+import type { Sample } from '../shared/samples';
+import type { ConnectionHealth, ConnectionSnapshot } from '../shared/snapshot';
+import type { ConnectionSettings } from './connectionSettings';
+import { feedsFor, tokenOptional, type ConnectionFeed } from './feeds';
+
+interface Runtime {
+  config: ConnectionConfig;
+  token?: string;
+  tokenSource: TokenSource | 'notNeeded';
+  tokenVersion: number;
+  feeds: ConnectionFeed[];
+  /** A configuration that cannot work (e.g. v1 with Bearer): shown as the connection's error. */
+  configError?: string;
+  latest: Map<string, Sample>;
+  notes: Map<string, readonly string[]>;
+  errors: Map<string, ProviderError>;
+  lastSuccessAt?: number;
+  lastAttemptAt?: number;
+  pollState?: ConnectionPollState;
+  /** History samples the quota rules need (Browserbase: this billing cycle's usage). */
+  quotaHistory: Sample[];
+  /** What another window published, when this window does not poll the connection. */
+  mirrored?: ConnectionSnapshot;
+}
+
+export interface QuotaNotificationSink {
+  notify(connection: ConnectionConfig, snapshot: ConnectionSnapshot): void;
+}
+
+function sampleKey(sample: Sample): string {
+  const labels = sample.labels ? Object.entries(sample.labels).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${value}`).join(',') : '';
+  return `${sample.series}{${labels}}`;
+}
+
+/** A stable fingerprint of what a feed fetches, so the poller repolls when it changes. */
+function configKey(config: ConnectionConfig, tokenVersion: number): string {
+  return `${JSON.stringify(config)}#${tokenVersion}`;
+}
+
+export class ConnectionService implements vscode.Disposable, ConnectionController {
+  private readonly runtimes = new Map<string, Runtime>();
+  private readonly changeEmitter = new vscode.EventEmitter<readonly ConnectionSnapshot[]>();
+  readonly onDidChange = this.changeEmitter.event;
+  private readonly polling: WindowPolling<ConnectionSnapshot>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private problemsShown = '';
+  private changeScheduled = false;
+  private reloadChain: Promise<void> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly tokens: TokenStore,
+    private readonly http: HttpClient,
+    private readonly history: HistoryStore,
+    private readonly log: RedactingLog,
+    private readonly notifications: QuotaNotificationSink,
+    sharedFolder: string,
+  ) {
+    const general = settings.general();
+    this.polling = new WindowPolling<ConnectionSnapshot>({
+      folder: sharedFolder,
+      windowId: randomUUID(),
+      focused: vscode.window.state.focused,
+      pauseWhenUnfocused: general.pauseWhenUnfocused,
+      onReading: (feed, reading) => this.onReading(feed, reading),
+      onError: (feed, error) => this.onError(feed, error),
+      onState: (connectionId, state) => this.onState(connectionId, state),
+      onSharedSnapshot: (connectionId, snapshot) => this.onShared(connectionId, snapshot),
+      onOwnershipChange: () => this.scheduleChange(),
+      onInternalError: (error) => this.log.warn(`Coordination between windows: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    this.disposables.push(
+      settings.onDidChange(() => {
+        this.http.setProxyConfiguration({ ...settings.proxy(), env: process.env });
+        this.polling.setPauseWhenUnfocused(settings.general().pauseWhenUnfocused);
+        this.history.setRetention({ fullResolutionDays: settings.general().fullResolutionDays, downsampledDays: settings.general().downsampledDays });
+        this.reload();
+      }),
+      vscode.window.onDidChangeWindowState((state) => this.polling.setFocused(state.focused)),
+    );
+  }
+
+  /** Re-reads settings and tokens and hands the feeds to the poller. Serialized: the last call wins. */
+  reload(): Promise<void> {
+    this.reloadChain = this.reloadChain.then(() => this.doReload()).catch((error: unknown) => {
+      this.log.error(`Could not load the connections: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return this.reloadChain;
+  }
+
+  private async doReload(): Promise<void> {
+    if (this.disposed) return;
+    const { connections, problems } = this.settings.read();
+    const problemText = problems.join('\n');
+    if (problemText !== this.problemsShown) {
+      this.problemsShown = problemText;
+      for (const problem of problems) this.log.warn(`Settings: ${problem}`);
+      if (problems.length > 0) {
+        const open = 'Open settings.json';
+        void vscode.window.showWarningMessage(`Live Usage: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, open).then((choice) => {
+          if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
+        });
+      }
+    }
+    const seen = new Set<string>();
+    for (const config of connections) {
+      seen.add(config.id);
+      const previous = this.runtimes.get(config.id);
+      let token: string | undefined;
+      let tokenSource: Runtime['tokenSource'] = 'none';
+      try {
+        const resolved = await this.tokens.resolve(config.id, config.kind);
+        token = resolved.token;
+        tokenSource = resolved.source;
+        this.log.addSecret(token);
+      } catch (error) {
+        this.log.error(error instanceof Error ? error.message : String(error));
+      }
+      if (!token && tokenOptional(config)) tokenSource = 'notNeeded';
+      const changed = !previous || JSON.stringify(previous.config) !== JSON.stringify(config) || previous.token !== token;
+      const runtime: Runtime = previous ?? { config, tokenSource, tokenVersion: 0, feeds: [], latest: new Map(), notes: new Map(), errors: new Map(), quotaHistory: [] };
+      if (previous && JSON.stringify(previous.config) !== JSON.stringify(config)) {
+        // A new URL or project means the old values describe something else.
+        if (previous.config.baseUrl !== config.baseUrl || previous.config.projectId !== config.projectId || previous.config.kind !== config.kind) {
+          runtime.latest.clear();
+          runtime.notes.clear();
+          runtime.lastSuccessAt = undefined;
+        }
+      }
+      runtime.config = config;
+      runtime.token = token;
+      runtime.tokenSource = tokenSource;
+      if (changed) {
+        runtime.tokenVersion++;
+        runtime.errors.clear();
+        runtime.configError = undefined;
+        try {
+          runtime.feeds = config.enabled === false ? [] : feedsFor(config, token, this.http);
+        } catch (error) {
+          runtime.feeds = [];
+          runtime.configError = error instanceof Error ? error.message : String(error);
+          this.log.warn(`${config.label}: ${runtime.configError}`);
+        }
+        if (!token && !tokenOptional(config)) runtime.feeds = [];
+      }
+      this.runtimes.set(config.id, runtime);
+      if (!previous) await this.restoreFromHistory(runtime);
+    }
+    for (const id of [...this.runtimes.keys()]) if (!seen.has(id)) this.runtimes.delete(id);
+    void vscode.commands.executeCommand('setContext', 'liveUsage.connectionCount', this.runtimes.size);
+    const feeds: Feed[] = [];
+    for (const runtime of this.runtimes.values()) {
+      const key = configKey(runtime.config, runtime.tokenVersion);
+      for (const connectionFeed of runtime.feeds) feeds.push({ ...connectionFeed, configKey: key });
+    }
+    await this.polling.setFeeds(feeds);
+    this.scheduleChange();
+  }
+
+  /** After a reload of VS Code, show the last known values at once instead of a spinner. */
+  private async restoreFromHistory(runtime: Runtime): Promise<void> {
+    try {
+      const latest = await this.history.latest(runtime.config.id, { withinMs: 24 * 60 * 60 * 1000 });
+      for (const sample of latest) runtime.latest.set(sampleKey(sample), sample);
+      const newest = latest.reduce((max, sample) => Math.max(max, sample.at), 0);
+      if (newest > 0) runtime.lastSuccessAt = newest;
+      await this.loadQuotaHistory(runtime);
+    } catch (error) {
+      this.log.warn(`${runtime.config.label}: could not read its history: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async loadQuotaHistory(runtime: Runtime): Promise<void> {
+    if (runtime.config.kind !== 'browserbase') return;
+    const now = Date.now();
+    const cycle = billingCycle(now, runtime.config.quota?.billingCycleDay);
+    runtime.quotaHistory = await this.history.query(runtime.config.id, {
+      from: Math.min(cycle.start, now - 2 * 24 * 60 * 60 * 1000),
+      to: now,
+      series: ['browserbase.usage.browserMinutes', 'browserbase.usage.proxyBytes'],
+    });
+  }
+
+  private onReading(feed: Feed, reading: Reading): void {
+    const runtime = this.runtimes.get(feed.connectionId);
+    if (!runtime) return;
+    runtime.errors.delete(feed.key);
+    runtime.lastSuccessAt = reading.fetchedAt;
+    runtime.lastAttemptAt = reading.fetchedAt;
+    for (const sample of reading.samples) {
+      const key = sampleKey(sample);
+      const existing = runtime.latest.get(key);
+      if (!existing || existing.at <= sample.at) runtime.latest.set(key, sample);
+    }
+    runtime.notes.set(feed.key, reading.notes ?? []);
+    if (reading.samples.length > 0) {
+      void this.history
+        .append(feed.connectionId, reading.samples)
+        .then(() => (runtime.config.kind === 'browserbase' ? this.loadQuotaHistory(runtime) : undefined))
+        .then(() => this.scheduleChange())
+        .catch((error: unknown) => this.log.warn(`${runtime.config.label}: could not store history: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    this.log.debug(`${runtime.config.label}: ${feedName(feed)} read ${reading.samples.length} value(s)`);
+    this.scheduleChange();
+  }
+
+  private onError(feed: Feed, error: unknown): void {
+    const runtime = this.runtimes.get(feed.connectionId);
+    if (!runtime) return;
+    const providerError = isProviderError(error) ? error : new ProviderError('network', error instanceof Error ? error.message : String(error));
+    if (providerError.kind === 'cancelled') return;
+    runtime.errors.set(feed.key, providerError);
+    runtime.lastAttemptAt = Date.now();
+    const next =
+      providerError.kind === 'auth'
+        ? 'polling paused until the token or settings change (Live Usage: Set Token…)'
+        : providerError.retryAfterMs !== undefined
+          ? `retrying no sooner than ${Math.ceil(providerError.retryAfterMs / 1000)} s from now, as the server asked`
+          : providerError.isTransient
+            ? 'retrying with backoff'
+            : 'will retry at the next interval';
+    this.log.warn(`${runtime.config.label}: ${feedName(feed)} failed (${providerError.kind}): ${providerError.message}; ${next}`);
+    this.scheduleChange();
+  }
+
+  private onState(connectionId: string, state: ConnectionPollState): void {
+    const runtime = this.runtimes.get(connectionId);
+    if (!runtime) return;
+    runtime.pollState = state;
+    this.scheduleChange();
+  }
+
+  private onShared(connectionId: string, shared: SharedSnapshot<ConnectionSnapshot>): void {
+    const runtime = this.runtimes.get(connectionId);
+    if (!runtime || !shared.data) return;
+    runtime.mirrored = shared.data;
+    this.scheduleChange();
+  }
+
+  /** Coalesces bursts of readings and state changes into one snapshot update. */
+  private scheduleChange(): void {
+    if (this.changeScheduled || this.disposed) return;
+    this.changeScheduled = true;
+    setTimeout(() => {
+      this.changeScheduled = false;
+      if (this.disposed) return;
+      const snapshots = this.snapshots();
+      for (const snapshot of snapshots) {
+        const runtime = this.runtimes.get(snapshot.id);
+        if (!runtime || !snapshot.polledHere) continue;
+        this.polling.publish(snapshot.id, snapshot);
+        this.notifications.notify(runtime.config, snapshot);
+      }
+      this.changeEmitter.fire(snapshots);
+    }, 50);
+  }
+
+  private health(runtime: Runtime, now: number): ConnectionHealth {
+    if (runtime.config.enabled === false) return 'disabled';
+    if (runtime.tokenSource === 'none' && !tokenOptional(runtime.config)) return 'authNeeded';
+    const errors = [...runtime.errors.values()];
+    if (errors.some((error) => error.kind === 'auth')) return 'authNeeded';
+    if (runtime.configError) return 'error';
+    // The first feed carries the live values; a failing secondary feed (e.g. the heavy /metrics/total)
+    // is reported in the snapshot's error without declaring the whole connection down.
+    const primary = runtime.feeds[0];
+    if (primary && runtime.errors.has(primary.key)) return 'error';
+    if (!runtime.lastSuccessAt) return errors.length > 0 ? 'error' : 'loading';
+    const primaryInterval = primary?.intervalMs ?? 60_000;
+    if (now - runtime.lastSuccessAt > 3 * primaryInterval) return 'stale';
+    return 'ok';
+  }
+
+  snapshot(id: string, now = Date.now()): ConnectionSnapshot | undefined {
+    const runtime = this.runtimes.get(id);
+    if (!runtime) return undefined;
+    const polledHere = this.polling.isPolledHere(id) || runtime.feeds.length === 0;
+    if (!polledHere && runtime.mirrored) {
+      return { ...runtime.mirrored, label: runtime.config.label, polledHere: false };
+    }
+    const latest = [...runtime.latest.values()];
+    const quotas = evaluateQuotas(runtime.config, latest, runtime.quotaHistory, now);
+    const errors = [...runtime.errors.values()];
+    const firstError = runtime.configError ? { kind: 'request' as const, message: runtime.configError } : errors[0] ? { kind: errors[0].kind, message: errors[0].message } : undefined;
+    const retryAt = runtime.pollState?.notBefore;
+    const notes = [...new Set([...runtime.notes.values()].flat())];
+    if (runtime.tokenSource === 'environment') notes.push('Token from the environment');
+    return {
+      id,
+      label: runtime.config.label,
+      kind: runtime.config.kind,
+      health: this.health(runtime, now),
+      ...(firstError ? { error: { ...firstError, ...(retryAt ? { retryAt } : {}) } } : {}),
+      ...(runtime.lastSuccessAt ? { lastSuccessAt: runtime.lastSuccessAt } : {}),
+      ...(runtime.lastAttemptAt ? { lastAttemptAt: runtime.lastAttemptAt } : {}),
+      ...(runtime.pollState?.nextPollAt ? { nextPollAt: runtime.pollState.nextPollAt } : {}),
+      latest,
+      quotas,
+      level: worstLevel(quotas),
+      ...(runtime.pollState?.rateLimit ? { rateLimit: runtime.pollState.rateLimit } : {}),
+      notes,
+      tokenSource: runtime.tokenSource,
+      polledHere: true,
+    };
+  }
+
+  snapshots(now = Date.now()): ConnectionSnapshot[] {
+    return [...this.runtimes.keys()].map((id) => this.snapshot(id, now)).filter((snapshot): snapshot is ConnectionSnapshot => snapshot !== undefined);
+  }
+
+  connections(): readonly ConnectionConfig[] {
+    return [...this.runtimes.values()].map((runtime) => runtime.config);
+  }
+
+  refresh(connectionId?: string): void {
+    for (const runtime of this.runtimes.values()) if (!connectionId || runtime.config.id === connectionId) runtime.errors.clear();
+    void this.polling.refresh(connectionId, 'manual');
+    this.scheduleChange();
+  }
+
+  /** A view became visible: poll what is due now rather than at the next tick. */
+  viewVisible(): void {
+    void this.polling.refresh(undefined, 'viewVisible');
+  }
+
+  tokenChanged(connectionId: string): void {
+    if (!this.runtimes.has(connectionId)) return;
+    void this.reload().then(() => {
+      // Storing the same token again (say after fixing it on the server) changes no feed, so the
+      // reload alone would leave the connection paused for auth: lift the pause and poll now.
+      const runtime = this.runtimes.get(connectionId);
+      if (!runtime || this.disposed || ![...runtime.errors.values()].some((error) => error.kind === 'auth')) return;
+      runtime.errors.clear();
+      this.polling.invalidate(connectionId);
+      this.scheduleChange();
+    });
+  }
+
+  async removeHistory(connectionId: string): Promise<void> {
+    await this.history.removeConnection(connectionId);
+  }
+
+  async test(config: ConnectionConfig, token: string | undefined): Promise<string> {
+    const feeds = feedsFor(config, token, this.http);
+    const signal = AbortSignal.timeout(30_000);
+    const parts: string[] = [];
+    let values = 0;
+    for (const connectionFeed of feeds) {
+      const reading = await connectionFeed.run(signal);
+      values += reading.samples.length;
+      const notes = reading.notes?.length ? ` (${reading.notes.join('; ')})` : '';
+      parts.push(`${connectionFeed.name}: ${reading.samples.length} value(s)${notes}`);
+    }
+    return `Connected: ${values} value(s) read — ${parts.join(', ')}.`;
+  }
+
+  async listChoices(
+    kind: 'browserbaseProjects' | 'northflankProjects' | 'northflankServices',
+    config: ConnectionConfig,
+    token: string | undefined,
+  ): Promise<{ id: string; label: string; detail?: string }[] | undefined> {
+    if (!token) {
+      const resolved = await this.tokens.resolve(config.id, config.kind).catch(() => undefined);
+      token = resolved?.token;
+    }
+    if (!token) return undefined;
+    const signal = AbortSignal.timeout(20_000);
+    const target = { baseUrl: config.baseUrl, token };
+    if (kind === 'browserbaseProjects') {
+      const result = await new BrowserbaseClient(this.http, { ...target, projectId: '' }).listProjects({ signal });
+      return result.projects.map((project) => ({ id: project.id, label: project.name, detail: `concurrency ${project.concurrency}` }));
+    }
+    const client = new NorthflankClient(this.http, { ...target, projectId: config.projectId ?? '' });
+    if (kind === 'northflankProjects') {
+      const result = await client.listProjects({ signal });
+      return result.projects.map((project) => ({ id: project.id, label: project.name }));
+    }
+    const result = await client.listServices({ signal });
+    return result.services.map((service) => ({ id: service.id, label: service.name, ...(service.description ? { detail: service.description } : {}) }));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const disposable of this.disposables) disposable.dispose();
+    this.changeEmitter.dispose();
+    void this.polling.dispose();
+  }
+}
+
+function feedName(feed: Feed): string {
+  return feed.key.slice(feed.key.indexOf('/') + 1);
+}
