@@ -1,6 +1,6 @@
 // Builds one Node bundle for the extension host and one browser bundle per webview surface.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -15,17 +15,29 @@ const common = {
   metafile: true,
 };
 
+/**
+ * Keeps `require('./browserbaseSessions')` as a require of the sibling bundle built from that file,
+ * instead of inlining it: the feature costs nothing until used.
+ * @type {esbuild.Plugin}
+ */
+const lazyBrowserbaseSessions = {
+  name: 'lazy-browserbase-sessions',
+  setup: (build) => build.onResolve({ filter: /^\.\/browserbaseSessions$/ }, () => ({ path: './browserbaseSessions.js', external: true })),
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    // browserbaseSessions: the tagged-sessions feature, loaded on first use (src/browserbase/host.ts).
+    entryPoints: { extension: 'src/extension.ts', browserbaseSessions: 'src/browserbase/browserbaseSessions.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node18',
     // undici stays external: bundled it would be ~0.5 MB minified. It ships in the .vsix instead.
     external: ['vscode', 'undici'],
+    plugins: [lazyBrowserbaseSessions],
   },
   {
     ...common,
@@ -42,6 +54,11 @@ const targets = [
 
 if (!watch) rmSync('dist', { recursive: true, force: true });
 if (!existsSync('dist')) mkdirSync('dist');
+
+// The codicon font the webviews' icons use, beside the bundles: a webview may only load files under
+// its localResourceRoots (dist/webview and media).
+mkdirSync('dist/webview', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 
 if (watch) {
   const contexts = await Promise.all(targets.map((options) => esbuild.context(options)));

@@ -1,0 +1,270 @@
+/**
+ * The messages between the extension host and its two webviews (the sidebar overview and the usage
+ * panel), as discriminated unions, with the guards each side runs on arrival: a webview is untrusted
+ * input to the host, and the host's messages are checked before the webview draws from them.
+ * Hand-written guards rather than a schema library: they run on every snapshot (thousands of
+ * numbers), ship in both bundles, and must stay small.
+ *
+ * Flow: the webview posts `ready` (with the UI choices it restored), the host answers with a whole
+ * `snapshot`, and posts a new whole snapshot on every change while the view is visible and again
+ * when it becomes visible. Nothing is ever posted to a hidden view.
+ */
+import type { MetricUnit } from './samples';
+import type { ConnectionSnapshot } from './snapshot';
+import { isRangeId, type RangeId } from './ranges';
+
+export type { RangeId };
+
+export type Surface = 'panel' | 'sidebar';
+/** VS Code's ColorThemeKind, by name. The webview also follows its body classes as they change. */
+export type ThemeKind = 'light' | 'dark' | 'highContrast' | 'highContrastLight';
+export type ExportFormat = 'csv' | 'json';
+
+/**
+ * The history of one series and label set over the window, as parallel arrays (times ascending):
+ * compact to post, and the webview groups them into charts (src/shared/chartGroups.ts).
+ */
+export interface SeriesColumns {
+  readonly series: string;
+  readonly unit: MetricUnit;
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Epoch ms of each point (a bucket's start when the history is bucketed). */
+  readonly t: readonly number[];
+  /** The value; null is "no value". For buckets: the mean. */
+  readonly v: readonly (number | null)[];
+  /** Bucketed history only: each bucket's minimum, maximum, newest value and sample count. */
+  readonly lo?: readonly (number | null)[];
+  readonly hi?: readonly (number | null)[];
+  readonly last?: readonly (number | null)[];
+  readonly n?: readonly number[];
+}
+
+/** What a connection's charts are drawn from. */
+export interface ConnectionHistory {
+  readonly connectionId: string;
+  /** The window (epoch ms). */
+  readonly from: number;
+  readonly to: number;
+  /** Set when the points are history buckets of this length. */
+  readonly bucketMs?: number;
+  /** The connection's quota thresholds, for the lines drawn at its limits. */
+  readonly warnPercent: number;
+  readonly criticalPercent: number;
+  readonly series: readonly SeriesColumns[];
+}
+
+export interface PanelSnapshot {
+  readonly type: 'snapshot';
+  readonly surface: 'panel';
+  readonly now: number;
+  readonly theme: ThemeKind;
+  readonly range: RangeId;
+  /** The ranges on offer (the billing cycle only when a connection has one). */
+  readonly ranges: readonly RangeId[];
+  readonly connections: readonly ConnectionSnapshot[];
+  readonly histories: readonly ConnectionHistory[];
+}
+
+export interface SidebarSnapshot {
+  readonly type: 'snapshot';
+  readonly surface: 'sidebar';
+  readonly now: number;
+  readonly theme: ThemeKind;
+  readonly connections: readonly ConnectionSnapshot[];
+  /** The headline series of each connection over a short window (see src/shared/headlines.ts). */
+  readonly histories: readonly ConnectionHistory[];
+}
+
+/** Scroll the panel to a connection (after "open in panel" from the sidebar or a notification). */
+export interface RevealMessage {
+  readonly type: 'reveal';
+  readonly connectionId: string;
+}
+
+export type HostMessage = PanelSnapshot | SidebarSnapshot | RevealMessage;
+
+export type WebviewMessage =
+  /** Sent once the page has loaded, with the range it restored from its state (panel). */
+  | { readonly type: 'ready'; readonly surface: Surface; readonly range?: RangeId }
+  | { readonly type: 'setRange'; readonly range: RangeId }
+  | { readonly type: 'refresh'; readonly connectionId?: string }
+  | { readonly type: 'openPanel'; readonly connectionId?: string }
+  | { readonly type: 'setToken'; readonly connectionId: string }
+  | { readonly type: 'addConnection' }
+  /** A chart's data as the webview built it, for the host to write where the person chooses. */
+  | { readonly type: 'export'; readonly fileName: string; readonly format: ExportFormat; readonly content: string }
+  /** How long drawing took, from the snapshot's arrival: diagnostics and the benchmark. */
+  | { readonly type: 'rendered'; readonly surface: Surface; readonly phase: 'first' | 'update'; readonly ms: number; readonly charts: number };
+
+export const THEME_KINDS: readonly ThemeKind[] = ['light', 'dark', 'highContrast', 'highContrastLight'];
+
+/** Thirty days of a dozen per-minute series as CSV is a few MB; far more is not an export. */
+export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Guards
+
+type Guard<T> = (value: unknown) => value is T;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+const isNumberOrNull = (value: unknown): value is number | null => value === null || typeof value === 'number';
+
+function optional<T>(guard: Guard<T>): Guard<T | undefined> {
+  return (value): value is T | undefined => value === undefined || guard(value);
+}
+
+function oneOf<T extends string>(values: readonly T[]): Guard<T> {
+  return (value): value is T => typeof value === 'string' && (values as readonly string[]).includes(value);
+}
+
+function arrayOf<T>(guard: Guard<T>): Guard<T[]> {
+  return (value): value is T[] => {
+    if (!Array.isArray(value)) return false;
+    // A plain loop: chart series carry tens of thousands of numbers.
+    for (let index = 0; index < value.length; index++) if (!guard(value[index])) return false;
+    return true;
+  };
+}
+
+/** An identifier a webview may name: a connection or chart id, never anything long or odd. */
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 200;
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return isRecord(value) && Object.values(value).every(isString);
+}
+
+const isNumbers = arrayOf(isNumber);
+const isNullableNumbers = arrayOf(isNumberOrNull);
+
+function isSample(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isString(value.series) &&
+    isNumberOrNull(value.value) &&
+    isString(value.unit) &&
+    isNumber(value.at) &&
+    optional(isStringRecord)(value.labels) &&
+    optional(arrayOf(isString))(value.flags)
+  );
+}
+
+const isLevel = oneOf(['ok', 'warning', 'critical'] as const);
+
+function isQuota(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isString(value.id) &&
+    isString(value.label) &&
+    isNumberOrNull(value.value) &&
+    isNumberOrNull(value.limit) &&
+    isString(value.unit) &&
+    isNumberOrNull(value.ratio) &&
+    isLevel(value.level) &&
+    optional(isString)(value.detail)
+  );
+}
+
+export function isConnectionSnapshot(value: unknown): value is ConnectionSnapshot {
+  if (!isRecord(value)) return false;
+  const error = value.error;
+  return (
+    isId(value.id) &&
+    isString(value.label) &&
+    oneOf(['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus'] as const)(value.kind) &&
+    oneOf(['loading', 'ok', 'stale', 'authNeeded', 'error', 'disabled'] as const)(value.health) &&
+    (error === undefined || (isRecord(error) && isString(error.kind) && isString(error.message) && optional(isNumber)(error.retryAt))) &&
+    optional(isNumber)(value.lastSuccessAt) &&
+    optional(isNumber)(value.lastAttemptAt) &&
+    optional(isNumber)(value.nextPollAt) &&
+    Array.isArray(value.latest) &&
+    value.latest.every(isSample) &&
+    Array.isArray(value.quotas) &&
+    value.quotas.every(isQuota) &&
+    isLevel(value.level) &&
+    arrayOf(isString)(value.notes) &&
+    oneOf(['secretStorage', 'environment', 'none', 'notNeeded'] as const)(value.tokenSource) &&
+    isBoolean(value.polledHere)
+  );
+}
+
+function isColumns(value: unknown): value is SeriesColumns {
+  if (!isRecord(value) || !isString(value.series) || !isString(value.unit) || !optional(isStringRecord)(value.labels) || !isNumbers(value.t) || !isNullableNumbers(value.v)) return false;
+  const length = value.t.length;
+  if (value.v.length !== length) return false;
+  for (const name of ['lo', 'hi', 'last'] as const) {
+    const column = value[name];
+    if (column !== undefined && !(isNullableNumbers(column) && column.length === length)) return false;
+  }
+  return value.n === undefined || (isNumbers(value.n) && value.n.length === length);
+}
+
+export function isConnectionHistory(value: unknown): value is ConnectionHistory {
+  return (
+    isRecord(value) &&
+    isId(value.connectionId) &&
+    isNumber(value.from) &&
+    isNumber(value.to) &&
+    optional(isNumber)(value.bucketMs) &&
+    isNumber(value.warnPercent) &&
+    isNumber(value.criticalPercent) &&
+    arrayOf(isColumns)(value.series)
+  );
+}
+
+const isTheme = oneOf(THEME_KINDS);
+
+/** The host's message, or undefined when it is not one (the webview then ignores it). */
+export function parseHostMessage(data: unknown): HostMessage | undefined {
+  if (!isRecord(data)) return undefined;
+  if (data.type === 'reveal') return isId(data.connectionId) ? { type: 'reveal', connectionId: data.connectionId } : undefined;
+  if (data.type !== 'snapshot' || !isNumber(data.now) || !isTheme(data.theme) || !arrayOf(isConnectionSnapshot)(data.connections)) return undefined;
+  if (!arrayOf(isConnectionHistory)(data.histories)) return undefined;
+  if (data.surface === 'panel') return isRangeId(data.range) && arrayOf(isRangeId)(data.ranges) ? (data as unknown as PanelSnapshot) : undefined;
+  return data.surface === 'sidebar' ? (data as unknown as SidebarSnapshot) : undefined;
+}
+
+const isSurface = oneOf(['panel', 'sidebar'] as const);
+
+/**
+ * A webview's message rebuilt from checked fields only (nothing else it sent is passed on), or
+ * undefined when it is not one the host accepts.
+ */
+export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
+  if (!isRecord(data)) return undefined;
+  const connectionId = data.connectionId;
+  switch (data.type) {
+    case 'ready':
+      if (!isSurface(data.surface) || !(data.range === undefined || isRangeId(data.range))) return undefined;
+      return { type: 'ready', surface: data.surface, ...(data.range === undefined ? {} : { range: data.range }) };
+    case 'setRange':
+      return isRangeId(data.range) ? { type: 'setRange', range: data.range } : undefined;
+    case 'refresh':
+    case 'openPanel':
+      if (!(connectionId === undefined || isId(connectionId))) return undefined;
+      return { type: data.type, ...(connectionId === undefined ? {} : { connectionId }) };
+    case 'setToken':
+      return isId(connectionId) ? { type: 'setToken', connectionId } : undefined;
+    case 'addConnection':
+      return { type: 'addConnection' };
+    case 'export': {
+      const { fileName, format, content } = data;
+      if (!oneOf(['csv', 'json'] as const)(format) || !isString(content) || content.length > MAX_EXPORT_CHARS) return undefined;
+      // Only a plain name with the format's extension: the person picks the folder in a save dialog.
+      if (!isString(fileName) || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/.test(fileName) || !fileName.endsWith(`.${format}`)) return undefined;
+      return { type: 'export', fileName, format, content };
+    }
+    case 'rendered':
+      if (!isSurface(data.surface) || !oneOf(['first', 'update'] as const)(data.phase) || !isNumber(data.ms) || !isNumber(data.charts)) return undefined;
+      return { type: 'rendered', surface: data.surface, phase: data.phase, ms: data.ms, charts: data.charts };
+    default:
+      return undefined;
+  }
+}
