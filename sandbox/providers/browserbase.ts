@@ -17,6 +17,11 @@ export type BrowserbaseStatus = (typeof BROWSERBASE_STATUSES)[number];
 export interface BrowserbaseState {
   /** Concurrency of `proj_sandbox` (default 3). */
   readonly concurrency?: number;
+  /**
+   * Refuse any backslash in `q` (400), as a server whose escaping is undocumented may: proves a
+   * client sends only the documented, escape-free form. Default false (`\'` and `\\` accepted).
+   */
+  readonly strictQuery?: boolean;
 }
 
 type Metadata = Record<string, unknown>;
@@ -72,9 +77,9 @@ export interface MetadataQuery {
 
 /**
  * `user_metadata['k1']['k2']:'value'`: one condition, string equality, `\'` and `\\` escapes inside
- * quotes (any other backslash is an error), optional spaces around `:`.
+ * quotes (any other backslash is an error; with `strict`, every backslash is), optional spaces around `:`.
  */
-export function parseMetadataQuery(q: string): MetadataQuery {
+export function parseMetadataQuery(q: string, strict = false): MetadataQuery {
   let i = 0;
   const fail = (what: string): never => {
     throw new MetadataQueryError(`Invalid query at position ${i}: ${what}`);
@@ -91,6 +96,7 @@ export function parseMetadataQuery(q: string): MetadataQuery {
         return out;
       }
       if (c === '\\') {
+        if (strict) fail('escapes inside quotes are not documented by Browserbase');
         const next = q[i + 1];
         if (next !== "'" && next !== '\\') fail('only \\\' and \\\\ escapes are allowed');
         out += next;
@@ -182,6 +188,7 @@ export function createBrowserbase(ctx: SandboxContext): Provider<BrowserbaseStat
   ];
   const sessions: Session[] = [];
   let created = 0;
+  let strictQuery = false;
 
   function newSession(fields: Omit<Session, 'id' | 'signingKey' | 'updatedAt'> & { updatedAt?: number }, key: string | number): Session {
     return { ...fields, updatedAt: fields.updatedAt ?? fields.createdAt, id: uuidFrom(ctx.seed, 'bb-session', key), signingKey: hash32(ctx.seed, 'bb-sign', key).toString(16).padStart(8, '0') + uuidFrom(ctx.seed, 'bb-key', key).replace(/-/g, '') };
@@ -361,7 +368,7 @@ export function createBrowserbase(ctx: SandboxContext): Provider<BrowserbaseStat
     let query: MetadataQuery | undefined;
     if (q !== null && q !== '') {
       try {
-        query = parseMetadataQuery(q);
+        query = parseMetadataQuery(q, strictQuery);
       } catch (error) {
         return browserbaseErrors.error(400, (error as Error).message);
       }
@@ -445,8 +452,13 @@ export function createBrowserbase(ctx: SandboxContext): Provider<BrowserbaseStat
     setState(patch) {
       const main = projects[0];
       if (!main) return;
-      if (patch === null) main.concurrency = 3;
-      else if (patch.concurrency !== undefined) main.concurrency = patch.concurrency;
+      if (patch === null) {
+        main.concurrency = 3;
+        strictQuery = false;
+        return;
+      }
+      if (patch.concurrency !== undefined) main.concurrency = patch.concurrency;
+      if (patch.strictQuery !== undefined) strictQuery = patch.strictQuery;
     },
   };
 }

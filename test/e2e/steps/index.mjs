@@ -1,6 +1,8 @@
 // The end-to-end checks, in the order they run. Later steps may rely on what earlier ones left open.
+import { chartSteps } from './charts.mjs';
+import { connectionSteps } from './connections.mjs';
 import { showLogOpensOutputChannel } from './showLog.mjs';
 import { workbenchLoadsAndExtensionActivates } from './workbench.mjs';
 
 /** @type {import('../support.mjs').E2eStep[]} */
-export const steps = [workbenchLoadsAndExtensionActivates, showLogOpensOutputChannel];
+export const steps = [workbenchLoadsAndExtensionActivates, showLogOpensOutputChannel, ...connectionSteps, ...chartSteps];
