@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the real-VS-Code parts need, only when missing:
+# libkrb5-dev (code-server's native build), chromium (end-to-end tests), openssl (TLS tests).
+# Usage: scripts/setup-system.sh [--with-browser]
+set -euo pipefail
+missing=()
+dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ "${1:-}" = "--with-browser" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-liberation)
+fi
+[ "${#missing[@]}" -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
