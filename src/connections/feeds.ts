@@ -4,6 +4,7 @@
  * scheduler runs a connection's feeds one at a time; this module only says what they are.
  */
 import type { HttpClient } from '../http/httpClient';
+import { DEFAULT_FEED_INTERVALS_MS } from '../polling/timingPolicy';
 import { BrowserbaseClient } from '../providers/browserbase/client';
 import { BrowserlessClient } from '../providers/browserless/browserlessClient';
 import { CerebrasClient } from '../providers/cerebras/cerebrasClient';
@@ -23,26 +24,14 @@ export interface ConnectionFeed {
 }
 
 const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-
-/** Default intervals, chosen from each provider's data freshness and request budget. */
-export const DEFAULT_INTERVALS = {
-  browserlessPressure: 15 * SECOND, // live values, cheap, not queued by the server
-  browserlessMetrics: 5 * MINUTE, // one new window per 5 minutes; the body can be large
-  browserlessTotal: 15 * MINUTE, // carries every session time: heavy, slow-moving
-  browserbaseUsage: 3 * MINUTE,
-  browserbaseSessions: MINUTE,
-  browserbaseProject: 30 * MINUTE, // concurrency limit: changes with the plan only
-  northflankMetrics: MINUTE, // 1,000 requests/hour per token, shared with the user's CI and CLI
-  cerebrasMetrics: MINUTE, // values describe the last complete minute; 6 requests/min per org
-  prometheusScrape: 30 * SECOND,
-} as const;
 
 /** Northflank metric types fetched in one batched call per poll. */
 export const NORTHFLANK_METRIC_TYPES = ['cpu', 'memory', 'networkIngress', 'networkEgress', 'requests', 'http5xxResponses'] as const;
 
-function feed(config: ConnectionConfig, name: string, defaultMs: number, run: (signal: AbortSignal) => Promise<Reading>, primary = false): ConnectionFeed {
+/** The feed's default interval (polling/timingPolicy.ts holds the one table); an override sets the primary feed's. */
+function feed(config: ConnectionConfig, name: string, run: (signal: AbortSignal) => Promise<Reading>, primary = false): ConnectionFeed {
   const override = primary && config.pollIntervalSeconds ? config.pollIntervalSeconds * SECOND : undefined;
+  const defaultMs = DEFAULT_FEED_INTERVALS_MS[config.kind][name] ?? 60 * SECOND;
   return { key: `${config.id}/${name}`, connectionId: config.id, name, intervalMs: override ?? defaultMs, run };
 }
 
@@ -62,25 +51,25 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
       // Only windows newer than the last one seen are returned, so history gets each window once.
       let newestWindow: number | undefined;
       return [
-        feed(config, 'pressure', DEFAULT_INTERVALS.browserlessPressure, (signal) => client.pressure({ signal }), true),
-        feed(config, 'metrics', DEFAULT_INTERVALS.browserlessMetrics, async (signal) => {
+        feed(config, 'pressure', (signal) => client.pressure({ signal }), true),
+        feed(config, 'metrics', async (signal) => {
           const reading = await client.metrics({ signal, ...(newestWindow === undefined ? {} : { since: newestWindow }) });
           for (const sample of reading.samples) newestWindow = Math.max(newestWindow ?? 0, sample.at);
           return reading;
         }),
-        feed(config, 'total', DEFAULT_INTERVALS.browserlessTotal, (signal) => client.metricsTotal({ signal })),
+        feed(config, 'total', (signal) => client.metricsTotal({ signal })),
       ];
     }
     case 'browserbase': {
       const client = new BrowserbaseClient(http, { ...target, projectId: config.projectId ?? '' });
       return [
-        feed(config, 'usage', DEFAULT_INTERVALS.browserbaseUsage, (signal) => client.usage({ signal }), true),
-        feed(config, 'sessions', DEFAULT_INTERVALS.browserbaseSessions, async (signal) => {
+        feed(config, 'usage', (signal) => client.usage({ signal }), true),
+        feed(config, 'sessions', async (signal) => {
           const result = await client.listSessions({ status: 'RUNNING' }, { signal });
           const running = result.sessions.length;
           return { ...result, samples: [countSample('browserbase.sessions.running', running, result.fetchedAt)] };
         }),
-        feed(config, 'project', DEFAULT_INTERVALS.browserbaseProject, (signal) => client.getProject({ signal })),
+        feed(config, 'project', (signal) => client.getProject({ signal })),
       ];
     }
     case 'northflank': {
@@ -91,20 +80,20 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
         ...(config.resourceId ? { resourceId: config.resourceId } : {}),
       });
       // A range slightly longer than the interval, so a late poll leaves no gap; history dedupes the overlap.
-      const interval = config.pollIntervalSeconds ? config.pollIntervalSeconds * SECOND : DEFAULT_INTERVALS.northflankMetrics;
+      const interval = config.pollIntervalSeconds ? config.pollIntervalSeconds * SECOND : DEFAULT_FEED_INTERVALS_MS.northflank.metrics ?? 60 * SECOND;
       const durationSeconds = Math.ceil((interval * 2) / SECOND);
       return [
-        feed(config, 'metrics', DEFAULT_INTERVALS.northflankMetrics, (signal) =>
+        feed(config, 'metrics', (signal) =>
           client.metrics({ queryType: 'range', metricTypes: NORTHFLANK_METRIC_TYPES, duration: durationSeconds }, { signal }), true),
       ];
     }
     case 'cerebras': {
       const client = new CerebrasClient(http, { ...target, organizationId: config.organizationId ?? '' });
-      return [feed(config, 'metrics', DEFAULT_INTERVALS.cerebrasMetrics, (signal) => client.metrics({ signal }), true)];
+      return [feed(config, 'metrics', (signal) => client.metrics({ signal }), true)];
     }
     case 'prometheus': {
       const client = new PrometheusClient(http, target);
-      return [feed(config, 'scrape', DEFAULT_INTERVALS.prometheusScrape, (signal) => client.scrape({ signal }), true)];
+      return [feed(config, 'scrape', (signal) => client.scrape({ signal }), true)];
     }
   }
 }

@@ -4,6 +4,7 @@
  * still work. Pure: tested without VS Code.
  */
 import * as z from 'zod/mini';
+import { checkBrowserlessConfig } from '../providers/browserless/browserlessClient';
 import { formatPath } from '../providers/validate';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
 
@@ -63,8 +64,9 @@ function missingRequired(config: ConnectionConfig): string | undefined {
   if (config.kind === 'browserbase' && !config.projectId) return 'projectId (the Browserbase project id) is required';
   if (config.kind === 'northflank' && (!config.projectId || !config.resourceId)) return 'projectId and resourceId (the Northflank project and service) are required';
   if (config.kind === 'cerebras' && !config.organizationId) return 'organizationId (org_…) is required';
-  if (config.kind === 'browserless' && config.browserlessVersion === 'v1' && config.authMode === 'bearer') {
-    return 'Browserless v1 does not accept a Bearer token; use authMode "query" or "basic"';
+  if (config.kind === 'browserless') {
+    const problem = checkBrowserlessConfig({ version: config.browserlessVersion ?? 'v2', authMode: config.authMode ?? 'query' });
+    if (problem) return problem;
   }
   const quota = config.quota;
   if (quota?.warnPercent !== undefined && quota.criticalPercent !== undefined && quota.warnPercent > quota.criticalPercent) {

@@ -25,8 +25,10 @@ const MINUTE = 60 * SECOND;
  * hourly; Cerebras' metrics API allows 6 requests a minute for the whole organization.
  */
 export const DEFAULT_FEED_INTERVALS_MS: Readonly<Record<ProviderKind, Readonly<Record<string, number>>>> = {
-  browserless: { pressure: 15 * SECOND, metrics: 5 * MINUTE, total: 5 * MINUTE },
-  browserbase: { sessions: MINUTE, usage: 3 * MINUTE },
+  // /metrics/total carries every stored session time: heavy and slow-moving.
+  browserless: { pressure: 15 * SECOND, metrics: 5 * MINUTE, total: 15 * MINUTE },
+  // The project's concurrency limit changes with the plan only.
+  browserbase: { usage: 3 * MINUTE, sessions: MINUTE, project: 30 * MINUTE },
   northflank: { metrics: MINUTE, billing: 15 * MINUTE },
   cerebras: { metrics: MINUTE },
   prometheus: { scrape: 30 * SECOND },

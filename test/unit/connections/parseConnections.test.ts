@@ -40,7 +40,7 @@ describe('parseConnections', () => {
 
   test('Browserless v1 with a Bearer token is refused with the reason', () => {
     const { problems } = parseConnections([{ ...browserless, browserlessVersion: 'v1', authMode: 'bearer' }]);
-    assert.match(problems[0] ?? '', /v1 does not accept a Bearer token/);
+    assert.match(problems[0] ?? '', /v1 does not accept Bearer tokens/);
   });
 
   test('quota thresholds are range-checked and ordered', () => {
