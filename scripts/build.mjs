@@ -44,6 +44,7 @@ const targets = [
     entryPoints: {
       sidebar: 'webview/sidebar/main.ts',
       panel: 'webview/panel/main.ts',
+      sessions: 'webview/sessions/main.ts',
     },
     outdir: 'dist/webview',
     platform: 'browser',

@@ -119,7 +119,7 @@ export class Container implements vscode.Disposable {
         void vscode.window.showInformationMessage('Live Usage: snoozed and silenced warnings will show again.');
       }),
       ...registerConnectionCommands(service, settings, tokens),
-      new BrowserbaseSessions(sessionHost(service, tokens, this.http), context.globalState),
+      new BrowserbaseSessions(sessionHost(service, tokens, this.http), context.globalState, context.extensionUri, { debug: (message) => log.debug(message) }),
     );
     await service.reload();
     // Retention runs once a start and then every six hours.

@@ -161,3 +161,17 @@ function options(request: LaunchRequest): { region?: string; keepAlive?: boolean
     ...(request.timeout === undefined ? {} : { timeout: request.timeout }),
   };
 }
+
+/** The one confirmation before a billed browser starts, worded the same from the palette and the panel. */
+export function launchConfirmation(connectionLabel: string, request: LaunchRequest): { message: string; detail: string } {
+  const built = metadataFromConditions(request.tags);
+  const region = request.region ?? 'the default region';
+  return {
+    message: `Start a billed Browserbase browser on ${connectionLabel}?`,
+    detail: [
+      `Tags (userMetadata): ${'metadata' in built ? JSON.stringify(built.metadata) : ''}`,
+      `Region ${region}${request.keepAlive ? ', keep-alive' : ''}, timeout ${request.timeout === undefined ? "the project's default" : `${request.timeout} s`}.`,
+      `Browserbase bills every session for at least one minute${request.keepAlive ? ', and a keep-alive browser runs until you release it or it times out' : ''}.`,
+    ].join('\n'),
+  };
+}

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { SavedQueries } from '../browserbase/savedQueries';
-import type { BrowserbaseSessionService, LaunchRequest } from '../browserbase/sessionService';
+import { launchConfirmation, type BrowserbaseSessionService, type LaunchRequest } from '../browserbase/sessionService';
 import type { Session } from '../providers/browserbase/schemas';
 import type { ConnectionConfig } from '../shared/connections';
 import { formatBytes, formatDuration, formatNumber } from '../shared/format';
@@ -14,7 +14,6 @@ import {
   describeCondition,
   describeQuery,
   formatKeyPath,
-  metadataFromConditions,
   NO_SERVER_QUERY,
   parseKeyPath,
   SESSION_STATUSES,
@@ -249,14 +248,9 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
     };
     const problem = service.launchProblems(request)[0];
     if (problem) return void vscode.window.showErrorMessage(`Session not launched: ${problem}`);
-    const built = metadataFromConditions(tags);
     const start = 'Start Session';
-    const detail = [
-      `Tags (userMetadata): ${'metadata' in built ? JSON.stringify(built.metadata) : ''}`,
-      `Region ${region.label}${keepAlive.value ? ', keep-alive' : ''}, timeout ${request.timeout === undefined ? "the project's default" : `${request.timeout} s`}.`,
-      `Browserbase bills every session for at least one minute${keepAlive.value ? ', and a keep-alive browser runs until you release it or it times out' : ''}.`,
-    ].join('\n');
-    if ((await vscode.window.showWarningMessage(`Start a billed Browserbase browser on ${connection.label}?`, { modal: true, detail }, start)) !== start) return;
+    const confirmation = launchConfirmation(connection.label, request);
+    if ((await vscode.window.showWarningMessage(confirmation.message, { modal: true, detail: confirmation.detail }, start)) !== start) return;
     let session: Session;
     try {
       session = (await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting a Browserbase session…' }, () => service.launch(connection.id, request))).session;

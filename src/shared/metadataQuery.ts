@@ -244,3 +244,14 @@ export function parseSavedQuery(text: string): { readonly saved: SavedQuery } | 
   const reasons = validateQuery(query);
   return reasons[0] ? { problem: `${name}: ${reasons[0]}` } : { saved: { name, query } };
 }
+
+/**
+ * Why these tags cannot be a session's userMetadata, checked as the form is typed; undefined when
+ * they can. The host checks again with the client's full rules before anything is sent.
+ */
+export function tagsProblem(conditions: readonly MetadataCondition[]): string | undefined {
+  const built = metadataFromConditions(conditions);
+  if ('problem' in built) return built.problem;
+  const length = JSON.stringify(built.metadata).length;
+  return length >= METADATA_MAX_CHARS ? `These tags are ${length} characters as JSON; Browserbase requires fewer than ${METADATA_MAX_CHARS}.` : undefined;
+}

@@ -90,6 +90,8 @@ export type WebviewMessage =
   | { readonly type: 'refresh'; readonly connectionId?: string }
   | { readonly type: 'openPanel'; readonly connectionId?: string }
   | { readonly type: 'setToken'; readonly connectionId: string }
+  /** Open the Browserbase sessions panel for a connection. */
+  | { readonly type: 'openSessions'; readonly connectionId: string }
   | { readonly type: 'addConnection' }
   /** A chart's data as the webview built it, for the host to write where the person chooses. */
   | { readonly type: 'export'; readonly fileName: string; readonly format: ExportFormat; readonly content: string }
@@ -251,7 +253,8 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
       if (!(connectionId === undefined || isId(connectionId))) return undefined;
       return { type: data.type, ...(connectionId === undefined ? {} : { connectionId }) };
     case 'setToken':
-      return isId(connectionId) ? { type: 'setToken', connectionId } : undefined;
+    case 'openSessions':
+      return isId(connectionId) ? { type: data.type, connectionId } : undefined;
     case 'addConnection':
       return { type: 'addConnection' };
     case 'export': {

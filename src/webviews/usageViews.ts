@@ -279,6 +279,9 @@ export class UsageViews implements vscode.Disposable, vscode.WebviewViewProvider
       case 'setToken':
         await vscode.commands.executeCommand('liveUsage.setToken', message.connectionId);
         return;
+      case 'openSessions':
+        await vscode.commands.executeCommand('liveUsage.openBrowserbaseSessions', message.connectionId);
+        return;
       case 'addConnection':
         await vscode.commands.executeCommand('liveUsage.addConnection');
         return;

@@ -15,6 +15,7 @@ import { ChartCard, type ChartCardHost } from './chartCard';
 export interface SectionHost extends ChartCardHost {
   refresh(connectionId: string): void;
   setToken(connectionId: string): void;
+  openSessions(connectionId: string): void;
   moreOpen(connectionId: string): boolean;
   setMoreOpen(connectionId: string, open: boolean): void;
 }
@@ -61,10 +62,13 @@ export class ConnectionSection {
     const token = el('vscode-button', { secondary: true, icon: 'key', class: 'set-token' }, 'Set token');
     refresh.addEventListener('click', () => this.host.refresh(this.snapshot.id));
     token.addEventListener('click', () => this.host.setToken(this.snapshot.id));
+    // Browserbase: its sessions, found by tag, in their own panel.
+    const sessions = snapshot.kind === 'browserbase' ? el('vscode-button', { secondary: true, icon: 'vm', class: 'open-sessions' }, 'Sessions by tag') : undefined;
+    sessions?.addEventListener('click', () => this.host.openSessions(this.snapshot.id));
     this.element = el(
       'section',
       { class: 'connection', id, 'data-connection': snapshot.id, 'aria-labelledby': `${id}-title` },
-      el('header', { class: 'connection-header' }, this.heading, el('div', { class: 'connection-actions' }, refresh, token)),
+      el('header', { class: 'connection-header' }, this.heading, el('div', { class: 'connection-actions' }, sessions, refresh, token)),
       this.status,
       this.quotas,
       this.primary,

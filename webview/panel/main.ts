@@ -86,6 +86,7 @@ const host: SectionHost = {
   drawn: () => scheduleReport(),
   refresh: (connectionId) => post({ type: 'refresh', connectionId }),
   setToken: (connectionId) => post({ type: 'setToken', connectionId }),
+  openSessions: (connectionId) => post({ type: 'openSessions', connectionId }),
   moreOpen: (connectionId) => state.more.includes(connectionId),
   setMoreOpen: (connectionId, open) => {
     state.more = toggleIn(state.more, connectionId, open);

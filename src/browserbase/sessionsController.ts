@@ -1,0 +1,148 @@
+/**
+ * What the Browserbase sessions panel asks of the host, answered with the session service and the
+ * saved queries. No vscode import: the panel (sessionsPanel.ts) lends it the few editor services it
+ * needs through `SessionsUi`, so tests drive it against the local Browserbase server as the page would.
+ */
+import type { ConnectionConfig } from '../shared/connections';
+import { describeQuery } from '../shared/metadataQuery';
+import { toSessionRow, type LaunchOptions, type SessionAction, type SessionsHostMessage, type SessionsWebviewMessage } from '../shared/sessionsProtocol';
+import type { SavedQueries } from './savedQueries';
+import { launchConfirmation, type BrowserbaseSessionService } from './sessionService';
+
+export interface SessionsUi {
+  /** A modal yes/no; true to go ahead. */
+  confirm(message: string, detail: string, action: string): Promise<boolean>;
+  copy(text: string, what: string): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  info(message: string): void;
+  error(message: string): void;
+  runCommand(command: string, ...args: unknown[]): Promise<void>;
+  debug(message: string): void;
+}
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export class SessionsController {
+  /** Launch confirmations on screen, by connection and request: a second click joins the first. */
+  private readonly confirming = new Map<string, Promise<boolean>>();
+  private preselect: string | undefined;
+
+  constructor(
+    private readonly service: BrowserbaseSessionService,
+    private readonly saved: SavedQueries,
+    private readonly ui: SessionsUi,
+    private readonly post: (message: SessionsHostMessage) => void,
+  ) {}
+
+  /** The connection to show next time the page is told its choices (panel opened for one connection). */
+  select(connectionId: string | undefined): void {
+    this.preselect = connectionId;
+  }
+
+  /** The page's choices: connections, saved queries, launch options. */
+  sendInit(): void {
+    const [min, max] = this.service.host.timeoutRange;
+    const connections = this.service.connections().map((config: ConnectionConfig) => ({ id: config.id, label: config.label, ...(config.projectId ? { projectId: config.projectId } : {}) }));
+    const connectionId = connections.some((connection) => connection.id === this.preselect) ? this.preselect : undefined;
+    this.preselect = undefined;
+    this.post({ type: 'init', connections, savedQueries: this.saved.list(), regions: [...this.service.host.regions], timeoutRange: [min, max], ...(connectionId ? { connectionId } : {}) });
+  }
+
+  async handle(message: SessionsWebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.sendInit();
+      case 'find':
+        return this.find(message.requestId, message.connectionId, message);
+      case 'launch':
+        return this.launch(message.requestId, message.connectionId, message.options);
+      case 'sessionAction':
+        return this.act(message.connectionId, message.sessionId, message.action);
+      case 'saveQuery':
+        await this.saved.save(message.saved);
+        this.ui.info(`Saved query "${message.saved.name}": ${describeQuery(message.saved.query)}. Also in Live Usage: Find Browserbase Sessions by Metadata…`);
+        return this.sendInit();
+      case 'deleteQuery':
+        await this.saved.remove(message.name);
+        return this.sendInit();
+      case 'setToken':
+        return this.ui.runCommand('liveUsage.setToken', message.connectionId);
+      case 'addConnection':
+        return this.ui.runCommand('liveUsage.addConnection');
+      case 'rendered':
+        return this.ui.debug(`sessions panel: ${message.rows} row(s) drawn in ${Math.round(message.ms)} ms`);
+    }
+  }
+
+  private async find(requestId: number, connectionId: string, { query }: Extract<SessionsWebviewMessage, { type: 'find' }>): Promise<void> {
+    try {
+      const found = await this.service.find(connectionId, query);
+      this.post({
+        type: 'results',
+        requestId,
+        connectionId,
+        sessions: found.sessions.map(toSessionRow),
+        ...(found.plan.q === undefined ? {} : { q: found.plan.q }),
+        ...(found.plan.encoded === undefined ? {} : { encoded: found.plan.encoded }),
+        returned: found.returned,
+        fetchedAt: found.fetchedAt,
+      });
+    } catch (error) {
+      this.post({ type: 'failed', requestId, operation: 'find', message: describeError(error) });
+    }
+  }
+
+  private async launch(requestId: number, connectionId: string, options: LaunchOptions): Promise<void> {
+    const connection = this.service.connections().find((config) => config.id === connectionId);
+    const problem = connection ? this.service.launchProblems(options)[0] : `No Browserbase connection ${JSON.stringify(connectionId)} is configured.`;
+    if (problem || !connection) {
+      this.post({ type: 'failed', requestId, operation: 'launch', message: `Session not launched: ${problem ?? ''}` });
+      return;
+    }
+    const key = `${connectionId}\n${JSON.stringify(options)}`;
+    let confirmed = this.confirming.get(key);
+    if (!confirmed) {
+      const { message, detail } = launchConfirmation(connection.label, options);
+      confirmed = this.ui.confirm(message, detail, 'Start Session');
+      this.confirming.set(key, confirmed);
+      void confirmed.finally(() => this.confirming.delete(key)).catch(() => undefined);
+    }
+    if (!(await confirmed.catch(() => false))) {
+      this.post({ type: 'launchCancelled', requestId });
+      return;
+    }
+    try {
+      const { session, reused } = await this.service.launch(connectionId, options);
+      this.post({ type: 'launched', requestId, connectionId, session: toSessionRow(session), connectUrl: session.connectUrl, reused });
+    } catch (error) {
+      this.post({ type: 'failed', requestId, operation: 'launch', message: describeError(error) });
+    }
+  }
+
+  private async act(connectionId: string, sessionId: string, action: SessionAction): Promise<void> {
+    try {
+      switch (action) {
+        case 'copyId':
+          return await this.ui.copy(sessionId, 'session id');
+        case 'copyConnectUrl': {
+          // Lists leave connectUrl out; a fetched session has it while it can still be connected to.
+          const session = await this.service.session(connectionId, sessionId);
+          if (!session.connectUrl) return this.ui.info(`Session ${sessionId} has no connect URL: Browserbase gives one only while a session runs.`);
+          return await this.ui.copy(session.connectUrl, 'connect URL');
+        }
+        case 'openDebugger':
+          return await this.ui.openExternal((await this.service.debugUrls(connectionId, sessionId)).debuggerFullscreenUrl);
+        case 'release': {
+          const go = await this.ui.confirm(`Release Browserbase session ${sessionId}?`, 'The browser stops now, and so does its billing.', 'Release');
+          if (!go) return;
+          const released = await this.service.release(connectionId, sessionId);
+          this.post({ type: 'session', connectionId, session: toSessionRow(released) });
+          return this.ui.info(`Session ${sessionId} released (${released.status}).`);
+        }
+      }
+    } catch (error) {
+      const label = this.service.connections().find((config) => config.id === connectionId)?.label ?? connectionId;
+      this.ui.error(`${label}: ${describeError(error)}`);
+    }
+  }
+}

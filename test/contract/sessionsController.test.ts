@@ -1,0 +1,200 @@
+/**
+ * The Browserbase sessions panel's host side, driven with the messages the page sends, against the
+ * sandbox's Browserbase API over real HTTP: init, find (rows trimmed to what the page shows, q and
+ * its URL form), a late answer carrying its own request id, launch with exactly one confirmation per
+ * click and one session for a double click, a refusal answered without a confirmation or request,
+ * the 429 naming the project's concurrency, copy/release actions, and saved queries shared with the
+ * Command Palette's store.
+ */
+import assert from 'node:assert/strict';
+import { after, beforeEach, describe, test } from 'node:test';
+import { SavedQueries } from '../../src/browserbase/savedQueries';
+import { sessionHost } from '../../src/browserbase/sessionHost';
+import { SessionsController, type SessionsUi } from '../../src/browserbase/sessionsController';
+import { BrowserbaseSessionService } from '../../src/browserbase/sessionService';
+import { HttpClient } from '../../src/http/httpClient';
+import type { ConnectionConfig } from '../../src/shared/connections';
+import { parseSessionsHostMessage, parseSessionsWebviewMessage, type SessionsHostMessage, type SessionsWebviewMessage } from '../../src/shared/sessionsProtocol';
+import { FAST_TIMEOUTS } from '../support/faultMatrix';
+import { useSandbox } from '../support/sandbox';
+
+const PROJECT = 'proj_sandbox';
+const ctx = useSandbox({ port: 0 });
+let http: HttpClient;
+
+interface Harness {
+  controller: SessionsController;
+  posted: SessionsHostMessage[];
+  confirms: string[];
+  copied: string[];
+  infos: string[];
+  errors: string[];
+  opened: string[];
+  answer: { confirm: boolean; delayMs: number };
+  store: Map<string, unknown>;
+  /** Sends what the page would, through the same guard the panel runs. */
+  send(message: SessionsWebviewMessage): Promise<void>;
+}
+
+function harness(): Harness {
+  http ??= new HttpClient();
+  const config: ConnectionConfig = { id: 'bb', kind: 'browserbase', label: 'Sandbox Browserbase', baseUrl: ctx.sandbox.baseUrl('browserbase'), projectId: PROJECT };
+  const token = ctx.sandbox.tokens.browserbase;
+  const service = new BrowserbaseSessionService(sessionHost({ connections: () => [config] }, { resolve: async () => ({ token }) }, http, { timeouts: { ...FAST_TIMEOUTS, totalMs: 5000 } }));
+  const store = new Map<string, unknown>();
+  const saved = new SavedQueries({ get: <T>(key: string) => store.get(key) as T | undefined, update: async (key, value) => void store.set(key, value) });
+  const h = { posted: [], confirms: [], copied: [], infos: [], errors: [], opened: [], answer: { confirm: true, delayMs: 0 }, store } as unknown as Harness;
+  const ui: SessionsUi = {
+    confirm: async (message) => {
+      h.confirms.push(message);
+      await new Promise((resolve) => setTimeout(resolve, h.answer.delayMs));
+      return h.answer.confirm;
+    },
+    copy: async (text) => void h.copied.push(text),
+    openExternal: async (url) => void h.opened.push(url),
+    info: (message) => void h.infos.push(message),
+    error: (message) => void h.errors.push(message),
+    runCommand: async () => undefined,
+    debug: () => undefined,
+  };
+  h.controller = new SessionsController(service, saved, ui, (message) => {
+    // What the page accepts: every message the host posts must pass the page's guard.
+    assert.ok(parseSessionsHostMessage(JSON.parse(JSON.stringify(message))), `the page would drop ${JSON.stringify(message).slice(0, 200)}`);
+    h.posted.push(message);
+  });
+  h.send = async (message) => {
+    const parsed = parseSessionsWebviewMessage(JSON.parse(JSON.stringify(message)));
+    assert.ok(parsed, `the host would drop ${JSON.stringify(message)}`);
+    await h.controller.handle(parsed);
+  };
+  return h;
+}
+
+const last = <T extends SessionsHostMessage['type']>(h: Harness, type: T) => h.posted.filter((m): m is Extract<SessionsHostMessage, { type: T }> => m.type === type).at(-1);
+const creates = () => ctx.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/browserbase/v1/sessions').length;
+
+let h: Harness;
+beforeEach(() => {
+  h = harness();
+});
+after(async () => {
+  await http?.close();
+});
+
+describe('sessions panel host', () => {
+  test('ready is answered with the connections, saved queries and launch options', async () => {
+    h.controller.select('bb');
+    await h.send({ type: 'ready' });
+    const init = last(h, 'init');
+    assert.deepEqual(init?.connections, [{ id: 'bb', label: 'Sandbox Browserbase', projectId: PROJECT }]);
+    assert.equal(init?.connectionId, 'bb');
+    assert.ok(init?.regions.includes('us-west-2'));
+    assert.deepEqual(init?.timeoutRange, [60, 21600]);
+  });
+
+  test('find answers with trimmed rows, the q sent and its URL form, under the request id', async () => {
+    await h.send({ type: 'find', requestId: 7, connectionId: 'bb', query: { conditions: [{ path: ['client'], value: 'acme' }] } });
+    const results = last(h, 'results');
+    assert.equal(results?.requestId, 7);
+    assert.equal(results?.q, "user_metadata['client']:'acme'");
+    assert.equal(results?.encoded, 'user_metadata%5B%27client%27%5D%3A%27acme%27');
+    assert.ok(results && results.sessions.length > 0);
+    for (const row of results?.sessions ?? []) {
+      assert.equal((row.userMetadata as Record<string, unknown>).client, 'acme');
+      // Nothing a page does not need: no connect URL, signing key or project id.
+      assert.deepEqual(Object.keys(row).sort(), ['createdAt', 'endedAt', 'id', 'keepAlive', 'proxyBytes', 'region', 'startedAt', 'status', 'userMetadata']);
+    }
+  });
+
+  test('a failing find says why under its request id and never shows the key', async () => {
+    ctx.sandbox.injectFault({ route: '/browserbase/v1/sessions', fault: { kind: 'status', status: 401 }, times: 1 });
+    await h.send({ type: 'find', requestId: 3, connectionId: 'bb', query: { conditions: [] } });
+    const failed = last(h, 'failed');
+    assert.equal(failed?.requestId, 3);
+    assert.match(failed?.message ?? '', /rejected|401|key/i);
+    assert.ok(!JSON.stringify(h.posted).includes(ctx.sandbox.tokens.browserbase));
+  });
+
+  test('a launch asks once, starts one session, and answers with its connect URL', async () => {
+    const before = creates();
+    const options = { tags: [{ path: ['client'], value: 'panel-test' }, { path: ['order', 'status'], value: "it's \"new\"" }], region: 'us-west-2', keepAlive: true };
+    // A double click: two launch messages with the same options while the confirmation is open.
+    h.answer.delayMs = 50;
+    await Promise.all([h.send({ type: 'launch', requestId: 1, connectionId: 'bb', options }), h.send({ type: 'launch', requestId: 2, connectionId: 'bb', options })]);
+    assert.equal(h.confirms.length, 1, 'one confirmation for a double click');
+    assert.match(h.confirms[0] ?? '', /billed/);
+    assert.equal(creates() - before, 1, 'one session for a double click');
+    const launched = h.posted.filter((m) => m.type === 'launched');
+    assert.equal(launched.length, 2);
+    const [first, second] = launched as Extract<SessionsHostMessage, { type: 'launched' }>[];
+    assert.equal(first?.session.id, second?.session.id);
+    assert.match(first?.connectUrl ?? '', /^wss?:\/\//);
+    assert.deepEqual(first?.session.userMetadata, { client: 'panel-test', order: { status: "it's \"new\"" } });
+
+    // Found again by its tags (one of them needs no escaping, the other is checked locally).
+    await h.send({ type: 'find', requestId: 4, connectionId: 'bb', query: { conditions: options.tags } });
+    assert.deepEqual(last(h, 'results')?.sessions.map((s) => s.id), [first?.session.id]);
+
+    // Copy its connect URL (fetched: lists leave it out), then release it.
+    await h.send({ type: 'sessionAction', connectionId: 'bb', sessionId: first?.session.id ?? '', action: 'copyConnectUrl' });
+    assert.equal(h.copied.at(-1), first?.connectUrl);
+    await h.send({ type: 'sessionAction', connectionId: 'bb', sessionId: first?.session.id ?? '', action: 'release' });
+    assert.equal(h.confirms.length, 2, 'release asks first');
+    const updated = last(h, 'session');
+    assert.equal(updated?.session.id, first?.session.id);
+    assert.notEqual(updated?.session.status, 'RUNNING');
+  });
+
+  test('a declined confirmation starts nothing', async () => {
+    const before = creates();
+    h.answer.confirm = false;
+    await h.send({ type: 'launch', requestId: 9, connectionId: 'bb', options: { tags: [{ path: ['client'], value: 'nope' }] } });
+    assert.equal(last(h, 'launchCancelled')?.requestId, 9);
+    assert.equal(creates(), before);
+  });
+
+  test('metadata over the limit is refused with the reason, without asking or sending', async () => {
+    const before = creates();
+    await h.send({ type: 'launch', requestId: 5, connectionId: 'bb', options: { tags: [{ path: ['note'], value: 'x'.repeat(600) }] } });
+    const failed = last(h, 'failed');
+    assert.equal(failed?.operation, 'launch');
+    assert.match(failed?.message ?? '', /512/);
+    assert.equal(h.confirms.length, 0);
+    assert.equal(creates(), before);
+  });
+
+  test('a 429 on launch names the project concurrency', async () => {
+    // One seeded keep-alive session runs and the project allows 3: two more fill it.
+    const ids: string[] = [];
+    for (const slot of ['1', '2']) {
+      await h.send({ type: 'launch', requestId: 20 + ids.length, connectionId: 'bb', options: { tags: [{ path: ['slot'], value: slot }] } });
+      ids.push(last(h, 'launched')?.session.id ?? '');
+    }
+    try {
+      await h.send({ type: 'launch', requestId: 30, connectionId: 'bb', options: { tags: [{ path: ['slot'], value: '3' }] } });
+      const failed = last(h, 'failed');
+      assert.equal(failed?.requestId, 30);
+      assert.match(failed?.message ?? '', /concurrency limit is reached/);
+      assert.match(failed?.message ?? '', /This project allows 3 concurrent sessions/);
+    } finally {
+      h.answer.confirm = true;
+      for (const id of ids) await h.send({ type: 'sessionAction', connectionId: 'bb', sessionId: id, action: 'release' });
+    }
+  });
+
+  test('saved queries go to the store the Command Palette reads, and init lists them', async () => {
+    await h.send({ type: 'saveQuery', saved: { name: 'Acme running', query: { conditions: [{ path: ['client'], value: 'acme' }], status: 'RUNNING' } } });
+    assert.equal(last(h, 'init')?.savedQueries[0]?.name, 'Acme running');
+    assert.equal((h.store.get('liveUsage.browserbase.savedQueries') as string[]).length, 1);
+    await h.send({ type: 'deleteQuery', name: 'Acme running' });
+    assert.deepEqual(last(h, 'init')?.savedQueries, []);
+  });
+
+  test('the page cannot send a query outside the structure', () => {
+    assert.equal(parseSessionsWebviewMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: "user_metadata['a']:'b'" }), undefined);
+    assert.equal(parseSessionsWebviewMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: { conditions: [{ path: 'client', value: 'x' }] } }), undefined);
+    assert.equal(parseSessionsWebviewMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: { conditions: [], status: 'DROP TABLE' } }), undefined);
+    assert.equal(parseSessionsWebviewMessage({ type: 'sessionAction', connectionId: 'bb', sessionId: 'x', action: 'delete' }), undefined);
+    assert.equal(parseSessionsWebviewMessage({ type: 'launch', requestId: 1, connectionId: 'bb', options: { tags: [], timeout: 'soon' } }), undefined);
+  });
+});
