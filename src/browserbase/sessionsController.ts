@@ -5,7 +5,7 @@
  */
 import type { ConnectionConfig } from '../shared/connections';
 import { describeQuery } from '../shared/metadataQuery';
-import { toSessionRow, type LaunchOptions, type SessionAction, type SessionsHostMessage, type SessionsWebviewMessage } from '../shared/sessionsProtocol';
+import { toSessionColumns, toSessionRow, type LaunchOptions, type SessionAction, type SessionsHostMessage, type SessionsWebviewMessage } from '../shared/sessionsProtocol';
 import type { SavedQueries } from './savedQueries';
 import { launchConfirmation, type BrowserbaseSessionService } from './sessionService';
 
@@ -81,7 +81,7 @@ export class SessionsController {
         type: 'results',
         requestId,
         connectionId,
-        sessions: found.sessions.map(toSessionRow),
+        sessions: toSessionColumns(found.sessions.map(toSessionRow)),
         ...(found.plan.q === undefined ? {} : { q: found.plan.q }),
         ...(found.plan.encoded === undefined ? {} : { encoded: found.plan.encoded }),
         returned: found.returned,

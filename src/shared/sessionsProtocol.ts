@@ -23,6 +23,23 @@ export interface SessionRow {
   readonly userMetadata?: Readonly<Record<string, unknown>> | null;
 }
 
+/**
+ * A result set as parallel columns of plain values: thousands of sessions cost far less to post and
+ * to receive than as objects (no repeated keys, no nested objects to clone). `metadata` holds each
+ * session's userMetadata as JSON ('' for none).
+ */
+export interface SessionColumns {
+  readonly id: readonly string[];
+  readonly status: readonly string[];
+  readonly region: readonly string[];
+  readonly createdAt: readonly string[];
+  readonly startedAt: readonly (string | null)[];
+  readonly endedAt: readonly (string | null)[];
+  readonly proxyBytes: readonly number[];
+  readonly keepAlive: readonly boolean[];
+  readonly metadata: readonly string[];
+}
+
 export interface SessionsConnection {
   readonly id: string;
   readonly label: string;
@@ -52,7 +69,7 @@ export type SessionsHostMessage =
       readonly type: 'results';
       readonly requestId: number;
       readonly connectionId: string;
-      readonly sessions: readonly SessionRow[];
+      readonly sessions: SessionColumns;
       /** The q sent, absent when no condition could be sent; `encoded` as it went in the URL. */
       readonly q?: string;
       readonly encoded?: string;
@@ -187,6 +204,29 @@ function isSessionRow(value: unknown): value is SessionRow {
   );
 }
 
+const COLUMN_GUARDS: { readonly [K in keyof SessionColumns]: (value: unknown) => boolean } = {
+  id: isId,
+  status: isString,
+  region: isString,
+  createdAt: isString,
+  startedAt: (value) => value === null || isString(value),
+  endedAt: (value) => value === null || isString(value),
+  proxyBytes: isCount,
+  keepAlive: (value) => typeof value === 'boolean',
+  metadata: isString,
+};
+
+function isSessionColumns(value: unknown): value is SessionColumns {
+  if (!isRecord(value) || !Array.isArray(value.id)) return false;
+  const length = value.id.length;
+  for (const [name, guard] of Object.entries(COLUMN_GUARDS)) {
+    const column = value[name];
+    if (!Array.isArray(column) || column.length !== length) return false;
+    for (let i = 0; i < length; i++) if (!guard(column[i])) return false;
+  }
+  return true;
+}
+
 function isConnection(value: unknown): value is SessionsConnection {
   return isRecord(value) && isId(value.id) && isString(value.label) && optional(isString)(value.projectId);
 }
@@ -209,7 +249,7 @@ export function parseSessionsHostMessage(data: unknown): SessionsHostMessage | u
       );
     }
     case 'results':
-      return ok(isCount(data.requestId) && isId(data.connectionId) && arrayOf(isSessionRow)(data.sessions) && optional(isString)(data.q) && optional(isString)(data.encoded) && isCount(data.returned) && isFiniteNumber(data.fetchedAt));
+      return ok(isCount(data.requestId) && isId(data.connectionId) && isSessionColumns(data.sessions) && optional(isString)(data.q) && optional(isString)(data.encoded) && isCount(data.returned) && isFiniteNumber(data.fetchedAt));
     case 'failed':
       return ok(isCount(data.requestId) && (data.operation === 'find' || data.operation === 'launch') && isString(data.message));
     case 'launchCancelled':
@@ -221,6 +261,50 @@ export function parseSessionsHostMessage(data: unknown): SessionsHostMessage | u
     default:
       return undefined;
   }
+}
+
+export function toSessionColumns(rows: readonly SessionRow[]): SessionColumns {
+  const pick = <T>(read: (row: SessionRow) => T) => rows.map(read);
+  return {
+    id: pick((row) => row.id),
+    status: pick((row) => row.status),
+    region: pick((row) => row.region),
+    createdAt: pick((row) => row.createdAt),
+    startedAt: pick((row) => row.startedAt ?? null),
+    endedAt: pick((row) => row.endedAt ?? null),
+    proxyBytes: pick((row) => row.proxyBytes),
+    keepAlive: pick((row) => row.keepAlive),
+    metadata: pick((row) => (row.userMetadata ? JSON.stringify(row.userMetadata) : '')),
+  };
+}
+
+/** The rows back from checked columns; a metadata cell that is not a JSON object reads as none. */
+export function fromSessionColumns(columns: SessionColumns): SessionRow[] {
+  const rows: SessionRow[] = new Array(columns.id.length);
+  for (let i = 0; i < rows.length; i++) {
+    const text = columns.metadata[i] ?? '';
+    let metadata: Record<string, unknown> | null = null;
+    if (text !== '') {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (isRecord(parsed)) metadata = parsed;
+      } catch {
+        // Left as none: one bad cell does not hide the result.
+      }
+    }
+    rows[i] = {
+      id: columns.id[i] ?? '',
+      status: columns.status[i] ?? '',
+      region: columns.region[i] ?? '',
+      createdAt: columns.createdAt[i] ?? '',
+      startedAt: columns.startedAt[i] ?? null,
+      endedAt: columns.endedAt[i] ?? null,
+      proxyBytes: columns.proxyBytes[i] ?? 0,
+      keepAlive: columns.keepAlive[i] ?? false,
+      userMetadata: metadata,
+    };
+  }
+  return rows;
 }
 
 /** A Browserbase session as the panel needs it: no URLs, keys or project ids. */

@@ -14,7 +14,7 @@ import { SessionsController, type SessionsUi } from '../../src/browserbase/sessi
 import { BrowserbaseSessionService } from '../../src/browserbase/sessionService';
 import { HttpClient } from '../../src/http/httpClient';
 import type { ConnectionConfig } from '../../src/shared/connections';
-import { parseSessionsHostMessage, parseSessionsWebviewMessage, type SessionsHostMessage, type SessionsWebviewMessage } from '../../src/shared/sessionsProtocol';
+import { fromSessionColumns, parseSessionsHostMessage, parseSessionsWebviewMessage, type SessionsHostMessage, type SessionsWebviewMessage } from '../../src/shared/sessionsProtocol';
 import { FAST_TIMEOUTS } from '../support/faultMatrix';
 import { useSandbox } from '../support/sandbox';
 
@@ -98,12 +98,11 @@ describe('sessions panel host', () => {
     assert.equal(results?.requestId, 7);
     assert.equal(results?.q, "user_metadata['client']:'acme'");
     assert.equal(results?.encoded, 'user_metadata%5B%27client%27%5D%3A%27acme%27');
-    assert.ok(results && results.sessions.length > 0);
-    for (const row of results?.sessions ?? []) {
-      assert.equal((row.userMetadata as Record<string, unknown>).client, 'acme');
-      // Nothing a page does not need: no connect URL, signing key or project id.
-      assert.deepEqual(Object.keys(row).sort(), ['createdAt', 'endedAt', 'id', 'keepAlive', 'proxyBytes', 'region', 'startedAt', 'status', 'userMetadata']);
-    }
+    // Nothing a page does not need: no connect URL, signing key or project id.
+    assert.deepEqual(Object.keys(results?.sessions ?? {}).sort(), ['createdAt', 'endedAt', 'id', 'keepAlive', 'metadata', 'proxyBytes', 'region', 'startedAt', 'status']);
+    const rows = results ? fromSessionColumns(results.sessions) : [];
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.equal((row.userMetadata as Record<string, unknown>).client, 'acme');
   });
 
   test('a failing find says why under its request id and never shows the key', async () => {
@@ -133,9 +132,13 @@ describe('sessions panel host', () => {
 
     // Found again by its tags (one of them needs no escaping, the other is checked locally).
     await h.send({ type: 'find', requestId: 4, connectionId: 'bb', query: { conditions: options.tags } });
-    assert.deepEqual(last(h, 'results')?.sessions.map((s) => s.id), [first?.session.id]);
+    assert.deepEqual(last(h, 'results')?.sessions.id, [first?.session.id]);
 
-    // Copy its connect URL (fetched: lists leave it out), then release it.
+    // Copy its id and connect URL (fetched: lists leave it out), open its live debugger, then release it.
+    await h.send({ type: 'sessionAction', connectionId: 'bb', sessionId: first?.session.id ?? '', action: 'copyId' });
+    assert.equal(h.copied.at(-1), first?.session.id);
+    await h.send({ type: 'sessionAction', connectionId: 'bb', sessionId: first?.session.id ?? '', action: 'openDebugger' });
+    assert.match(h.opened.at(-1) ?? '', /^https?:\/\/.*\/fullscreen$/);
     await h.send({ type: 'sessionAction', connectionId: 'bb', sessionId: first?.session.id ?? '', action: 'copyConnectUrl' });
     assert.equal(h.copied.at(-1), first?.connectUrl);
     await h.send({ type: 'sessionAction', connectionId: 'bb', sessionId: first?.session.id ?? '', action: 'release' });

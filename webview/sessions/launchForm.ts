@@ -113,9 +113,12 @@ export class LaunchForm {
     this.state = { ...this.state, ownTags: this.ownRows.texts(), region: this.region.value || this.state.region, keepAlive: Boolean(this.keepAlive.checked), timeout: this.timeout.value };
     this.ownRows.element.hidden = this.state.tagSource !== 'own';
     this.queryTagsText.hidden = this.state.tagSource !== 'query';
-    const { options, problem } = this.read();
+    const { problem } = this.read();
     if (this.state.tagSource === 'query') {
-      const tags = options?.tags ?? this.host.queryTags().conditions;
+      const fromQuery = this.host.queryTags();
+      const tags = fromQuery.conditions;
+      // A broken query says so once, in the problem line below.
+      this.queryTagsText.hidden = fromQuery.problem !== undefined;
       replaceChildren(this.queryTagsText, tags.length > 0 ? `Tags: ${tags.map(describeCondition).join(', ')}` : 'The query has no conditions yet: add some above, or choose own tags.');
     }
     replaceChildren(

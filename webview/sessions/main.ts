@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes, formatClockTime, formatNumber } from '../../src/shared/format';
 import { buildServerQuery, describeQuery, isServerSafe, NO_SERVER_QUERY, SESSION_STATUSES, validateQuery, type MetadataCondition, type MetadataQuery, type SavedQuery } from '../../src/shared/metadataQuery';
-import type { SessionRow, SessionsConnection, SessionsHostMessage } from '../../src/shared/sessionsProtocol';
+import { fromSessionColumns, type SessionRow, type SessionsConnection, type SessionsHostMessage } from '../../src/shared/sessionsProtocol';
 import { DEFAULT_SORT, isSessionColumn, type SessionSort } from '../../src/shared/sessionTable';
 import { usageTotals } from '../../src/shared/usageByTag';
 import { el, icon, replaceChildren } from '../common/dom';
@@ -238,17 +238,25 @@ const content = el('div', { class: 'sessions-content' }, el('div', { class: 'ses
 
 function showResults(message: Extract<SessionsHostMessage, { type: 'results' }>): void {
   const now = Date.now();
-  results = { connectionId: message.connectionId, rows: [...message.sessions] };
+  const rows = fromSessionColumns(message.sessions);
+  results = { connectionId: message.connectionId, rows };
   resultsStatus.removeAttribute('aria-busy');
-  const filtered = message.returned - message.sessions.length;
+  const filtered = message.returned - rows.length;
   replaceChildren(
     resultsStatus,
     el('p', { class: 'meta' }, `Fetched ${formatClockTime(message.fetchedAt)} · q ${message.q ? `= ${message.q}` : NO_SERVER_QUERY} · the server returned ${formatNumber(message.returned)}${filtered > 0 ? `, ${formatNumber(filtered)} left out here (other projects, or conditions Browserbase was not sent)` : ''}`),
   );
   drawTotals(now);
-  table.setRows(message.sessions, now);
+  table.setRows(rows, now);
+  // The table is painted first; the usage by tag (regrouping every session, drawing a chart) follows
+  // in the next task, so a large result shows at once.
   const firstKey = conditions.texts()[0]?.key.trim();
-  breakdown.setRows(message.sessions, now, firstKey || undefined);
+  const requestId = message.requestId;
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      if (requestId === latestFind) breakdown.setRows(rows, now, firstKey || undefined);
+    }),
+  );
   updated.textContent = `Updated ${formatClockTime(message.fetchedAt)}`;
 }
 

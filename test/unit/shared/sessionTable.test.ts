@@ -81,3 +81,19 @@ describe('launch tags', () => {
     assert.match(tagsProblem([{ path: ['a'], value: '1' }, { path: ['a', 'b'], value: '2' }]) ?? '', /contradict/);
   });
 });
+
+describe('result columns', () => {
+  test('rows survive the trip as columns, awkward metadata included, and a bad cell is only that cell', async () => {
+    const { fromSessionColumns, parseSessionsHostMessage, toSessionColumns } = await import('../../../src/shared/sessionsProtocol');
+    const awkward = row('x', { userMetadata: { 'o\'re"il\\ly': { '[k]': 'värde: \u2028 \'"' } }, keepAlive: true, endedAt: null, status: 'RUNNING' });
+    const list = [...rows, awkward];
+    const columns = toSessionColumns(list);
+    const message = parseSessionsHostMessage(JSON.parse(JSON.stringify({ type: 'results', requestId: 1, connectionId: 'bb', sessions: columns, returned: 4, fetchedAt: NOW })));
+    assert.ok(message && message.type === 'results');
+    assert.deepEqual(fromSessionColumns(message.sessions), list.map((r) => ({ ...r, startedAt: r.startedAt ?? null, endedAt: r.endedAt ?? null, userMetadata: r.userMetadata ?? null })));
+    // Columns of different lengths, or a wrong type anywhere, are not a result.
+    assert.equal(parseSessionsHostMessage({ type: 'results', requestId: 1, connectionId: 'bb', sessions: { ...columns, status: columns.status.slice(1) }, returned: 4, fetchedAt: NOW }), undefined);
+    assert.equal(parseSessionsHostMessage({ type: 'results', requestId: 1, connectionId: 'bb', sessions: { ...columns, proxyBytes: [1, 2, -3, 4] }, returned: 4, fetchedAt: NOW }), undefined);
+    assert.deepEqual(fromSessionColumns({ ...columns, metadata: ['{', '[1]', '', '{"a":"b"}'] }).map((r) => r.userMetadata), [null, null, null, { a: 'b' }]);
+  });
+});
