@@ -31,7 +31,7 @@ const BROWSERBASE_NAME = 'Local Browserbase';
 const CALM = { running: 3, maxConcurrent: 10, queued: 0, maxQueued: 10, cpu: 30, memory: 40, recentlyRejected: 0 };
 
 /** @param {import('playwright-core').Page} page */
-async function clearNotifications(page) {
+export async function clearNotifications(page) {
   if ((await page.locator('.notifications-toasts .notification-toast').count()) === 0) return;
   await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
   await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});

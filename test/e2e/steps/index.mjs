@@ -1,8 +1,17 @@
 // The end-to-end checks, in the order they run. Later steps may rely on what earlier ones left open.
-import { chartSteps } from './charts.mjs';
+import { chartSteps, sidebarWelcome } from './charts.mjs';
 import { connectionSteps } from './connections.mjs';
+import { sessionSteps } from './sessions.mjs';
 import { showLogOpensOutputChannel } from './showLog.mjs';
 import { workbenchLoadsAndExtensionActivates } from './workbench.mjs';
 
 /** @type {import('../support.mjs').E2eStep[]} */
-export const steps = [workbenchLoadsAndExtensionActivates, showLogOpensOutputChannel, ...connectionSteps, ...chartSteps];
+export const steps = [
+  workbenchLoadsAndExtensionActivates,
+  showLogOpensOutputChannel,
+  ...connectionSteps,
+  ...chartSteps,
+  ...sessionSteps,
+  // Removes every connection: last.
+  sidebarWelcome,
+];

@@ -77,6 +77,18 @@ suite('Live Usage inside the extension host', function () {
     assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
 
+  test('Open Browserbase Sessions loads the feature bundle and opens its panel, once', async () => {
+    const sessionsTabs = () =>
+      vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('liveUsage.browserbaseSessions'));
+    await vscode.commands.executeCommand('liveUsage.openBrowserbaseSessions');
+    await eventually(api, 'the Browserbase Sessions tab', () => (sessionsTabs().length > 0 ? true : undefined), 10_000);
+    // A second open reveals the same panel instead of opening another.
+    await vscode.commands.executeCommand('liveUsage.openBrowserbaseSessions');
+    assert.equal(sessionsTabs().length, 1);
+    assert.equal(sessionsTabs()[0]?.label, 'Browserbase Sessions');
+    await vscode.window.tabGroups.close(sessionsTabs());
+  });
+
   test('a token goes into SecretStorage and out again', async () => {
     const id = 'it-secret-roundtrip';
     tokenIds.push(id);
