@@ -113,7 +113,7 @@ export class LaunchForm {
     this.state = { ...this.state, ownTags: this.ownRows.texts(), region: this.region.value || this.state.region, keepAlive: Boolean(this.keepAlive.checked), timeout: this.timeout.value };
     this.ownRows.element.hidden = this.state.tagSource !== 'own';
     this.queryTagsText.hidden = this.state.tagSource !== 'query';
-    const { problem } = this.read();
+    const { problem, inRow } = this.read();
     if (this.state.tagSource === 'query') {
       const fromQuery = this.host.queryTags();
       const tags = fromQuery.conditions;
@@ -126,13 +126,14 @@ export class LaunchForm {
       icon('warning'),
       ` Starts a billed browser: Browserbase bills at least one minute per session${this.state.keepAlive ? ', and a keep-alive browser runs until you release it or it times out' : ''}. You will be asked once to confirm.`,
     );
-    this.problem.hidden = problem === undefined;
+    this.problem.hidden = problem === undefined || inRow === true;
     replaceChildren(this.problem, problem ?? '');
     this.button.disabled = this.pending || problem !== undefined;
     this.host.changed(this.state);
   }
 
-  private read(): { options?: LaunchOptions; problem?: string } {
+  /** The options to send, or why not (`inRow`: already said under the tag's row). */
+  private read(): { options?: LaunchOptions; problem?: string; inRow?: boolean } {
     let tags: MetadataCondition[];
     if (this.state.tagSource === 'query') {
       const fromQuery = this.host.queryTags();
@@ -140,7 +141,7 @@ export class LaunchForm {
       tags = fromQuery.conditions;
     } else {
       const own = this.ownRows.check();
-      if (own.problems[0]) return { problem: own.problems[0] };
+      if (own.problems[0]) return { problem: own.problems[0], inRow: true };
       tags = own.conditions;
     }
     if (tags.length === 0) return { problem: 'Add at least one tag, so the session can be found again by it.' };

@@ -15,7 +15,7 @@ const BROWSERBASE = 'local-browserbase';
 const BROWSERLESS_TOKEN = 'bl-sandbox-token';
 const OUTCOMES = ['successful', 'error', 'timedout', 'rejected'];
 /** The themes by the names the Color Theme picker shows (ids `Light Modern`, `Dark Modern`, `Default High Contrast`). */
-const THEMES = [
+export const THEMES = [
   { name: 'Light Modern', workbench: 'vs', body: 'vscode-light', file: 'light' },
   { name: 'Dark Modern', workbench: 'vs-dark', body: 'vscode-dark', file: 'dark' },
   { name: 'Dark High Contrast', workbench: 'hc-black', body: 'vscode-high-contrast', file: 'high-contrast' },
@@ -211,7 +211,7 @@ async function expectChartsDrawnIn(frame, bodyClass) {
  * @param {import('playwright-core').Page} page
  * @param {string} name
  */
-async function pickColorTheme(page, name) {
+export async function pickColorTheme(page, name) {
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('input').first();
   await page.mouse.move(700, 300);

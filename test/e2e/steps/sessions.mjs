@@ -5,7 +5,7 @@
 // again by its tags; saves the query and finds it in the Command Palette; breaks the usage down by
 // client; sorts; releases the session. Runs after the chart steps, with their Browserbase connection.
 import { clearNotifications } from './connections.mjs';
-import { openPanel, webviewFrame } from './charts.mjs';
+import { openPanel, pickColorTheme, THEMES, webviewFrame } from './charts.mjs';
 import { expectVisible, pickQuickInputItem, runCommandFromPalette, waitFor } from '../support.mjs';
 
 const BROWSERBASE = 'local-browserbase';
@@ -162,7 +162,8 @@ export const sessionsLaunchTagged = {
     const own = frame.locator('.rows-tag .condition-row').first();
     await own.locator('.row-key input').fill('note');
     await own.locator('.row-value input').fill('x'.repeat(600));
-    const refusal = frame.locator('.launch-problem');
+    // Said under the tag's row, and Launch stays disabled.
+    const refusal = own.locator('.row-message');
     await waitFor(async () => /512/.test(await refusal.innerText().catch(() => '')), { timeoutMs: 5000, message: 'the launch form to refuse metadata over 512 characters' });
     if (!(await frame.locator('#launch').evaluate((button) => /** @type {any} */ (button).disabled))) throw new Error('Launch is enabled with metadata over the limit');
     note(`own tags over the limit: "${await refusal.innerText()}"`);
@@ -294,4 +295,24 @@ export const sessionsRelease = {
   },
 };
 
-export const sessionSteps = [sessionsPanelOpens, sessionsQueryBuilder, sessionsLaunchTagged, sessionsFindAgain, sessionsUsageByTag, sessionsRelease];
+/** @type {import('../support.mjs').E2eStep} */
+export const sessionsFollowThemes = {
+  name: 'sessions-panel-follows-dark-and-high-contrast-themes',
+  timeoutMs: 90_000,
+  async run({ page, note, screenshot }) {
+    let index = 0;
+    for (const theme of THEMES.slice(1)) {
+      index++;
+      await pickColorTheme(page, theme.name);
+      const frame = await sessionsFrame(page);
+      await waitFor(async () => (await frame.locator('body').getAttribute('class'))?.includes(theme.body), { message: `the sessions page to take the ${theme.body} class` });
+      await frame.locator('#usage-section').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(400);
+      note(`${theme.name}: sessions panel redrawn`);
+      await screenshot(`sessions-panel-follows-dark-and-high-contrast-themes-${index}-${theme.file}`);
+    }
+    await pickColorTheme(page, THEMES[0]?.name ?? 'Light Modern');
+  },
+};
+
+export const sessionSteps = [sessionsPanelOpens, sessionsQueryBuilder, sessionsLaunchTagged, sessionsFindAgain, sessionsUsageByTag, sessionsRelease, sessionsFollowThemes];
