@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { ProviderError } from '../http/errors';
 import { makeConnectionId } from '../connections/parseConnections';
+import { DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } from '../polling/timingPolicy';
 import type { ConnectionSettings } from '../connections/connectionSettings';
 import { SecretStorageUnavailableError, type TokenStore } from '../secrets/tokenStore';
 import { DEFAULT_BASE_URLS, PROVIDER_NAMES, TOKEN_ENVIRONMENT_VARIABLES, type ConnectionConfig, type ProviderKind } from '../shared/connections';
@@ -231,10 +232,13 @@ export function registerConnectionCommands(
         break;
       }
       case 'interval': {
+        const defaults = DEFAULT_FEED_INTERVALS_MS[config.kind];
+        const defaultSeconds = (Object.values(defaults)[0] ?? 60_000) / 1000;
+        const floorSeconds = Math.max(5, MIN_INTERVAL_MS[config.kind] / 1000);
         const value = await vscode.window.showInputBox({
-          prompt: 'Seconds between polls of the main feed (empty for the provider default; at least 5)',
+          prompt: `Seconds between polls of the main feed: empty for the default (${defaultSeconds} s); at least ${floorSeconds} s for ${PROVIDER_NAMES[config.kind]}`,
           value: config.pollIntervalSeconds?.toString() ?? '',
-          validateInput: (text) => (text.trim() === '' || Number(text) >= 5 ? undefined : 'At least 5 seconds'),
+          validateInput: (text) => (text.trim() === '' || Number(text) >= floorSeconds ? undefined : `At least ${floorSeconds} seconds: faster would eat into ${PROVIDER_NAMES[config.kind]}'s rate limit`),
         });
         if (value !== undefined) next = { ...config, pollIntervalSeconds: value.trim() === '' ? undefined : Number(value) };
         break;

@@ -4,7 +4,7 @@
  * scheduler runs a connection's feeds one at a time; this module only says what they are.
  */
 import type { HttpClient } from '../http/httpClient';
-import { DEFAULT_FEED_INTERVALS_MS } from '../polling/timingPolicy';
+import { feedIntervalMs } from '../polling/timingPolicy';
 import { BrowserbaseClient } from '../providers/browserbase/client';
 import { BrowserlessClient } from '../providers/browserless/browserlessClient';
 import { CerebrasClient } from '../providers/cerebras/cerebrasClient';
@@ -28,11 +28,14 @@ const SECOND = 1000;
 /** Northflank metric types fetched in one batched call per poll. */
 export const NORTHFLANK_METRIC_TYPES = ['cpu', 'memory', 'networkIngress', 'networkEgress', 'requests', 'http5xxResponses'] as const;
 
-/** The feed's default interval (polling/timingPolicy.ts holds the one table); an override sets the primary feed's. */
-function feed(config: ConnectionConfig, name: string, run: (signal: AbortSignal) => Promise<Reading>, primary = false): ConnectionFeed {
-  const override = primary && config.pollIntervalSeconds ? config.pollIntervalSeconds * SECOND : undefined;
-  const defaultMs = DEFAULT_FEED_INTERVALS_MS[config.kind][name] ?? 60 * SECOND;
-  return { key: `${config.id}/${name}`, connectionId: config.id, name, intervalMs: override ?? defaultMs, run };
+/**
+ * The feed's interval from polling/timingPolicy.ts: the provider's default, the connection's
+ * `pollIntervalSeconds` for its live feed (slower feeds never faster than their default), and never
+ * under the provider's floor (Cerebras allows 6 requests a minute per organization, Northflank 1,000
+ * an hour per token, shared with the user's other tools).
+ */
+function feed(config: ConnectionConfig, name: string, run: (signal: AbortSignal) => Promise<Reading>): ConnectionFeed {
+  return { key: `${config.id}/${name}`, connectionId: config.id, name, intervalMs: feedIntervalMs(config.kind, name, config.pollIntervalSeconds), run };
 }
 
 /**
@@ -51,7 +54,7 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
       // Only windows newer than the last one seen are returned, so history gets each window once.
       let newestWindow: number | undefined;
       return [
-        feed(config, 'pressure', (signal) => client.pressure({ signal }), true),
+        feed(config, 'pressure', (signal) => client.pressure({ signal })),
         feed(config, 'metrics', async (signal) => {
           const reading = await client.metrics({ signal, ...(newestWindow === undefined ? {} : { since: newestWindow }) });
           for (const sample of reading.samples) newestWindow = Math.max(newestWindow ?? 0, sample.at);
@@ -63,7 +66,7 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
     case 'browserbase': {
       const client = new BrowserbaseClient(http, { ...target, projectId: config.projectId ?? '' });
       return [
-        feed(config, 'usage', (signal) => client.usage({ signal }), true),
+        feed(config, 'usage', (signal) => client.usage({ signal })),
         feed(config, 'sessions', async (signal) => {
           const result = await client.listSessions({ status: 'RUNNING' }, { signal });
           const running = result.sessions.length;
@@ -80,20 +83,20 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
         ...(config.resourceId ? { resourceId: config.resourceId } : {}),
       });
       // A range slightly longer than the interval, so a late poll leaves no gap; history dedupes the overlap.
-      const interval = config.pollIntervalSeconds ? config.pollIntervalSeconds * SECOND : DEFAULT_FEED_INTERVALS_MS.northflank.metrics ?? 60 * SECOND;
+      const interval = feedIntervalMs('northflank', 'metrics', config.pollIntervalSeconds);
       const durationSeconds = Math.ceil((interval * 2) / SECOND);
       return [
         feed(config, 'metrics', (signal) =>
-          client.metrics({ queryType: 'range', metricTypes: NORTHFLANK_METRIC_TYPES, duration: durationSeconds }, { signal }), true),
+          client.metrics({ queryType: 'range', metricTypes: NORTHFLANK_METRIC_TYPES, duration: durationSeconds }, { signal })),
       ];
     }
     case 'cerebras': {
       const client = new CerebrasClient(http, { ...target, organizationId: config.organizationId ?? '' });
-      return [feed(config, 'metrics', (signal) => client.metrics({ signal }), true)];
+      return [feed(config, 'metrics', (signal) => client.metrics({ signal }))];
     }
     case 'prometheus': {
       const client = new PrometheusClient(http, target);
-      return [feed(config, 'scrape', (signal) => client.scrape({ signal }), true)];
+      return [feed(config, 'scrape', (signal) => client.scrape({ signal }))];
     }
   }
 }
