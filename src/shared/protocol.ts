@@ -1,14 +1,14 @@
 /**
  * The messages between the extension host and its two webviews (the sidebar overview and the usage
  * panel), as discriminated unions, with the guards each side runs on arrival: a webview is untrusted
- * input to the host, and the host's messages are checked before the webview draws from them.
- * Hand-written guards rather than a schema library: they run on every snapshot (thousands of
- * numbers), ship in both bundles, and must stay small.
+ * input to the host, and the host's messages are checked before the webview draws from them
+ * (guards.ts).
  *
  * Flow: the webview posts `ready` (with the UI choices it restored), the host answers with a whole
  * `snapshot`, and posts a new whole snapshot on every change while the view is visible and again
  * when it becomes visible. Nothing is ever posted to a hidden view.
  */
+import { arrayOf, isBoolean, isId, isNumber, isNumberOrNull, isRecord, isString, oneOf, optional } from './guards';
 import type { MetricUnit } from './samples';
 import type { ConnectionSnapshot } from './snapshot';
 import { isRangeId, type RangeId } from './ranges';
@@ -105,39 +105,6 @@ export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Guards
-
-type Guard<T> = (value: unknown) => value is T;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isNumber = (value: unknown): value is number => typeof value === 'number';
-const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
-const isNumberOrNull = (value: unknown): value is number | null => value === null || typeof value === 'number';
-
-function optional<T>(guard: Guard<T>): Guard<T | undefined> {
-  return (value): value is T | undefined => value === undefined || guard(value);
-}
-
-function oneOf<T extends string>(values: readonly T[]): Guard<T> {
-  return (value): value is T => typeof value === 'string' && (values as readonly string[]).includes(value);
-}
-
-function arrayOf<T>(guard: Guard<T>): Guard<T[]> {
-  return (value): value is T[] => {
-    if (!Array.isArray(value)) return false;
-    // A plain loop: chart series carry tens of thousands of numbers.
-    for (let index = 0; index < value.length; index++) if (!guard(value[index])) return false;
-    return true;
-  };
-}
-
-/** An identifier a webview may name: a connection or chart id, never anything long or odd. */
-function isId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= 200;
-}
 
 function isStringRecord(value: unknown): value is Record<string, string> {
   return isRecord(value) && Object.values(value).every(isString);

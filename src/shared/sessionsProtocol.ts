@@ -8,6 +8,7 @@
  * and posts it again whenever those change. Every find and launch carries a request id the answer
  * repeats, so a late answer to an older query never replaces a newer one.
  */
+import { arrayOf, isCount, isFiniteNumber, isId, isRecord, isString, nullish, optional } from './guards';
 import { SESSION_STATUSES, type MetadataCondition, type MetadataQuery, type SavedQuery } from './metadataQuery';
 
 /** The session fields the panel shows and totals (a Browserbase Session, trimmed). */
@@ -100,25 +101,7 @@ const MAX_CONDITIONS = 50;
 const MAX_KEYS = 20;
 const MAX_TEXT = 4096;
 
-type Guard<T> = (value: unknown) => value is T;
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isString = (value: unknown): value is string => typeof value === 'string';
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_TEXT;
-const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 200;
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const optional =
-  <T>(guard: Guard<T>): Guard<T | undefined> =>
-  (value): value is T | undefined =>
-    value === undefined || guard(value);
-const nullish =
-  <T>(guard: Guard<T>): Guard<T | null | undefined> =>
-  (value): value is T | null | undefined =>
-    value === undefined || value === null || guard(value);
-const arrayOf =
-  <T>(guard: Guard<T>, max = Infinity): Guard<T[]> =>
-  (value): value is T[] =>
-    Array.isArray(value) && value.length <= max && value.every(guard);
 
 function isCondition(value: unknown): value is MetadataCondition {
   return isRecord(value) && arrayOf(isText, MAX_KEYS)(value.path) && isText(value.value);

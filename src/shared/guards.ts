@@ -1,0 +1,47 @@
+/**
+ * Type guards for messages between the extension host and its webviews (protocol.ts,
+ * sessionsProtocol.ts): a webview is untrusted input to the host, and the host's messages are
+ * checked before a page draws from them. Hand-written rather than a schema library: they run on
+ * every snapshot (thousands of numbers), ship in every bundle, and must stay small.
+ */
+
+export type Guard<T> = (value: unknown) => value is T;
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export const isString = (value: unknown): value is string => typeof value === 'string';
+export const isNumber = (value: unknown): value is number => typeof value === 'number';
+export const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+export const isNumberOrNull = (value: unknown): value is number | null => value === null || typeof value === 'number';
+export const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+/** A whole number from 0: counts, ids of requests, byte totals. */
+export const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/** An identifier a webview may name: a connection, chart or session id, never anything long or odd. */
+export function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 200;
+}
+
+export function optional<T>(guard: Guard<T>): Guard<T | undefined> {
+  return (value): value is T | undefined => value === undefined || guard(value);
+}
+
+export function nullish<T>(guard: Guard<T>): Guard<T | null | undefined> {
+  return (value): value is T | null | undefined => value === undefined || value === null || guard(value);
+}
+
+export function oneOf<T extends string>(values: readonly T[]): Guard<T> {
+  return (value): value is T => typeof value === 'string' && (values as readonly string[]).includes(value);
+}
+
+/** An array of `guard`'s type, at most `max` long. */
+export function arrayOf<T>(guard: Guard<T>, max = Infinity): Guard<T[]> {
+  return (value): value is T[] => {
+    if (!Array.isArray(value) || value.length > max) return false;
+    // A plain loop: chart series carry tens of thousands of numbers.
+    for (let index = 0; index < value.length; index++) if (!guard(value[index])) return false;
+    return true;
+  };
+}
