@@ -36,14 +36,16 @@ export type BucketOrder = 'minutes' | 'sessions' | 'proxyBytes' | 'value';
 
 export const NO_VALUE_LABEL = '(no value)';
 
-const FINISHED = new Set(['COMPLETED', 'ERROR', 'TIMED_OUT']);
+/** Statuses after which a session no longer runs or bills. Other values, known or not, may still run. */
+export const FINISHED_SESSION_STATUSES: ReadonlySet<string> = new Set(['COMPLETED', 'ERROR', 'TIMED_OUT']);
 const MINUTE_MS = 60_000;
 
 /**
  * endedAt - startedAt, or now - startedAt while running; null when unknowable, so a gap is never
- * summed as zero. Same rule as the provider client's sessionDurationMs (a test holds them equal).
+ * summed as zero. Clamped at 0 against clock skew between Browserbase and this machine. The provider
+ * client's sessionDurationMs is this function.
  */
-export function usageDurationMs(session: UsageSession, now: number): number | null {
+export function usageDurationMs(session: Pick<UsageSession, 'status' | 'startedAt' | 'endedAt'>, now: number): number | null {
   if (!session.startedAt) return null;
   const start = Date.parse(session.startedAt);
   if (Number.isNaN(start)) return null;
@@ -51,7 +53,7 @@ export function usageDurationMs(session: UsageSession, now: number): number | nu
     const end = Date.parse(session.endedAt);
     return Number.isNaN(end) ? null : Math.max(0, end - start);
   }
-  return FINISHED.has(session.status) ? null : Math.max(0, now - start);
+  return FINISHED_SESSION_STATUSES.has(session.status) ? null : Math.max(0, now - start);
 }
 
 /** Browserbase bills every session for at least one minute, and whole minutes after that. */

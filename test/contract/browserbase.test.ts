@@ -8,7 +8,6 @@ import { after, before, describe, test } from 'node:test';
 import { HttpClient } from '../../src/http/httpClient';
 import {
   BrowserbaseClient,
-  durationsByTag,
   isSessionFinished,
   metadataValue,
   sessionDurationMs,
@@ -16,6 +15,7 @@ import {
   type CreateSessionParams,
 } from '../../src/providers/browserbase';
 import type { RequestLimits } from '../../src/providers/clientSupport';
+import { usageByTag } from '../../src/shared/usageByTag';
 import { bbMetadataQuery } from '../support/browserbaseBuilders';
 import { FAST_TIMEOUTS, faultMatrix } from '../support/faultMatrix';
 import { assertNoSecret, rejectsWith } from '../support/providerFaults';
@@ -161,8 +161,8 @@ describe('Browserbase: finding sessions by metadata', () => {
   test('durations per client from the listed sessions', async () => {
     const { sessions, fetchedAt } = await client().listSessions();
     assert.ok(sessions.length >= 21);
-    const { totals } = durationsByTag(sessions, ['client'], fetchedAt);
-    assert.ok((totals.get('acme') ?? 0) > 0);
+    const { buckets } = usageByTag(sessions, ['client'], fetchedAt);
+    assert.ok((buckets.find((bucket) => bucket.value === 'acme')?.durationMs ?? 0) > 0);
     for (const session of sessions) {
       const duration = sessionDurationMs(session, fetchedAt);
       assert.ok(duration !== null && duration >= 0, `${session.status} session has a duration`);

@@ -3,6 +3,7 @@
  * must pass before it is sent. No I/O, so the UI can run the same checks on a form as the client does.
  */
 import { countSample, type Sample } from '../../shared/samples';
+import { usageDurationMs } from '../../shared/usageByTag';
 import { FINISHED_SESSION_STATUSES, type Project, type ProjectUsage, type Session } from './schemas';
 
 /** Browserbase measures `JSON.stringify(userMetadata).length` and requires it to be under this. */
@@ -35,58 +36,16 @@ export function isSessionFinished(session: Pick<Session, 'status' | 'endedAt'>):
 }
 
 /**
- * Billed-time estimate of one session: endedAt - startedAt, or now - startedAt while it runs.
- * Null when it cannot be known (no start, unreadable dates, or finished without an end time), so a
- * gap is never summed as zero. Clamped at 0 against clock skew between Browserbase and this machine.
+ * Billed-time estimate of one session: endedAt - startedAt, or now - startedAt while it runs; null
+ * when it cannot be known. The one rule is usageDurationMs (src/shared/usageByTag.ts), which the
+ * panel's usage by tag also uses.
  */
 export function sessionDurationMs(session: Pick<Session, 'status' | 'startedAt' | 'endedAt'>, now: number = Date.now()): number | null {
-  if (!session.startedAt) return null;
-  const start = Date.parse(session.startedAt);
-  if (Number.isNaN(start)) return null;
-  if (session.endedAt) {
-    const end = Date.parse(session.endedAt);
-    return Number.isNaN(end) ? null : Math.max(0, end - start);
-  }
-  if (FINISHED_SESSION_STATUSES.has(session.status)) return null;
-  return Math.max(0, now - start);
+  return usageDurationMs(session, now);
 }
 
 /** Reads a nested string from userMetadata, e.g. `['order', 'status']`; undefined unless it is a string. */
-export function metadataValue(metadata: Session['userMetadata'], path: readonly string[]): string | undefined {
-  let current: unknown = metadata;
-  for (const key of path) {
-    if (!current || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return typeof current === 'string' ? current : undefined;
-}
-
-/**
- * Sums session durations per value of one metadata tag (how Browserbase suggests segmenting usage by
- * client or workflow). Sessions without the tag go under `untagged`; unknown durations are skipped
- * and counted, so a total is never quietly short.
- */
-export function durationsByTag(
-  sessions: readonly Session[],
-  path: readonly string[],
-  now: number = Date.now(),
-): { readonly totals: ReadonlyMap<string, number>; readonly untagged: number; readonly unknownDurations: number } {
-  const totals = new Map<string, number>();
-  let untagged = 0;
-  let unknownDurations = 0;
-  for (const session of sessions) {
-    const duration = sessionDurationMs(session, now);
-    if (duration === null) {
-      unknownDurations++;
-      continue;
-    }
-    const tag = metadataValue(session.userMetadata, path);
-    if (tag === undefined) untagged += duration;
-    else totals.set(tag, (totals.get(tag) ?? 0) + duration);
-  }
-  return { totals, untagged, unknownDurations };
-}
+export { metadataString as metadataValue } from '../../shared/metadataQuery';
 
 // ---------------------------------------------------------------------------------------------
 // Create-session checks

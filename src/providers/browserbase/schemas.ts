@@ -93,7 +93,7 @@ export const SessionLiveURLsSchema = z.object({
 export type SessionLiveURLs = z.infer<typeof SessionLiveURLsSchema>;
 
 /** Statuses after which a session no longer runs or bills. Other values, known or not, may still run. */
-export const FINISHED_SESSION_STATUSES: ReadonlySet<string> = new Set(['COMPLETED', 'ERROR', 'TIMED_OUT']);
+export { FINISHED_SESSION_STATUSES } from '../../shared/usageByTag';
 
 /** Regions documented for `region` on create; others are sent as given, since Browserbase adds regions. */
 export const KNOWN_REGIONS = ['us-west-2', 'us-east-1', 'eu-central-1', 'ap-southeast-1'] as const;

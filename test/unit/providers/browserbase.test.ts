@@ -9,7 +9,6 @@ import {
   CreatedSessionSchema,
   createSessionBody,
   createSessionProblems,
-  durationsByTag,
   isSessionFinished,
   metadataValue,
   planGatedFeatures,
@@ -170,20 +169,6 @@ describe('Browserbase normalizers', () => {
     assert.equal(metadataValue(metadata, ['missing', 'x']), undefined);
     assert.equal(metadataValue(undefined, ['client']), undefined);
     assert.equal(metadataValue(metadata, ['toString']), undefined);
-  });
-
-  test('durations summed per tag value, untagged and unknown kept apart', () => {
-    const sessions = [
-      bbSession({ startedAt: '2025-06-02T10:00:00.000Z', endedAt: '2025-06-02T10:01:00.000Z', userMetadata: { client: 'acme' } }),
-      bbSession({ startedAt: '2025-06-02T10:00:00.000Z', endedAt: '2025-06-02T10:02:00.000Z', userMetadata: { client: 'acme' } }),
-      bbRunningSession({ startedAt: '2025-06-02T10:29:00.000Z', userMetadata: { client: 'globex' } }),
-      bbSession({ startedAt: '2025-06-02T10:00:00.000Z', endedAt: '2025-06-02T10:00:30.000Z', userMetadata: {} }),
-      bbSession({ status: 'ERROR', endedAt: null, userMetadata: { client: 'acme' } }),
-    ].map((s) => parseResponse(SessionSchema, s, 's'));
-    const result = durationsByTag(sessions, ['client'], NOW);
-    assert.deepEqual([...result.totals], [['acme', 180_000], ['globex', 60_000]]);
-    assert.equal(result.untagged, 30_000);
-    assert.equal(result.unknownDurations, 1);
   });
 });
 
