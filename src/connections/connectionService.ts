@@ -305,7 +305,9 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     const quotas = evaluateQuotas(runtime.config, latest, runtime.quotaHistory, now);
     const errors = [...runtime.errors.values()];
     const firstError = runtime.configError ? { kind: 'request' as const, message: runtime.configError } : errors[0] ? { kind: errors[0].kind, message: errors[0].message } : undefined;
-    const retryAt = runtime.pollState?.notBefore;
+    // When the failing feed is really tried again: its backoff, or the server's Retry-After if later.
+    const failingFeed = runtime.configError ? undefined : [...runtime.errors.keys()][0];
+    const retryAt = (failingFeed === undefined ? undefined : runtime.pollState?.retryAt[failingFeed]) ?? runtime.pollState?.notBefore;
     const notes = [...new Set([...runtime.notes.values()].flat())];
     if (runtime.tokenSource === 'environment') notes.push('Token from the environment');
     return {

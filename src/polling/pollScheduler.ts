@@ -77,6 +77,8 @@ export interface ConnectionPollState {
   readonly notBefore?: number;
   /** The highest consecutive-failure count among the connection's feeds. */
   readonly backoffLevel: number;
+  /** Per failing feed (by key): when it is tried again, backoff and Retry-After both counted. */
+  readonly retryAt: Readonly<Record<string, number>>;
   readonly pausedForAuth: boolean;
   readonly pausedForFocus: boolean;
   readonly lastAttemptAt?: number;
@@ -504,8 +506,10 @@ export class PollScheduler {
     let backoffLevel = 0;
     let lastAttemptAt: number | undefined;
     let lastSuccessAt: number | undefined;
+    const retryAt: Record<string, number> = {};
     for (const entry of connection.feeds.values()) {
       backoffLevel = Math.max(backoffLevel, entry.failures);
+      if (entry.failures > 0) retryAt[entry.feed.key] = Math.max(entry.nextDueAt, connection.notBefore);
       if (entry.lastAttemptAt !== undefined) lastAttemptAt = Math.max(lastAttemptAt ?? 0, entry.lastAttemptAt);
       if (entry.lastSuccessAt !== undefined) lastSuccessAt = Math.max(lastSuccessAt ?? 0, entry.lastSuccessAt);
     }
@@ -517,6 +521,7 @@ export class PollScheduler {
       nextPollAt: connection.timerAt,
       notBefore: connection.notBefore > now ? connection.notBefore : undefined,
       backoffLevel,
+      retryAt,
       pausedForAuth: connection.pausedForAuth,
       pausedForFocus: this.pausedForFocus,
       lastAttemptAt,

@@ -212,6 +212,29 @@ describe('PollScheduler: failures', () => {
     scheduler.dispose();
   });
 
+  test('the state says when a failing feed is really tried again: its backoff, or Retry-After when later', async () => {
+    const { clock, recorder, scheduler, states, start } = setup();
+    let retryAfterMs = 5 * SECOND;
+    scheduler.setFeeds([
+      timedFeed(clock, recorder, 'r:pressure', 'r', 15 * SECOND, {
+        outcome: () => ({ error: new ProviderError('rateLimited', '429', { status: 429, retryAfterMs }) }),
+      }),
+    ]);
+    await clock.advance(SECOND);
+    // Retry-After 5 s, but the first backoff step is 30 s: the next try is at 30 s, not 5 s.
+    assert.equal(states.get('r')?.retryAt['r:pressure'], start + 30 * SECOND);
+    assert.equal(recorder.startsOf('r:pressure')[1], undefined);
+    await clock.advanceTo(start + 30 * SECOND);
+    assert.equal(recorder.startsOf('r:pressure')[1], start + 30 * SECOND);
+    // Retry-After 10 min beats the 60 s backoff step.
+    retryAfterMs = 600 * SECOND;
+    await clock.advanceTo(start + 90 * SECOND);
+    const second = recorder.startsOf('r:pressure')[2];
+    assert.ok(second !== undefined);
+    assert.equal(states.get('r')?.retryAt['r:pressure'], second + 600 * SECOND);
+    scheduler.dispose();
+  });
+
   test('an auth error stops the connection until invalidate; no timer is kept for it', async () => {
     const { clock, recorder, scheduler, states, errors } = setup();
     let token = 'bad';
