@@ -111,7 +111,7 @@ export class ChartCard {
       this.note,
       this.legend,
       this.area,
-      el('p', { class: 'chart-keys', id: `${id}-keys` }, 'Keys: ← → read values, Home/End first/last, + − zoom, Shift+← → pan, 0 reset. Drag to zoom, double-click to reset.'),
+      el('p', { class: 'chart-keys', id: `${id}-keys` }, 'Keys: ← → read values, Home/End first/last, + − zoom, Shift+← → pan, 0 reset. Drag or Ctrl+wheel to zoom, double-click to reset.'),
       this.summary,
       this.readout,
       this.tableBox,

@@ -410,6 +410,26 @@ export class ChartView {
       if (this.selection) finish(event);
     });
     on(this.canvas, 'dblclick', () => this.setZoom(undefined));
+    // Ctrl (⌘) + wheel zooms around the pointer; the plain wheel keeps scrolling the page.
+    on(this.canvas, 'wheel', (event) => {
+      if (!(event.ctrlKey || event.metaKey) || event.deltaY === 0) return;
+      const centre = this.chart.scales.x?.getValueForPixel(event.offsetX);
+      if (centre === undefined) return;
+      event.preventDefault();
+      this.zoomAround(centre, event.deltaY < 0 ? 0.8 : 1.25);
+    });
+  }
+
+  /** Scales the window by `factor` keeping `centre` where it is on screen; the whole range again when it covers it. */
+  zoomAround(centre: number, factor: number): void {
+    const [from, to] = this.window();
+    const span = Math.max(5_000, (to - from) * factor);
+    const share = to > from ? Math.min(1, Math.max(0, (centre - from) / (to - from))) : 0.5;
+    let lower = centre - span * share;
+    let upper = lower + span;
+    if (lower < this.data.from) [lower, upper] = [this.data.from, this.data.from + span];
+    if (upper > this.data.to) [lower, upper] = [Math.max(this.data.from, this.data.to - span), this.data.to];
+    this.setZoom(lower <= this.data.from && upper >= this.data.to ? undefined : [lower, upper]);
   }
 
   private onKey(event: KeyboardEvent): void {

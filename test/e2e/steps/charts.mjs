@@ -420,6 +420,21 @@ export const panelKeyboardAndExport = {
     await area.focus();
     await page.keyboard.press('0');
     await card.locator('vscode-button.reset-zoom').waitFor({ state: 'hidden', timeout: 5000 });
+    // Ctrl + wheel over the chart zooms in around the pointer; the page does not scroll.
+    const box = await card.locator('canvas').boundingBox();
+    if (!box) throw new Error('the concurrency chart has no canvas on screen');
+    const pageTop = await frame.evaluate(() => document.scrollingElement?.scrollTop ?? 0);
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -120);
+    await page.keyboard.up('Control');
+    await expectVisible(card.locator('vscode-button.reset-zoom'), 'the "Reset zoom" button after Ctrl + wheel');
+    const pageTopAfter = await frame.evaluate(() => document.scrollingElement?.scrollTop ?? 0);
+    if (Math.abs(pageTopAfter - pageTop) > 1) throw new Error(`Ctrl + wheel scrolled the page from ${pageTop} to ${pageTopAfter} px`);
+    note('Ctrl + wheel zoomed the chart in without scrolling the page');
+    await area.focus();
+    await page.keyboard.press('0');
+    await card.locator('vscode-button.reset-zoom').waitFor({ state: 'hidden', timeout: 5000 });
     // Tab from the chart reaches the next chart's controls: nothing is mouse-only.
     await area.focus();
     await page.keyboard.press('Shift+Tab');

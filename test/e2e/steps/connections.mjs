@@ -305,6 +305,9 @@ export const rateLimitShowsRetryAfter = {
     const tooltip = await readStatusTooltip(page, /Local Browserless.*error.*HTTP 429.*retry after 5 s/i);
     const readAt = Date.now();
     note(`tooltip: ${tooltip.slice(0, 220)}…`);
+    // The retry the tooltip announces is the real one: the feed's backoff (2 × 15 s ± 10 %), later than the 5 s asked for.
+    const retryIn = Number(/retrying in (\d+) s/.exec(tooltip)?.[1]);
+    if (!(retryIn >= 15 && retryIn <= 35)) throw new Error(`the tooltip announces a retry in ${retryIn} s, not the feed's backoff of about 30 s: ${tooltip}`);
     const log = await waitFor(() => extensionLog(paths.userDataDir).split('\n').find((line) => /Local Browserless: .*\(rateLimited\).*retry after 5 s.*no sooner than 5 s from now, as the server asked/.test(line)), {
       timeoutMs: 10_000,
       message: 'the Live Usage log to say the server asked to wait 5 s',
