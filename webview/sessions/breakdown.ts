@@ -73,12 +73,20 @@ export class Breakdown {
     );
   }
 
-  setRows(rows: readonly SessionRow[], now: number, preferredKey?: string): void {
+  /**
+   * New rows. The key stays when the rows have it; otherwise the first that tells them apart:
+   * `client` if present, else the most common key the query does not fix (`fixed`: its conditions'
+   * key paths, where every row has the same value).
+   */
+  setRows(rows: readonly SessionRow[], now: number, fixed: readonly string[] = []): void {
     this.rows = rows;
     this.now = now;
     const keys = metadataKeyPaths(rows).map((entry) => ({ text: formatKeyPath(entry.path), sessions: entry.sessions }));
     const texts = keys.map((key) => key.text);
-    if (!texts.includes(this.keyText)) this.keyText = preferredKey && texts.includes(preferredKey) ? preferredKey : (texts.find((text) => text === 'client') ?? texts[0] ?? '');
+    if (!texts.includes(this.keyText)) {
+      const open = texts.filter((text) => !fixed.includes(text));
+      this.keyText = open.find((text) => text === 'client') ?? open[0] ?? texts[0] ?? '';
+    }
     replaceChildren(this.keySelect, ...keys.map((key) => el('vscode-option', { value: key.text, description: `${key.sessions} session(s)`, ...(key.text === this.keyText ? { selected: true } : {}) }, key.text)));
     if (this.keyText) this.keySelect.value = this.keyText;
     this.draw();

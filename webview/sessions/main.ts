@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes, formatClockTime, formatNumber } from '../../src/shared/format';
-import { buildServerQuery, describeQuery, isServerSafe, NO_SERVER_QUERY, SESSION_STATUSES, validateQuery, type MetadataCondition, type MetadataQuery, type SavedQuery } from '../../src/shared/metadataQuery';
+import { buildServerQuery, describeQuery, formatKeyPath, isServerSafe, NO_SERVER_QUERY, SESSION_STATUSES, validateQuery, type MetadataCondition, type MetadataQuery, type SavedQuery } from '../../src/shared/metadataQuery';
 import { fromSessionColumns, type SessionRow, type SessionsConnection, type SessionsHostMessage } from '../../src/shared/sessionsProtocol';
 import { DEFAULT_SORT, isSessionColumn, type SessionSort } from '../../src/shared/sessionTable';
 import { usageTotals } from '../../src/shared/usageByTag';
@@ -47,6 +47,8 @@ type Field = HTMLElement & { value: string; disabled?: boolean };
 let savedQueries: readonly SavedQuery[] = [];
 let requestCounter = 0;
 let latestFind = 0;
+/** The query of the latest find: its results are the ones shown. */
+let latestQuery: MetadataQuery = { conditions: [] };
 let latestLaunch = 0;
 let launchTags: readonly MetadataCondition[] = [];
 let results: { connectionId: string; rows: SessionRow[] } | undefined;
@@ -181,6 +183,7 @@ function find(): void {
   const { query, problem } = currentQuery();
   if (problem || !state.connectionId) return;
   latestFind = ++requestCounter;
+  latestQuery = query;
   resultsStatus.setAttribute('aria-busy', 'true');
   replaceChildren(resultsStatus, icon('loading', true), ` Finding sessions where ${describeQuery(query)}…`);
   post({ type: 'find', requestId: latestFind, connectionId: state.connectionId, query });
@@ -250,11 +253,11 @@ function showResults(message: Extract<SessionsHostMessage, { type: 'results' }>)
   table.setRows(rows, now);
   // The table is painted first; the usage by tag (regrouping every session, drawing a chart) follows
   // in the next task, so a large result shows at once.
-  const firstKey = conditions.texts()[0]?.key.trim();
+  const fixed = latestQuery.conditions.map((condition) => formatKeyPath(condition.path));
   const requestId = message.requestId;
   requestAnimationFrame(() =>
     setTimeout(() => {
-      if (requestId === latestFind) breakdown.setRows(rows, now, firstKey || undefined);
+      if (requestId === latestFind) breakdown.setRows(rows, now, fixed);
     }),
   );
   updated.textContent = `Updated ${formatClockTime(message.fetchedAt)}`;

@@ -315,4 +315,32 @@ export const sessionsFollowThemes = {
   },
 };
 
-export const sessionSteps = [sessionsPanelOpens, sessionsQueryBuilder, sessionsLaunchTagged, sessionsFindAgain, sessionsUsageByTag, sessionsRelease, sessionsFollowThemes];
+/** @type {import('../support.mjs').E2eStep} */
+export const sessionsRestoredAfterReload = {
+  name: 'sessions-panel-restored-after-reload',
+  timeoutMs: 90_000,
+  async run({ page, sandbox, note, screenshot }) {
+    const frame = await sessionsFrame(page);
+    await setConditions(frame, [{ key: 'workflow > name', value: 'search' }]);
+    await frame.locator('#find').click();
+    const served = await servedSessions(sandbox.url);
+    const expected = served.filter((s) => at(s.userMetadata, ['workflow', 'name']) === 'search').map((s) => s.id);
+    await expectRows(frame, expected, 'workflow > name = search');
+    await runCommandFromPalette(page, 'Developer: Reload Window').catch(() => {
+      // The palette closes as the page unloads.
+    });
+    await page.waitForLoadState('load');
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Browserbase Sessions' });
+    await expectVisible(tab, 'the "Browserbase Sessions" tab after the reload', 60_000);
+    await tab.first().click();
+    const restored = await sessionsFrame(page);
+    // The query the person was building is back, and runs again.
+    await waitFor(async () => (await restored.locator('.rows-condition .row-value input').first().inputValue().catch(() => '')) === 'search', { timeoutMs: 20_000, message: 'the restored builder to hold the query' });
+    await expectRows(restored, expected, 'the restored query’s results');
+    note(`after the reload the panel holds workflow > name = search and lists its ${expected.length} session(s)`);
+    await screenshot('sessions-panel-restored-after-reload-1-restored');
+  },
+};
+
+export const sessionSteps = [sessionsPanelOpens, sessionsQueryBuilder, sessionsLaunchTagged, sessionsFindAgain, sessionsUsageByTag, sessionsRelease, sessionsRestoredAfterReload, sessionsFollowThemes];
