@@ -447,8 +447,15 @@ export const panelKeyboardAndExport = {
     rmSync(file, { force: true });
     await frame.locator(`.chart-card[data-chart-id="${BROWSERLESS}/outcomes"] vscode-button.export-csv`).click();
     const dialog = await waitForQuickInput(page, /^\s*Export live-usage-/);
-    const proposed = await dialog.locator('input').first().inputValue();
-    if (!proposed.endsWith('live-usage-local-browserless-outcomes-24h.csv')) throw new Error(`the save dialog proposes "${proposed}"`);
+    // The dialog shows the folder first and fills in the proposed name a moment later.
+    let proposed = '';
+    await waitFor(
+      async () => {
+        proposed = await dialog.locator('input').first().inputValue();
+        return proposed.endsWith('live-usage-local-browserless-outcomes-24h.csv');
+      },
+      { timeoutMs: 10_000, message: () => `the save dialog to propose live-usage-local-browserless-outcomes-24h.csv (it proposes "${proposed}")` },
+    );
     await page.keyboard.press('Enter');
     await waitFor(() => existsSync(file), { timeoutMs: 15_000, message: `the export to be written to ${file}` });
     const csv = readFileSync(file, 'utf8').split('\r\n');
