@@ -33,6 +33,8 @@ const persist = () => saveState(state);
 const app = document.getElementById('app') as HTMLElement;
 let palette: Palette = readPalette();
 let snapshot: PanelSnapshot | undefined;
+/** A range picked and sent to the host, until a snapshot for it arrives. */
+let requestedRange: RangeId | undefined;
 const sections = new Map<string, ConnectionSection>();
 /** When the snapshot being drawn arrived, for the `rendered` timings. */
 let pending: { at: number; first: boolean } | undefined;
@@ -122,6 +124,7 @@ rangeSelect.addEventListener('change', () => {
   const range = rangeSelect.value;
   if (!isRangeId(range) || range === state.range) return;
   state.range = range;
+  requestedRange = range;
   persist();
   app.setAttribute('aria-busy', 'true');
   post({ type: 'setRange', range });
@@ -166,12 +169,18 @@ function render(message: PanelSnapshot, receivedAt: number): void {
   snapshot = message;
   pending = { at: receivedAt, first: !firstDrawReported };
   if (first) replaceChildren(app, toolbar, nav, empty, list);
-  app.removeAttribute('aria-busy');
-  if (message.range !== state.range) {
-    state.range = message.range;
-    persist();
+  // A snapshot the host built before it heard of the range just picked: drawn, but the picker keeps
+  // the new range and the page stays busy until a snapshot for it arrives.
+  const outdated = requestedRange !== undefined && message.range !== requestedRange && message.ranges.includes(requestedRange);
+  if (!outdated) {
+    requestedRange = undefined;
+    app.removeAttribute('aria-busy');
+    if (message.range !== state.range) {
+      state.range = message.range;
+      persist();
+    }
   }
-  renderRanges(message.ranges, message.range);
+  renderRanges(message.ranges, outdated && requestedRange ? requestedRange : message.range);
   renderNav(message);
   updated.textContent = `Updated ${formatClockTime(message.now)}`;
   empty.hidden = message.connections.length > 0;

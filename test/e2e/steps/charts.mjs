@@ -76,6 +76,8 @@ async function selectRange(frame, label, value) {
   await select.click();
   await frame.getByRole('option', { name: label }).click();
   await waitFor(async () => (await select.evaluate((element) => element.value)) === value, { timeoutMs: 5000, message: `the range picker to show ${label}` });
+  // The page is busy until the host's snapshot for the new range has been drawn.
+  await waitFor(async () => (await frame.locator('main#app[aria-busy]').count()) === 0, { timeoutMs: 20_000, message: `the panel to draw the ${label} snapshot` });
 }
 
 /**
