@@ -81,7 +81,8 @@ export class SessionsController {
         type: 'results',
         requestId,
         connectionId,
-        sessions: toSessionColumns(found.sessions.map(toSessionRow)),
+        // Columns read only the fields a page shows: no URLs, keys or project ids go out.
+        sessions: toSessionColumns(found.sessions),
         ...(found.plan.q === undefined ? {} : { q: found.plan.q }),
         ...(found.plan.encoded === undefined ? {} : { encoded: found.plan.encoded }),
         returned: found.returned,

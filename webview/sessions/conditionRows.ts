@@ -47,15 +47,15 @@ export class ConditionRows {
     this.element = el('div', { class: `condition-rows rows-${kind}` }, this.list, add);
   }
 
-  /** Replaces every row; at least one (blank) row stays so there is somewhere to type. */
-  set(texts: readonly RowText[]): void {
+  /** Replaces every row (at least one blank row stays, so there is somewhere to type) and checks them. */
+  set(texts: readonly RowText[]): RowsResult {
     for (const row of this.rows.splice(0)) row.element.remove();
     for (const text of texts.length > 0 ? texts : [{ key: '', value: '' }]) this.addRow(text);
-    this.check();
+    return this.check();
   }
 
-  setConditions(conditions: readonly MetadataCondition[]): void {
-    this.set(conditions.map((condition) => ({ key: formatKeyPath(condition.path), value: condition.value })));
+  setConditions(conditions: readonly MetadataCondition[]): RowsResult {
+    return this.set(conditions.map((condition) => ({ key: formatKeyPath(condition.path), value: condition.value })));
   }
 
   texts(): RowText[] {

@@ -17,7 +17,7 @@ import { usageTotals } from '../../src/shared/usageByTag';
 import { el, icon, replaceChildren } from '../common/dom';
 import { onThemeChange } from '../common/theme';
 import { Breakdown, type Measure } from './breakdown';
-import { ConditionRows, type RowText } from './conditionRows';
+import { ConditionRows, type RowsResult, type RowText } from './conditionRows';
 import { loadState, onHostMessage, post, saveState } from './host';
 import { LaunchForm, type LaunchFormState } from './launchForm';
 import { ResultsTable } from './resultsTable';
@@ -75,7 +75,8 @@ connectionSelect.addEventListener('change', () => {
 // Query builder
 
 const conditions = new ConditionRows('condition', () => queryChanged());
-conditions.set(state.rows);
+/** The rows as last checked: every change to the builder goes through queryChanged, which checks them once. */
+let checkedRows: RowsResult = conditions.set(state.rows);
 const statusSelect = el(
   'vscode-single-select',
   { id: 'status', 'aria-label': 'Session status' },
@@ -126,9 +127,9 @@ const findSection = el(
 );
 
 function currentQuery(): { query: MetadataQuery; problem?: string } {
-  const checked = conditions.check();
-  const query: MetadataQuery = { conditions: checked.conditions, ...(statusSelect.value ? { status: statusSelect.value } : {}) };
-  return { query, ...(checked.problems[0] ? { problem: checked.problems[0] } : validateQuery(query)[0] ? { problem: validateQuery(query)[0] } : {}) };
+  const query: MetadataQuery = { conditions: checkedRows.conditions, ...(statusSelect.value ? { status: statusSelect.value } : {}) };
+  const problem = checkedRows.problems[0] ?? validateQuery(query)[0];
+  return { query, ...(problem ? { problem } : {}) };
 }
 
 function loadQuery(query: MetadataQuery): void {
@@ -143,12 +144,13 @@ function showQueryProblem(problem: string | undefined): void {
 }
 
 function queryChanged(): void {
+  checkedRows = conditions.check();
   const { query, problem } = currentQuery();
   state.rows = conditions.texts();
   state.status = statusSelect.value;
   persist();
   // Row problems show under their rows; what is left (contradictions) shows here.
-  showQueryProblem(problem && !conditions.check().problems.includes(problem) ? problem : undefined);
+  showQueryProblem(problem && !checkedRows.problems.includes(problem) ? problem : undefined);
   findButton.disabled = problem !== undefined || !state.connectionId;
   renderPreview(query, problem);
   launchForm.refresh();
@@ -193,10 +195,7 @@ function find(): void {
 // Launch form
 
 const launchForm: LaunchForm = new LaunchForm(state.launch, {
-  queryTags: () => {
-    const checked = conditions.check();
-    return { conditions: checked.conditions, ...(checked.problems[0] ? { problem: checked.problems[0] } : {}) };
-  },
+  queryTags: () => ({ conditions: checkedRows.conditions, ...(checkedRows.problems[0] ? { problem: checkedRows.problems[0] } : {}) }),
   launch: (options) => {
     if (!state.connectionId) return;
     latestLaunch = ++requestCounter;
