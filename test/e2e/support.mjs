@@ -78,6 +78,23 @@ export async function waitFor(check, { timeoutMs = 30_000, intervalMs = 250, mes
 }
 
 /**
+ * Reloads the window the way a person does (Developer: Reload Window, which shuts it down properly
+ * and keeps webview state), then brings the editor tab titled `tabTitle` back to the front.
+ * @param {import('playwright-core').Page} page
+ * @param {string} tabTitle
+ */
+export async function reloadWindowAndShowTab(page, tabTitle) {
+  await runCommandFromPalette(page, 'Developer: Reload Window').catch(() => {
+    // The palette closes as the page unloads.
+  });
+  await page.waitForLoadState('load');
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  const tab = page.locator('.tabs-container .tab', { hasText: tabTitle });
+  await expectVisible(tab, `the "${tabTitle}" tab after the reload`, 60_000);
+  await tab.first().click();
+}
+
+/**
  * Waits for an element to be visible and fails with a sentence a person understands.
  * @param {import('playwright-core').Locator} locator
  * @param {string} description  e.g. 'the Output panel'

@@ -8,7 +8,7 @@
 // The last step removes both connections: keep it last.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectVisible, runCommandFromPalette, waitFor, waitForQuickInput } from '../support.mjs';
+import { expectVisible, reloadWindowAndShowTab, runCommandFromPalette, waitFor, waitForQuickInput } from '../support.mjs';
 
 const BROWSERLESS = 'local-browserless';
 const BROWSERBASE = 'local-browserbase';
@@ -476,14 +476,7 @@ export const panelRestoredAfterReload = {
   async run({ page, note }) {
     const before = await panelFrame(page);
     await selectRange(before, 'Last 7 days', '7d');
-    // VS Code's own reload shuts the window down properly, keeping the webview's state.
-    await runCommandFromPalette(page, 'Developer: Reload Window').catch(() => {
-      // The palette closes as the page unloads.
-    });
-    await page.waitForLoadState('load');
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await expectVisible(page.locator('.tabs-container .tab', { hasText: 'Live Usage' }), 'the "Live Usage" tab after the reload', 60_000);
-    await page.locator('.tabs-container .tab', { hasText: 'Live Usage' }).first().click();
+    await reloadWindowAndShowTab(page, 'Live Usage');
     const frame = await panelFrame(page);
     await waitFor(async () => (await frame.locator('#range').evaluate((element) => element.value).catch(() => '')) === '7d', {
       timeoutMs: 20_000,

@@ -6,7 +6,7 @@
 // client; sorts; releases the session. Runs after the chart steps, with their Browserbase connection.
 import { clearNotifications } from './connections.mjs';
 import { openPanel, pickColorTheme, THEMES, webviewFrame } from './charts.mjs';
-import { expectVisible, pickQuickInputItem, runCommandFromPalette, waitFor } from '../support.mjs';
+import { expectVisible, pickQuickInputItem, reloadWindowAndShowTab, runCommandFromPalette, waitFor } from '../support.mjs';
 
 const BROWSERBASE = 'local-browserbase';
 const BROWSERBASE_KEY = 'bb-sandbox-key';
@@ -326,14 +326,7 @@ export const sessionsRestoredAfterReload = {
     const served = await servedSessions(sandbox.url);
     const expected = served.filter((s) => at(s.userMetadata, ['workflow', 'name']) === 'search').map((s) => s.id);
     await expectRows(frame, expected, 'workflow > name = search');
-    await runCommandFromPalette(page, 'Developer: Reload Window').catch(() => {
-      // The palette closes as the page unloads.
-    });
-    await page.waitForLoadState('load');
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    const tab = page.locator('.tabs-container .tab', { hasText: 'Browserbase Sessions' });
-    await expectVisible(tab, 'the "Browserbase Sessions" tab after the reload', 60_000);
-    await tab.first().click();
+    await reloadWindowAndShowTab(page, 'Browserbase Sessions');
     const restored = await sessionsFrame(page);
     // The query the person was building is back, and runs again.
     await waitFor(async () => (await restored.locator('.rows-condition .row-value input').first().inputValue().catch(() => '')) === 'search', { timeoutMs: 20_000, message: 'the restored builder to hold the query' });
