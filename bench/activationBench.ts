@@ -53,5 +53,7 @@ export async function runActivationBench(): Promise<void> {
   console.log(`${'load dist/extension.js'.padEnd(46)} ${load.toFixed(1).padStart(8)}`);
   console.log(`${'activate()'.padEnd(46)} ${activate.toFixed(1).padStart(8)}  < 30 ${activate < 30 ? 'met' : 'MISSED'}`);
   console.log(`${'load + activate'.padEnd(46)} ${(load + activate).toFixed(1).padStart(8)}`);
-  console.log(`${'peer: undici loaded eagerly (avoided)'.padEnd(46)} ${undici.toFixed(1).padStart(8)}  ${runs.some((run) => run.undiciLoaded) ? 'LOADED at activation' : 'not loaded at activation'}`);
+  console.log(
+    `${'peer: undici loaded eagerly (avoided)'.padEnd(46)} ${undici.toFixed(1).padStart(8)}  ${runs.some((run) => run.undiciLoaded) ? 'LOADED at activation' : 'not loaded at activation'}`,
+  );
 }

@@ -61,7 +61,25 @@ function browserless(id: string, seed: number): Connection {
     ['isAvailable', 'state', () => 1],
     ['maxQueued', 'count', () => 10],
   ];
-  const periodSeries = ['successful', 'error', 'timedout', 'queued', 'rejected', 'unauthorized', 'unhealthy', 'running', 'maxConcurrent', 'sessions', 'units', 'meanTime', 'maxTime', 'minTime', 'totalTime', 'cpu', 'memory'];
+  const periodSeries = [
+    'successful',
+    'error',
+    'timedout',
+    'queued',
+    'rejected',
+    'unauthorized',
+    'unhealthy',
+    'running',
+    'maxConcurrent',
+    'sessions',
+    'units',
+    'meanTime',
+    'maxTime',
+    'minTime',
+    'totalTime',
+    'cpu',
+    'memory',
+  ];
   return {
     id,
     kind: 'Browserless',
@@ -72,7 +90,13 @@ function browserless(id: string, seed: number): Connection {
         everyMs: 5 * MINUTE,
         batch: (at) =>
           [at - 5 * MINUTE, at].flatMap((end) =>
-            periodSeries.map((name, index) => ({ series: `browserless.metrics.${name}`, value: (Math.floor(end / MINUTE) * 7 + index * 13) % 97, unit: 'count' as const, at: end, windowMs: 5 * MINUTE })),
+            periodSeries.map((name, index) => ({
+              series: `browserless.metrics.${name}`,
+              value: (Math.floor(end / MINUTE) * 7 + index * 13) % 97,
+              unit: 'count' as const,
+              at: end,
+              windowMs: 5 * MINUTE,
+            })),
           ),
       },
     ],
@@ -94,7 +118,11 @@ function cerebras(id: string, seed: number): Connection {
     ['queueTime', 'seconds', { statistic: 'p95' }],
     ['status', 'state', {}],
   ];
-  const values = endpoints.flatMap(() => families.map(([, unit]) => (unit === 'tokens' ? walker(random, 40_000, 8_000, 0) : unit === 'seconds' ? walker(random, 1.2, 0.3, 3) : walker(random, 20, 6, 0))));
+  const values = endpoints.flatMap(() =>
+    families.map(([, unit]) =>
+      unit === 'tokens' ? walker(random, 40_000, 8_000, 0) : unit === 'seconds' ? walker(random, 1.2, 0.3, 3) : walker(random, 20, 6, 0),
+    ),
+  );
   return {
     id,
     kind: 'Cerebras',
@@ -104,7 +132,14 @@ function cerebras(id: string, seed: number): Connection {
         batch: (at) => {
           const minute = Math.floor(at / MINUTE) * MINUTE;
           const samples = endpoints.flatMap((endpoint, e) =>
-            families.map(([name, unit, labels], f) => ({ series: `cerebras.${name}`, value: values[e * families.length + f]?.() ?? 0, unit, at: minute, windowMs: MINUTE, labels: { endpoint, ...labels } })),
+            families.map(([name, unit, labels], f) => ({
+              series: `cerebras.${name}`,
+              value: values[e * families.length + f]?.() ?? 0,
+              unit,
+              at: minute,
+              windowMs: MINUTE,
+              labels: { endpoint, ...labels },
+            })),
           );
           // One fetch in ten is repeated within the minute (a refresh): same keys, same values.
           return random.next() < 0.1 ? [...samples, ...samples] : samples;
@@ -139,7 +174,11 @@ function northflank(id: string, seed: number): Connection {
           const samples: Sample[] = [];
           for (let back = 4; back >= 0; back--) {
             const minute = Math.floor(at / MINUTE) * MINUTE - back * MINUTE;
-            containers.forEach((container, c) => metrics.forEach(([name, unit], m) => samples.push({ series: `northflank.${name}`, value: valueAt(minute / MINUTE, c * 6 + m), unit, at: minute, labels: { container } })));
+            containers.forEach((container, c) =>
+              metrics.forEach(([name, unit], m) =>
+                samples.push({ series: `northflank.${name}`, value: valueAt(minute / MINUTE, c * 6 + m), unit, at: minute, labels: { container } }),
+              ),
+            );
           }
           return samples;
         },
@@ -302,7 +341,8 @@ export async function runHistoryBench(): Promise<void> {
     let naiveHeldBytes = 0;
     for (const connection of connections()) {
       const unique = new Map<string, Sample>();
-      for (const batch of pollsOf(connection, start, end)) for (const sample of batch) unique.set(`${sample.series}|${JSON.stringify(sample.labels ?? {})}|${sample.at}`, sample);
+      for (const batch of pollsOf(connection, start, end))
+        for (const sample of batch) unique.set(`${sample.series}|${JSON.stringify(sample.labels ?? {})}|${sample.at}`, sample);
       const samples = [...unique.values()];
       const path = join(naiveFolder, `${connection.id}.json`);
       if (connection.id === heaviest) {
@@ -331,13 +371,25 @@ export async function runHistoryBench(): Promise<void> {
     const rows: [string, string, string][] = [
       ['samples offered / written / repeats skipped', `${offered} / ${written} / ${duplicates}`, ''],
       ['appends (one per poll)', `${appends}`, ''],
-      ['write time, total / per append', `${(writeMs / 1000).toFixed(1)} s / ${((writeMs / appends) * 1000).toFixed(0)} µs`, `naive: ${naiveLastRewriteMs.toFixed(0)} ms per append by day 7 (${heaviest} alone)`],
+      [
+        'write time, total / per append',
+        `${(writeMs / 1000).toFixed(1)} s / ${((writeMs / appends) * 1000).toFixed(0)} µs`,
+        `naive: ${naiveLastRewriteMs.toFixed(0)} ms per append by day 7 (${heaviest} alone)`,
+      ],
       ['disk, 7 days × 10 connections (MB)', megabytes(storeBytes), `naive JSON: ${megabytes(naiveBytes)}`],
       ['bytes per stored sample', (storeBytes / written).toFixed(1), `naive JSON: ${(naiveBytes / written).toFixed(1)}`],
-      ['heap growth, store open after the week (MB)', megabytes(holding.heapUsed - before.heapUsed), `naive holds every sample: ${megabytes(naiveHeldBytes)} for ${heaviest} alone`],
+      [
+        'heap growth, store open after the week (MB)',
+        megabytes(holding.heapUsed - before.heapUsed),
+        `naive holds every sample: ${megabytes(naiveHeldBytes)} for ${heaviest} alone`,
+      ],
       ['heap growth after close (MB)', megabytes(closed.heapUsed - before.heapUsed), ''],
       ['RSS growth, peak while writing (MB)', megabytes(peakRss - before.rss), ''],
-      [`open + query 7 days of ${heaviest}, first / again (ms)`, `${openQueryMs.toFixed(0)} / ${warmQueryMs.toFixed(0)} (${fullCount} samples)`, `naive: ${naiveOpenQueryMs.toFixed(0)} / ${naiveWarmMs.toFixed(0)} (${naiveCount} samples)`],
+      [
+        `open + query 7 days of ${heaviest}, first / again (ms)`,
+        `${openQueryMs.toFixed(0)} / ${warmQueryMs.toFixed(0)} (${fullCount} samples)`,
+        `naive: ${naiveOpenQueryMs.toFixed(0)} / ${naiveWarmMs.toFixed(0)} (${naiveCount} samples)`,
+      ],
       [`  same, in 15-minute buckets for a chart (ms)`, `${chartMs.toFixed(0)} (${chartCount} points)`, ''],
       [`open + query 1 series, 7 days of ${cerebrasId} (ms)`, `${cerebrasMs.toFixed(0)} (${cerebrasCount} samples)`, ''],
       [`open + latest() of ${heaviest} (ms)`, `${latestMs.toFixed(0)} (${latestCount} series)`, ''],

@@ -152,13 +152,17 @@ export async function runPollingBench(): Promise<void> {
   console.log('\n## Polling\n');
   const cycles = 2_000;
   const cpu = await cpuPerCycle(20, cycles);
-  console.log(`scheduler CPU, 20 connections: ${cpu.microsPerCycle.toFixed(1)} µs per cycle (${(cpu.microsPerCycle / 20).toFixed(2)} µs per poll; ${cpu.polls} polls over ${cycles} cycles)`);
+  console.log(
+    `scheduler CPU, 20 connections: ${cpu.microsPerCycle.toFixed(1)} µs per cycle (${(cpu.microsPerCycle / 20).toFixed(2)} µs per poll; ${cpu.polls} polls over ${cycles} cycles)`,
+  );
 
   const connections = 5;
   const intervalMs = 500;
   const measureMs = 8_000;
   const expected = (connections * 60_000) / intervalMs;
-  console.log(`requests/min to 127.0.0.1, ${connections} connections every ${intervalMs} ms ±10 % (one poller expected: ~${expected}/min), measured over ${measureMs / 1000} s:`);
+  console.log(
+    `requests/min to 127.0.0.1, ${connections} connections every ${intervalMs} ms ±10 % (one poller expected: ~${expected}/min), measured over ${measureMs / 1000} s:`,
+  );
   for (const windows of [1, 3]) {
     const result = await requestsPerMinute(windows, connections, intervalMs, measureMs);
     const split = Object.entries(result.perWindow)

@@ -29,34 +29,84 @@ const THEMES: Record<'dark' | 'light' | 'highContrast', { bodyClass: string; var
   dark: {
     bodyClass: 'vscode-dark',
     variables: {
-      '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-editor-background': '#1f1f1f', '--vscode-sideBar-background': '#181818',
-      '--vscode-editorWidget-border': '#454545', '--vscode-panel-border': '#2b2b2b', '--vscode-focusBorder': '#0078d4', '--vscode-charts-blue': '#3794ff',
-      '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7', '--vscode-charts-yellow': '#cca700',
-      '--vscode-charts-red': '#f14c4c', '--vscode-editorWarning-foreground': '#cca700', '--vscode-editorError-foreground': '#f14c4c', '--vscode-errorForeground': '#f85149',
-      '--vscode-badge-background': '#616161', '--vscode-badge-foreground': '#f8f8f8', '--vscode-textLink-foreground': '#4daafc', '--vscode-button-secondaryBackground': '#313131',
-      '--vscode-button-secondaryForeground': '#cccccc', '--vscode-font-family': 'system-ui, sans-serif', '--vscode-font-size': '13px',
+      '--vscode-foreground': '#cccccc',
+      '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-editor-background': '#1f1f1f',
+      '--vscode-sideBar-background': '#181818',
+      '--vscode-editorWidget-border': '#454545',
+      '--vscode-panel-border': '#2b2b2b',
+      '--vscode-focusBorder': '#0078d4',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-charts-yellow': '#cca700',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-editorWarning-foreground': '#cca700',
+      '--vscode-editorError-foreground': '#f14c4c',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-badge-background': '#616161',
+      '--vscode-badge-foreground': '#f8f8f8',
+      '--vscode-textLink-foreground': '#4daafc',
+      '--vscode-button-secondaryBackground': '#313131',
+      '--vscode-button-secondaryForeground': '#cccccc',
+      '--vscode-font-family': 'system-ui, sans-serif',
+      '--vscode-font-size': '13px',
     },
   },
   light: {
     bodyClass: 'vscode-light',
     variables: {
-      '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171', '--vscode-editor-background': '#ffffff', '--vscode-sideBar-background': '#f8f8f8',
-      '--vscode-editorWidget-border': '#c8c8c8', '--vscode-panel-border': '#e5e5e5', '--vscode-focusBorder': '#005fb8', '--vscode-charts-blue': '#1a85ff',
-      '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34', '--vscode-charts-purple': '#652d90', '--vscode-charts-yellow': '#bf8803',
-      '--vscode-charts-red': '#e51400', '--vscode-editorWarning-foreground': '#bf8803', '--vscode-editorError-foreground': '#e51400', '--vscode-errorForeground': '#f85149',
-      '--vscode-badge-background': '#cccccc', '--vscode-badge-foreground': '#3b3b3b', '--vscode-textLink-foreground': '#005fb8', '--vscode-button-secondaryBackground': '#e5e5e5',
-      '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-font-family': 'system-ui, sans-serif', '--vscode-font-size': '13px',
+      '--vscode-foreground': '#3b3b3b',
+      '--vscode-descriptionForeground': '#717171',
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-sideBar-background': '#f8f8f8',
+      '--vscode-editorWidget-border': '#c8c8c8',
+      '--vscode-panel-border': '#e5e5e5',
+      '--vscode-focusBorder': '#005fb8',
+      '--vscode-charts-blue': '#1a85ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#388a34',
+      '--vscode-charts-purple': '#652d90',
+      '--vscode-charts-yellow': '#bf8803',
+      '--vscode-charts-red': '#e51400',
+      '--vscode-editorWarning-foreground': '#bf8803',
+      '--vscode-editorError-foreground': '#e51400',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-badge-background': '#cccccc',
+      '--vscode-badge-foreground': '#3b3b3b',
+      '--vscode-textLink-foreground': '#005fb8',
+      '--vscode-button-secondaryBackground': '#e5e5e5',
+      '--vscode-button-secondaryForeground': '#3b3b3b',
+      '--vscode-font-family': 'system-ui, sans-serif',
+      '--vscode-font-size': '13px',
     },
   },
   highContrast: {
     bodyClass: 'vscode-high-contrast',
     variables: {
-      '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-sideBar-background': '#000000',
-      '--vscode-editorWidget-border': '#6fc3df', '--vscode-contrastBorder': '#6fc3df', '--vscode-panel-border': '#6fc3df', '--vscode-focusBorder': '#f38518',
-      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7',
-      '--vscode-charts-yellow': '#ffff00', '--vscode-charts-red': '#f48771', '--vscode-editorWarning-foreground': '#ffd370', '--vscode-editorError-foreground': '#f48771',
-      '--vscode-errorForeground': '#f48771', '--vscode-badge-background': '#000000', '--vscode-badge-foreground': '#ffffff', '--vscode-textLink-foreground': '#21a6ff',
-      '--vscode-font-family': 'system-ui, sans-serif', '--vscode-font-size': '13px',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-editor-background': '#000000',
+      '--vscode-sideBar-background': '#000000',
+      '--vscode-editorWidget-border': '#6fc3df',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-panel-border': '#6fc3df',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-charts-yellow': '#ffff00',
+      '--vscode-charts-red': '#f48771',
+      '--vscode-editorWarning-foreground': '#ffd370',
+      '--vscode-editorError-foreground': '#f48771',
+      '--vscode-errorForeground': '#f48771',
+      '--vscode-badge-background': '#000000',
+      '--vscode-badge-foreground': '#ffffff',
+      '--vscode-textLink-foreground': '#21a6ff',
+      '--vscode-font-family': 'system-ui, sans-serif',
+      '--vscode-font-size': '13px',
     },
   },
 };
@@ -80,7 +130,9 @@ function writePage(folder: string, surface: 'panel' | 'sidebar', theme: keyof ty
   const { bodyClass, variables } = THEMES[theme];
   // VS Code paints the editor (or side bar) behind a webview's transparent page.
   const behind = surface === 'panel' ? '--vscode-editor-background' : '--vscode-sideBar-background';
-  const css = `:root {\n${Object.entries(variables).map(([name, value]) => `  ${name}: ${value};`).join('\n')}\n}\nhtml { background: var(${behind}); }\n`;
+  const css = `:root {\n${Object.entries(variables)
+    .map(([name, value]) => `  ${name}: ${value};`)
+    .join('\n')}\n}\nhtml { background: var(${behind}); }\n`;
   writeFileSync(join(folder, `${surface}-${theme}.css`), css);
   writeFileSync(
     join(folder, 'fake-vscode.js'),
@@ -135,9 +187,9 @@ interface Rendered {
 async function waitForRendered(page: Page, phase: 'first' | 'update', count: number): Promise<Rendered> {
   const handle = await page.waitForFunction(
     ([wanted, n]) => {
-      const entries = (window as unknown as { posted: { message: { type: string; phase: string; ms: number; charts: number }; at: number; frameAt?: number }[] }).posted.filter(
-        (entry) => entry.message.type === 'rendered' && entry.message.phase === wanted,
-      );
+      const entries = (
+        window as unknown as { posted: { message: { type: string; phase: string; ms: number; charts: number }; at: number; frameAt?: number }[] }
+      ).posted.filter((entry) => entry.message.type === 'rendered' && entry.message.phase === wanted);
       const entry = entries[(n as number) - 1];
       return entry && entry.frameAt !== undefined ? { ms: entry.message.ms, at: entry.at, frameAt: entry.frameAt, charts: entry.message.charts } : undefined;
     },
@@ -148,14 +200,25 @@ async function waitForRendered(page: Page, phase: 'first' | 'update', count: num
 }
 
 async function send(page: Page, message: HostMessage): Promise<number> {
-  return page.evaluate((data) => {
-    (window as unknown as { send: (message: unknown) => void }).send(data);
-    return (window as unknown as { sentAt: number }).sentAt;
-  }, message as unknown as Record<string, unknown>);
+  return page.evaluate(
+    (data) => {
+      (window as unknown as { send: (message: unknown) => void }).send(data);
+      return (window as unknown as { sentAt: number }).sentAt;
+    },
+    message as unknown as Record<string, unknown>,
+  );
 }
 
 async function peerBundle(): Promise<string> {
-  const result = await esbuild.build({ entryPoints: ['bench/webviewPeer.ts'], bundle: true, minify: true, format: 'iife', target: 'es2022', write: false, logLevel: 'silent' });
+  const result = await esbuild.build({
+    entryPoints: ['bench/webviewPeer.ts'],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
   return result.outputFiles[0]?.text ?? '';
 }
 
@@ -214,16 +277,26 @@ export async function runWebviewBench(): Promise<void> {
     // The peer: Chart.js with the raw points.
     const peerPage = await context.newPage();
     const series = long.histories[0]?.series[0];
-    await peerPage.setContent(`<!DOCTYPE html><html><body><div style="position:relative;width:600px;height:220px"><canvas id="peer"></canvas></div></body></html>`);
-    await peerPage.evaluate((data) => ((window as unknown as { peerSeries: unknown }).peerSeries = data), { t: series?.t ?? [], v: series?.v ?? [] } as Record<string, unknown>);
+    await peerPage.setContent(
+      `<!DOCTYPE html><html><body><div style="position:relative;width:600px;height:220px"><canvas id="peer"></canvas></div></body></html>`,
+    );
+    await peerPage.evaluate((data) => ((window as unknown as { peerSeries: unknown }).peerSeries = data), { t: series?.t ?? [], v: series?.v ?? [] } as Record<
+      string,
+      unknown
+    >);
     await peerPage.addScriptTag({ content: await peerBundle() });
-    const peer = (await peerPage.waitForFunction(() => (window as unknown as { peerResult?: unknown }).peerResult)).jsonValue() as Promise<{ first: number; updates: number[] }>;
+    const peer = (await peerPage.waitForFunction(() => (window as unknown as { peerResult?: unknown }).peerResult)).jsonValue() as Promise<{
+      first: number;
+      updates: number[];
+    }>;
     const peerResult = await peer;
     // Closed before the next measures, so its chart does not compete for the CPU.
     await peerPage.close();
 
     // The sessions panel with a thousand and more results (the stand-in API is written by writePage above).
-    const darkCss = `:root {\n${Object.entries(THEMES.dark.variables).map(([name, value]) => `  ${name}: ${value};`).join('\n')}\n}\nhtml { background: var(--vscode-editor-background); }\n`;
+    const darkCss = `:root {\n${Object.entries(THEMES.dark.variables)
+      .map(([name, value]) => `  ${name}: ${value};`)
+      .join('\n')}\n}\nhtml { background: var(--vscode-editor-background); }\n`;
     const sessionRows = await runSessionsBench(page, folder, darkCss);
 
     if (process.env.LIVE_USAGE_BENCH_SCREENSHOTS) {
@@ -256,9 +329,24 @@ export async function runWebviewBench(): Promise<void> {
       ['dist/webview/sidebar.js (minified, KB)', sidebarKb.toFixed(1), `≤ ${WEBVIEW_TARGET_KB}`, met(sidebarKb <= WEBVIEW_TARGET_KB)],
       ['dist/webview/sessions.js (minified, KB)', sessionsKb.toFixed(1), `≤ ${WEBVIEW_TARGET_KB}`, met(sessionsKb <= WEBVIEW_TARGET_KB)],
       ['  peer: all Chart.js + all vscode-elements (KB)', peerKb.toFixed(1), '', ''],
-      [`first snapshot → first chart drawn (ms, median of ${ROUNDS}, ${charts} charts)`, median(firstDrawn).toFixed(1), `< ${FIRST_PAINT_TARGET_MS}`, met(median(firstDrawn) < FIRST_PAINT_TARGET_MS)],
-      ['first snapshot → frame showing it (ms, median)', median(firstShown).toFixed(1), `< ${FIRST_PAINT_TARGET_MS}`, met(median(firstShown) < FIRST_PAINT_TARGET_MS)],
-      [`redraw of ${points.toLocaleString('en')} points, downsampled (ms, median of 20)`, median(redraws).toFixed(2), `< ${REDRAW_TARGET_MS}`, met(median(redraws) < REDRAW_TARGET_MS)],
+      [
+        `first snapshot → first chart drawn (ms, median of ${ROUNDS}, ${charts} charts)`,
+        median(firstDrawn).toFixed(1),
+        `< ${FIRST_PAINT_TARGET_MS}`,
+        met(median(firstDrawn) < FIRST_PAINT_TARGET_MS),
+      ],
+      [
+        'first snapshot → frame showing it (ms, median)',
+        median(firstShown).toFixed(1),
+        `< ${FIRST_PAINT_TARGET_MS}`,
+        met(median(firstShown) < FIRST_PAINT_TARGET_MS),
+      ],
+      [
+        `redraw of ${points.toLocaleString('en')} points, downsampled (ms, median of 20)`,
+        median(redraws).toFixed(2),
+        `< ${REDRAW_TARGET_MS}`,
+        met(median(redraws) < REDRAW_TARGET_MS),
+      ],
       ['  same, 95th percentile (ms)', percentile(redraws, 0.95).toFixed(2), `< ${REDRAW_TARGET_MS}`, met(percentile(redraws, 0.95) < REDRAW_TARGET_MS)],
       ['  peer: Chart.js redraw of the raw points (ms, median of 20)', median(peerResult.updates).toFixed(2), '', ''],
       ['  peer: Chart.js first draw of the raw points (ms)', peerResult.first.toFixed(1), '', ''],

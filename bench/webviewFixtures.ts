@@ -42,7 +42,8 @@ function history(specs: readonly SeriesSpec[], everyMs: number, from: number, to
   const samples: Sample[] = [];
   for (const spec of specs) {
     if (bucketMs === undefined) {
-      for (let at = Math.ceil(from / everyMs) * everyMs; at <= to; at += everyMs) samples.push({ series: spec.series, unit: spec.unit, at, value: spec.value(at), ...(spec.labels ? { labels: spec.labels } : {}) });
+      for (let at = Math.ceil(from / everyMs) * everyMs; at <= to; at += everyMs)
+        samples.push({ series: spec.series, unit: spec.unit, at, value: spec.value(at), ...(spec.labels ? { labels: spec.labels } : {}) });
       continue;
     }
     for (let start = Math.floor(from / bucketMs) * bucketMs; start <= to; start += bucketMs) {
@@ -71,7 +72,21 @@ function quota(id: string, label: string, value: number, limit: number | null, u
 
 function connection(id: string, label: string, kind: ProviderKind, now: number, quotas: QuotaStatus[], latest: Sample[]): ConnectionSnapshot {
   const level = quotas.some((entry) => entry.level === 'critical') ? 'critical' : quotas.some((entry) => entry.level === 'warning') ? 'warning' : 'ok';
-  return { id, label, kind, health: 'ok', lastSuccessAt: now - 4000, lastAttemptAt: now - 4000, nextPollAt: now + 11_000, latest, quotas, level, notes: [], tokenSource: 'secretStorage', polledHere: true };
+  return {
+    id,
+    label,
+    kind,
+    health: 'ok',
+    lastSuccessAt: now - 4000,
+    lastAttemptAt: now - 4000,
+    nextPollAt: now + 11_000,
+    latest,
+    quotas,
+    level,
+    notes: [],
+    tokenSource: 'secretStorage',
+    polledHere: true,
+  };
 }
 
 interface Fixture {
@@ -96,7 +111,12 @@ function fixtures(now: number, from: number, bucketMs: number | undefined): Fixt
   const northflank: SeriesSpec[] = containers.flatMap((container, index) => [
     { series: 'northflank.cpu', unit: 'vcpu' as MetricUnit, labels: { container }, value: (at: number) => wave(random, 0.35 + index * 0.1, 0.25, at, 3) },
     { series: 'northflank.memory', unit: 'megabytes' as MetricUnit, labels: { container }, value: (at: number) => wave(random, 380 + index * 40, 60, at, 1) },
-    { series: 'northflank.networkIngress', unit: 'kilobitsPerSecond' as MetricUnit, labels: { container }, value: (at: number) => wave(random, 200, 150, at, 1) },
+    {
+      series: 'northflank.networkIngress',
+      unit: 'kilobitsPerSecond' as MetricUnit,
+      labels: { container },
+      value: (at: number) => wave(random, 200, 150, at, 1),
+    },
     { series: 'northflank.requests', unit: 'requestsPerSecond' as MetricUnit, labels: { container }, value: (at: number) => wave(random, 15, 10, at, 2) },
   ]);
   const endpoints = ['llama-3.3-70b', 'qwen-3-32b', 'gpt-oss-120b'];
@@ -120,21 +140,38 @@ function fixtures(now: number, from: number, bucketMs: number | undefined): Fixt
   ];
   const latestOf = (samples: Sample[]) => {
     const newest = new Map<string, Sample>();
-    for (const sample of samples) newest.set(`${sample.series}${JSON.stringify(sample.labels ?? {})}`, { ...sample, ...(sample.aggregate ? { value: sample.aggregate.last } : {}), aggregate: undefined } as Sample);
+    for (const sample of samples)
+      newest.set(`${sample.series}${JSON.stringify(sample.labels ?? {})}`, {
+        ...sample,
+        ...(sample.aggregate ? { value: sample.aggregate.last } : {}),
+        aggregate: undefined,
+      } as Sample);
     return [...newest.values()];
   };
-  const make = (id: string, label: string, kind: ProviderKind, samples: Sample[], quotas: QuotaStatus[]): Fixture => ({ connection: connection(id, label, kind, now, quotas, latestOf(samples)), samples });
+  const make = (id: string, label: string, kind: ProviderKind, samples: Sample[], quotas: QuotaStatus[]): Fixture => ({
+    connection: connection(id, label, kind, now, quotas, latestOf(samples)),
+    samples,
+  });
   return [
-    make('browserless', 'Browserless', 'browserless', [...history(browserless, 15_000, from, now, bucketMs), ...history(outcomes, 5 * MINUTE, from, now, bucketMs)], [
-      quota('concurrency', 'Concurrent sessions', 6, 10, 'count'),
-      quota('queue', 'Queue', 0, 10, 'count'),
-    ]),
+    make(
+      'browserless',
+      'Browserless',
+      'browserless',
+      [...history(browserless, 15_000, from, now, bucketMs), ...history(outcomes, 5 * MINUTE, from, now, bucketMs)],
+      [quota('concurrency', 'Concurrent sessions', 6, 10, 'count'), quota('queue', 'Queue', 0, 10, 'count')],
+    ),
     make('browserbase', 'Browserbase', 'browserbase', history(browserbase, 3 * MINUTE, from, now, bucketMs), [
       quota('browserMinutes', 'Browser minutes', 18_900, 30_000, 'minutes', 'at this rate about 27,000 min will be used by the time the cycle renews'),
       quota('sessions', 'Running sessions', 2, 3, 'count'),
     ]),
-    make('northflank', 'Northflank api', 'northflank', history(northflank, 10_000, from, now, bucketMs), [quota('cpu', 'CPU', 0.5, 1, 'vcpu'), quota('memory', 'Memory', 420, 1024, 'megabytes')]),
-    make('cerebras', 'Cerebras', 'cerebras', history(cerebras, MINUTE, from, now, bucketMs), [quota('p95Latency', 'p95 latency', 2.1, 10, 'seconds'), quota('failureRate', 'Failure rate', 1.2, 5, 'percent')]),
+    make('northflank', 'Northflank api', 'northflank', history(northflank, 10_000, from, now, bucketMs), [
+      quota('cpu', 'CPU', 0.5, 1, 'vcpu'),
+      quota('memory', 'Memory', 420, 1024, 'megabytes'),
+    ]),
+    make('cerebras', 'Cerebras', 'cerebras', history(cerebras, MINUTE, from, now, bucketMs), [
+      quota('p95Latency', 'p95 latency', 2.1, 10, 'seconds'),
+      quota('failureRate', 'Failure rate', 1.2, 5, 'percent'),
+    ]),
     make('prometheus', 'Prometheus', 'prometheus', history(prometheus, 30_000, from, now, bucketMs), []),
   ];
 }
@@ -152,7 +189,15 @@ export function panelSnapshot(now: number, theme: ThemeKind = 'dark'): PanelSnap
     range: '24h',
     ranges: ['1h', '24h', '7d', '30d', 'cycle'],
     connections: all.map((fixture) => fixture.connection),
-    histories: all.map((fixture) => ({ connectionId: fixture.connection.id, from, to: now, ...(bucketMs === undefined ? {} : { bucketMs }), warnPercent: 75, criticalPercent: 90, series: toColumns(fixture.samples) })),
+    histories: all.map((fixture) => ({
+      connectionId: fixture.connection.id,
+      from,
+      to: now,
+      ...(bucketMs === undefined ? {} : { bucketMs }),
+      warnPercent: 75,
+      criticalPercent: 90,
+      series: toColumns(fixture.samples),
+    })),
   };
 }
 
@@ -164,7 +209,14 @@ export function sidebarSnapshot(now: number, theme: ThemeKind = 'dark'): Sidebar
     now,
     theme,
     connections: all.map((fixture) => fixture.connection),
-    histories: all.map((fixture) => ({ connectionId: fixture.connection.id, from: now - HOUR, to: now, warnPercent: 75, criticalPercent: 90, series: toColumns(fixture.samples) })),
+    histories: all.map((fixture) => ({
+      connectionId: fixture.connection.id,
+      from: now - HOUR,
+      to: now,
+      warnPercent: 75,
+      criticalPercent: 90,
+      series: toColumns(fixture.samples),
+    })),
   };
 }
 
@@ -187,6 +239,8 @@ export function longSeriesSnapshot(now: number): PanelSnapshot {
     range: '30d',
     ranges: ['1h', '24h', '7d', '30d'],
     connections: [bench],
-    histories: [{ connectionId: 'long', from, to: now, warnPercent: 75, criticalPercent: 90, series: [{ series: 'bench_requests_in_flight', unit: 'count', t, v }] }],
+    histories: [
+      { connectionId: 'long', from, to: now, warnPercent: 75, criticalPercent: 90, series: [{ series: 'bench_requests_in_flight', unit: 'count', t, v }] },
+    ],
   };
 }

@@ -21,7 +21,14 @@ const started = performance.now();
 const chart = new Chart(canvas, {
   type: 'line',
   data: { datasets: [{ data: points(0), borderWidth: 1.75, pointRadius: 0, borderColor: '#3794ff' }] },
-  options: { animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true, scales: { x: { type: 'linear' }, y: { type: 'linear', beginAtZero: true } } },
+  options: {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    parsing: false,
+    normalized: true,
+    scales: { x: { type: 'linear' }, y: { type: 'linear', beginAtZero: true } },
+  },
 });
 const first = performance.now() - started;
 const updates: number[] = [];

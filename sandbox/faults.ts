@@ -72,7 +72,17 @@ export class FaultTable {
 }
 
 const FAULT_KINDS: readonly FaultKind[] = [
-  'latency', 'status', 'rateLimit', 'malformedJson', 'wrongShape', 'truncated', 'oversized', 'slowDrip', 'hang', 'reset', 'html',
+  'latency',
+  'status',
+  'rateLimit',
+  'malformedJson',
+  'wrongShape',
+  'truncated',
+  'oversized',
+  'slowDrip',
+  'hang',
+  'reset',
+  'html',
 ];
 
 function nonNegative(value: unknown, name: string): number {

@@ -72,6 +72,12 @@ export function round(value: number, digits: number): number {
 
 /** A UUID-shaped id derived from the keys (version nibble 4, so it looks like a real one). */
 export function uuidFrom(...keys: readonly NoiseKey[]): string {
-  const hex = [0, 1, 2, 3].map((i) => hash32(...keys, i).toString(16).padStart(8, '0')).join('');
+  const hex = [0, 1, 2, 3]
+    .map((i) =>
+      hash32(...keys, i)
+        .toString(16)
+        .padStart(8, '0'),
+    )
+    .join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16] ?? '0', 16) % 4]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -6,16 +6,7 @@
 // Runnable:    node scripts/code-server.mjs install
 //              node scripts/code-server.mjs serve [--port N] [--vsix FILE] [--dir DIR] [FOLDER]
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -438,10 +429,7 @@ export async function startCodeServer(options) {
   // Without --config code-server reads or creates one in the home folder.
   const configFile = join(userDataDir, 'code-server-config.yaml');
   writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  writeFileSync(
-    join(userDataDir, 'User', 'settings.json'),
-    `${JSON.stringify({ ...QUIET_SETTINGS, ...(options.settings ?? {}) }, null, 2)}\n`,
-  );
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), `${JSON.stringify({ ...QUIET_SETTINGS, ...(options.settings ?? {}) }, null, 2)}\n`);
 
   // EXTENSIONS_GALLERY='{}' stops the server and the workbench from querying Open VSX on every start.
   const env = cleanEnv({ EXTENSIONS_GALLERY: '{}', VSCODE_PROXY_URI: undefined });

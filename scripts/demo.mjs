@@ -18,9 +18,31 @@ const sandbox = `http://127.0.0.1:${sandboxPort}`;
 /** Connections to every mount of the local provider servers. */
 export function demoConnections(base) {
   return [
-    { id: 'browserless-local', kind: 'browserless', label: 'Browserless (local)', baseUrl: `${base}/browserless`, browserlessVersion: 'v2', authMode: 'bearer' },
-    { id: 'browserbase-local', kind: 'browserbase', label: 'Browserbase (local)', baseUrl: `${base}/browserbase`, projectId: 'proj_sandbox', quota: { monthlyBrowserMinutes: 30000 } },
-    { id: 'northflank-local', kind: 'northflank', label: 'Northflank api (local)', baseUrl: `${base}/northflank`, projectId: 'sandbox-project', resourceKind: 'service', resourceId: 'api' },
+    {
+      id: 'browserless-local',
+      kind: 'browserless',
+      label: 'Browserless (local)',
+      baseUrl: `${base}/browserless`,
+      browserlessVersion: 'v2',
+      authMode: 'bearer',
+    },
+    {
+      id: 'browserbase-local',
+      kind: 'browserbase',
+      label: 'Browserbase (local)',
+      baseUrl: `${base}/browserbase`,
+      projectId: 'proj_sandbox',
+      quota: { monthlyBrowserMinutes: 30000 },
+    },
+    {
+      id: 'northflank-local',
+      kind: 'northflank',
+      label: 'Northflank api (local)',
+      baseUrl: `${base}/northflank`,
+      projectId: 'sandbox-project',
+      resourceKind: 'service',
+      resourceId: 'api',
+    },
     { id: 'cerebras-local', kind: 'cerebras', label: 'Cerebras (local)', baseUrl: `${base}/cerebras`, organizationId: 'org_sandbox' },
     { id: 'prometheus-local', kind: 'prometheus', label: 'Prometheus (local)', baseUrl: `${base}/prometheus/metrics` },
   ];
@@ -53,16 +75,27 @@ async function main() {
   await ensureCodeServer();
   console.log('Packaging the extension…');
   const vsix = join(demoDir, 'live-usage-demo.vsix');
-  const packaged = spawnSync(process.execPath, ['scripts/package.mjs'], { cwd: root, env: { ...process.env, VSIX_OUT: vsix }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const packaged = spawnSync(process.execPath, ['scripts/package.mjs'], {
+    cwd: root,
+    env: { ...process.env, VSIX_OUT: vsix },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (packaged.status !== 0 || !existsSync(vsix)) throw new Error('packaging failed');
 
-  const sandboxProcess = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--port', String(sandboxPort)], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const sandboxProcess = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--port', String(sandboxPort)], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
   const stopSandbox = () => (sandboxProcess.pid ? killProcessTree(sandboxProcess.pid) : Promise.resolve());
   await waitForSandbox(Date.now() + 30_000);
 
   const workspace = join(demoDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
-  writeFileSync(join(workspace, 'README.md'), '# Live Usage demo\n\nThe status bar shows the local provider servers. Try **Live Usage: Open Usage Panel** from the Command Palette (F1).\n');
+  writeFileSync(
+    join(workspace, 'README.md'),
+    '# Live Usage demo\n\nThe status bar shows the local provider servers. Try **Live Usage: Open Usage Panel** from the Command Palette (F1).\n',
+  );
   Object.assign(process.env, DEMO_ENVIRONMENT);
   const server = await startCodeServer({
     port,
@@ -72,7 +105,9 @@ async function main() {
     vsix,
     settings: { 'liveUsage.connections': demoConnections(sandbox) },
   });
-  console.log(`\nLive Usage demo is running.\n\n  Open ${server.url}?folder=${encodeURIComponent(workspace)}\n\n  Local provider servers: ${sandbox} (see docs/sandbox.md to inject faults)\n  Press Ctrl-C to stop.\n`);
+  console.log(
+    `\nLive Usage demo is running.\n\n  Open ${server.url}?folder=${encodeURIComponent(workspace)}\n\n  Local provider servers: ${sandbox} (see docs/sandbox.md to inject faults)\n  Press Ctrl-C to stop.\n`,
+  );
   const stop = async () => {
     await server.stop();
     await stopSandbox();

@@ -21,9 +21,8 @@ if (files.length === 0) {
   console.error('no test files found in', folders.join(', '));
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=3', ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=3', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS: '' },
+});
 process.exit(result.status ?? 1);

@@ -81,7 +81,7 @@ export class Container implements vscode.Disposable {
     // Everything below touches the disk or the network: after activation returns.
     setImmediate(() => {
       void this.startServices(log, settings, tokens, statusBar).catch((error: unknown) => {
-        log.error(`Live Usage could not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        log.error(`Live Usage could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       });
     });
   }
@@ -91,7 +91,10 @@ export class Container implements vscode.Disposable {
     const storage = context.globalStorageUri.fsPath;
     await vscode.workspace.fs.createDirectory(context.globalStorageUri);
     const general = settings.general();
-    this.http = new HttpClient({ proxy: { ...settings.proxy(), env: process.env }, userAgent: `live-usage-vscode/${String(context.extension.packageJSON.version)}` });
+    this.http = new HttpClient({
+      proxy: { ...settings.proxy(), env: process.env },
+      userAgent: `live-usage-vscode/${String(context.extension.packageJSON.version)}`,
+    });
     this.history = await HistoryStore.open(`${storage}/history`, {
       fullResolutionDays: general.fullResolutionDays,
       downsampledDays: general.downsampledDays,
@@ -113,7 +116,9 @@ export class Container implements vscode.Disposable {
         const id = TokenStore.connectionIdOfKey(event.key);
         if (id) service.tokenChanged(id);
       }),
-      vscode.commands.registerCommand('liveUsage.openPanel', (connectionId?: unknown) => views.openPanel(typeof connectionId === 'string' ? connectionId : undefined)),
+      vscode.commands.registerCommand('liveUsage.openPanel', (connectionId?: unknown) =>
+        views.openPanel(typeof connectionId === 'string' ? connectionId : undefined),
+      ),
       vscode.commands.registerCommand('liveUsage.resetNotifications', () => {
         for (const connection of service.connections()) notifier.forgetConnection(connection.id);
         void vscode.window.showInformationMessage('Live Usage: snoozed and silenced warnings will show again.');

@@ -98,7 +98,7 @@ export function parseMetadataQuery(q: string, strict = false): MetadataQuery {
       if (c === '\\') {
         if (strict) fail('escapes inside quotes are not documented by Browserbase');
         const next = q[i + 1];
-        if (next !== "'" && next !== '\\') fail('only \\\' and \\\\ escapes are allowed');
+        if (next !== "'" && next !== '\\') fail("only \\' and \\\\ escapes are allowed");
         out += next;
         i += 2;
       } else {
@@ -183,15 +183,36 @@ const SEEDS: readonly Seed[] = [
 export function createBrowserbase(ctx: SandboxContext): Provider<BrowserbaseState> {
   const start = ctx.startedAt;
   const projects: Project[] = [
-    { id: BROWSERBASE_PROJECT, name: 'Sandbox', concurrency: 3, defaultTimeout: 300, createdAt: start - 90 * 24 * 3600_000, baseMinutes: 18_240, baseProxyBytes: 2_147_483_648 },
-    { id: BROWSERBASE_STAGING_PROJECT, name: 'Sandbox staging', concurrency: 2, defaultTimeout: 300, createdAt: start - 30 * 24 * 3600_000, baseMinutes: 1_210, baseProxyBytes: 73_400_320 },
+    {
+      id: BROWSERBASE_PROJECT,
+      name: 'Sandbox',
+      concurrency: 3,
+      defaultTimeout: 300,
+      createdAt: start - 90 * 24 * 3600_000,
+      baseMinutes: 18_240,
+      baseProxyBytes: 2_147_483_648,
+    },
+    {
+      id: BROWSERBASE_STAGING_PROJECT,
+      name: 'Sandbox staging',
+      concurrency: 2,
+      defaultTimeout: 300,
+      createdAt: start - 30 * 24 * 3600_000,
+      baseMinutes: 1_210,
+      baseProxyBytes: 73_400_320,
+    },
   ];
   const sessions: Session[] = [];
   let created = 0;
   let strictQuery = false;
 
   function newSession(fields: Omit<Session, 'id' | 'signingKey' | 'updatedAt'> & { updatedAt?: number }, key: string | number): Session {
-    return { ...fields, updatedAt: fields.updatedAt ?? fields.createdAt, id: uuidFrom(ctx.seed, 'bb-session', key), signingKey: hash32(ctx.seed, 'bb-sign', key).toString(16).padStart(8, '0') + uuidFrom(ctx.seed, 'bb-key', key).replace(/-/g, '') };
+    return {
+      ...fields,
+      updatedAt: fields.updatedAt ?? fields.createdAt,
+      id: uuidFrom(ctx.seed, 'bb-session', key),
+      signingKey: hash32(ctx.seed, 'bb-sign', key).toString(16).padStart(8, '0') + uuidFrom(ctx.seed, 'bb-key', key).replace(/-/g, ''),
+    };
   }
 
   SEEDS.forEach((seed, index) => {
@@ -272,8 +293,13 @@ export function createBrowserbase(ctx: SandboxContext): Provider<BrowserbaseStat
 
   function projectView(p: Project): Record<string, unknown> {
     return {
-      id: p.id, name: p.name, ownerId: 'org_sandbox', createdAt: isoTime(p.createdAt), updatedAt: isoTime(p.createdAt + 86_400_000),
-      defaultTimeout: p.defaultTimeout, concurrency: p.concurrency,
+      id: p.id,
+      name: p.name,
+      ownerId: 'org_sandbox',
+      createdAt: isoTime(p.createdAt),
+      updatedAt: isoTime(p.createdAt + 86_400_000),
+      defaultTimeout: p.defaultTimeout,
+      concurrency: p.concurrency,
     };
   }
 
@@ -313,9 +339,11 @@ export function createBrowserbase(ctx: SandboxContext): Provider<BrowserbaseStat
     if (hasArray(metadata)) return bad('body/userMetadata must not contain arrays');
     if (JSON.stringify(metadata).length >= METADATA_MAX_CHARS) return bad(`body/userMetadata must be under ${METADATA_MAX_CHARS} characters when serialized`);
     const region = body.region ?? 'us-west-2';
-    if (typeof region !== 'string' || !(BROWSERBASE_REGIONS as readonly string[]).includes(region)) return bad('body/region must be equal to one of the allowed values');
+    if (typeof region !== 'string' || !(BROWSERBASE_REGIONS as readonly string[]).includes(region))
+      return bad('body/region must be equal to one of the allowed values');
     const timeout = body.timeout ?? project.defaultTimeout;
-    if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 60 || timeout > 21_600) return bad('body/timeout must be an integer between 60 and 21600');
+    if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 60 || timeout > 21_600)
+      return bad('body/timeout must be an integer between 60 and 21600');
     const keepAlive = body.keepAlive ?? false;
     if (typeof keepAlive !== 'boolean') return bad('body/keepAlive must be boolean');
 
@@ -331,7 +359,12 @@ export function createBrowserbase(ctx: SandboxContext): Provider<BrowserbaseStat
           error: 'Too Many Requests',
           message: `You've exceeded your max concurrent sessions limit (limit ${project.concurrency}, currently ${running.length}). Please contact support to increase your limit.`,
         },
-        { 'retry-after': String(retryAfter), 'x-ratelimit-limit': String(project.concurrency), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(retryAfter) },
+        {
+          'retry-after': String(retryAfter),
+          'x-ratelimit-limit': String(project.concurrency),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(retryAfter),
+        },
       );
     }
     created++;
@@ -377,7 +410,10 @@ export function createBrowserbase(ctx: SandboxContext): Provider<BrowserbaseStat
       .map(refresh)
       .filter((s) => (status === null || s.status === status) && (query === undefined || metadataMatches(s.userMetadata, query)))
       .sort((a, b) => b.createdAt - a.createdAt);
-    return json(200, found.map((s) => view(s, false)));
+    return json(
+      200,
+      found.map((s) => view(s, false)),
+    );
   }
 
   function update(req: SandboxRequest, s: Session): Reply {
@@ -406,7 +442,16 @@ export function createBrowserbase(ctx: SandboxContext): Provider<BrowserbaseStat
       debuggerUrl: `${base}/inspector`,
       wsUrl: `${ctx.origin().replace(/^http/, 'ws')}/browserbase/devtools/${s.id}/ws`,
       pages: live
-        ? [{ id: pageId, url: 'https://example.com/checkout', title: 'Checkout', faviconUrl: 'https://example.com/favicon.ico', debuggerUrl: `${base}/inspector?page=${pageId}`, debuggerFullscreenUrl: `${base}/fullscreen?page=${pageId}` }]
+        ? [
+            {
+              id: pageId,
+              url: 'https://example.com/checkout',
+              title: 'Checkout',
+              faviconUrl: 'https://example.com/favicon.ico',
+              debuggerUrl: `${base}/inspector?page=${pageId}`,
+              debuggerFullscreenUrl: `${base}/fullscreen?page=${pageId}`,
+            },
+          ]
         : [],
     });
   }

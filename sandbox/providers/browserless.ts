@@ -102,9 +102,20 @@ function withStats(base: Omit<BrowserlessPeriod, 'maxTime' | 'meanTime' | 'minTi
   };
   // Key order follows the captured fixture, so a byte-level comparison with it stays meaningful.
   return {
-    error: base.error, maxConcurrent: base.maxConcurrent, queued: base.queued, rejected: base.rejected,
-    running: base.running, sessionTimes: times, successful: base.successful, timedout: base.timedout,
-    unauthorized: base.unauthorized, unhealthy: base.unhealthy, ...stats, date: base.date, cpu: base.cpu, memory: base.memory,
+    error: base.error,
+    maxConcurrent: base.maxConcurrent,
+    queued: base.queued,
+    rejected: base.rejected,
+    running: base.running,
+    sessionTimes: times,
+    successful: base.successful,
+    timedout: base.timedout,
+    unauthorized: base.unauthorized,
+    unhealthy: base.unhealthy,
+    ...stats,
+    date: base.date,
+    cpu: base.cpu,
+    memory: base.memory,
   };
 }
 
@@ -115,7 +126,10 @@ export class BrowserlessModel {
   /** The server "started" this many periods before the sandbox, so history exists from the first call. */
   readonly serverStart: number;
 
-  constructor(private readonly ctx: SandboxContext, historyPeriods: number) {
+  constructor(
+    private readonly ctx: SandboxContext,
+    historyPeriods: number,
+  ) {
     this.serverStart = ctx.startedAt - historyPeriods * BROWSERLESS_PERIOD_MS;
   }
 
@@ -142,7 +156,7 @@ export class BrowserlessModel {
 
   /** Load factor 0..1 following a daily cycle, so a long history shows busy and quiet hours. */
   private load(at: number, r: () => number): number {
-    return clamp(0.5 + 0.38 * wave(at, DAY_MS, this.ctx.seed % 97 / 97) + 0.2 * (r() - 0.5), 0.02, 1);
+    return clamp(0.5 + 0.38 * wave(at, DAY_MS, (this.ctx.seed % 97) / 97) + 0.2 * (r() - 0.5), 0.02, 1);
   }
 
   period(k: number): BrowserlessPeriod {
@@ -262,7 +276,8 @@ export class BrowserlessModel {
     const running = o.running ?? Math.round(level * maxConcurrent);
     const queued = o.queued ?? (running >= maxConcurrent ? Math.round(noise(seed, 'bl-queue', second) * maxQueued * 0.6) : 0);
     const cpu = o.cpu !== undefined ? o.cpu : clamp(Math.ceil(12 + 70 * (running / Math.max(1, maxConcurrent)) + 8 * noise(seed, 'bl-cpu', second)), 0, 100);
-    const memory = o.memory !== undefined ? o.memory : clamp(Math.ceil(25 + 35 * (running / Math.max(1, maxConcurrent)) + 4 * noise(seed, 'bl-mem', second)), 0, 100);
+    const memory =
+      o.memory !== undefined ? o.memory : clamp(Math.ceil(25 + 35 * (running / Math.max(1, maxConcurrent)) + 4 * noise(seed, 'bl-mem', second)), 0, 100);
     const recentlyRejected = o.recentlyRejected ?? (queued >= maxQueued ? 1 + Math.floor(noise(seed, 'bl-rej', second) * 3) : 0);
     const full = running + queued >= maxConcurrent + maxQueued;
     const cpuHigh = cpu !== null && cpu >= MAX_PERCENT;
@@ -275,7 +290,17 @@ export class BrowserlessModel {
       '': '',
     }[reason];
     return {
-      cpu, date: now, isAvailable: reason === '', maxConcurrent, maxQueued, memory, message, queued, reason, recentlyRejected, running,
+      cpu,
+      date: now,
+      isAvailable: reason === '',
+      maxConcurrent,
+      maxQueued,
+      memory,
+      message,
+      queued,
+      reason,
+      recentlyRejected,
+      running,
     };
   }
 }

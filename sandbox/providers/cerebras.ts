@@ -52,7 +52,11 @@ export function cerebrasFamilies(seed: number, minuteEnd: number, org: string, s
     return {
       labels: { endpoint, organization_id: org },
       status: status ?? 1,
-      requests, success, rateLimited, serverErrors, input,
+      requests,
+      success,
+      rateLimited,
+      serverErrors,
+      input,
       output: success * Math.round(150 + 200 * r()),
       cacheReads: Math.round(input * cacheRate),
       cacheRate,

@@ -13,8 +13,17 @@ const HOUR_MS = 3600_000;
 const MAX_RANGE_MS = 7 * 24 * HOUR_MS;
 
 export const NORTHFLANK_METRIC_TYPES = [
-  'cpu', 'memory', 'networkIngress', 'networkEgress', 'tcpConnectionsOpen', 'diskUsage',
-  'requests', 'http4xxResponses', 'http5xxResponses', 'bandwidth', 'bandwidthVolume',
+  'cpu',
+  'memory',
+  'networkIngress',
+  'networkEgress',
+  'tcpConnectionsOpen',
+  'diskUsage',
+  'requests',
+  'http4xxResponses',
+  'http5xxResponses',
+  'bandwidth',
+  'bandwidthVolume',
 ] as const;
 export type NorthflankMetricType = (typeof NORTHFLANK_METRIC_TYPES)[number];
 type Unit = 'pct' | 'vCPU' | 'mb' | 'kbps' | 'rps' | 'count';
@@ -49,14 +58,31 @@ interface ProjectData {
 }
 
 const UNITS: Record<NorthflankMetricType, Unit> = {
-  cpu: 'vCPU', memory: 'mb', networkIngress: 'kbps', networkEgress: 'kbps', tcpConnectionsOpen: 'count', diskUsage: 'mb',
-  requests: 'rps', http4xxResponses: 'rps', http5xxResponses: 'rps', bandwidth: 'kbps', bandwidthVolume: 'mb',
+  cpu: 'vCPU',
+  memory: 'mb',
+  networkIngress: 'kbps',
+  networkEgress: 'kbps',
+  tcpConnectionsOpen: 'count',
+  diskUsage: 'mb',
+  requests: 'rps',
+  http4xxResponses: 'rps',
+  http5xxResponses: 'rps',
+  bandwidth: 'kbps',
+  bandwidthVolume: 'mb',
 };
 
 /** [base, amplitude] per unit of traffic; values wave over 15 minutes with per-container phase. */
 const SHAPES: Record<NorthflankMetricType, readonly [number, number]> = {
-  cpu: [0.22, 0.12], memory: [310, 45], networkIngress: [140, 90], networkEgress: [320, 160], tcpConnectionsOpen: [38, 18],
-  diskUsage: [2048, 6], requests: [24, 14], http4xxResponses: [0.6, 0.4], http5xxResponses: [0.05, 0.05], bandwidth: [460, 220],
+  cpu: [0.22, 0.12],
+  memory: [310, 45],
+  networkIngress: [140, 90],
+  networkEgress: [320, 160],
+  tcpConnectionsOpen: [38, 18],
+  diskUsage: [2048, 6],
+  requests: [24, 14],
+  http4xxResponses: [0.6, 0.4],
+  http5xxResponses: [0.05, 0.05],
+  bandwidth: [460, 220],
   bandwidthVolume: [5400, 40],
 };
 
@@ -78,7 +104,11 @@ function containerId(seed: number, name: string, index: number): string {
 
 function resource(seed: number, kind: Kind, name: string, description: string, containers: number, traffic: number, volumes = 0): Resource {
   return {
-    kind, id: name, name, description, traffic,
+    kind,
+    id: name,
+    name,
+    description,
+    traffic,
     containers: Array.from({ length: containers }, (_, i) => containerId(seed, name, i)),
     volumes: Array.from({ length: volumes }, (_, i) => `${name}-data-${i}`),
     cpuUnit: kind === 'addon' ? 'pct' : 'vCPU',
@@ -154,7 +184,11 @@ export function createNorthflank(ctx: SandboxContext, requestsPerHour: number): 
     const pinned = state.metrics?.[metric];
     if (pinned !== undefined) return pinned;
     const [base, amp] = SHAPES[metric];
-    const trafficScale = ['requests', 'http4xxResponses', 'http5xxResponses', 'networkIngress', 'networkEgress', 'bandwidth', 'tcpConnectionsOpen'].includes(metric) ? r.traffic : 1;
+    const trafficScale = ['requests', 'http4xxResponses', 'http5xxResponses', 'networkIngress', 'networkEgress', 'bandwidth', 'tcpConnectionsOpen'].includes(
+      metric,
+    )
+      ? r.traffic
+      : 1;
     const phase = noise(ctx.seed, 'nf-phase', series, metric);
     let v = trafficScale * (base + amp * wave(ts, 15 * 60_000, phase) + amp * 0.3 * (noise(ctx.seed, 'nf', series, metric, ts) - 0.5));
     // Disk and transferred volume only grow.
@@ -186,8 +220,10 @@ export function createNorthflank(ctx: SandboxContext, requestsPerHour: number): 
       if (typeof end === 'object') return end;
       const durationRaw = q.get('duration');
       const duration = durationRaw === null ? undefined : Number(durationRaw);
-      if (duration !== undefined && (!Number.isFinite(duration) || duration <= 0)) return northflankErrors.error(400, '"duration" must be a positive number of seconds');
-      if (duration !== undefined && start !== undefined && end !== undefined) return northflankErrors.error(400, '"duration" cannot be combined with both "startTime" and "endTime"');
+      if (duration !== undefined && (!Number.isFinite(duration) || duration <= 0))
+        return northflankErrors.error(400, '"duration" must be a positive number of seconds');
+      if (duration !== undefined && start !== undefined && end !== undefined)
+        return northflankErrors.error(400, '"duration" cannot be combined with both "startTime" and "endTime"');
       const span = (duration ?? 1200) * 1000;
       const to = end ?? (start !== undefined && duration !== undefined ? start + span : now);
       const from = start ?? to - span;
@@ -202,9 +238,13 @@ export function createNorthflank(ctx: SandboxContext, requestsPerHour: number): 
     for (const metric of wanted as NorthflankMetricType[]) {
       const unit: Unit = metric === 'cpu' ? r.cpuUnit : UNITS[metric];
       // Disk usage is per volume; other metrics per container.
-      const series = metric === 'diskUsage'
-        ? r.volumes.map((volumeId, i) => ({ key: volumeId, metadata: { containerId: containers[i % Math.max(1, containers.length)] ?? r.containers[0] ?? r.id, volumeId } }))
-        : containers.map((c) => ({ key: c, metadata: { containerId: c } }));
+      const series =
+        metric === 'diskUsage'
+          ? r.volumes.map((volumeId, i) => ({
+              key: volumeId,
+              metadata: { containerId: containers[i % Math.max(1, containers.length)] ?? r.containers[0] ?? r.id, volumeId },
+            }))
+          : containers.map((c) => ({ key: c, metadata: { containerId: c } }));
       data[metric] = {
         metricInfo: { metricId: metric, metricUnit: unit, metricResolution: NORTHFLANK_RESOLUTION_SECONDS },
         values: series.map((s) => ({ metadata: s.metadata, data: stamps.map((ts) => ({ value: value(r, metric, s.key, ts), ts: isoTime(ts) })) })),
@@ -218,9 +258,17 @@ export function createNorthflank(ctx: SandboxContext, requestsPerHour: number): 
     const base = { id: r.id, name: r.name, description: r.description };
     if (r.kind === 'service') {
       return {
-        ...base, appId: `/${NORTHFLANK_PROJECT}/${r.id}`, projectId: NORTHFLANK_PROJECT, tags: r.traffic > 0.9 ? ['public'] : [],
-        serviceType: 'combined', disabledCI: false, disabledCD: false,
-        status: { build: { status: 'SUCCESS', lastTransitionTime: lastChange }, deployment: { status: 'COMPLETED', reason: 'DEPLOYING', lastTransitionTime: lastChange } },
+        ...base,
+        appId: `/${NORTHFLANK_PROJECT}/${r.id}`,
+        projectId: NORTHFLANK_PROJECT,
+        tags: r.traffic > 0.9 ? ['public'] : [],
+        serviceType: 'combined',
+        disabledCI: false,
+        disabledCD: false,
+        status: {
+          build: { status: 'SUCCESS', lastTransitionTime: lastChange },
+          deployment: { status: 'COMPLETED', reason: 'DEPLOYING', lastTransitionTime: lastChange },
+        },
       };
     }
     if (r.kind === 'job') return { ...base, appId: `/${NORTHFLANK_PROJECT}/${r.id}`, jobType: 'cron', schedule: '0 2 * * *' };
@@ -239,7 +287,11 @@ export function createNorthflank(ctx: SandboxContext, requestsPerHour: number): 
     const reset = Math.max(0, Math.ceil((w.start + HOUR_MS - now) / 1000));
     return {
       exceeded: w.used > requestsPerHour,
-      headers: { 'x-ratelimit-limit': String(requestsPerHour), 'x-ratelimit-remaining': String(Math.max(0, requestsPerHour - w.used)), 'x-ratelimit-reset': String(reset) },
+      headers: {
+        'x-ratelimit-limit': String(requestsPerHour),
+        'x-ratelimit-remaining': String(Math.max(0, requestsPerHour - w.used)),
+        'x-ratelimit-reset': String(reset),
+      },
     };
   }
 
@@ -260,7 +312,9 @@ export function createNorthflank(ctx: SandboxContext, requestsPerHour: number): 
       if (!found) return northflankErrors.error(404, 'Project not found');
       return json(200, {
         data: {
-          id: found.id, name: found.name, description: found.description,
+          id: found.id,
+          name: found.name,
+          description: found.description,
           services: found.services.map((s) => ({ id: s.id, name: s.name })),
           jobs: found.jobs.map((j) => ({ id: j.id, name: j.name })),
           addons: found.addons.map((a) => ({ id: a.id, name: a.name })),

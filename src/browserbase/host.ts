@@ -25,7 +25,9 @@ export class BrowserbaseSessions implements vscode.Disposable {
     private readonly log: { debug(message: string): void },
   ) {
     this.commands = [
-      vscode.commands.registerCommand('liveUsage.openBrowserbaseSessions', async (connectionId?: unknown) => (await this.load()).panel.open(typeof connectionId === 'string' ? connectionId : undefined)),
+      vscode.commands.registerCommand('liveUsage.openBrowserbaseSessions', async (connectionId?: unknown) =>
+        (await this.load()).panel.open(typeof connectionId === 'string' ? connectionId : undefined),
+      ),
       // The panel comes back after a reload; the page restores its own UI choices from its state.
       vscode.window.registerWebviewPanelSerializer('liveUsage.browserbaseSessions', {
         deserializeWebviewPanel: async (panel, state: unknown) => {
@@ -53,6 +55,9 @@ export class BrowserbaseSessions implements vscode.Disposable {
 
   dispose(): void {
     for (const command of this.commands) command.dispose();
-    void this.feature?.then((feature) => feature.panel.dispose(), () => undefined);
+    void this.feature?.then(
+      (feature) => feature.panel.dispose(),
+      () => undefined,
+    );
   }
 }

@@ -32,6 +32,11 @@ export class SavedQueries {
   }
 
   async remove(name: string): Promise<void> {
-    await this.storage.update(KEY, this.list().filter((query) => query.name !== name).map(serializeQuery));
+    await this.storage.update(
+      KEY,
+      this.list()
+        .filter((query) => query.name !== name)
+        .map(serializeQuery),
+    );
   }
 }

@@ -12,7 +12,15 @@ import type { BrowserbaseClient, BrowserbaseConfig } from '../providers/browserb
 import type { CreateProblem, CreateSessionParams } from '../providers/browserbase/normalize';
 import type { CreatedSession, Session, SessionLiveURLs } from '../providers/browserbase/schemas';
 import type { ConnectionConfig } from '../shared/connections';
-import { buildServerQuery, matchesConditions, metadataFromConditions, validateQuery, type MetadataCondition, type MetadataQuery, type ServerQueryPlan } from '../shared/metadataQuery';
+import {
+  buildServerQuery,
+  matchesConditions,
+  metadataFromConditions,
+  validateQuery,
+  type MetadataCondition,
+  type MetadataQuery,
+  type ServerQueryPlan,
+} from '../shared/metadataQuery';
 
 /** What the service needs from the extension host. */
 export interface SessionHost {
@@ -129,7 +137,13 @@ export class BrowserbaseSessionService {
       );
       if (concurrency === undefined) throw error;
       const { message, status, url, retryAfterMs, rateLimit, serverMessage } = error as ProviderErrorDetails & { message: string };
-      throw this.host.fail('rateLimited', `${message} This project allows ${concurrency} concurrent session${concurrency === 1 ? '' : 's'}.`, { status, url, retryAfterMs, rateLimit, serverMessage });
+      throw this.host.fail('rateLimited', `${message} This project allows ${concurrency} concurrent session${concurrency === 1 ? '' : 's'}.`, {
+        status,
+        url,
+        retryAfterMs,
+        rateLimit,
+        serverMessage,
+      });
     }
   }
 

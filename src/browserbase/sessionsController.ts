@@ -5,7 +5,14 @@
  */
 import type { ConnectionConfig } from '../shared/connections';
 import { describeQuery } from '../shared/metadataQuery';
-import { toSessionColumns, toSessionRow, type LaunchOptions, type SessionAction, type SessionsHostMessage, type SessionsWebviewMessage } from '../shared/sessionsProtocol';
+import {
+  toSessionColumns,
+  toSessionRow,
+  type LaunchOptions,
+  type SessionAction,
+  type SessionsHostMessage,
+  type SessionsWebviewMessage,
+} from '../shared/sessionsProtocol';
 import type { SavedQueries } from './savedQueries';
 import { launchConfirmation, type BrowserbaseSessionService } from './sessionService';
 
@@ -42,10 +49,19 @@ export class SessionsController {
   /** The page's choices: connections, saved queries, launch options. */
   sendInit(): void {
     const [min, max] = this.service.host.timeoutRange;
-    const connections = this.service.connections().map((config: ConnectionConfig) => ({ id: config.id, label: config.label, ...(config.projectId ? { projectId: config.projectId } : {}) }));
+    const connections = this.service
+      .connections()
+      .map((config: ConnectionConfig) => ({ id: config.id, label: config.label, ...(config.projectId ? { projectId: config.projectId } : {}) }));
     const connectionId = connections.some((connection) => connection.id === this.preselect) ? this.preselect : undefined;
     this.preselect = undefined;
-    this.post({ type: 'init', connections, savedQueries: this.saved.list(), regions: [...this.service.host.regions], timeoutRange: [min, max], ...(connectionId ? { connectionId } : {}) });
+    this.post({
+      type: 'init',
+      connections,
+      savedQueries: this.saved.list(),
+      regions: [...this.service.host.regions],
+      timeoutRange: [min, max],
+      ...(connectionId ? { connectionId } : {}),
+    });
   }
 
   async handle(message: SessionsWebviewMessage): Promise<void> {

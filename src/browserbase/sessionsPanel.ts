@@ -29,7 +29,9 @@ export class SessionsPanel implements vscode.Disposable {
     private readonly log: SessionsPanelLog,
   ) {
     // Connections added, removed or renamed: the page's connection picker follows.
-    this.disposables.push(vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('liveUsage.connections') && this.controller?.sendInit()));
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('liveUsage.connections') && this.controller?.sendInit()),
+    );
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -59,7 +61,11 @@ export class SessionsPanel implements vscode.Disposable {
     panel.webview.html = webviewShell({
       webview: panel.webview,
       title: 'Browserbase Sessions',
-      styles: [{ href: asset('dist', 'webview', 'codicon.css'), id: 'vscode-codicon-stylesheet' }, { href: asset('media', 'views.css') }, { href: asset('media', 'sessions.css') }],
+      styles: [
+        { href: asset('dist', 'webview', 'codicon.css'), id: 'vscode-codicon-stylesheet' },
+        { href: asset('media', 'views.css') },
+        { href: asset('media', 'sessions.css') },
+      ],
       scripts: [asset('dist', 'webview', 'sessions.js')],
       body: '<main id="app" class="surface-sessions" aria-busy="true"><p class="loading">Loading Browserbase sessions…</p></main>',
     });
@@ -71,7 +77,9 @@ export class SessionsPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((data: unknown) => {
         const message = parseSessionsWebviewMessage(data);
         if (!message) return this.log.debug('Ignored a message from the Browserbase sessions panel that is not part of its protocol.');
-        controller.handle(message).catch((error: unknown) => void vscode.window.showErrorMessage(`Live Usage: ${error instanceof Error ? error.message : String(error)}`));
+        controller
+          .handle(message)
+          .catch((error: unknown) => void vscode.window.showErrorMessage(`Live Usage: ${error instanceof Error ? error.message : String(error)}`));
       }),
     ];
     panel.onDidDispose(() => {

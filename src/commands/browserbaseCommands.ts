@@ -52,7 +52,8 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
     if (given || list.length === 1) return given ?? list[0];
     if (list.length === 0) {
       const add = 'Add Connection…';
-      if ((await vscode.window.showInformationMessage('Live Usage has no Browserbase connection yet.', add)) === add) await vscode.commands.executeCommand('liveUsage.addConnection');
+      if ((await vscode.window.showInformationMessage('Live Usage has no Browserbase connection yet.', add)) === add)
+        await vscode.commands.executeCommand('liveUsage.addConnection');
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
@@ -63,7 +64,11 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
   };
 
   /** A key path then a value; `finishOnEmptyKey` ends a list of tags with an empty key (null). */
-  const askCondition = async (title: string, check: (condition: MetadataCondition) => string | undefined, finishOnEmptyKey: boolean): Promise<MetadataCondition | null | undefined> => {
+  const askCondition = async (
+    title: string,
+    check: (condition: MetadataCondition) => string | undefined,
+    finishOnEmptyKey: boolean,
+  ): Promise<MetadataCondition | null | undefined> => {
     const keyText = await vscode.window.showInputBox({
       title,
       prompt: finishOnEmptyKey ? `${KEY_PROMPT} Leave empty to finish.` : KEY_PROMPT,
@@ -113,7 +118,8 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
       } else if (action === 'connect') {
         // Lists leave connectUrl out; a fetched session has it while it can still be connected to.
         const url = session.connectUrl ?? (await service.session(connection.id, session.id)).connectUrl;
-        if (!url) return void vscode.window.showInformationMessage(`Session ${session.id} has no connect URL: Browserbase gives one only while a session runs.`);
+        if (!url)
+          return void vscode.window.showInformationMessage(`Session ${session.id} has no connect URL: Browserbase gives one only while a session runs.`);
         await vscode.env.clipboard.writeText(url);
       } else if (action === 'debugger') {
         const urls = await service.debugUrls(connection.id, session.id);
@@ -121,7 +127,11 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
         return;
       } else {
         const release = 'Release';
-        const answer = await vscode.window.showWarningMessage(`Release Browserbase session ${session.id}?`, { modal: true, detail: 'The browser stops now, and so does its billing.' }, release);
+        const answer = await vscode.window.showWarningMessage(
+          `Release Browserbase session ${session.id}?`,
+          { modal: true, detail: 'The browser stops now, and so does its billing.' },
+          release,
+        );
         if (answer !== release) return;
         const released = await service.release(connection.id, session.id);
         return void vscode.window.showInformationMessage(`Session ${session.id} released (${released.status}).`);
@@ -140,7 +150,10 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
     if (!key) return;
     const { buckets } = usageByTag(sessions, key.path, Date.now());
     await vscode.window.showQuickPick(
-      buckets.map((bucket) => ({ label: bucket.label, description: `${formatNumber(bucket.minutes)} browser min · ${bucket.sessions} session(s) · ${formatBytes(bucket.proxyBytes)} proxy` })),
+      buckets.map((bucket) => ({
+        label: bucket.label,
+        description: `${formatNumber(bucket.minutes)} browser min · ${bucket.sessions} session(s) · ${formatBytes(bucket.proxyBytes)} proxy`,
+      })),
       { title: `Usage by ${key.label} (billed minutes: at least 1 per session)` },
     );
   };
@@ -148,8 +161,9 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
   const showSessions = async (connection: ConnectionConfig, query: MetadataQuery): Promise<void> => {
     let found;
     try {
-      found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Finding Browserbase sessions where ${describeQuery(query)}…` }, () =>
-        service.find(connection.id, query),
+      found = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Finding Browserbase sessions where ${describeQuery(query)}…` },
+        () => service.find(connection.id, query),
       );
     } catch (error) {
       return void vscode.window.showErrorMessage(`${connection.label}: ${describeError(error)}`);
@@ -158,7 +172,9 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
     const totals = usageTotals(found.sessions, now);
     const pick = vscode.window.createQuickPick<Item>();
     pick.title = `${found.sessions.length} session(s) · ${formatNumber(totals.minutes)} browser min · ${formatBytes(totals.proxyBytes)} proxy — ${describeQuery(query)}`;
-    pick.placeholder = found.plan.q ? `Sent q=${found.plan.q}${found.plan.localConditions.length ? `; ${found.plan.localConditions.length} more condition(s) checked locally` : ''}` : `q: ${NO_SERVER_QUERY}`;
+    pick.placeholder = found.plan.q
+      ? `Sent q=${found.plan.q}${found.plan.localConditions.length ? `; ${found.plan.localConditions.length} more condition(s) checked locally` : ''}`
+      : `q: ${NO_SERVER_QUERY}`;
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
     pick.items = [
@@ -193,7 +209,11 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
   };
 
   const saveQuery = async (query: MetadataQuery): Promise<void> => {
-    const name = await vscode.window.showInputBox({ title: 'Save query as', value: describeQuery(query), validateInput: (text) => (text.trim() ? undefined : 'Required') });
+    const name = await vscode.window.showInputBox({
+      title: 'Save query as',
+      value: describeQuery(query),
+      validateInput: (text) => (text.trim() ? undefined : 'Required'),
+    });
     if (!name) return;
     await saved.save({ name: name.trim(), query });
     vscode.window.setStatusBarMessage(`$(check) Saved query ${name.trim()}`, 3000);
@@ -236,7 +256,9 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
       ignoreFocusOut: true,
       validateInput: (text) => {
         const seconds = Number(text.trim());
-        return text.trim() === '' || (Number.isInteger(seconds) && seconds >= minTimeout && seconds <= maxTimeout) ? undefined : `A whole number from ${minTimeout} to ${maxTimeout}`;
+        return text.trim() === '' || (Number.isInteger(seconds) && seconds >= minTimeout && seconds <= maxTimeout)
+          ? undefined
+          : `A whole number from ${minTimeout} to ${maxTimeout}`;
       },
     });
     if (timeoutText === undefined) return;
@@ -253,11 +275,18 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
     if ((await vscode.window.showWarningMessage(confirmation.message, { modal: true, detail: confirmation.detail }, start)) !== start) return;
     let session: Session;
     try {
-      session = (await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting a Browserbase session…' }, () => service.launch(connection.id, request))).session;
+      session = (
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting a Browserbase session…' }, () =>
+          service.launch(connection.id, request),
+        )
+      ).session;
     } catch (error) {
       return void vscode.window.showErrorMessage(`${connection.label}: ${describeError(error)}`);
     }
-    const choice = await vscode.window.showInformationMessage(`Started Browserbase session ${session.id} (${session.region}).`, ...ACTIONS.slice(0, 3).map((a) => a.label));
+    const choice = await vscode.window.showInformationMessage(
+      `Started Browserbase session ${session.id} (${session.region}).`,
+      ...ACTIONS.slice(0, 3).map((a) => a.label),
+    );
     const action = ACTIONS.find((a) => a.label === choice);
     if (action) await act(connection, session, action.action);
   };

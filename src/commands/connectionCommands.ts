@@ -17,7 +17,11 @@ export interface ConnectionController {
   /** Runs every feed of the connection once with the given token; resolves to a plain-words summary. */
   test(config: ConnectionConfig, token: string | undefined): Promise<string>;
   /** Lists Browserbase projects or Northflank projects/services for pickers; undefined when it can't. */
-  listChoices(kind: 'browserbaseProjects' | 'northflankProjects' | 'northflankServices', config: ConnectionConfig, token: string | undefined): Promise<{ id: string; label: string; detail?: string }[] | undefined>;
+  listChoices(
+    kind: 'browserbaseProjects' | 'northflankProjects' | 'northflankServices',
+    config: ConnectionConfig,
+    token: string | undefined,
+  ): Promise<{ id: string; label: string; detail?: string }[] | undefined>;
   refresh(connectionId?: string): void;
   tokenChanged(connectionId: string): void;
   removeHistory(connectionId: string): Promise<void>;
@@ -107,11 +111,7 @@ async function pickOrInput(
   return typed?.trim();
 }
 
-export function registerConnectionCommands(
-  controller: ConnectionController,
-  settings: ConnectionSettings,
-  tokens: TokenStore,
-): vscode.Disposable[] {
+export function registerConnectionCommands(controller: ConnectionController, settings: ConnectionSettings, tokens: TokenStore): vscode.Disposable[] {
   const addConnection = async (): Promise<void> => {
     const kindPick = await vscode.window.showQuickPick(
       (Object.keys(PROVIDER_NAMES) as ProviderKind[]).map((kind) => ({ label: PROVIDER_NAMES[kind], detail: KIND_DESCRIPTIONS[kind], provider: kind })),
@@ -121,7 +121,10 @@ export function registerConnectionCommands(
     const kind = kindPick.provider;
     const baseUrl = await vscode.window.showInputBox({
       title: 'Add Connection (2/4): base URL',
-      prompt: kind === 'prometheus' ? 'The full scrape URL, e.g. http://localhost:9090/metrics' : `The ${PROVIDER_NAMES[kind]} API's base URL (a regional, self-hosted or local server works too)`,
+      prompt:
+        kind === 'prometheus'
+          ? 'The full scrape URL, e.g. http://localhost:9090/metrics'
+          : `The ${PROVIDER_NAMES[kind]} API's base URL (a regional, self-hosted or local server works too)`,
       value: DEFAULT_BASE_URLS[kind],
       ignoreFocusOut: true,
       validateInput: validateUrl,
@@ -141,8 +144,14 @@ export function registerConnectionCommands(
       if (!version) return;
       const hosted = /\.browserless\.io$/i.test(new URL(draft.baseUrl).hostname);
       const modes = [
-        { label: 'Query parameter (?token=)', detail: 'What hosted Browserless documents. The token is redacted from every log and message.', value: 'query' as const },
-        ...(version.value === 'v2' ? [{ label: 'Authorization: Bearer', detail: 'Self-hosted v2 servers; keeps the token out of URLs.', value: 'bearer' as const }] : []),
+        {
+          label: 'Query parameter (?token=)',
+          detail: 'What hosted Browserless documents. The token is redacted from every log and message.',
+          value: 'query' as const,
+        },
+        ...(version.value === 'v2'
+          ? [{ label: 'Authorization: Bearer', detail: 'Self-hosted v2 servers; keeps the token out of URLs.', value: 'bearer' as const }]
+          : []),
         { label: 'Authorization: Basic', detail: 'Self-hosted v2 and v1 servers.', value: 'basic' as const },
       ];
       if (!hosted) modes.sort((a, b) => (a.value === 'bearer' ? -1 : b.value === 'bearer' ? 1 : 0));
@@ -155,7 +164,14 @@ export function registerConnectionCommands(
     if (token === null) return;
 
     if (kind === 'browserbase') {
-      const projectId = await pickOrInput(controller, 'browserbaseProjects', draft, token, 'Browserbase project', 'Project id (Settings page of the Browserbase dashboard)');
+      const projectId = await pickOrInput(
+        controller,
+        'browserbaseProjects',
+        draft,
+        token,
+        'Browserbase project',
+        'Project id (Settings page of the Browserbase dashboard)',
+      );
       if (!projectId) return;
       draft = { ...draft, projectId };
     } else if (kind === 'northflank') {
@@ -207,11 +223,19 @@ export function registerConnectionCommands(
       [
         { label: 'Name', description: config.label, field: 'label' as const },
         { label: 'Base URL', description: config.baseUrl, field: 'baseUrl' as const },
-        { label: 'Poll interval', description: config.pollIntervalSeconds ? `${config.pollIntervalSeconds} s` : 'provider default', field: 'interval' as const },
+        {
+          label: 'Poll interval',
+          description: config.pollIntervalSeconds ? `${config.pollIntervalSeconds} s` : 'provider default',
+          field: 'interval' as const,
+        },
         ...(config.kind === 'browserbase'
           ? [{ label: 'Monthly browser minutes budget', description: config.quota?.monthlyBrowserMinutes?.toString() ?? 'not set', field: 'budget' as const }]
           : []),
-        { label: 'Warning and critical thresholds', description: `${config.quota?.warnPercent ?? 75} % / ${config.quota?.criticalPercent ?? 90} %`, field: 'thresholds' as const },
+        {
+          label: 'Warning and critical thresholds',
+          description: `${config.quota?.warnPercent ?? 75} % / ${config.quota?.criticalPercent ?? 90} %`,
+          field: 'thresholds' as const,
+        },
         { label: config.enabled === false ? 'Enable polling' : 'Disable polling', field: 'enabled' as const },
         { label: 'Edit in settings.json', field: 'json' as const },
       ],
@@ -219,7 +243,8 @@ export function registerConnectionCommands(
     );
     if (!choice) return;
     let next: ConnectionConfig | undefined;
-    const positiveNumber = (value: string) => (value.trim() === '' || (Number.isFinite(Number(value)) && Number(value) > 0) ? undefined : 'Enter a positive number');
+    const positiveNumber = (value: string) =>
+      value.trim() === '' || (Number.isFinite(Number(value)) && Number(value) > 0) ? undefined : 'Enter a positive number';
     switch (choice.field) {
       case 'label': {
         const value = await vscode.window.showInputBox({ value: config.label, validateInput: (text) => (text.trim() ? undefined : 'Required') });
@@ -238,13 +263,20 @@ export function registerConnectionCommands(
         const value = await vscode.window.showInputBox({
           prompt: `Seconds between polls of the main feed: empty for the default (${defaultSeconds} s); at least ${floorSeconds} s for ${PROVIDER_NAMES[config.kind]}`,
           value: config.pollIntervalSeconds?.toString() ?? '',
-          validateInput: (text) => (text.trim() === '' || Number(text) >= floorSeconds ? undefined : `At least ${floorSeconds} seconds: faster would eat into ${PROVIDER_NAMES[config.kind]}'s rate limit`),
+          validateInput: (text) =>
+            text.trim() === '' || Number(text) >= floorSeconds
+              ? undefined
+              : `At least ${floorSeconds} seconds: faster would eat into ${PROVIDER_NAMES[config.kind]}'s rate limit`,
         });
         if (value !== undefined) next = { ...config, pollIntervalSeconds: value.trim() === '' ? undefined : Number(value) };
         break;
       }
       case 'budget': {
-        const value = await vscode.window.showInputBox({ prompt: 'Browser minutes included per billing cycle (empty to clear)', value: config.quota?.monthlyBrowserMinutes?.toString() ?? '', validateInput: positiveNumber });
+        const value = await vscode.window.showInputBox({
+          prompt: 'Browser minutes included per billing cycle (empty to clear)',
+          value: config.quota?.monthlyBrowserMinutes?.toString() ?? '',
+          validateInput: positiveNumber,
+        });
         if (value !== undefined) next = { ...config, quota: { ...config.quota, monthlyBrowserMinutes: value.trim() === '' ? undefined : Number(value) } };
         break;
       }
@@ -254,7 +286,9 @@ export function registerConnectionCommands(
           value: `${config.quota?.warnPercent ?? 75}, ${config.quota?.criticalPercent ?? 90}`,
           validateInput: (text) => {
             const [warn, critical] = text.split(/[,\s/]+/).map(Number);
-            return warn !== undefined && critical !== undefined && warn >= 1 && critical <= 100 && warn <= critical ? undefined : 'Two percentages, warning ≤ critical, e.g. 75, 90';
+            return warn !== undefined && critical !== undefined && warn >= 1 && critical <= 100 && warn <= critical
+              ? undefined
+              : 'Two percentages, warning ≤ critical, e.g. 75, 90';
           },
         });
         if (value) {
@@ -306,7 +340,9 @@ export function registerConnectionCommands(
   };
 
   const setToken = async (arg?: string): Promise<void> => {
-    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(controller, 'Set the token of which connection?');
+    const config = arg
+      ? controller.connections().find((connection) => connection.id === arg)
+      : await pickConnection(controller, 'Set the token of which connection?');
     if (!config) return;
     const token = await askToken(config, false);
     if (!token) return;
@@ -320,7 +356,9 @@ export function registerConnectionCommands(
   };
 
   const clearToken = async (arg?: string): Promise<void> => {
-    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(controller, 'Clear the token of which connection?');
+    const config = arg
+      ? controller.connections().find((connection) => connection.id === arg)
+      : await pickConnection(controller, 'Clear the token of which connection?');
     if (!config) return;
     try {
       await tokens.clear(config.id);

@@ -50,7 +50,12 @@ export interface QuotaNotificationSink {
 }
 
 function sampleKey(sample: Sample): string {
-  const labels = sample.labels ? Object.entries(sample.labels).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key}=${value}`).join(',') : '';
+  const labels = sample.labels
+    ? Object.entries(sample.labels)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, value]) => `${key}=${value}`)
+        .join(',')
+    : '';
   return `${sample.series}{${labels}}`;
 }
 
@@ -105,9 +110,11 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
 
   /** Re-reads settings and tokens and hands the feeds to the poller. Serialized: the last call wins. */
   reload(): Promise<void> {
-    this.reloadChain = this.reloadChain.then(() => this.doReload()).catch((error: unknown) => {
-      this.log.error(`Could not load the connections: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    this.reloadChain = this.reloadChain
+      .then(() => this.doReload())
+      .catch((error: unknown) => {
+        this.log.error(`Could not load the connections: ${error instanceof Error ? error.message : String(error)}`);
+      });
     return this.reloadChain;
   }
 
@@ -120,9 +127,11 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
       for (const problem of problems) this.log.warn(`Settings: ${problem}`);
       if (problems.length > 0) {
         const open = 'Open settings.json';
-        void vscode.window.showWarningMessage(`Live Usage: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, open).then((choice) => {
-          if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
-        });
+        void vscode.window
+          .showWarningMessage(`Live Usage: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, open)
+          .then((choice) => {
+            if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
+          });
       }
     }
     const seen = new Set<string>();
@@ -141,7 +150,16 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
       }
       if (!token && tokenOptional(config)) tokenSource = 'notNeeded';
       const changed = !previous || JSON.stringify(previous.config) !== JSON.stringify(config) || previous.token !== token;
-      const runtime: Runtime = previous ?? { config, tokenSource, tokenVersion: 0, feeds: [], latest: new Map(), notes: new Map(), errors: new Map(), quotaHistory: [] };
+      const runtime: Runtime = previous ?? {
+        config,
+        tokenSource,
+        tokenVersion: 0,
+        feeds: [],
+        latest: new Map(),
+        notes: new Map(),
+        errors: new Map(),
+        quotaHistory: [],
+      };
       if (previous && JSON.stringify(previous.config) !== JSON.stringify(config)) {
         // A new URL or project means the old values describe something else.
         if (previous.config.baseUrl !== config.baseUrl || previous.config.projectId !== config.projectId || previous.config.kind !== config.kind) {
@@ -221,7 +239,9 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
         .append(feed.connectionId, reading.samples)
         .then(() => (runtime.config.kind === 'browserbase' ? this.loadQuotaHistory(runtime) : undefined))
         .then(() => this.scheduleChange())
-        .catch((error: unknown) => this.log.warn(`${runtime.config.label}: could not store history: ${error instanceof Error ? error.message : String(error)}`));
+        .catch((error: unknown) =>
+          this.log.warn(`${runtime.config.label}: could not store history: ${error instanceof Error ? error.message : String(error)}`),
+        );
     }
     this.log.debug(`${runtime.config.label}: ${feedName(feed)} read ${reading.samples.length} value(s)`);
     this.scheduleChange();
@@ -304,7 +324,11 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     const latest = [...runtime.latest.values()];
     const quotas = evaluateQuotas(runtime.config, latest, runtime.quotaHistory, now);
     const errors = [...runtime.errors.values()];
-    const firstError = runtime.configError ? { kind: 'request' as const, message: runtime.configError } : errors[0] ? { kind: errors[0].kind, message: errors[0].message } : undefined;
+    const firstError = runtime.configError
+      ? { kind: 'request' as const, message: runtime.configError }
+      : errors[0]
+        ? { kind: errors[0].kind, message: errors[0].message }
+        : undefined;
     // When the failing feed is really tried again: its backoff, or the server's Retry-After if later.
     const failingFeed = runtime.configError ? undefined : [...runtime.errors.keys()][0];
     const retryAt = (failingFeed === undefined ? undefined : runtime.pollState?.retryAt[failingFeed]) ?? runtime.pollState?.notBefore;

@@ -87,7 +87,8 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
       const durationSeconds = Math.ceil((interval * 2) / SECOND);
       return [
         feed(config, 'metrics', (signal) =>
-          client.metrics({ queryType: 'range', metricTypes: NORTHFLANK_METRIC_TYPES, duration: durationSeconds }, { signal })),
+          client.metrics({ queryType: 'range', metricTypes: NORTHFLANK_METRIC_TYPES, duration: durationSeconds }, { signal }),
+        ),
       ];
     }
     case 'cerebras': {

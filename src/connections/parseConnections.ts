@@ -62,7 +62,8 @@ export interface ParsedConnections {
 /** Fields a provider cannot work without, beyond the common ones. */
 function missingRequired(config: ConnectionConfig): string | undefined {
   if (config.kind === 'browserbase' && !config.projectId) return 'projectId (the Browserbase project id) is required';
-  if (config.kind === 'northflank' && (!config.projectId || !config.resourceId)) return 'projectId and resourceId (the Northflank project and service) are required';
+  if (config.kind === 'northflank' && (!config.projectId || !config.resourceId))
+    return 'projectId and resourceId (the Northflank project and service) are required';
   if (config.kind === 'cerebras' && !config.organizationId) return 'organizationId (org_…) is required';
   if (config.kind === 'browserless') {
     const problem = checkBrowserlessConfig({ version: config.browserlessVersion ?? 'v2', authMode: config.authMode ?? 'query' });
@@ -82,7 +83,8 @@ export function parseConnections(value: unknown): ParsedConnections {
   const problems: string[] = [];
   const seen = new Set<string>();
   value.forEach((entry: unknown, index) => {
-    const name = entry && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string' ? `"${(entry as { id: string }).id}"` : `#${index + 1}`;
+    const name =
+      entry && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string' ? `"${(entry as { id: string }).id}"` : `#${index + 1}`;
     const result = connectionSchema.safeParse(entry);
     if (!result.success) {
       const issue = result.error.issues[0];
@@ -107,7 +109,13 @@ export function parseConnections(value: unknown): ParsedConnections {
 
 /** A new id from a label: readable, unique among `taken`. */
 export function makeConnectionId(label: string, taken: ReadonlySet<string>): string {
-  const base = label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'connection';
+  const base =
+    label
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'connection';
   let candidate = base;
   for (let counter = 2; taken.has(candidate); counter++) candidate = `${base}-${counter}`;
   return candidate;

@@ -72,7 +72,17 @@ class Buckets {
     if (byOffset === undefined) this.byKey.set(descriptor.descriptorKey, (byOffset = new Map()));
     let bucket = byOffset.get(start);
     if (bucket === undefined) {
-      bucket = { descriptor, offset: start, count: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, sum: 0, last: null, lastOffset: -1, flags: undefined };
+      bucket = {
+        descriptor,
+        offset: start,
+        count: 0,
+        min: Number.POSITIVE_INFINITY,
+        max: Number.NEGATIVE_INFINITY,
+        sum: 0,
+        last: null,
+        lastOffset: -1,
+        flags: undefined,
+      };
       byOffset.set(start, bucket);
     }
     return bucket;

@@ -195,7 +195,14 @@ export function parseSegment<T extends Tier>(buffer: Buffer, tier: T): ParsedSeg
     // (A negative offset would make lastIndexOf search from the end.)
     validBytes = lastNewline > 0 ? buffer.lastIndexOf(NEWLINE, lastNewline - 1) + 1 : 0;
   }
-  return { ...(reader.header ? { header: reader.header } : {}), descriptors: [...reader.byId.values()], records: reader.records, validBytes, tornTail, badLines };
+  return {
+    ...(reader.header ? { header: reader.header } : {}),
+    descriptors: [...reader.byId.values()],
+    records: reader.records,
+    validBytes,
+    tornTail,
+    badLines,
+  };
 }
 
 /**
@@ -302,7 +309,8 @@ function readHeader(value: unknown): SegmentHeader | string {
   if (!isObject(value) || typeof value.h !== 'number') return 'no header line';
   if (value.h !== FORMAT_VERSION) return { version: value.h, tier: 'full', day: '' };
   if ((value.tier !== 'full' && value.tier !== 'agg') || typeof value.day !== 'string') return 'malformed header';
-  if (value.tier === 'agg' && !(typeof value.bucketMs === 'number' && value.bucketMs > 0 && 86_400_000 % value.bucketMs === 0)) return 'malformed header (bucket length)';
+  if (value.tier === 'agg' && !(typeof value.bucketMs === 'number' && value.bucketMs > 0 && 86_400_000 % value.bucketMs === 0))
+    return 'malformed header (bucket length)';
   return { version: value.h, tier: value.tier, day: value.day, ...(typeof value.bucketMs === 'number' ? { bucketMs: value.bucketMs } : {}) };
 }
 

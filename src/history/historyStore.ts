@@ -28,7 +28,18 @@ import {
   type FullRecord,
   type ParsedSegment,
 } from './format';
-import { appendIfUnchanged, copyAside, exists, identityOf, isMissing, listIfExists, readIfExists, unlinkIfExists, writeAtomically, type FileIdentity } from './fileOps';
+import {
+  appendIfUnchanged,
+  copyAside,
+  exists,
+  identityOf,
+  isMissing,
+  listIfExists,
+  readIfExists,
+  unlinkIfExists,
+  writeAtomically,
+  type FileIdentity,
+} from './fileOps';
 import {
   assertConnectionId,
   connectionIdOfFolder,
@@ -359,7 +370,12 @@ export class HistoryStore {
     return { written, duplicates, dropped };
   }
 
-  private async appendDay(connectionId: string, paths: ConnectionPaths, dayStart: number, samples: readonly Sample[]): Promise<{ written: number; duplicates: number }> {
+  private async appendDay(
+    connectionId: string,
+    paths: ConnectionPaths,
+    dayStart: number,
+    samples: readonly Sample[],
+  ): Promise<{ written: number; duplicates: number }> {
     const writer = await this.writerOf(connectionId, paths);
     let day = writer.days.get(dayStart);
     let fileKeys: Keys | undefined;
@@ -414,7 +430,13 @@ export class HistoryStore {
   private async writerOf(connectionId: string, paths: ConnectionPaths): Promise<WriterState> {
     const known = this.writers.get(connectionId);
     if (known) return known;
-    const writer: WriterState = { days: new Map(), recent: new Map(), newest: Number.NEGATIVE_INFINITY, floor: Number.NEGATIVE_INFINITY, prunedAtFloor: Number.NEGATIVE_INFINITY };
+    const writer: WriterState = {
+      days: new Map(),
+      recent: new Map(),
+      newest: Number.NEGATIVE_INFINITY,
+      floor: Number.NEGATIVE_INFINITY,
+      prunedAtFloor: Number.NEGATIVE_INFINITY,
+    };
     const days = (await this.segmentDays(paths.full)).reverse();
     const loaded: { dayStart: number; records: readonly FullRecord[] }[] = [];
     for (const dayStart of days) {
@@ -490,7 +512,12 @@ export class HistoryStore {
   // -------------------------------------------------------------------------------------------
   // Reading and repairing
 
-  private async readForQuery<T extends Tier>(connectionId: string, paths: ConnectionPaths, tier: T, dayStart: number): Promise<ParsedSegment<T extends 'full' ? FullRecord : AggregateRecord> | undefined> {
+  private async readForQuery<T extends Tier>(
+    connectionId: string,
+    paths: ConnectionPaths,
+    tier: T,
+    dayStart: number,
+  ): Promise<ParsedSegment<T extends 'full' ? FullRecord : AggregateRecord> | undefined> {
     const path = join(tier === 'full' ? paths.full : paths.agg, segmentFileName(dayStart));
     const buffer = await readIfExists(path);
     if (buffer === undefined) return undefined;
@@ -523,13 +550,22 @@ export class HistoryStore {
    * Keeps a copy of a damaged file as `<name>.corrupt-<time>` and replaces the file, atomically, by
    * its readable records. Nothing is dropped silently: the copy stays until its day expires.
    */
-  private async setAside<R extends FullRecord | AggregateRecord>(connectionId: string, path: string, tier: Tier, dayStart: number, parsed: ParsedSegment<R>, rewrite = true): Promise<readonly R[]> {
+  private async setAside<R extends FullRecord | AggregateRecord>(
+    connectionId: string,
+    path: string,
+    tier: Tier,
+    dayStart: number,
+    parsed: ParsedSegment<R>,
+    rewrite = true,
+  ): Promise<readonly R[]> {
     // A copy, not a rename, so readers in other windows never find the day missing.
     const asidePath = await copyAside(path, `${path}.corrupt-${fileStamp(this.now())}`);
     const records = parsed.unsupportedVersion === undefined ? parsed.records : [];
     if (rewrite && records.length > 0) await writeAtomically(path, encodeSegment(tier, dayStart, records, parsed.header?.bucketMs ?? this.bucketMs));
     else if (rewrite) await unlinkIfExists(path);
-    this.log.warn(`History of ${connectionId}: file ${path} has ${describeDamage(parsed)}; set aside as ${asidePath}, ${records.length} readable record(s) kept.`);
+    this.log.warn(
+      `History of ${connectionId}: file ${path} has ${describeDamage(parsed)}; set aside as ${asidePath}, ${records.length} readable record(s) kept.`,
+    );
     return records;
   }
 
@@ -687,7 +723,9 @@ function encodeSegment(tier: Tier, dayStart: number, records: readonly (FullReco
       ids.set(record.descriptor.descriptorKey, id);
       chunks.push(encodeDescriptor({ ...record.descriptor, id }));
     }
-    chunks.push('count' in record ? encodeAggregateRecord(id, record) : encodeFullRecord(id, record.offset, payloadOf(record.value, record.flags, record.rawValue)));
+    chunks.push(
+      'count' in record ? encodeAggregateRecord(id, record) : encodeFullRecord(id, record.offset, payloadOf(record.value, record.flags, record.rawValue)),
+    );
   }
   return chunks.join('');
 }

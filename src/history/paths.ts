@@ -15,7 +15,9 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
 /** Refuses an id that could leave the history folder or name something the OS will not create. */
 export function assertConnectionId(id: string): void {
   if (typeof id !== 'string' || !CONNECTION_ID.test(id)) {
-    throw new TypeError(`Not a valid connection id for history: ${JSON.stringify(id)} (letters, digits, - and _, at most 64, starting with a letter or digit).`);
+    throw new TypeError(
+      `Not a valid connection id for history: ${JSON.stringify(id)} (letters, digits, - and _, at most 64, starting with a letter or digit).`,
+    );
   }
 }
 

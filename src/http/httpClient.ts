@@ -141,7 +141,15 @@ const TLS_CODES = new Set([
 /** Turns a thrown low-level error into a ProviderError with a plain-words message. */
 export function classifyTransportError(
   error: unknown,
-  context: { host: string; url: string; deadline: AbortSignal; caller?: AbortSignal; secrets: (string | undefined)[]; bodyStarted: boolean; timeouts: HttpTimeouts },
+  context: {
+    host: string;
+    url: string;
+    deadline: AbortSignal;
+    caller?: AbortSignal;
+    secrets: (string | undefined)[];
+    bodyStarted: boolean;
+    timeouts: HttpTimeouts;
+  },
 ): ProviderError {
   if (error instanceof ProviderError) return error;
   const { host, url } = context;
@@ -167,9 +175,7 @@ export function classifyTransportError(
     case 'EPIPE':
       return new ProviderError(
         'network',
-        context.bodyStarted
-          ? `${host} closed the connection before the response was complete`
-          : `${host} closed the connection without answering`,
+        context.bodyStarted ? `${host} closed the connection before the response was complete` : `${host} closed the connection without answering`,
         { url, code },
       );
     case 'ETIMEDOUT':
@@ -332,21 +338,40 @@ export class HttpClient {
       } catch {
         // The status is what matters; an unreadable error body is not worth a second failure.
       }
-      throw this.statusError(status, responseHeaders, text, { host, url: shownUrl, path: url.pathname, secrets, optional: options.optionalRoute === true, rateLimit });
+      throw this.statusError(status, responseHeaders, text, {
+        host,
+        url: shownUrl,
+        path: url.pathname,
+        secrets,
+        optional: options.optionalRoute === true,
+        rateLimit,
+      });
     }
 
     const declaredLength = Number(responseHeaders['content-length']);
     if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
       discardBody(response.body);
-      throw new ProviderError('badResponse', `${host} sent a ${describeBytes(declaredLength)} response, over the ${describeBytes(maxBytes)} limit`, { url: shownUrl, status, where: 'body size' });
+      throw new ProviderError('badResponse', `${host} sent a ${describeBytes(declaredLength)} response, over the ${describeBytes(maxBytes)} limit`, {
+        url: shownUrl,
+        status,
+        where: 'body size',
+      });
     }
     if (contentType && /text\/html/i.test(contentType)) {
       discardBody(response.body);
-      throw new ProviderError('badResponse', `${host} answered with a web page instead of API data (is the base URL right, or is a login page in the way?)`, { url: shownUrl, status, where: 'content-type' });
+      throw new ProviderError('badResponse', `${host} answered with a web page instead of API data (is the base URL right, or is a login page in the way?)`, {
+        url: shownUrl,
+        status,
+        where: 'content-type',
+      });
     }
     if (options.expect === 'json' && contentType && !/json/i.test(contentType)) {
       discardBody(response.body);
-      throw new ProviderError('badResponse', `${host} answered with ${contentType.split(';')[0]} where JSON was expected`, { url: shownUrl, status, where: 'content-type' });
+      throw new ProviderError('badResponse', `${host} answered with ${contentType.split(';')[0]} where JSON was expected`, {
+        url: shownUrl,
+        status,
+        where: 'content-type',
+      });
     }
 
     let text: string;
@@ -355,7 +380,11 @@ export class HttpClient {
       text = await readBody(response.body, maxBytes, false);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        throw new ProviderError('badResponse', `${host} sent more than the ${describeBytes(maxBytes)} response limit`, { url: shownUrl, status, where: 'body size' });
+        throw new ProviderError('badResponse', `${host} sent more than the ${describeBytes(maxBytes)} response limit`, {
+          url: shownUrl,
+          status,
+          where: 'body size',
+        });
       }
       throw classifyTransportError(error, context);
     }
@@ -374,17 +403,21 @@ export class HttpClient {
   async json(options: Omit<HttpRequest, 'expect'>): Promise<HttpResponse<unknown>> {
     const response = await this.send({ ...options, expect: 'json' });
     if (response.body.trim() === '') {
-      throw new ProviderError('badResponse', `${new URL(response.url).host} sent an empty body where JSON was expected`, { url: response.url, status: response.status, where: 'body' });
+      throw new ProviderError('badResponse', `${new URL(response.url).host} sent an empty body where JSON was expected`, {
+        url: response.url,
+        status: response.status,
+        where: 'body',
+      });
     }
     try {
       return { ...response, body: JSON.parse(response.body) as unknown };
     } catch (error) {
       const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
-      throw new ProviderError(
-        'badResponse',
-        `${new URL(response.url).host} sent malformed JSON${position ? ` (at character ${position})` : ''}`,
-        { url: response.url, status: response.status, where: position ? `character ${position}` : 'body' },
-      );
+      throw new ProviderError('badResponse', `${new URL(response.url).host} sent malformed JSON${position ? ` (at character ${position})` : ''}`, {
+        url: response.url,
+        status: response.status,
+        where: position ? `character ${position}` : 'body',
+      });
     }
   }
 
@@ -417,11 +450,17 @@ export class HttpClient {
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(headers);
       const wait = retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(retryAfterMs / 1000)} s`;
-      return new ProviderError('rateLimited', `${host} is rate limiting requests (HTTP 429)${wait}${suffix}`, { ...base, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+      return new ProviderError('rateLimited', `${host} is rate limiting requests (HTTP 429)${wait}${suffix}`, {
+        ...base,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
     }
     if (status >= 500) {
       const retryAfterMs = parseRetryAfter(headers);
-      return new ProviderError('server', `${host} had a server error (HTTP ${status})${suffix}`, { ...base, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+      return new ProviderError('server', `${host} had a server error (HTTP ${status})${suffix}`, {
+        ...base,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
     }
     return new ProviderError('request', `${host} refused the request (HTTP ${status})${suffix}`, base);
   }

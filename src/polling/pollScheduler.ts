@@ -37,15 +37,7 @@ import { isProviderError } from '../http/errors';
 import type { RateLimitInfo } from '../http/errors';
 import type { Reading } from '../providers/types';
 import type { Clock, TimerHandle } from './clock';
-import {
-  MAX_BACKOFF_MS,
-  MAX_RETRY_AFTER_MS,
-  backoffDelayMs,
-  budgetNotBefore,
-  retryAfterNotBefore,
-  stretchForBudget,
-  withJitter,
-} from './timingPolicy';
+import { MAX_BACKOFF_MS, MAX_RETRY_AFTER_MS, backoffDelayMs, budgetNotBefore, retryAfterNotBefore, stretchForBudget, withJitter } from './timingPolicy';
 
 export interface Feed {
   /** Unique among all feeds, and the same in every window (it names the feed in a PollHandoff). */
@@ -427,7 +419,8 @@ export class PollScheduler {
         entry.failures += 1;
         if (isProviderError(error)) {
           if (error.rateLimit) connection.rateLimit = error.rateLimit;
-          const retryAt = retryAfterNotBefore(now, error.retryAfterMs) ?? (error.kind === 'rateLimited' ? budgetNotBefore(connection.rateLimit, now) : undefined);
+          const retryAt =
+            retryAfterNotBefore(now, error.retryAfterMs) ?? (error.kind === 'rateLimited' ? budgetNotBefore(connection.rateLimit, now) : undefined);
           if (retryAt !== undefined) connection.notBefore = Math.max(connection.notBefore, retryAt);
           if (error.kind === 'auth') connection.pausedForAuth = true;
         }

@@ -57,7 +57,13 @@ const WATCH_DEBOUNCE_MS = 30;
 function isSnapshot(value: unknown, connectionId: string): value is SharedSnapshot<unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return record.v === 1 && record.connectionId === connectionId && typeof record.writer === 'string' && typeof record.writtenAt === 'number' && typeof record.seq === 'number';
+  return (
+    record.v === 1 &&
+    record.connectionId === connectionId &&
+    typeof record.writer === 'string' &&
+    typeof record.writtenAt === 'number' &&
+    typeof record.seq === 'number'
+  );
 }
 
 export class SharedSnapshots<T> {

@@ -256,9 +256,7 @@ export class WindowPolling<T> {
       for (const id of [...this.dirty]) {
         this.dirty.delete(id);
         if (!this.owned.has(id)) continue;
-        this.snapshots
-          .write(id, { data: this.published.get(id), handoff: this.scheduler.handoffState(id) })
-          .catch((error: unknown) => this.reportError(error));
+        this.snapshots.write(id, { data: this.published.get(id), handoff: this.scheduler.handoffState(id) }).catch((error: unknown) => this.reportError(error));
       }
     });
   }

@@ -518,9 +518,7 @@ class Parser {
       this.previousRole = role;
     }
     this.currentFamily = family;
-    family.samples.push(
-      timestampMs === undefined ? { name, labels, value, line: this.line } : { name, labels, value, timestampMs, line: this.line },
-    );
+    family.samples.push(timestampMs === undefined ? { name, labels, value, line: this.line } : { name, labels, value, timestampMs, line: this.line });
   }
 
   /** Type rules that prometheus/common or OpenMetrics enforce; undefined when the sample is fine. */
@@ -558,7 +556,8 @@ class Parser {
         }
         return undefined;
       case 'counter':
-        if (this.om && (role === ROLE_TOTAL || role === ROLE_PLAIN) && !(value >= 0)) return `counter ${family.name} must be a non-negative number, not ${value}`;
+        if (this.om && (role === ROLE_TOTAL || role === ROLE_PLAIN) && !(value >= 0))
+          return `counter ${family.name} must be a non-negative number, not ${value}`;
         return undefined;
       default:
         return undefined;

@@ -29,7 +29,9 @@ export function quotaHeadline(status: QuotaStatus, options: FormatOptions = {}):
         ? `${formatNumber(value, { ...locale, maximumFractionDigits: 0 })} browser minutes used this cycle`
         : `${formatNumber(value, { ...locale, maximumFractionDigits: 0 })} of ${number(limit)} browser minutes used${share}`;
     case QUOTA_RULE_IDS.proxyData:
-      return limit === null ? `${formatBytes(value, locale)} of proxy data used this cycle` : `${formatBytes(value, locale)} of ${formatBytes(limit, locale)} proxy data used${share}`;
+      return limit === null
+        ? `${formatBytes(value, locale)} of proxy data used this cycle`
+        : `${formatBytes(value, locale)} of ${formatBytes(limit, locale)} proxy data used${share}`;
     case QUOTA_RULE_IDS.sessions:
     case QUOTA_RULE_IDS.concurrency:
       return limit === null ? `${number(value)} concurrent sessions running` : `${number(value)} of ${number(limit)} concurrent sessions running${share}`;

@@ -237,7 +237,8 @@ function cycleUse(
   } else if (points.length === 1) {
     return {
       used: current.value,
-      basis: 'as reported by the provider, which does not say whether it covers the billing cycle or the lifetime; the cycle’s own use is counted from the next reading on',
+      basis:
+        'as reported by the provider, which does not say whether it covers the billing cycle or the lifetime; the cycle’s own use is counted from the next reading on',
       at: currentSample.at,
     };
   } else {
@@ -351,7 +352,9 @@ function browserbaseRules(rule: Rule): QuotaStatus[] {
           details: [
             running.value === null ? running.why : undefined,
             running.value !== null && limit.value === null ? 'the project’s concurrency limit is not known yet' : undefined,
-            running.value !== null && limit.value !== null && running.value >= limit.value ? 'new sessions are refused with HTTP 429 until one is released' : undefined,
+            running.value !== null && limit.value !== null && running.value >= limit.value
+              ? 'new sessions are refused with HTTP 429 until one is released'
+              : undefined,
           ],
         },
         rule.thresholds,
@@ -527,7 +530,10 @@ function cerebrasRules({ config, latest, thresholds, options }: Rule): QuotaStat
   const p95Samples = latest.filter((sample) => sample.series === ids.e2eLatency && sample.labels?.statistic === 'p95');
   const p95Newest = p95Samples.length === 0 ? undefined : Math.max(...p95Samples.map((sample) => sample.at));
   const p95Usable = p95Samples.filter((sample) => sample.at === p95Newest && isUsableSample(sample));
-  const slowest = p95Usable.reduce<Sample | undefined>((worst, sample) => (!worst || (sample.value as number) > (worst.value as number) ? sample : worst), undefined);
+  const slowest = p95Usable.reduce<Sample | undefined>(
+    (worst, sample) => (!worst || (sample.value as number) > (worst.value as number) ? sample : worst),
+    undefined,
+  );
   const latency = makeStatus(
     {
       id: QUOTA_RULE_IDS.p95Latency,
@@ -623,7 +629,8 @@ function northflankRules(rule: Rule): QuotaStatus[] {
   const quota = rule.config.quota;
   const cpuLimit = positive(quota?.cpuLimitVcpu) ? quota.cpuLimitVcpu : null;
   const memoryLimit = positive(quota?.memoryLimitMegabytes) ? quota.memoryLimitMegabytes : null;
-  const noComparison = (what: string, unit: MetricUnit) => `${what} is reported in ${unit.startsWith('raw:') ? unit.slice(4) : unit}, which has no known limit to compare with`;
+  const noComparison = (what: string, unit: MetricUnit) =>
+    `${what} is reported in ${unit.startsWith('raw:') ? unit.slice(4) : unit}, which has no known limit to compare with`;
   return [
     northflankRule(rule, {
       id: QUOTA_RULE_IDS.cpu,
@@ -631,7 +638,8 @@ function northflankRules(rule: Rule): QuotaStatus[] {
       series: QUOTA_SERIES.northflank.cpu,
       // Percent is a share of the container's own limit, so 100 is the limit.
       limitFor: (unit) => (unit === 'percent' ? 100 : unit === 'vcpu' ? cpuLimit : null),
-      missingLimit: (unit) => (unit === 'vcpu' ? 'no CPU limit known: set quota.cpuLimitVcpu to the service’s vCPU to get warnings' : noComparison('CPU', unit)),
+      missingLimit: (unit) =>
+        unit === 'vcpu' ? 'no CPU limit known: set quota.cpuLimitVcpu to the service’s vCPU to get warnings' : noComparison('CPU', unit),
     }),
     northflankRule(rule, {
       id: QUOTA_RULE_IDS.memory,

@@ -38,7 +38,7 @@ function unavailable(cause: unknown): SecretStorageUnavailableError {
   return new SecretStorageUnavailableError(
     `VS Code could not use its secret storage (${reason}). On Linux this usually means no keyring is running: ` +
       'install and unlock one (e.g. gnome-keyring or KWallet), or start VS Code with --password-store="gnome-libsecret". ' +
-      'Until then, set the provider\'s environment variable (e.g. BROWSERBASE_API_KEY) before starting VS Code.',
+      "Until then, set the provider's environment variable (e.g. BROWSERBASE_API_KEY) before starting VS Code.",
   );
 }
 

@@ -193,7 +193,12 @@ const RULES: Readonly<Record<ProviderKind, readonly ChartRule[]>> = {
       quota: 'p95Latency',
       quotaLabel: 'p95 limit',
     },
-    { key: 'failures', title: 'Failed requests per minute', description: 'Failed requests per minute by endpoint and HTTP status.', series: ['cerebras.requests.failure'] },
+    {
+      key: 'failures',
+      title: 'Failed requests per minute',
+      description: 'Failed requests per minute by endpoint and HTTP status.',
+      series: ['cerebras.requests.failure'],
+    },
     {
       key: 'tokens',
       title: 'Tokens per minute',
@@ -208,7 +213,14 @@ const RULES: Readonly<Record<ProviderKind, readonly ChartRule[]>> = {
         ['generation', 'Generation latency', 'cerebras.latency.generation'],
         ['tpot', 'Time per output token', 'cerebras.latency.tpot'],
       ] as const
-    ).map(([key, title, series]) => ({ key, title, description: `${title} per minute: average and percentiles.`, series: [series], splitBy: 'endpoint', primary: false })),
+    ).map(([key, title, series]) => ({
+      key,
+      title,
+      description: `${title} per minute: average and percentiles.`,
+      series: [series],
+      splitBy: 'endpoint',
+      primary: false,
+    })),
   ],
   prometheus: [],
 };
@@ -274,8 +286,14 @@ function thresholdLines(rule: ChartRule | undefined, unit: MetricUnit, history: 
   const { warnPercent, criticalPercent } = history;
   const show = (value: number) => formatUnitValue(value, unit);
   const lines: ThresholdLine[] = [{ level: 'limit', value: limit, label: `${rule.quotaLabel ?? 'limit'} ${show(limit)}` }];
-  if (criticalPercent < 100) lines.push({ level: 'critical', value: (limit * criticalPercent) / 100, label: `critical ${show((limit * criticalPercent) / 100)} (${criticalPercent} %)` });
-  if (warnPercent < criticalPercent) lines.push({ level: 'warning', value: (limit * warnPercent) / 100, label: `warning ${show((limit * warnPercent) / 100)} (${warnPercent} %)` });
+  if (criticalPercent < 100)
+    lines.push({
+      level: 'critical',
+      value: (limit * criticalPercent) / 100,
+      label: `critical ${show((limit * criticalPercent) / 100)} (${criticalPercent} %)`,
+    });
+  if (warnPercent < criticalPercent)
+    lines.push({ level: 'warning', value: (limit * warnPercent) / 100, label: `warning ${show((limit * warnPercent) / 100)} (${warnPercent} %)` });
   return lines;
 }
 
@@ -297,14 +315,23 @@ export function buildCharts(kind: ProviderKind, history: ConnectionHistory, quot
       const clash = [...groups.values()].some((other) => other.key === baseKey);
       const key = clash ? `${baseKey}~${columns.unit}` : baseKey;
       const title = rule ? `${rule.title}${split === undefined ? '' : ` — ${split}`}` : (fallback as { title: string }).title;
-      group = { id: `${connectionId}/${key}`, key, title, unit: columns.unit, primary: rule ? rule.primary !== false : (fallback as { primary: boolean }).primary, datasets: new Map(), ...(rule ? { rule } : {}) };
+      group = {
+        id: `${connectionId}/${key}`,
+        key,
+        title,
+        unit: columns.unit,
+        primary: rule ? rule.primary !== false : (fallback as { primary: boolean }).primary,
+        datasets: new Map(),
+        ...(rule ? { rule } : {}),
+      };
       groups.set(groupKey, group);
     }
     const labels = sortedLabels(columns.labels, rule?.splitBy);
     const labelText = rule ? labels.map(([, value]) => value).join(' · ') : labels.map(([name, value]) => `${name}=${value}`).join(', ');
     const key = `${columns.series}{${labels.map(([name, value]) => `${name}=${value}`).join(',')}}`;
-    const name = rule ? (rule.series.length > 1 ? rule.names?.[columns.series] ?? lastSegment(columns.series) : '') : (fallback as { name: string }).name;
-    const label = [name, labelText].filter(Boolean).join(' · ') || rule?.names?.[columns.series] || (rule?.series.length === 1 ? rule.title : lastSegment(columns.series));
+    const name = rule ? (rule.series.length > 1 ? (rule.names?.[columns.series] ?? lastSegment(columns.series)) : '') : (fallback as { name: string }).name;
+    const label =
+      [name, labelText].filter(Boolean).join(' · ') || rule?.names?.[columns.series] || (rule?.series.length === 1 ? rule.title : lastSegment(columns.series));
     // A running total is read by each bucket's newest value, and has no band.
     const cumulative = rule?.cumulative === true && columns.last !== undefined;
     group.datasets.set(key, {

@@ -32,7 +32,13 @@ export function toColumns(samples: readonly Sample[]): SeriesColumns[] {
     const key = `${sample.series}{${labelsKey(sample.labels)}}${sample.unit}`;
     let columns = byKey.get(key);
     if (!columns) {
-      columns = { series: sample.series, unit: sample.unit, ...(sample.labels && Object.keys(sample.labels).length > 0 ? { labels: sample.labels } : {}), t: [], v: [] };
+      columns = {
+        series: sample.series,
+        unit: sample.unit,
+        ...(sample.labels && Object.keys(sample.labels).length > 0 ? { labels: sample.labels } : {}),
+        t: [],
+        v: [],
+      };
       byKey.set(key, columns);
     }
     const length = columns.t.length;

@@ -55,5 +55,7 @@ export function connectionState(snapshot: ConnectionSnapshot, now: number): Conn
   const worst = snapshot.quotas.find((quota) => quota.level === 'critical') ?? snapshot.quotas.find((quota) => quota.level === 'warning');
   if (!worst) return { kind: 'ok', text: 'OK', icon: 'pass' };
   const reason = `${worst.label}${worst.detail ? `: ${worst.detail}` : ''}`;
-  return worst.level === 'critical' ? { kind: 'critical', text: 'Critical', icon: 'error', reason } : { kind: 'warning', text: 'Warning', icon: 'warning', reason };
+  return worst.level === 'critical'
+    ? { kind: 'critical', text: 'Critical', icon: 'error', reason }
+    : { kind: 'warning', text: 'Warning', icon: 'warning', reason };
 }

@@ -46,7 +46,9 @@ export function chartToJson(chart: ChartData, exportedAt: number): string {
       unit: chart.unit,
       from: new Date(chart.from).toISOString(),
       to: new Date(chart.to).toISOString(),
-      ...(chart.bucketMs === undefined ? {} : { bucketMs: chart.bucketMs, bucketValue: 'mean of the bucket (the last value for running totals); min and max beside it' }),
+      ...(chart.bucketMs === undefined
+        ? {}
+        : { bucketMs: chart.bucketMs, bucketValue: 'mean of the bucket (the last value for running totals); min and max beside it' }),
       exportedAt: new Date(exportedAt).toISOString(),
       thresholds: chart.thresholds,
       series: chart.series.map((series) => ({

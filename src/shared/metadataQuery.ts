@@ -100,7 +100,8 @@ export function validateCondition(condition: MetadataCondition): string[] {
   if (condition.value === '') reasons.push('Enter a value: Browserbase matches whole string values.');
   if (reasons.length === 0) {
     const length = JSON.stringify(nest(condition.path, condition.value)).length;
-    if (length >= METADATA_MAX_CHARS) reasons.push(`No session can carry this tag: it alone is ${length} characters as JSON, and Browserbase allows fewer than ${METADATA_MAX_CHARS}.`);
+    if (length >= METADATA_MAX_CHARS)
+      reasons.push(`No session can carry this tag: it alone is ${length} characters as JSON, and Browserbase allows fewer than ${METADATA_MAX_CHARS}.`);
   }
   return reasons;
 }
@@ -111,9 +112,12 @@ function nest(path: readonly string[], value: string): unknown {
 
 /** Every reason the query cannot run or can never match, naming the condition (1-based). */
 export function validateQuery(query: MetadataQuery): string[] {
-  const reasons = query.conditions.flatMap((condition, i) => validateCondition(condition).map((reason) => (query.conditions.length > 1 ? `Condition ${i + 1}: ${reason}` : reason)));
+  const reasons = query.conditions.flatMap((condition, i) =>
+    validateCondition(condition).map((reason) => (query.conditions.length > 1 ? `Condition ${i + 1}: ${reason}` : reason)),
+  );
   if (reasons.length === 0) reasons.push(...conflicts(query.conditions));
-  if (query.status !== undefined && !/^[A-Z_]+$/.test(query.status)) reasons.push(`Unknown status ${JSON.stringify(query.status)}; use one of ${SESSION_STATUSES.join(', ')}.`);
+  if (query.status !== undefined && !/^[A-Z_]+$/.test(query.status))
+    reasons.push(`Unknown status ${JSON.stringify(query.status)}; use one of ${SESSION_STATUSES.join(', ')}.`);
   return reasons;
 }
 
@@ -127,9 +131,13 @@ function conflicts(conditions: readonly MetadataCondition[]): string[] {
       const longer = shorter === a ? b : a;
       if (!shorter.path.every((key, k) => longer.path[k] === key)) return;
       if (a.path.length !== b.path.length) {
-        reasons.push(`Conditions ${i + 1} and ${j + 1} contradict: ${formatKeyPath(shorter.path)} cannot be a value and hold ${formatKeyPath(longer.path)} too.`);
+        reasons.push(
+          `Conditions ${i + 1} and ${j + 1} contradict: ${formatKeyPath(shorter.path)} cannot be a value and hold ${formatKeyPath(longer.path)} too.`,
+        );
       } else if (a.value !== b.value) {
-        reasons.push(`Conditions ${i + 1} and ${j + 1} contradict: ${formatKeyPath(a.path)} cannot be both ${JSON.stringify(a.value)} and ${JSON.stringify(b.value)}.`);
+        reasons.push(
+          `Conditions ${i + 1} and ${j + 1} contradict: ${formatKeyPath(a.path)} cannot be both ${JSON.stringify(a.value)} and ${JSON.stringify(b.value)}.`,
+        );
       }
     }),
   );
@@ -140,7 +148,9 @@ function conflicts(conditions: readonly MetadataCondition[]): string[] {
  * The userMetadata object a set of tags describes, for launching a session with them; a reason
  * instead when they cannot form one object.
  */
-export function metadataFromConditions(conditions: readonly MetadataCondition[]): { readonly metadata: Record<string, unknown> } | { readonly problem: string } {
+export function metadataFromConditions(
+  conditions: readonly MetadataCondition[],
+): { readonly metadata: Record<string, unknown> } | { readonly problem: string } {
   const problem = conditions.flatMap((condition) => validateCondition(condition))[0] ?? conflicts(conditions)[0];
   if (problem) return { problem };
   const metadata: Record<string, unknown> = {};
@@ -151,7 +161,8 @@ export function metadataFromConditions(conditions: readonly MetadataCondition[])
         // Own data property even for keys such as __proto__.
         Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
       } else {
-        if (!Object.prototype.hasOwnProperty.call(node, key)) Object.defineProperty(node, key, { value: {}, enumerable: true, writable: true, configurable: true });
+        if (!Object.prototype.hasOwnProperty.call(node, key))
+          Object.defineProperty(node, key, { value: {}, enumerable: true, writable: true, configurable: true });
         node = node[key] as Record<string, unknown>;
       }
     });
@@ -236,7 +247,8 @@ export function parseSavedQuery(text: string): { readonly saved: SavedQuery } | 
   const parsed: MetadataCondition[] = [];
   for (const item of conditions as unknown[]) {
     const { path, value } = (item ?? {}) as Record<string, unknown>;
-    if (!Array.isArray(path) || !path.every((key) => typeof key === 'string') || typeof value !== 'string') return { problem: `${name}: a condition is not {path: string[], value: string}` };
+    if (!Array.isArray(path) || !path.every((key) => typeof key === 'string') || typeof value !== 'string')
+      return { problem: `${name}: a condition is not {path: string[], value: string}` };
     parsed.push({ path: path as string[], value });
   }
   if (status !== undefined && typeof status !== 'string') return { problem: `${name}: status is not a string` };

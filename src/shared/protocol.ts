@@ -165,7 +165,15 @@ export function isConnectionSnapshot(value: unknown): value is ConnectionSnapsho
 }
 
 function isColumns(value: unknown): value is SeriesColumns {
-  if (!isRecord(value) || !isString(value.series) || !isString(value.unit) || !optional(isStringRecord)(value.labels) || !isNumbers(value.t) || !isNullableNumbers(value.v)) return false;
+  if (
+    !isRecord(value) ||
+    !isString(value.series) ||
+    !isString(value.unit) ||
+    !optional(isStringRecord)(value.labels) ||
+    !isNumbers(value.t) ||
+    !isNullableNumbers(value.v)
+  )
+    return false;
   const length = value.t.length;
   if (value.v.length !== length) return false;
   for (const name of ['lo', 'hi', 'last'] as const) {

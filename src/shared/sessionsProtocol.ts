@@ -81,7 +81,14 @@ export type SessionsHostMessage =
   | { readonly type: 'failed'; readonly requestId: number; readonly operation: 'find' | 'launch'; readonly message: string }
   /** The person said no to the confirmation: the form is ready again, nothing was started. */
   | { readonly type: 'launchCancelled'; readonly requestId: number }
-  | { readonly type: 'launched'; readonly requestId: number; readonly connectionId: string; readonly session: SessionRow; readonly connectUrl: string; readonly reused: boolean }
+  | {
+      readonly type: 'launched';
+      readonly requestId: number;
+      readonly connectionId: string;
+      readonly session: SessionRow;
+      readonly connectUrl: string;
+      readonly reused: boolean;
+    }
   /** A session changed by an action (released), to update its row. */
   | { readonly type: 'session'; readonly connectionId: string; readonly session: SessionRow };
 
@@ -232,13 +239,23 @@ export function parseSessionsHostMessage(data: unknown): SessionsHostMessage | u
       );
     }
     case 'results':
-      return ok(isCount(data.requestId) && isId(data.connectionId) && isSessionColumns(data.sessions) && optional(isString)(data.q) && optional(isString)(data.encoded) && isCount(data.returned) && isFiniteNumber(data.fetchedAt));
+      return ok(
+        isCount(data.requestId) &&
+          isId(data.connectionId) &&
+          isSessionColumns(data.sessions) &&
+          optional(isString)(data.q) &&
+          optional(isString)(data.encoded) &&
+          isCount(data.returned) &&
+          isFiniteNumber(data.fetchedAt),
+      );
     case 'failed':
       return ok(isCount(data.requestId) && (data.operation === 'find' || data.operation === 'launch') && isString(data.message));
     case 'launchCancelled':
       return ok(isCount(data.requestId));
     case 'launched':
-      return ok(isCount(data.requestId) && isId(data.connectionId) && isSessionRow(data.session) && isString(data.connectUrl) && typeof data.reused === 'boolean');
+      return ok(
+        isCount(data.requestId) && isId(data.connectionId) && isSessionRow(data.session) && isString(data.connectUrl) && typeof data.reused === 'boolean',
+      );
     case 'session':
       return ok(isId(data.connectionId) && isSessionRow(data.session));
     default:

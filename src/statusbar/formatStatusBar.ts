@@ -263,7 +263,10 @@ function providerName(snapshot: ConnectionSnapshot): string {
 
 function stateWords(snapshot: ConnectionSnapshot, options: StatusBarOptions): string {
   const message = snapshot.error ? truncate(snapshot.error.message, MAX_MESSAGE_CHARS) : '';
-  const retry = snapshot.error?.retryAt !== undefined && snapshot.error.retryAt > options.now ? `, retrying ${formatRelativeTime(snapshot.error.retryAt, options.now)}` : '';
+  const retry =
+    snapshot.error?.retryAt !== undefined && snapshot.error.retryAt > options.now
+      ? `, retrying ${formatRelativeTime(snapshot.error.retryAt, options.now)}`
+      : '';
   switch (snapshot.health) {
     case 'loading':
       return 'loading';
@@ -362,7 +365,9 @@ export function formatStatusBar(snapshots: readonly ConnectionSnapshot[], option
   const tooltipMarkdown = `**${TITLE}**\n\n${table}\n\n${footer}`;
 
   const spokenAll = snapshots.map((snapshot) =>
-    snapshot.health === 'disabled' ? `${snapshot.label} (${providerName(snapshot)}): disabled` : spokenConnection(snapshot, figures.get(snapshot) ?? NO_FIGURES, renderOptions),
+    snapshot.health === 'disabled'
+      ? `${snapshot.label} (${providerName(snapshot)}): disabled`
+      : spokenConnection(snapshot, figures.get(snapshot) ?? NO_FIGURES, renderOptions),
   );
   const levelSentence = level === 'ok' ? '' : ` A quota is at ${level === 'critical' ? 'its critical' : 'its warning'} level.`;
   // Server messages often end in a period already; one sentence end is enough.
@@ -372,7 +377,12 @@ export function formatStatusBar(snapshots: readonly ConnectionSnapshot[], option
     return { text: `$(pulse) ${TITLE}`, tooltipMarkdown, accessibilityLabel, background: undefined };
   }
   if (active.every((snapshot) => snapshot.health === 'loading')) {
-    return { text: `$(sync~spin) ${TITLE}`, tooltipMarkdown, accessibilityLabel: `${TITLE}: loading ${active.length === 1 ? 'one connection' : `${active.length} connections`}.`, background };
+    return {
+      text: `$(sync~spin) ${TITLE}`,
+      tooltipMarkdown,
+      accessibilityLabel: `${TITLE}: loading ${active.length === 1 ? 'one connection' : `${active.length} connections`}.`,
+      background,
+    };
   }
 
   const icons: string[] = [];
@@ -399,7 +409,9 @@ export function formatStatusBar(snapshots: readonly ConnectionSnapshot[], option
   const entries = shown.map((snapshot) => {
     // Two connections of one provider side by side need their labels to be told apart.
     const name =
-      (kindCounts.get(snapshot.kind) ?? 0) > 1 ? escapeStatusBarText(truncate(snapshot.label, MAX_LABEL_IN_TEXT)) : (ABBREVIATIONS[snapshot.kind] ?? snapshot.kind);
+      (kindCounts.get(snapshot.kind) ?? 0) > 1
+        ? escapeStatusBarText(truncate(snapshot.label, MAX_LABEL_IN_TEXT))
+        : (ABBREVIATIONS[snapshot.kind] ?? snapshot.kind);
     const compact = figures.get(snapshot)?.compact ?? '';
     if (snapshot.health === 'loading') return `${name} …`;
     // Values of a failing connection are old; the icon says why they are missing.

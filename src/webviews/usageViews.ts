@@ -239,7 +239,14 @@ export class UsageViews implements vscode.Disposable, vscode.WebviewViewProvider
     return { type: 'snapshot', surface: 'sidebar', now, theme: this.theme(), connections, histories };
   }
 
-  private async history(snapshot: ConnectionSnapshot, config: ConnectionConfig | undefined, from: number, to: number, bucketMs?: number, series?: string): Promise<ConnectionHistory> {
+  private async history(
+    snapshot: ConnectionSnapshot,
+    config: ConnectionConfig | undefined,
+    from: number,
+    to: number,
+    bucketMs?: number,
+    series?: string,
+  ): Promise<ConnectionHistory> {
     const data = series === undefined ? this.panelData : this.sidebarData;
     const window = { from, to, ...(bucketMs === undefined ? {} : { bucketMs }), ...(series === undefined ? {} : { series }) };
     const samples = await data.samples(snapshot.id, window, snapshot.lastSuccessAt ?? 0, to);
@@ -289,7 +296,9 @@ export class UsageViews implements vscode.Disposable, vscode.WebviewViewProvider
         await this.exportFile(message.fileName, message.format, message.content);
         return;
       case 'rendered':
-        this.log.debug(`${message.surface}: ${message.phase === 'first' ? 'first chart drawn' : 'redrawn'} ${Math.round(message.ms)} ms after the snapshot (${message.charts} chart(s))`);
+        this.log.debug(
+          `${message.surface}: ${message.phase === 'first' ? 'first chart drawn' : 'redrawn'} ${Math.round(message.ms)} ms after the snapshot (${message.charts} chart(s))`,
+        );
         return;
     }
   }

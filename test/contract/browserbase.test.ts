@@ -78,7 +78,10 @@ describe('Browserbase: usage and projects', () => {
     assert.deepEqual(projects.map((p) => p.id).sort(), ['proj_sandbox', 'proj_sandbox_staging']);
     const { project, samples } = await client().getProject();
     assert.equal(project.concurrency, 3);
-    assert.deepEqual(samples.map((s) => [s.series, s.value, s.unit]), [['browserbase.project.concurrencyLimit', 3, 'count']]);
+    assert.deepEqual(
+      samples.map((s) => [s.series, s.value, s.unit]),
+      [['browserbase.project.concurrencyLimit', 3, 'count']],
+    );
   });
 
   test('an unknown project is notFound with the server message', async () => {
@@ -102,7 +105,10 @@ describe('Browserbase: finding sessions by metadata', () => {
     ];
     for (const { path, value, queryable } of cases) {
       const q = bbMetadataQuery(path, value);
-      const expected = all.filter((s) => metadataValue(s.userMetadata, path) === value).map((s) => s.id).sort();
+      const expected = all
+        .filter((s) => metadataValue(s.userMetadata, path) === value)
+        .map((s) => s.id)
+        .sort();
       assert.equal(expected.length > 0, queryable, `the sandbox seeds ${q}`);
       const { sessions } = await client().listSessions({ q });
       assert.deepEqual(sessions.map((s) => s.id).sort(), expected, q);
@@ -111,13 +117,16 @@ describe('Browserbase: finding sessions by metadata', () => {
   });
 
   test('created sessions are found by awkward values, and the server receives q exactly', async () => {
-    const values = ["it's [x]: 'y'", 'back\\slash \\\' mix', 'ünïcödé 東京 🚀', 'a+b&c=d#e%20f', "user_metadata['client']:'acme'"];
+    const values = ["it's [x]: 'y'", "back\\slash \\' mix", 'ünïcödé 東京 🚀', 'a+b&c=d#e%20f', "user_metadata['client']:'acme'"];
     for (const value of values) {
       const marker = `run-${Math.random().toString(36).slice(2)}`;
       await withSession({ userMetadata: { suite: 'contract', tag: value, marker } }, async (id) => {
         const q = bbMetadataQuery(['tag'], value);
         const { sessions } = await client().listSessions({ q });
-        assert.ok(sessions.some((s) => s.id === id), `session found by ${q}`);
+        assert.ok(
+          sessions.some((s) => s.id === id),
+          `session found by ${q}`,
+        );
         assert.ok(sessions.every((s) => s.userMetadata?.tag === value));
         assert.equal(lastReceivedQuery().get('q'), q);
         const query = ctx.sandbox.requests.filter((r) => r.path === '/browserbase/v1/sessions' && r.method === 'GET').at(-1)?.query ?? '';
@@ -129,7 +138,10 @@ describe('Browserbase: finding sessions by metadata', () => {
   test('a nested tag with a quote in the key', async () => {
     await withSession({ userMetadata: { "team's": { 'env:region': 'eu [central]' } } }, async (id) => {
       const { sessions } = await client().listSessions({ q: bbMetadataQuery(["team's", 'env:region'], 'eu [central]') });
-      assert.deepEqual(sessions.map((s) => s.id), [id]);
+      assert.deepEqual(
+        sessions.map((s) => s.id),
+        [id],
+      );
     });
   });
 
@@ -145,7 +157,10 @@ describe('Browserbase: finding sessions by metadata', () => {
     const all = (await client().listSessions()).sessions;
     for (const status of ['PENDING', 'RUNNING', 'ERROR', 'TIMED_OUT', 'COMPLETED']) {
       const { sessions } = await client().listSessions({ status });
-      const expected = all.filter((s) => s.status === status).map((s) => s.id).sort();
+      const expected = all
+        .filter((s) => s.status === status)
+        .map((s) => s.id)
+        .sort();
       assert.deepEqual(sessions.map((s) => s.id).sort(), expected, status);
       assert.equal(lastReceivedQuery().get('status'), status);
     }

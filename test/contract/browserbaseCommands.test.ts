@@ -73,8 +73,10 @@ const fakeVscode = {
   window: {
     showInputBox: async (options: Prompt['options']) => ui.next({ kind: 'input', options }),
     showQuickPick: async (items: readonly Item[], options: Prompt['options']) => ui.next({ kind: 'pick', items, options }),
-    showInformationMessage: async (text: string, ...items: unknown[]) => ui.next({ kind: 'info', text, items: items.map((label) => ({ label: String(label) })) }),
-    showWarningMessage: async (text: string, options: unknown, ...items: unknown[]) => ui.next({ kind: 'warning', text: `${text}\n${(options as { detail?: string }).detail ?? ''}`, items: items.map((label) => ({ label: String(label) })) }),
+    showInformationMessage: async (text: string, ...items: unknown[]) =>
+      ui.next({ kind: 'info', text, items: items.map((label) => ({ label: String(label) })) }),
+    showWarningMessage: async (text: string, options: unknown, ...items: unknown[]) =>
+      ui.next({ kind: 'warning', text: `${text}\n${(options as { detail?: string }).detail ?? ''}`, items: items.map((label) => ({ label: String(label) })) }),
     showErrorMessage: async (text: string) => ui.next({ kind: 'error', text }),
     setStatusBarMessage: () => ({ dispose() {} }),
     withProgress: (_options: unknown, task: () => Promise<unknown>) => task(),
@@ -111,9 +113,17 @@ beforeEach(async () => {
   ui.picks = [];
   if (handlers) return;
   http = new HttpClient();
-  const config: ConnectionConfig = { id: 'bb', kind: 'browserbase', label: 'Sandbox BB', baseUrl: ctx.sandbox.baseUrl('browserbase'), projectId: 'proj_sandbox' };
+  const config: ConnectionConfig = {
+    id: 'bb',
+    kind: 'browserbase',
+    label: 'Sandbox BB',
+    baseUrl: ctx.sandbox.baseUrl('browserbase'),
+    projectId: 'proj_sandbox',
+  };
   const token = ctx.sandbox.tokens.browserbase;
-  const service = new BrowserbaseSessionService(sessionHost({ connections: () => [config] }, { resolve: async () => ({ token }) }, http, { timeouts: { ...FAST_TIMEOUTS, totalMs: 5000 } }));
+  const service = new BrowserbaseSessionService(
+    sessionHost({ connections: () => [config] }, { resolve: async () => ({ token }) }, http, { timeouts: { ...FAST_TIMEOUTS, totalMs: 5000 } }),
+  );
   saved = new SavedQueries({ get: <T>(key: string) => state.get(key) as T | undefined, update: async (key, value) => void state.set(key, value) });
   const { browserbaseCommandHandlers } = await import('../../src/commands/browserbaseCommands');
   handlers = browserbaseCommandHandlers(service, saved);
@@ -124,25 +134,31 @@ after(async () => {
   await http?.close();
 });
 
-const input = (value: string, check?: (prompt: Prompt) => void): Answer => (prompt) => {
-  check?.(prompt);
-  const problem = prompt.options?.validateInput?.(value);
-  assert.equal(problem, undefined, `"${value}" is accepted`);
-  return value;
-};
+const input =
+  (value: string, check?: (prompt: Prompt) => void): Answer =>
+  (prompt) => {
+    check?.(prompt);
+    const problem = prompt.options?.validateInput?.(value);
+    assert.equal(problem, undefined, `"${value}" is accepted`);
+    return value;
+  };
 /** Types values the box must refuse (with these messages), then one it accepts. */
-const inputAfterRefusals = (refused: Record<string, RegExp>, value: string): Answer => (prompt) => {
-  for (const [text, message] of Object.entries(refused)) assert.match(prompt.options?.validateInput?.(text) ?? '', message, text);
-  return input(value)(prompt);
-};
-const pick = (label: string | RegExp): Answer => (prompt) => {
-  const item = prompt.items?.find((candidate) => (typeof label === 'string' ? candidate.label === label : label.test(candidate.label)));
-  assert.ok(item, `${String(label)} among ${prompt.items?.map((i) => i.label).join(', ')}`);
-  return prompt.kind === 'pick' ? item : item.label;
-};
+const inputAfterRefusals =
+  (refused: Record<string, RegExp>, value: string): Answer =>
+  (prompt) => {
+    for (const [text, message] of Object.entries(refused)) assert.match(prompt.options?.validateInput?.(text) ?? '', message, text);
+    return input(value)(prompt);
+  };
+const pick =
+  (label: string | RegExp): Answer =>
+  (prompt) => {
+    const item = prompt.items?.find((candidate) => (typeof label === 'string' ? candidate.label === label : label.test(candidate.label)));
+    assert.ok(item, `${String(label)} among ${prompt.items?.map((i) => i.label).join(', ')}`);
+    return prompt.kind === 'pick' ? item : item.label;
+  };
 
 describe('Find Browserbase Sessions by Metadata…', () => {
-  test("key, value, status; the sessions with usage in the title; copy an id; save the query", async () => {
+  test('key, value, status; the sessions with usage in the title; copy an id; save the query', async () => {
     ui.answers = [
       inputAfterRefusals({ '': /Enter a key/, 'a..b': /Key part 2 of 3 is empty/, '[oops': /JSON array/ }, 'client'),
       inputAfterRefusals({ '': /Enter a value/ }, "o'reilly"),
@@ -159,7 +175,11 @@ describe('Find Browserbase Sessions by Metadata…', () => {
     assert.ok(item);
     assert.match(item.description ?? '', /^COMPLETED · [a-z0-9-]+ · /);
     assert.equal(item.detail, JSON.stringify({ client: "o'reilly", workflow: { name: 'search' } }));
-    assert.deepEqual(item.buttons?.map((b) => b.tooltip), ['Copy ID', 'Copy Connect URL', 'Open Live Debugger'], 'no release for a finished session');
+    assert.deepEqual(
+      item.buttons?.map((b) => b.tooltip),
+      ['Copy ID', 'Copy Connect URL', 'Open Live Debugger'],
+      'no release for a finished session',
+    );
 
     ui.answers = [pick('Copy ID')];
     await results.choose(item);
@@ -171,7 +191,15 @@ describe('Find Browserbase Sessions by Metadata…', () => {
   });
 
   test('a saved query runs without questions; two conditions and a status; usage by tag', async () => {
-    ui.answers = [pick('$(add) New query…'), input('workflow > name'), input('checkout'), pick('$(add) Add another condition…'), input('env'), input('prod'), pick('COMPLETED')];
+    ui.answers = [
+      pick('$(add) New query…'),
+      input('workflow > name'),
+      input('checkout'),
+      pick('$(add) Add another condition…'),
+      input('env'),
+      input('prod'),
+      pick('COMPLETED'),
+    ];
     await handlers.find();
     const results = ui.picks.at(-1)!;
     assert.equal(results.placeholder, "Sent q=user_metadata['workflow']['name']:'checkout'; 1 more condition(s) checked locally");
@@ -223,7 +251,10 @@ describe('Launch Browserbase Session with Tags…', () => {
     await handlers.find();
     const results = ui.picks.at(-1)!;
     const item = results.items.find((i) => i.session)!;
-    assert.deepEqual(item.buttons?.map((b) => b.tooltip), ['Copy ID', 'Copy Connect URL', 'Open Live Debugger', 'Release…']);
+    assert.deepEqual(
+      item.buttons?.map((b) => b.tooltip),
+      ['Copy ID', 'Copy Connect URL', 'Open Live Debugger', 'Release…'],
+    );
     await results.press(item, 'Open Live Debugger');
     assert.match(ui.opened.at(-1) ?? '', /\/browserbase\/devtools\/.+\/fullscreen$/);
     ui.answers = [pick('Release'), (prompt) => assert.match(prompt.text ?? '', /released \(COMPLETED\)/)];
@@ -233,10 +264,17 @@ describe('Launch Browserbase Session with Tags…', () => {
   test('on 429 the error says the concurrency limit is reached and names the limit', async () => {
     ctx.sandbox.setState({ browserbase: { concurrency: 1 } });
     try {
-      ui.answers = [input(''), pick('us-west-2'), pick('No'), input(''), () => 'Start Session', (prompt) => {
-        assert.equal(prompt.kind, 'error');
-        assert.match(prompt.text ?? '', /Sandbox BB: .*the plan's concurrency limit is reached.*This project allows 1 concurrent session\./);
-      }];
+      ui.answers = [
+        input(''),
+        pick('us-west-2'),
+        pick('No'),
+        input(''),
+        () => 'Start Session',
+        (prompt) => {
+          assert.equal(prompt.kind, 'error');
+          assert.match(prompt.text ?? '', /Sandbox BB: .*the plan's concurrency limit is reached.*This project allows 1 concurrent session\./);
+        },
+      ];
       await handlers.launch();
     } finally {
       ctx.sandbox.setState({ browserbase: { concurrency: 3 } });

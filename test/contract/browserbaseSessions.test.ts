@@ -85,7 +85,10 @@ describe('finding sessions by metadata', () => {
   test("o'reilly and C:\\exports\\daily: found exactly, filtered locally, no q sent", async () => {
     const oreilly = await findExactly({ conditions: [{ path: ['client'], value: "o'reilly" }] });
     assert.equal(oreilly.q, null);
-    assert.deepEqual(oreilly.sessions.map((s) => s.userMetadata), [{ client: "o'reilly", workflow: { name: 'search' } }]);
+    assert.deepEqual(
+      oreilly.sessions.map((s) => s.userMetadata),
+      [{ client: "o'reilly", workflow: { name: 'search' } }],
+    );
     const path = await findExactly({ conditions: [{ path: ['path'], value: 'C:\\exports\\daily' }] });
     assert.equal(path.q, null);
     assert.equal(path.sessions.length, 1);
@@ -106,10 +109,25 @@ describe('finding sessions by metadata', () => {
     assert.equal(three.sessions.length, 3);
     assert.ok(three.sessions.every((s) => s.userMetadata?.env === 'prod'));
     // The unsafe condition stays local; the safe one is sent.
-    const mixed = await findExactly({ conditions: [{ path: ['client'], value: "o'reilly" }, { path: ['workflow', 'name'], value: 'search' }] });
+    const mixed = await findExactly({
+      conditions: [
+        { path: ['client'], value: "o'reilly" },
+        { path: ['workflow', 'name'], value: 'search' },
+      ],
+    });
     assert.equal(mixed.q, "user_metadata['workflow']['name']:'search'");
     assert.equal(mixed.sessions.length, 1);
-    assert.equal((await findExactly({ conditions: [{ path: ['client'], value: 'globex' }, { path: ['env'], value: 'nowhere' }] })).sessions.length, 0);
+    assert.equal(
+      (
+        await findExactly({
+          conditions: [
+            { path: ['client'], value: 'globex' },
+            { path: ['env'], value: 'nowhere' },
+          ],
+        })
+      ).sessions.length,
+      0,
+    );
   });
 
   test('status filter, with and without conditions', async () => {
@@ -160,10 +178,16 @@ describe('launching tagged sessions', () => {
       assert.match(session.connectUrl, /^ws:\/\/127\.0\.0\.1:\d+\/browserbase\/connect/);
       assert.deepEqual(session.userMetadata, { run: { id: marker }, "team's": { 'env:region': "eu [central] 'quoted' \\ 東京" } });
       const byMarker = await findExactly({ conditions: [tags[0]!], status: 'RUNNING' });
-      assert.deepEqual(byMarker.sessions.map((s) => s.id), [session.id]);
+      assert.deepEqual(
+        byMarker.sessions.map((s) => s.id),
+        [session.id],
+      );
       const byAwkward = await findExactly({ conditions: [tags[1]!] });
       assert.equal(byAwkward.q, null);
-      assert.deepEqual(byAwkward.sessions.map((s) => s.id), [session.id]);
+      assert.deepEqual(
+        byAwkward.sessions.map((s) => s.id),
+        [session.id],
+      );
       const urls = await service.debugUrls(config.id, session.id);
       assert.match(urls.debuggerFullscreenUrl, new RegExp(`/browserbase/devtools/${session.id}/fullscreen$`));
       assert.equal((await service.session(config.id, session.id)).connectUrl, session.connectUrl);
@@ -214,9 +238,20 @@ describe('launching tagged sessions', () => {
     const before = ctx.sandbox.requests.length;
     const long = await rejectsWith(service.launch(config.id, { tags: [{ path: ['note'], value: 'x'.repeat(600) }] }), 'request');
     assert.match(long.message, /fewer than 512/);
-    const wide = await rejectsWith(service.launch(config.id, { tags: Array.from({ length: 30 }, (_, i) => ({ path: [`tag${i}`], value: 'some value' })) }), 'request');
+    const wide = await rejectsWith(
+      service.launch(config.id, { tags: Array.from({ length: 30 }, (_, i) => ({ path: [`tag${i}`], value: 'some value' })) }),
+      'request',
+    );
     assert.match(wide.message, /userMetadata is \d+ characters as JSON; Browserbase requires fewer than 512/);
-    const clash = await rejectsWith(service.launch(config.id, { tags: [{ path: ['a'], value: 'x' }, { path: ['a', 'b'], value: 'y' }] }), 'request');
+    const clash = await rejectsWith(
+      service.launch(config.id, {
+        tags: [
+          { path: ['a'], value: 'x' },
+          { path: ['a', 'b'], value: 'y' },
+        ],
+      }),
+      'request',
+    );
     assert.match(clash.message, /contradict/);
     // Arrays cannot come out of the builder (string values only); the client the service uses refuses them too.
     const client = service.host.client({ baseUrl: config.baseUrl, token: ctx.sandbox.tokens.browserbase, projectId: PROJECT });
@@ -229,7 +264,10 @@ describe('launching tagged sessions', () => {
     const marker = `keep-${Math.random().toString(36).slice(2)}`;
     const { session } = await service.launch(config.id, { tags: [{ path: ['run', 'id'], value: marker }], keepAlive: true });
     const query = { conditions: [{ path: ['run', 'id'], value: marker }], status: 'RUNNING' };
-    assert.deepEqual((await findExactly(query)).sessions.map((s) => [s.id, s.keepAlive]), [[session.id, true]]);
+    assert.deepEqual(
+      (await findExactly(query)).sessions.map((s) => [s.id, s.keepAlive]),
+      [[session.id, true]],
+    );
     const ended = await service.release(config.id, session.id);
     assert.equal(ended.status, 'COMPLETED');
     assert.deepEqual((await findExactly(query)).sessions, []);

@@ -91,7 +91,8 @@ describe('Browserless clients against the sandbox', () => {
           assert.equal(metrics.latestDate, metrics.periods.at(-1)?.date);
           for (const sample of metrics.samples) {
             assert.ok(sample.value === null || sample.value >= 0, `${sample.series} = ${sample.value}`);
-            if (sample.unit === 'percent') assert.ok(sample.value === null || sample.value <= 100, `${sample.series} = ${sample.value}% (fraction not converted?)`);
+            if (sample.unit === 'percent')
+              assert.ok(sample.value === null || sample.value <= 100, `${sample.series} = ${sample.value}% (fraction not converted?)`);
             if (sample.series === BROWSERLESS_SERIES.metrics.successful) assert.equal(sample.windowMs, BROWSERLESS_PERIOD_MS);
           }
           if (variant.version === 'v1') {

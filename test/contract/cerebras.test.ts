@@ -31,7 +31,13 @@ describe('Cerebras client against the sandbox', () => {
   after(() => http.close());
 
   const clientFor = (overrides: Partial<CerebrasConfig> = {}) =>
-    new CerebrasClient(http, { baseUrl: sandbox.baseUrl('cerebras'), token: sandbox.tokens.cerebras, organizationId: 'org_sandbox', timeouts: FAST, ...overrides });
+    new CerebrasClient(http, {
+      baseUrl: sandbox.baseUrl('cerebras'),
+      token: sandbox.tokens.cerebras,
+      organizationId: 'org_sandbox',
+      timeouts: FAST,
+      ...overrides,
+    });
 
   test('reads every family per endpoint, with one statistic label and the minute window', async () => {
     sandbox.clearRequests();
@@ -209,7 +215,11 @@ describe('Cerebras rate limit (6 requests per minute per organization)', () => {
   after(() => http.close());
 
   test('the seventh request in a minute is rateLimited with the server-given wait', async () => {
-    const client = new CerebrasClient(http, { baseUrl: context.sandbox.baseUrl('cerebras'), token: context.sandbox.tokens.cerebras, organizationId: 'org_sandbox' });
+    const client = new CerebrasClient(http, {
+      baseUrl: context.sandbox.baseUrl('cerebras'),
+      token: context.sandbox.tokens.cerebras,
+      organizationId: 'org_sandbox',
+    });
     for (let i = 0; i < 6; i++) offered(await client.metrics());
     const error = await rejectsWith(client.metrics(), 'rateLimited');
     assert.equal(error.status, 429);

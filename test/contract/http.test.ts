@@ -73,10 +73,12 @@ async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
   assert.fail('expected the request to fail');
 }
 
-const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Handler => (_request, response) => {
-  response.writeHead(status, { 'content-type': 'application/json', ...headers });
-  response.end(JSON.stringify(body));
-};
+const json =
+  (body: unknown, status = 200, headers: Record<string, string> = {}): Handler =>
+  (_request, response) => {
+    response.writeHead(status, { 'content-type': 'application/json', ...headers });
+    response.end(JSON.stringify(body));
+  };
 
 describe('HttpClient against a real server', () => {
   let server: TestServer;
@@ -163,12 +165,14 @@ describe('HttpClient against a real server', () => {
   });
 
   test('429 carries the parsed Retry-After and rate-limit budget', async () => {
-    server.handle(json({ statusCode: 429, error: 'Too Many Requests', message: "You've exceeded your max concurrent sessions limit" }, 429, {
-      'retry-after': '12',
-      'x-ratelimit-limit': '5',
-      'x-ratelimit-remaining': '0',
-      'x-ratelimit-reset': '12',
-    }));
+    server.handle(
+      json({ statusCode: 429, error: 'Too Many Requests', message: "You've exceeded your max concurrent sessions limit" }, 429, {
+        'retry-after': '12',
+        'x-ratelimit-limit': '5',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': '12',
+      }),
+    );
     const error = await rejection(client.json({ url: `${server.url}/v1/sessions` }));
     assert.equal(error.kind, 'rateLimited');
     assert.equal(error.retryAfterMs, 12_000);
@@ -381,11 +385,27 @@ describe('TLS against a real HTTPS server with a self-signed certificate', () =>
 
   before(async () => {
     folder = mkdtempSync(join(tmpdir(), 'live-usage-tls-'));
-    const result = spawnSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', join(folder, 'key.pem'), '-out', join(folder, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    const result = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(folder, 'key.pem'),
+        '-out',
+        join(folder, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     assert.equal(result.status, 0, 'openssl must be available to make a test certificate');
     const server = createHttpsServer({ key: readFileSync(join(folder, 'key.pem')), cert: readFileSync(join(folder, 'cert.pem')) }, (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });

@@ -88,7 +88,10 @@ describe('Northflank: pickers and pagination', () => {
   });
 
   test('services of another project, and an empty project', async () => {
-    assert.deepEqual((await client().listServices({ projectId: 'sandbox-staging' })).services.map((s) => s.id), ['api-staging']);
+    assert.deepEqual(
+      (await client().listServices({ projectId: 'sandbox-staging' })).services.map((s) => s.id),
+      ['api-staging'],
+    );
     const empty = await client().listServices({ projectId: 'empty-project' });
     assert.deepEqual(empty.services, []);
     assert.equal(empty.complete, true);
@@ -116,10 +119,13 @@ describe('Northflank: metrics', () => {
     assert.equal(sent.params.get('queryType'), 'range');
     assert.deepEqual(sent.params.getAll('metricTypes'), types);
     assert.equal(sent.params.get('duration'), '600');
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(reading.metricInfo).map(([type, info]) => [type, info.unit])),
-      { cpu: 'vcpu', memory: 'megabytes', networkIngress: 'kilobitsPerSecond', requests: 'requestsPerSecond', tcpConnectionsOpen: 'count' },
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(reading.metricInfo).map(([type, info]) => [type, info.unit])), {
+      cpu: 'vcpu',
+      memory: 'megabytes',
+      networkIngress: 'kilobitsPerSecond',
+      requests: 'requestsPerSecond',
+      tcpConnectionsOpen: 'count',
+    });
     for (const type of types) {
       const series = byContainer(reading.samples, `northflank.${type}`);
       assert.equal(series.size, 2, `${type}: two containers`);
@@ -127,7 +133,10 @@ describe('Northflank: metrics', () => {
         assert.match(container, /^api-/);
         assert.ok(points.length >= 59 && points.length <= 61, `${type}/${container}: ${points.length} points`);
         assert.ok(points.every((p) => p.value !== null && p.value >= 0));
-        assert.ok(points.every((p, i) => i === 0 || p.at - (points[i - 1]?.at ?? 0) === 10_000), 'ascending, 10 s apart');
+        assert.ok(
+          points.every((p, i) => i === 0 || p.at - (points[i - 1]?.at ?? 0) === 10_000),
+          'ascending, 10 s apart',
+        );
       }
     }
     assert.equal(reading.rateLimit?.limit, 1000);
@@ -184,7 +193,10 @@ describe('Northflank: metrics', () => {
     ctx.sandbox.setState({ northflank: { metrics: { cpu: 0.75 } } });
     try {
       const reading = await client().metrics({ queryType: 'single', metricTypes: ['cpu'] });
-      assert.deepEqual(reading.samples.map((s) => s.value), [0.75, 0.75]);
+      assert.deepEqual(
+        reading.samples.map((s) => s.value),
+        [0.75, 0.75],
+      );
     } finally {
       ctx.sandbox.setState({ northflank: null });
     }
@@ -216,7 +228,11 @@ describe('Northflank error bodies', () => {
   test('top-level { status, message, code } reaches the error', async () => {
     ctx.sandbox.injectFault({
       route: '/northflank/v1/projects',
-      fault: { kind: 'status', status: 403, body: JSON.stringify({ status: 403, code: 'forbidden', message: 'Token lacks Project > Services > General > Read' }) },
+      fault: {
+        kind: 'status',
+        status: 403,
+        body: JSON.stringify({ status: 403, code: 'forbidden', message: 'Token lacks Project > Services > General > Read' }),
+      },
       times: 1,
     });
     const error = await rejectsWith(client().listProjects(), 'auth');

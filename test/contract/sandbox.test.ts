@@ -48,11 +48,7 @@ describe('browserless', () => {
   });
 
   test('v2 rejects a missing, wrong or lower-case bearer token with 401 text/plain', async () => {
-    for (const res of [
-      await bl('/pressure'),
-      await bl('/metrics?token=nope'),
-      await bl('/pressure', { headers: { authorization: `bearer ${token()}` } }),
-    ]) {
+    for (const res of [await bl('/pressure'), await bl('/metrics?token=nope'), await bl('/pressure', { headers: { authorization: `bearer ${token()}` } })]) {
       assert.equal(res.status, 401);
       assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
       assert.equal(await res.text(), 'Bad or missing authentication.');
@@ -122,10 +118,17 @@ describe('browserless', () => {
       assert.equal(first.at(-1)?.date, T0);
       assert.equal(first[0]?.date, T0 - 35 * FIVE_MIN);
       for (const p of first) {
-        for (const key of ['cpu', 'memory'] as const) assert.ok(typeof p[key] === 'number' && (p[key] as number) >= 0 && (p[key] as number) <= 1, `${key} fraction`);
+        for (const key of ['cpu', 'memory'] as const)
+          assert.ok(typeof p[key] === 'number' && (p[key] as number) >= 0 && (p[key] as number) <= 1, `${key} fraction`);
         const times = p.sessionTimes as number[];
-        assert.equal(p.totalTime, times.reduce((a, b) => a + b, 0));
-        assert.equal(p.units, times.reduce((a, t) => a + Math.ceil(t / 30_000), 0));
+        assert.equal(
+          p.totalTime,
+          times.reduce((a, b) => a + b, 0),
+        );
+        assert.equal(
+          p.units,
+          times.reduce((a, t) => a + Math.ceil(t / 30_000), 0),
+        );
       }
       clock.ms += FIVE_MIN - 1;
       assert.equal(((await getJson(url)).body as Json[]).length, 36);
@@ -161,7 +164,10 @@ describe('browserless', () => {
       assert.equal(periods.length, 3);
       const units = periods.reduce((a, p) => a + (p.units as number), 0);
       assert.equal(total.units, units);
-      assert.equal(total.successful, periods.reduce((a, p) => a + (p.successful as number), 0));
+      assert.equal(
+        total.successful,
+        periods.reduce((a, p) => a + (p.successful as number), 0),
+      );
       assert.equal(total.minutesOfMetricsAvailable, 15);
       assert.equal(total.minTime, 0);
       assert.equal(total.estimatedMonthlyUnits, Math.round(units / (3 / 8640)));
@@ -220,7 +226,8 @@ describe('browserbase', () => {
 
   test('usage grows while sessions run', async () => {
     await withClock({}, async (sb, clock) => {
-      const read = async (): Promise<Json> => (await getJson(`${sb.baseUrl('browserbase')}/v1/projects/proj_sandbox/usage`, { 'x-bb-api-key': sb.tokens.browserbase })).body as Json;
+      const read = async (): Promise<Json> =>
+        (await getJson(`${sb.baseUrl('browserbase')}/v1/projects/proj_sandbox/usage`, { 'x-bb-api-key': sb.tokens.browserbase })).body as Json;
       const before = await read();
       clock.ms += 10 * 60_000;
       const after = await read();
@@ -236,7 +243,8 @@ describe('browserbase', () => {
     for (const s of ['RUNNING', 'COMPLETED', 'ERROR', 'TIMED_OUT', 'PENDING']) assert.ok(statuses.has(s), s);
     assert.ok(new Set(all.map((s) => s.region)).size >= 2);
     for (const s of all) {
-      for (const k of ['id', 'createdAt', 'updatedAt', 'projectId', 'startedAt', 'expiresAt', 'status', 'proxyBytes', 'keepAlive', 'region', 'userMetadata']) assert.ok(k in s, k);
+      for (const k of ['id', 'createdAt', 'updatedAt', 'projectId', 'startedAt', 'expiresAt', 'status', 'proxyBytes', 'keepAlive', 'region', 'userMetadata'])
+        assert.ok(k in s, k);
       assert.equal('endedAt' in s, s.status !== 'RUNNING' && s.status !== 'PENDING');
     }
     const running = await sessions('?status=RUNNING');
@@ -250,7 +258,10 @@ describe('browserbase', () => {
     const checkout = await q("user_metadata['workflow']['name']:'checkout'");
     const expected = all.filter((s) => ((s.userMetadata as Json).workflow as Json | undefined)?.name === 'checkout').map((s) => s.id);
     assert.ok(expected.length > 1 && expected.length < all.length);
-    assert.deepEqual(checkout.map((s) => s.id), expected);
+    assert.deepEqual(
+      checkout.map((s) => s.id),
+      expected,
+    );
     const acme = await q("user_metadata['client']:'acme'");
     assert.ok(acme.length > 0 && acme.every((s) => (s.userMetadata as Json).client === 'acme'));
     assert.deepEqual(await q("user_metadata['retries']:'3'"), [], 'numbers never match');
@@ -268,7 +279,14 @@ describe('browserbase', () => {
   });
 
   test('a malformed q is a 400 with a Browserbase error body', async () => {
-    for (const bad of ["user_metadata['client']:acme", "metadata['client']:'acme'", "user_metadata['client':'acme'", "user_metadata['client']:'a\\b'", "user_metadata['a']:'x' AND user_metadata['b']:'y'", "user_metadata['client']:'open"]) {
+    for (const bad of [
+      "user_metadata['client']:acme",
+      "metadata['client']:'acme'",
+      "user_metadata['client':'acme'",
+      "user_metadata['client']:'a\\b'",
+      "user_metadata['a']:'x' AND user_metadata['b']:'y'",
+      "user_metadata['client']:'open",
+    ]) {
       const res = await getJson(bb('/v1/sessions?q=' + encodeURIComponent(bad)), key());
       assert.equal(res.status, 400, bad);
       assert.deepEqual(Object.keys(res.body as Json).sort(), ['error', 'message', 'statusCode']);
@@ -284,7 +302,12 @@ describe('browserbase', () => {
     try {
       const created: Json[] = [];
       for (let i = 0; i < 2; i++) {
-        const res = await create({ projectId: 'proj_sandbox', userMetadata: { client: 'acme', run: { id: `r${i}` } }, keepAlive: true, region: 'eu-central-1' });
+        const res = await create({
+          projectId: 'proj_sandbox',
+          userMetadata: { client: 'acme', run: { id: `r${i}` } },
+          keepAlive: true,
+          region: 'eu-central-1',
+        });
         assert.equal(res.status, 201);
         created.push((await res.json()) as Json);
       }
@@ -302,12 +325,19 @@ describe('browserbase', () => {
       assert.match(((await limited.json()) as Json).message as string, /max concurrent sessions limit \(limit 3, currently 3\)/);
 
       const found = await getJson(`${url}/v1/sessions?q=${encodeURIComponent("user_metadata['run']['id']:'r1'")}`, headers);
-      assert.deepEqual((found.body as Json[]).map((s) => s.id), [created[1]?.id]);
+      assert.deepEqual(
+        (found.body as Json[]).map((s) => s.id),
+        [created[1]?.id],
+      );
       const debug = (await getJson(`${url}/v1/sessions/${String(session.id)}/debug`, headers)).body as Json;
       assert.equal(typeof debug.debuggerFullscreenUrl, 'string');
       assert.ok(Array.isArray(debug.pages) && debug.pages.length === 1);
 
-      const release = await fetch(`${url}/v1/sessions/${String(session.id)}`, { method: 'POST', headers, body: JSON.stringify({ projectId: 'proj_sandbox', status: 'REQUEST_RELEASE' }) });
+      const release = await fetch(`${url}/v1/sessions/${String(session.id)}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ projectId: 'proj_sandbox', status: 'REQUEST_RELEASE' }),
+      });
       assert.equal(release.status, 200);
       const released = (await release.json()) as Json;
       assert.equal(released.status, 'COMPLETED');
@@ -422,10 +452,13 @@ describe('northflank', () => {
 
   test('startTime/endTime select the window; setState pins a metric', async () => {
     await withClock({}, async (sb) => {
-      const get = (q: string): Promise<{ body: unknown }> => getJson(`${sb.baseUrl('northflank')}/v1/projects/sandbox-project/services/api/metrics?${q}`, { authorization: `Bearer ${sb.tokens.northflank}` });
+      const get = (q: string): Promise<{ body: unknown }> =>
+        getJson(`${sb.baseUrl('northflank')}/v1/projects/sandbox-project/services/api/metrics?${q}`, { authorization: `Bearer ${sb.tokens.northflank}` });
       const start = new Date(T0 - 120_000).toISOString();
       const end = new Date(T0 - 60_000).toISOString();
-      const body = (await get(`queryType=range&metricTypes=memory&startTime=${start}&endTime=${end}`)).body as { data: { memory: { values: { data: { ts: string }[] }[] } } };
+      const body = (await get(`queryType=range&metricTypes=memory&startTime=${start}&endTime=${end}`)).body as {
+        data: { memory: { values: { data: { ts: string }[] }[] } };
+      };
       const ts = body.data.memory.values[0]?.data.map((p) => p.ts) ?? [];
       assert.equal(ts[0], start);
       assert.equal(ts.at(-1), end);
@@ -460,7 +493,21 @@ describe('cerebras', () => {
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
       const body = await res.text();
-      for (const family of ['inference_endpoint_status', 'requests_count_total', 'requests_success_total', 'requests_failure_total', 'input_tokens_total', 'output_tokens_total', 'cache_reads_total', 'cache_rate', 'queue_time_seconds', 'e2e_latency_seconds', 'ttft_seconds', 'tpot', 'latency_generation_seconds']) {
+      for (const family of [
+        'inference_endpoint_status',
+        'requests_count_total',
+        'requests_success_total',
+        'requests_failure_total',
+        'input_tokens_total',
+        'output_tokens_total',
+        'cache_reads_total',
+        'cache_rate',
+        'queue_time_seconds',
+        'e2e_latency_seconds',
+        'ttft_seconds',
+        'tpot',
+        'latency_generation_seconds',
+      ]) {
         assert.match(body, new RegExp(`^# TYPE ${family} gauge$`, 'm'), family);
       }
       assert.match(body, /^queue_time_seconds\{[^}]*percentile="p95"[^}]*\} /m);
@@ -495,7 +542,10 @@ describe('prometheus', () => {
     for (const type of ['counter', 'gauge', 'histogram', 'summary']) assert.match(body, new RegExp(`^# TYPE \\S+ ${type}$`, 'm'));
     const buckets = [...body.matchAll(/^http_request_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => Number(m[2]));
     assert.equal(buckets.length, 12);
-    assert.ok(buckets.every((v, i) => i === 0 || v >= (buckets[i - 1] ?? 0)), 'cumulative buckets');
+    assert.ok(
+      buckets.every((v, i) => i === 0 || v >= (buckets[i - 1] ?? 0)),
+      'cumulative buckets',
+    );
     const count = Number(/^http_request_duration_seconds_count (\d+)$/m.exec(body)?.[1]);
     assert.equal(buckets.at(-1), count);
     assert.match(body, /^rpc_duration_seconds\{service="billing",quantile="0\.99"\} /m);
@@ -505,7 +555,8 @@ describe('prometheus', () => {
 
   test('counters grow with time', async () => {
     await withClock({}, async (sb, clock) => {
-      const read = async (): Promise<number> => Number(/^http_requests_total\{method="GET",code="200"[^}]*\} (\d+)$/m.exec(await (await fetch(sb.baseUrl('prometheus') + '/metrics')).text())?.[1]);
+      const read = async (): Promise<number> =>
+        Number(/^http_requests_total\{method="GET",code="200"[^}]*\} (\d+)$/m.exec(await (await fetch(sb.baseUrl('prometheus') + '/metrics')).text())?.[1]);
       const a = await read();
       clock.ms += 60_000;
       assert.equal((await read()) - a, 750);
@@ -547,7 +598,11 @@ describe('faults', () => {
     assert.equal((await fetch(pressureUrl())).status, 200);
 
     sb.injectFault({ route: '/browserbase/v1/projects', fault: { kind: 'status', status: 503 }, times: 1 });
-    assert.deepEqual((await getJson(sb.baseUrl('browserbase') + '/v1/projects')).body, { statusCode: 503, error: 'Service Unavailable', message: 'Service Unavailable' });
+    assert.deepEqual((await getJson(sb.baseUrl('browserbase') + '/v1/projects')).body, {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'Service Unavailable',
+    });
     sb.injectFault({ route: '/northflank', fault: { kind: 'status', status: 502 }, times: 1 });
     assert.equal(((await getJson(sb.baseUrl('northflank') + '/v1/projects')).body as { error: Json }).error.status, 502);
     sb.injectFault({ route: '/cerebras', fault: { kind: 'status', status: 403 }, times: 1 });
@@ -563,7 +618,11 @@ describe('faults', () => {
     sb.injectFault({ route: '/browserless', fault: { kind: 'status', status: 502 } });
     assert.equal((await fetch(pressureUrl())).status, 502);
     assert.equal((await fetch(pressureUrl())).status, 502);
-    assert.equal((await fetch(`${sb.baseUrl('browserless-v1')}/pressure?token=${sb.tokens.browserless}`)).status, 200, '/browserless does not cover /browserless-v1');
+    assert.equal(
+      (await fetch(`${sb.baseUrl('browserless-v1')}/pressure?token=${sb.tokens.browserless}`)).status,
+      200,
+      '/browserless does not cover /browserless-v1',
+    );
     sb.clearFaults();
     assert.equal((await fetch(pressureUrl())).status, 200);
   });
@@ -678,7 +737,8 @@ describe('faults', () => {
 describe('control endpoints and request log', () => {
   test('faults and state over HTTP', async () => {
     const sb = ctx.sandbox;
-    const post = (path: string, body: unknown): Promise<Response> => fetch(sb.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown): Promise<Response> =>
+      fetch(sb.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     assert.equal((await post('/__sandbox/faults', { route: '/cerebras', fault: { kind: 'status', status: 418 }, times: 1 })).status, 201);
     assert.equal((await fetch(sb.baseUrl('cerebras') + '/api/v1/metrics/organizations/org_sandbox')).status, 418);
     assert.equal((await post('/__sandbox/faults', { route: '/cerebras', fault: { kind: 'explode' } })).status, 400);
@@ -703,11 +763,14 @@ describe('control endpoints and request log', () => {
     await fetch(`${sb.baseUrl('northflank')}/v1/projects`, { headers: { authorization: `Bearer ${sb.tokens.northflank}` } });
     await fetch(`${sb.baseUrl('browserbase')}/v1/projects`, { headers: { 'x-bb-api-key': sb.tokens.browserbase } });
     const log = (await getJson(sb.url + '/__sandbox/requests')).body as Json[];
-    assert.deepEqual(log.map((r) => [r.method, r.path, r.auth]), [
-      ['GET', '/browserless/metrics', ['query']],
-      ['GET', '/northflank/v1/projects', ['bearer']],
-      ['GET', '/browserbase/v1/projects', ['x-bb-api-key']],
-    ]);
+    assert.deepEqual(
+      log.map((r) => [r.method, r.path, r.auth]),
+      [
+        ['GET', '/browserless/metrics', ['query']],
+        ['GET', '/northflank/v1/projects', ['bearer']],
+        ['GET', '/browserbase/v1/projects', ['x-bb-api-key']],
+      ],
+    );
     assert.equal(log[0]?.query, 'token=REDACTED&x=1');
     const serialized = JSON.stringify(sb.requests);
     for (const secret of Object.values(sb.tokens)) assert.equal(serialized.includes(secret as string), false);

@@ -14,7 +14,13 @@ import { SessionsController, type SessionsUi } from '../../src/browserbase/sessi
 import { BrowserbaseSessionService } from '../../src/browserbase/sessionService';
 import { HttpClient } from '../../src/http/httpClient';
 import type { ConnectionConfig } from '../../src/shared/connections';
-import { fromSessionColumns, parseSessionsHostMessage, parseSessionsWebviewMessage, type SessionsHostMessage, type SessionsWebviewMessage } from '../../src/shared/sessionsProtocol';
+import {
+  fromSessionColumns,
+  parseSessionsHostMessage,
+  parseSessionsWebviewMessage,
+  type SessionsHostMessage,
+  type SessionsWebviewMessage,
+} from '../../src/shared/sessionsProtocol';
 import { FAST_TIMEOUTS } from '../support/faultMatrix';
 import { useSandbox } from '../support/sandbox';
 
@@ -38,9 +44,17 @@ interface Harness {
 
 function harness(): Harness {
   http ??= new HttpClient();
-  const config: ConnectionConfig = { id: 'bb', kind: 'browserbase', label: 'Sandbox Browserbase', baseUrl: ctx.sandbox.baseUrl('browserbase'), projectId: PROJECT };
+  const config: ConnectionConfig = {
+    id: 'bb',
+    kind: 'browserbase',
+    label: 'Sandbox Browserbase',
+    baseUrl: ctx.sandbox.baseUrl('browserbase'),
+    projectId: PROJECT,
+  };
   const token = ctx.sandbox.tokens.browserbase;
-  const service = new BrowserbaseSessionService(sessionHost({ connections: () => [config] }, { resolve: async () => ({ token }) }, http, { timeouts: { ...FAST_TIMEOUTS, totalMs: 5000 } }));
+  const service = new BrowserbaseSessionService(
+    sessionHost({ connections: () => [config] }, { resolve: async () => ({ token }) }, http, { timeouts: { ...FAST_TIMEOUTS, totalMs: 5000 } }),
+  );
   const store = new Map<string, unknown>();
   const saved = new SavedQueries({ get: <T>(key: string) => store.get(key) as T | undefined, update: async (key, value) => void store.set(key, value) });
   const h = { posted: [], confirms: [], copied: [], infos: [], errors: [], opened: [], answer: { confirm: true, delayMs: 0 }, store } as unknown as Harness;
@@ -70,7 +84,8 @@ function harness(): Harness {
   return h;
 }
 
-const last = <T extends SessionsHostMessage['type']>(h: Harness, type: T) => h.posted.filter((m): m is Extract<SessionsHostMessage, { type: T }> => m.type === type).at(-1);
+const last = <T extends SessionsHostMessage['type']>(h: Harness, type: T) =>
+  h.posted.filter((m): m is Extract<SessionsHostMessage, { type: T }> => m.type === type).at(-1);
 const creates = () => ctx.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/browserbase/v1/sessions').length;
 
 let h: Harness;
@@ -99,7 +114,17 @@ describe('sessions panel host', () => {
     assert.equal(results?.q, "user_metadata['client']:'acme'");
     assert.equal(results?.encoded, 'user_metadata%5B%27client%27%5D%3A%27acme%27');
     // Nothing a page does not need: no connect URL, signing key or project id.
-    assert.deepEqual(Object.keys(results?.sessions ?? {}).sort(), ['createdAt', 'endedAt', 'id', 'keepAlive', 'metadata', 'proxyBytes', 'region', 'startedAt', 'status']);
+    assert.deepEqual(Object.keys(results?.sessions ?? {}).sort(), [
+      'createdAt',
+      'endedAt',
+      'id',
+      'keepAlive',
+      'metadata',
+      'proxyBytes',
+      'region',
+      'startedAt',
+      'status',
+    ]);
     const rows = results ? fromSessionColumns(results.sessions) : [];
     assert.ok(rows.length > 0);
     for (const row of rows) assert.equal((row.userMetadata as Record<string, unknown>).client, 'acme');
@@ -116,10 +141,20 @@ describe('sessions panel host', () => {
 
   test('a launch asks once, starts one session, and answers with its connect URL', async () => {
     const before = creates();
-    const options = { tags: [{ path: ['client'], value: 'panel-test' }, { path: ['order', 'status'], value: "it's \"new\"" }], region: 'us-west-2', keepAlive: true };
+    const options = {
+      tags: [
+        { path: ['client'], value: 'panel-test' },
+        { path: ['order', 'status'], value: 'it\'s "new"' },
+      ],
+      region: 'us-west-2',
+      keepAlive: true,
+    };
     // A double click: two launch messages with the same options while the confirmation is open.
     h.answer.delayMs = 50;
-    await Promise.all([h.send({ type: 'launch', requestId: 1, connectionId: 'bb', options }), h.send({ type: 'launch', requestId: 2, connectionId: 'bb', options })]);
+    await Promise.all([
+      h.send({ type: 'launch', requestId: 1, connectionId: 'bb', options }),
+      h.send({ type: 'launch', requestId: 2, connectionId: 'bb', options }),
+    ]);
     assert.equal(h.confirms.length, 1, 'one confirmation for a double click');
     assert.match(h.confirms[0] ?? '', /billed/);
     assert.equal(creates() - before, 1, 'one session for a double click');
@@ -128,7 +163,7 @@ describe('sessions panel host', () => {
     const [first, second] = launched as Extract<SessionsHostMessage, { type: 'launched' }>[];
     assert.equal(first?.session.id, second?.session.id);
     assert.match(first?.connectUrl ?? '', /^wss?:\/\//);
-    assert.deepEqual(first?.session.userMetadata, { client: 'panel-test', order: { status: "it's \"new\"" } });
+    assert.deepEqual(first?.session.userMetadata, { client: 'panel-test', order: { status: 'it\'s "new"' } });
 
     // Found again by its tags (one of them needs no escaping, the other is checked locally).
     await h.send({ type: 'find', requestId: 4, connectionId: 'bb', query: { conditions: options.tags } });
@@ -195,7 +230,10 @@ describe('sessions panel host', () => {
 
   test('the page cannot send a query outside the structure', () => {
     assert.equal(parseSessionsWebviewMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: "user_metadata['a']:'b'" }), undefined);
-    assert.equal(parseSessionsWebviewMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: { conditions: [{ path: 'client', value: 'x' }] } }), undefined);
+    assert.equal(
+      parseSessionsWebviewMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: { conditions: [{ path: 'client', value: 'x' }] } }),
+      undefined,
+    );
     assert.equal(parseSessionsWebviewMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: { conditions: [], status: 'DROP TABLE' } }), undefined);
     assert.equal(parseSessionsWebviewMessage({ type: 'sessionAction', connectionId: 'bb', sessionId: 'x', action: 'delete' }), undefined);
     assert.equal(parseSessionsWebviewMessage({ type: 'launch', requestId: 1, connectionId: 'bb', options: { tags: [], timeout: 'soon' } }), undefined);

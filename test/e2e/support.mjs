@@ -141,9 +141,7 @@ export function remoteExtensionHostLogs(userDataDir) {
  */
 export function extensionErrors(text, extensionId) {
   const id = extensionId.toLowerCase();
-  return text
-    .split('\n')
-    .filter((line) => /\[error\]/i.test(line) && line.toLowerCase().includes(id));
+  return text.split('\n').filter((line) => /\[error\]/i.test(line) && line.toLowerCase().includes(id));
 }
 
 /**
@@ -152,7 +150,10 @@ export function extensionErrors(text, extensionId) {
  * @param {string} title  as shown in the palette, e.g. "Live Usage: Show Log"
  */
 export async function runCommandFromPalette(page, title) {
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+  await page
+    .locator('.monaco-workbench')
+    .click({ position: { x: 700, y: 400 } })
+    .catch(() => {});
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -294,7 +295,12 @@ export async function waitForQuickInput(page, title, timeoutMs = 15_000) {
   await waitFor(
     async () => {
       if (!(await widget.isVisible())) return false;
-      return pattern.test((await widget.locator('.quick-input-title').textContent().catch(() => '')) ?? '');
+      return pattern.test(
+        (await widget
+          .locator('.quick-input-title')
+          .textContent()
+          .catch(() => '')) ?? '',
+      );
     },
     { timeoutMs, message: `the prompt "${title}"` },
   ).catch(async (error) => {
@@ -365,7 +371,9 @@ export async function readStatusItem(page) {
     };
     return {
       text: (element.textContent ?? '').replace(/\s+/g, ' ').trim(),
-      icons: [...element.querySelectorAll('.codicon')].flatMap((icon) => [...icon.classList].filter((name) => name.startsWith('codicon-')).map((name) => name.slice(8))),
+      icons: [...element.querySelectorAll('.codicon')].flatMap((icon) =>
+        [...icon.classList].filter((name) => name.startsWith('codicon-')).map((name) => name.slice(8)),
+      ),
       classes: [...element.classList],
       background: view.getComputedStyle(element).backgroundColor,
       errorBackground: resolve('--vscode-statusBarItem-errorBackground'),
@@ -449,7 +457,9 @@ export function extensionLog(userDataDir, extensionId = EXTENSION_ID) {
   for (const session of readdirSync(logsDir).sort()) {
     let hosts;
     try {
-      hosts = readdirSync(join(logsDir, session)).filter((name) => name.startsWith('exthost')).sort();
+      hosts = readdirSync(join(logsDir, session))
+        .filter((name) => name.startsWith('exthost'))
+        .sort();
     } catch {
       continue;
     }

@@ -70,7 +70,9 @@ function cleanup() {
 async function main() {
   const args = parseArguments(process.argv.slice(2));
   if (!args.testsPath || args.developmentPaths.length === 0) {
-    console.error('[shim] usage: code-server-shim.mjs --extensionDevelopmentPath=DIR --extensionTestsPath=FILE [--user-data-dir=DIR] [--extensions-dir=DIR] [FOLDER]');
+    console.error(
+      '[shim] usage: code-server-shim.mjs --extensionDevelopmentPath=DIR --extensionTestsPath=FILE [--user-data-dir=DIR] [--extensions-dir=DIR] [FOLDER]',
+    );
     return 2;
   }
   const userDataDir = args.userDataDir ?? resolve('.e2e', 'integration', 'user-data');
@@ -124,10 +126,7 @@ async function main() {
   const authority = `127.0.0.1:${server.port}`;
   /** @param {string} path */
   const remote = (path) => `vscode-remote://${authority}${encodeURI(path)}`;
-  const payload = [
-    ...args.developmentPaths.map((path) => ['extensionDevelopmentPath', remote(path)]),
-    ['extensionTestsPath', remote(args.testsPath)],
-  ];
+  const payload = [...args.developmentPaths.map((path) => ['extensionDevelopmentPath', remote(path)]), ['extensionTestsPath', remote(args.testsPath)]];
   await page.goto(server.workbenchUrl({ payload: JSON.stringify(payload) }), { waitUntil: 'domcontentloaded' });
 
   /** @type {NodeJS.Timeout | undefined} */

@@ -26,12 +26,24 @@ export function nfTypicalMetrics(): Json {
   const t1 = '2025-06-02T10:00:10.000Z';
   return nfMetricsBody({
     cpu: nfMetric('cpu', 'vCPU', [
-      nfSeries('api-6f8d9c7b5-x2k4p', [{ value: 0.12, ts: t0 }, { value: 0.18, ts: t1 }]),
-      nfSeries('api-6f8d9c7b5-q7m1z', [{ value: 0.09, ts: t0 }, { value: null, ts: t1 }]),
+      nfSeries('api-6f8d9c7b5-x2k4p', [
+        { value: 0.12, ts: t0 },
+        { value: 0.18, ts: t1 },
+      ]),
+      nfSeries('api-6f8d9c7b5-q7m1z', [
+        { value: 0.09, ts: t0 },
+        { value: null, ts: t1 },
+      ]),
     ]),
     memory: nfMetric('memory', 'mb', [
-      nfSeries('api-6f8d9c7b5-x2k4p', [{ value: 212.5, ts: t0 }, { value: 214, ts: t1 }]),
-      nfSeries('api-6f8d9c7b5-q7m1z', [{ value: 198, ts: t0 }, { value: 199.25, ts: t1 }]),
+      nfSeries('api-6f8d9c7b5-x2k4p', [
+        { value: 212.5, ts: t0 },
+        { value: 214, ts: t1 },
+      ]),
+      nfSeries('api-6f8d9c7b5-q7m1z', [
+        { value: 198, ts: t0 },
+        { value: 199.25, ts: t1 },
+      ]),
     ]),
     diskUsage: nfMetric('diskUsage', 'pct', [nfSeries('api-6f8d9c7b5-x2k4p', [{ value: 41.7, ts: t0 }], 'vol-data-01')]),
   });

@@ -21,7 +21,13 @@ export async function rejectsWith(promise: Promise<unknown>, kind: ProviderError
 /** The secret must not appear in the message, the URL, any field, or the stack. */
 export function assertNoSecret(error: ProviderError, secret: string): void {
   const forms = [secret, encodeURIComponent(secret), Buffer.from(`${secret}:`).toString('base64')];
-  const places = { message: error.message, url: error.url ?? '', json: JSON.stringify(error), stack: error.stack ?? '', serverMessage: error.serverMessage ?? '' };
+  const places = {
+    message: error.message,
+    url: error.url ?? '',
+    json: JSON.stringify(error),
+    stack: error.stack ?? '',
+    serverMessage: error.serverMessage ?? '',
+  };
   for (const [place, text] of Object.entries(places)) {
     for (const form of forms) assert.ok(!text.includes(form), `the token appears in error.${place}: ${text}`);
   }

@@ -5,9 +5,7 @@
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/http/httpClient';
 import type { RateLimitInfo } from '../../src/http/errors';
 
-export type StubAnswer =
-  | { readonly body: unknown; readonly rateLimit?: RateLimitInfo; readonly status?: number }
-  | { readonly error: Error };
+export type StubAnswer = { readonly body: unknown; readonly rateLimit?: RateLimitInfo; readonly status?: number } | { readonly error: Error };
 
 export interface StubHttp {
   readonly client: HttpClient;

@@ -5,7 +5,11 @@
 
 type Attributes = Record<string, string | number | boolean | undefined>;
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes?: Attributes, ...children: (Node | string | undefined | false)[]): HTMLElementTagNameMap[K];
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes?: Attributes,
+  ...children: (Node | string | undefined | false)[]
+): HTMLElementTagNameMap[K];
 export function el(tag: string, attributes?: Attributes, ...children: (Node | string | undefined | false)[]): HTMLElement;
 export function el(tag: string, attributes: Attributes = {}, ...children: (Node | string | undefined | false)[]): HTMLElement {
   const element = document.createElement(tag);

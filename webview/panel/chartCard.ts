@@ -35,7 +35,15 @@ function swatch(colour: string, dash: readonly number[], width: number): SVGSVGE
   svg.setAttribute('height', '8');
   svg.setAttribute('aria-hidden', 'true');
   const line = document.createElementNS(SVG, 'line');
-  for (const [name, value] of Object.entries({ x1: '1', y1: '4', x2: '21', y2: '4', stroke: colour, 'stroke-width': String(width), 'stroke-dasharray': dash.join(' ') })) {
+  for (const [name, value] of Object.entries({
+    x1: '1',
+    y1: '4',
+    x2: '21',
+    y2: '4',
+    stroke: colour,
+    'stroke-width': String(width),
+    'stroke-dasharray': dash.join(' '),
+  })) {
     line.setAttribute(name, value);
   }
   svg.append(line);
@@ -111,7 +119,11 @@ export class ChartCard {
       this.note,
       this.legend,
       this.area,
-      el('p', { class: 'chart-keys', id: `${id}-keys` }, 'Keys: ← → read values, Home/End first/last, + − zoom, Shift+← → pan, 0 reset. Drag or Ctrl+wheel to zoom, double-click to reset.'),
+      el(
+        'p',
+        { class: 'chart-keys', id: `${id}-keys` },
+        'Keys: ← → read values, Home/End first/last, + − zoom, Shift+← → pan, 0 reset. Drag or Ctrl+wheel to zoom, double-click to reset.',
+      ),
       this.summary,
       this.readout,
       this.tableBox,
@@ -183,7 +195,8 @@ export class ChartCard {
     const keys = this.data.series.map((series) => `${series.key}=${series.label}`).join('\n');
     const hidden = this.host.hidden(this.data.id);
     if (keys === this.legendKeys) {
-      for (const item of this.legend.querySelectorAll<HTMLButtonElement>('button[data-key]')) item.setAttribute('aria-pressed', String(!hidden.has(item.dataset.key ?? '')));
+      for (const item of this.legend.querySelectorAll<HTMLButtonElement>('button[data-key]'))
+        item.setAttribute('aria-pressed', String(!hidden.has(item.dataset.key ?? '')));
       return;
     }
     this.legendKeys = keys;
@@ -191,7 +204,12 @@ export class ChartCard {
       this.legend,
       ...this.data.series.map((series, index) => {
         const { colour, dash } = seriesStyle(palette, index);
-        const toggle = el('button', { type: 'button', 'data-key': series.key, 'aria-pressed': String(!hidden.has(series.key)) }, swatch(colour, dash, palette.lineWidth), series.label);
+        const toggle = el(
+          'button',
+          { type: 'button', 'data-key': series.key, 'aria-pressed': String(!hidden.has(series.key)) },
+          swatch(colour, dash, palette.lineWidth),
+          series.label,
+        );
         toggle.addEventListener('click', () => {
           const next = new Set(this.host.hidden(this.data.id));
           if (next.has(series.key)) next.delete(series.key);

@@ -5,7 +5,20 @@
  * time, draws quota thresholds and bucket min–max bands with two small plugins, and can be read
  * entirely from the keyboard.
  */
-import { Chart, Interaction, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartEvent, type InteractionItem, type InteractionModeFunction, type Plugin, type TooltipItem } from 'chart.js';
+import {
+  Chart,
+  Interaction,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartEvent,
+  type InteractionItem,
+  type InteractionModeFunction,
+  type Plugin,
+  type TooltipItem,
+} from 'chart.js';
 import type { ChartData, SeriesData } from '../../src/shared/chartGroups';
 import { envelope, medianStep, minMaxIndices, pointsForDrawing, type DrawPoint, type Envelope } from '../../src/shared/downsample';
 import { formatUnitValue, unitLabel } from '../../src/shared/format';
@@ -244,7 +257,8 @@ export class ChartView {
     };
     const tooltip = chart.options.plugins?.tooltip;
     if (tooltip) {
-      tooltip.backgroundColor = getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorHoverWidget-background').trim() || palette.background;
+      tooltip.backgroundColor =
+        getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorHoverWidget-background').trim() || palette.background;
       tooltip.borderColor = getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorHoverWidget-border').trim() || palette.grid;
       tooltip.borderWidth = 1;
       tooltip.titleColor = palette.foreground;
@@ -317,7 +331,8 @@ export class ChartView {
             if (column === 0) ctx.moveTo(px, py);
             else ctx.lineTo(px, py);
           });
-          for (let column = band.x.length - 1; column >= 0; column--) ctx.lineTo(x.getPixelForValue(band.x[column] as number), y.getPixelForValue(band.low[column] as number));
+          for (let column = band.x.length - 1; column >= 0; column--)
+            ctx.lineTo(x.getPixelForValue(band.x[column] as number), y.getPixelForValue(band.low[column] as number));
           ctx.closePath();
           ctx.fillStyle = withAlpha(seriesStyle(this.palette, index).colour, this.palette.highContrast ? 0.3 : 0.16);
           ctx.fill();
@@ -497,12 +512,18 @@ export class ChartView {
     this.cursor = at;
     const x = this.chart.scales.x;
     if (!x) return;
-    const items = Interaction.modes.perSeries(this.chart as unknown as Chart, { type: 'mousemove', x: x.getPixelForValue(at), y: this.chart.chartArea.top + 10, native: null }, { intersect: false } as never);
+    const items = Interaction.modes.perSeries(
+      this.chart as unknown as Chart,
+      { type: 'mousemove', x: x.getPixelForValue(at), y: this.chart.chartArea.top + 10, native: null },
+      { intersect: false } as never,
+    );
     this.chart.setActiveElements(items);
     this.chart.tooltip?.setActiveElements(items, { x: x.getPixelForValue(at), y: this.chart.chartArea.top + 10 });
     this.chart.update('none');
     const when = this.data.bucketMs ? formatBucket(at, this.data.bucketMs) : formatDateTime(at);
-    const values = items.map((item: InteractionItem) => this.tooltipLabel({ raw: this.chart.data.datasets[item.datasetIndex]?.data[item.index], datasetIndex: item.datasetIndex } as TooltipItem<'line'>));
+    const values = items.map((item: InteractionItem) =>
+      this.tooltipLabel({ raw: this.chart.data.datasets[item.datasetIndex]?.data[item.index], datasetIndex: item.datasetIndex } as TooltipItem<'line'>),
+    );
     this.options.onReadout(`${when}: ${values.join('; ') || 'no value'}`);
   }
 

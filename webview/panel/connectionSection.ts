@@ -63,7 +63,8 @@ export class ConnectionSection {
     refresh.addEventListener('click', () => this.host.refresh(this.snapshot.id));
     token.addEventListener('click', () => this.host.setToken(this.snapshot.id));
     // Browserbase: its sessions, found by tag, in their own panel.
-    const sessions = snapshot.kind === 'browserbase' ? el('vscode-button', { secondary: true, icon: 'vm', class: 'open-sessions' }, 'Sessions by tag') : undefined;
+    const sessions =
+      snapshot.kind === 'browserbase' ? el('vscode-button', { secondary: true, icon: 'vm', class: 'open-sessions' }, 'Sessions by tag') : undefined;
     sessions?.addEventListener('click', () => this.host.openSessions(this.snapshot.id));
     this.element = el(
       'section',
@@ -83,7 +84,14 @@ export class ConnectionSection {
     this.element.className = `connection health-${snapshot.health} level-${snapshot.level}`;
     const state = connectionState(snapshot, now);
     const level = snapshot.health === 'ok' && snapshot.level !== 'ok' ? el('span', { class: `level level-${snapshot.level}` }, state.text) : undefined;
-    replaceChildren(this.heading, icon(state.icon, state.kind === 'loading'), ` ${snapshot.label} `, el('span', { class: 'badge' }, HEALTH_TEXT[snapshot.health]), level ? ' ' : undefined, level);
+    replaceChildren(
+      this.heading,
+      icon(state.icon, state.kind === 'loading'),
+      ` ${snapshot.label} `,
+      el('span', { class: 'badge' }, HEALTH_TEXT[snapshot.health]),
+      level ? ' ' : undefined,
+      level,
+    );
     this.renderStatus(snapshot, now);
     this.renderQuotas(snapshot);
     this.renderCharts(charts);
@@ -181,7 +189,8 @@ export class ConnectionSection {
       }
     }
     if (primary.length === 0) {
-      if (!this.primary.querySelector('.empty')) this.primary.append(el('p', { class: 'empty' }, 'No history in this range yet: charts appear after the first polls.'));
+      if (!this.primary.querySelector('.empty'))
+        this.primary.append(el('p', { class: 'empty' }, 'No history in this range yet: charts appear after the first polls.'));
     } else {
       this.primary.querySelector('.empty')?.remove();
     }

@@ -41,7 +41,8 @@ export function renderDataTable(chart: ChartData): HTMLElement {
         const low = series.lo?.[index];
         const high = series.hi?.[index];
         cell.setAttribute('data-value', value === null ? '' : String(value));
-        cell.textContent = exact(value) + (low !== undefined && high !== undefined && low !== null && high !== null && low !== high ? ` (${exact(low)}–${exact(high)})` : '');
+        cell.textContent =
+          exact(value) + (low !== undefined && high !== undefined && low !== null && high !== null && low !== high ? ` (${exact(low)}–${exact(high)})` : '');
       }
       row.append(cell);
     });

@@ -42,11 +42,18 @@ export class Breakdown {
   private keyText: string;
   private measure: Measure;
 
-  constructor(initial: { key?: string; measure?: Measure }, private readonly changed: (key: string, measure: Measure) => void) {
+  constructor(
+    initial: { key?: string; measure?: Measure },
+    private readonly changed: (key: string, measure: Measure) => void,
+  ) {
     this.keyText = initial.key ?? '';
     this.measure = initial.measure ?? 'minutes';
     this.keySelect = el('vscode-single-select', { id: 'breakdown-key', 'aria-label': 'Break down by metadata key' }) as Select;
-    this.measureSelect = el('vscode-single-select', { id: 'breakdown-measure', 'aria-label': 'Measure' }, ...MEASURES.map((m) => el('vscode-option', { value: m.id, ...(m.id === this.measure ? { selected: true } : {}) }, m.label))) as Select;
+    this.measureSelect = el(
+      'vscode-single-select',
+      { id: 'breakdown-measure', 'aria-label': 'Measure' },
+      ...MEASURES.map((m) => el('vscode-option', { value: m.id, ...(m.id === this.measure ? { selected: true } : {}) }, m.label)),
+    ) as Select;
     this.keySelect.addEventListener('change', () => {
       this.keyText = this.keySelect.value;
       this.changed(this.keyText, this.measure);
@@ -66,7 +73,14 @@ export class Breakdown {
     this.element = el(
       'div',
       { class: 'breakdown' },
-      el('div', { class: 'form-line' }, el('label', { for: 'breakdown-key' }, 'By key'), this.keySelect, el('label', { for: 'breakdown-measure' }, 'Measure'), this.measureSelect),
+      el(
+        'div',
+        { class: 'form-line' },
+        el('label', { for: 'breakdown-key' }, 'By key'),
+        this.keySelect,
+        el('label', { for: 'breakdown-measure' }, 'Measure'),
+        this.measureSelect,
+      ),
       this.empty,
       this.chartBox,
       this.table,
@@ -87,7 +101,12 @@ export class Breakdown {
       const open = texts.filter((text) => !fixed.includes(text));
       this.keyText = open.find((text) => text === 'client') ?? open[0] ?? texts[0] ?? '';
     }
-    replaceChildren(this.keySelect, ...keys.map((key) => el('vscode-option', { value: key.text, description: `${key.sessions} session(s)`, ...(key.text === this.keyText ? { selected: true } : {}) }, key.text)));
+    replaceChildren(
+      this.keySelect,
+      ...keys.map((key) =>
+        el('vscode-option', { value: key.text, description: `${key.sessions} session(s)`, ...(key.text === this.keyText ? { selected: true } : {}) }, key.text),
+      ),
+    );
     if (this.keyText) this.keySelect.value = this.keyText;
     this.draw();
   }
@@ -114,7 +133,17 @@ export class Breakdown {
     replaceChildren(
       this.table,
       el('caption', {}, `Usage by ${this.keyText}`),
-      el('thead', {}, el('tr', {}, ...['Value', 'Sessions', 'Browser minutes', 'Proxy', 'Running'].map((text, i) => el('th', { scope: 'col', class: i > 0 ? 'numeric' : undefined }, text)))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ...['Value', 'Sessions', 'Browser minutes', 'Proxy', 'Running'].map((text, i) =>
+            el('th', { scope: 'col', class: i > 0 ? 'numeric' : undefined }, text),
+          ),
+        ),
+      ),
       el(
         'tbody',
         {},
@@ -124,7 +153,11 @@ export class Breakdown {
             { 'data-value': bucket.value ?? '' },
             el('th', { scope: 'row', class: bucket.value === null ? 'no-value' : undefined }, bucket.label),
             el('td', { class: 'numeric', 'data-sessions': bucket.sessions }, formatNumber(bucket.sessions)),
-            el('td', { class: 'numeric', 'data-minutes': bucket.minutes }, formatNumber(bucket.minutes) + (bucket.unknownDurations ? ` (+${bucket.unknownDurations} unknown)` : '')),
+            el(
+              'td',
+              { class: 'numeric', 'data-minutes': bucket.minutes },
+              formatNumber(bucket.minutes) + (bucket.unknownDurations ? ` (+${bucket.unknownDurations} unknown)` : ''),
+            ),
             el('td', { class: 'numeric', 'data-proxy-bytes': bucket.proxyBytes }, formatBytes(bucket.proxyBytes)),
             el('td', { class: 'numeric' }, formatNumber(bucket.running)),
           ),
@@ -141,7 +174,10 @@ export class Breakdown {
     const colour = palette.series[0] ?? palette.foreground;
     // Height by bar count (classes: the CSP allows no inline style), so one bar is not a slab.
     this.chartBox.className = `breakdown-chart bars-${buckets.length <= 3 ? 'few' : buckets.length <= 8 ? 'some' : 'many'}`;
-    this.canvas.setAttribute('aria-label', `${MEASURES.find((m) => m.id === measure)?.label ?? ''} by ${this.keyText}: ${buckets.map((b, i) => `${b.label} ${formatMeasure(measure, values[i] ?? 0)}`).join(', ')}`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `${MEASURES.find((m) => m.id === measure)?.label ?? ''} by ${this.keyText}: ${buckets.map((b, i) => `${b.label} ${formatMeasure(measure, values[i] ?? 0)}`).join(', ')}`,
+    );
     if (this.chart) {
       this.chart.data.labels = labels;
       const dataset = this.chart.data.datasets[0];
@@ -151,7 +187,18 @@ export class Breakdown {
     }
     this.chart = new Chart(this.canvas, {
       type: 'bar',
-      data: { labels, datasets: [{ data: values, maxBarThickness: 26, backgroundColor: withAlpha(colour, palette.highContrast ? 1 : 0.6), borderColor: colour, borderWidth: palette.highContrast ? 2 : 1 }] },
+      data: {
+        labels,
+        datasets: [
+          {
+            data: values,
+            maxBarThickness: 26,
+            backgroundColor: withAlpha(colour, palette.highContrast ? 1 : 0.6),
+            borderColor: colour,
+            borderWidth: palette.highContrast ? 2 : 1,
+          },
+        ],
+      },
       options: {
         indexAxis: 'y',
         animation: false,
@@ -160,7 +207,11 @@ export class Breakdown {
         color: palette.foreground,
         font: { family: palette.fontFamily, size: palette.fontSize },
         scales: {
-          x: { beginAtZero: true, grid: { color: palette.grid }, ticks: { color: palette.muted, precision: 0, callback: (value) => formatMeasure(this.measure, Number(value)) } },
+          x: {
+            beginAtZero: true,
+            grid: { color: palette.grid },
+            ticks: { color: palette.muted, precision: 0, callback: (value) => formatMeasure(this.measure, Number(value)) },
+          },
           y: { grid: { display: false }, ticks: { color: palette.foreground } },
         },
         plugins: { tooltip: { callbacks: { label: (item) => formatMeasure(this.measure, Number(item.raw)) } } },

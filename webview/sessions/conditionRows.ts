@@ -65,13 +65,35 @@ export class ConditionRows {
   private addRow(text: RowText): Row {
     const id = `${this.kind}-${++this.counter}`;
     const noun = this.kind === 'condition' ? 'Condition' : 'Tag';
-    const key = el('vscode-textfield', { class: 'row-key', placeholder: 'key, e.g. client or order > status', 'aria-label': `${noun} key path`, 'aria-describedby': `${id}-message` }) as TextField;
-    const value = el('vscode-textfield', { class: 'row-value', placeholder: 'value (any text)', 'aria-label': `${noun} value`, 'aria-describedby': `${id}-message` }) as TextField;
+    const key = el('vscode-textfield', {
+      class: 'row-key',
+      placeholder: 'key, e.g. client or order > status',
+      'aria-label': `${noun} key path`,
+      'aria-describedby': `${id}-message`,
+    }) as TextField;
+    const value = el('vscode-textfield', {
+      class: 'row-value',
+      placeholder: 'value (any text)',
+      'aria-label': `${noun} value`,
+      'aria-describedby': `${id}-message`,
+    }) as TextField;
     key.value = text.key;
     value.value = text.value;
-    const remove = el('button', { type: 'button', class: 'icon-button remove-row', title: `Remove this ${noun.toLowerCase()}`, 'aria-label': `Remove this ${noun.toLowerCase()}` }, el('span', { class: 'codicon codicon-close', 'aria-hidden': 'true' }));
+    const remove = el(
+      'button',
+      { type: 'button', class: 'icon-button remove-row', title: `Remove this ${noun.toLowerCase()}`, 'aria-label': `Remove this ${noun.toLowerCase()}` },
+      el('span', { class: 'codicon codicon-close', 'aria-hidden': 'true' }),
+    );
     const message = el('div', { class: 'row-message', id: `${id}-message`, 'aria-live': 'polite' });
-    const element = el('div', { class: 'condition-row', role: 'listitem' }, key, el('span', { class: 'equals', 'aria-hidden': 'true' }, '='), value, remove, message);
+    const element = el(
+      'div',
+      { class: 'condition-row', role: 'listitem' },
+      key,
+      el('span', { class: 'equals', 'aria-hidden': 'true' }, '='),
+      value,
+      remove,
+      message,
+    );
     const row: Row = { element, key, value, message };
     for (const field of [key, value]) field.addEventListener('input', () => this.changed());
     remove.addEventListener('click', () => {

@@ -47,12 +47,19 @@ export class LaunchForm {
   private pending = false;
   private range: readonly [number, number] = [60, 21600];
 
-  constructor(initial: LaunchFormState, private readonly host: LaunchFormHost) {
+  constructor(
+    initial: LaunchFormState,
+    private readonly host: LaunchFormHost,
+  ) {
     this.state = { ...initial };
     this.sourceGroup = el(
       'vscode-radio-group',
       { id: 'tag-source', 'aria-label': 'Tags' },
-      el('vscode-radio', { name: 'tag-source', value: 'query', label: 'Use the query’s conditions', ...(initial.tagSource === 'query' ? { checked: true } : {}) }, 'Use the query’s conditions'),
+      el(
+        'vscode-radio',
+        { name: 'tag-source', value: 'query', label: 'Use the query’s conditions', ...(initial.tagSource === 'query' ? { checked: true } : {}) },
+        'Use the query’s conditions',
+      ),
       el('vscode-radio', { name: 'tag-source', value: 'own', label: 'Own tags', ...(initial.tagSource === 'own' ? { checked: true } : {}) }, 'Own tags'),
     ) as unknown as Field;
     this.sourceGroup.addEventListener('change', (event) => {
@@ -102,7 +109,12 @@ export class LaunchForm {
   setOptions(regions: readonly string[], range: readonly [number, number]): void {
     this.range = range;
     const chosen = regions.includes(this.state.region) ? this.state.region : (regions[0] ?? '');
-    replaceChildren(this.region, ...regions.map((name, i) => el('vscode-option', { value: name, description: i === 0 ? 'default' : undefined, ...(name === chosen ? { selected: true } : {}) }, name)));
+    replaceChildren(
+      this.region,
+      ...regions.map((name, i) =>
+        el('vscode-option', { value: name, description: i === 0 ? 'default' : undefined, ...(name === chosen ? { selected: true } : {}) }, name),
+      ),
+    );
     this.region.value = chosen;
     this.state.region = chosen;
     this.refresh();
@@ -110,7 +122,13 @@ export class LaunchForm {
 
   /** The builder changed: the tags taken from it (and what they would be) change too. */
   refresh(): void {
-    this.state = { ...this.state, ownTags: this.ownRows.texts(), region: this.region.value || this.state.region, keepAlive: Boolean(this.keepAlive.checked), timeout: this.timeout.value };
+    this.state = {
+      ...this.state,
+      ownTags: this.ownRows.texts(),
+      region: this.region.value || this.state.region,
+      keepAlive: Boolean(this.keepAlive.checked),
+      timeout: this.timeout.value,
+    };
     this.ownRows.element.hidden = this.state.tagSource !== 'own';
     this.queryTagsText.hidden = this.state.tagSource !== 'query';
     const { problem, inRow } = this.read();
@@ -119,7 +137,10 @@ export class LaunchForm {
       const tags = fromQuery.conditions;
       // A broken query says so once, in the problem line below.
       this.queryTagsText.hidden = fromQuery.problem !== undefined;
-      replaceChildren(this.queryTagsText, tags.length > 0 ? `Tags: ${tags.map(describeCondition).join(', ')}` : 'The query has no conditions yet: add some above, or choose own tags.');
+      replaceChildren(
+        this.queryTagsText,
+        tags.length > 0 ? `Tags: ${tags.map(describeCondition).join(', ')}` : 'The query has no conditions yet: add some above, or choose own tags.',
+      );
     }
     replaceChildren(
       this.billed,
@@ -150,7 +171,8 @@ export class LaunchForm {
     const timeoutText = this.state.timeout.trim();
     const [min, max] = this.range;
     const timeout = Number(timeoutText);
-    if (timeoutText !== '' && !(Number.isInteger(timeout) && timeout >= min && timeout <= max)) return { problem: `Timeout: a whole number of seconds from ${min} to ${max}, or empty for the project's default.` };
+    if (timeoutText !== '' && !(Number.isInteger(timeout) && timeout >= min && timeout <= max))
+      return { problem: `Timeout: a whole number of seconds from ${min} to ${max}, or empty for the project's default.` };
     this.timeout.invalid = false;
     return {
       options: {
@@ -177,7 +199,9 @@ export class LaunchForm {
   }
 
   /** The host's answer: started, cancelled or refused. */
-  finished(outcome: { session: SessionRow; connectUrl: string; reused: boolean; tags: readonly MetadataCondition[] } | { cancelled: true } | { error: string }): void {
+  finished(
+    outcome: { session: SessionRow; connectUrl: string; reused: boolean; tags: readonly MetadataCondition[] } | { cancelled: true } | { error: string },
+  ): void {
     this.pending = false;
     if ('cancelled' in outcome) replaceChildren(this.result, el('p', { class: 'meta' }, 'Not launched.'));
     else if ('error' in outcome) replaceChildren(this.result, el('p', { class: 'error', role: 'alert' }, icon('error'), ` ${outcome.error}`));
@@ -192,7 +216,14 @@ export class LaunchForm {
         el(
           'div',
           { class: 'launched', 'data-session': session.id },
-          el('p', {}, icon('pass'), ' Started session ', el('code', { class: 'session-id' }, session.id), ` (${session.status}, ${session.region}${session.keepAlive ? ', keep-alive' : ''})`),
+          el(
+            'p',
+            {},
+            icon('pass'),
+            ' Started session ',
+            el('code', { class: 'session-id' }, session.id),
+            ` (${session.status}, ${session.region}${session.keepAlive ? ', keep-alive' : ''})`,
+          ),
           el('p', { class: 'connect' }, 'Connect URL: ', el('code', { class: 'connect-url' }, connectUrl)),
           el('p', { class: 'meta' }, `Tags: ${JSON.stringify(session.userMetadata ?? {})}`),
           el('div', { class: 'form-actions' }, copy, find),

@@ -10,7 +10,18 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes, formatClockTime, formatNumber } from '../../src/shared/format';
-import { buildServerQuery, describeQuery, formatKeyPath, isServerSafe, NO_SERVER_QUERY, SESSION_STATUSES, validateQuery, type MetadataCondition, type MetadataQuery, type SavedQuery } from '../../src/shared/metadataQuery';
+import {
+  buildServerQuery,
+  describeQuery,
+  formatKeyPath,
+  isServerSafe,
+  NO_SERVER_QUERY,
+  SESSION_STATUSES,
+  validateQuery,
+  type MetadataCondition,
+  type MetadataQuery,
+  type SavedQuery,
+} from '../../src/shared/metadataQuery';
 import { fromSessionColumns, type SessionRow, type SessionsConnection, type SessionsHostMessage } from '../../src/shared/sessionsProtocol';
 import { DEFAULT_SORT, isSessionColumn, type SessionSort } from '../../src/shared/sessionTable';
 import { usageTotals } from '../../src/shared/usageByTag';
@@ -61,8 +72,20 @@ const app = document.getElementById('app') as HTMLElement;
 
 const connectionSelect = el('vscode-single-select', { id: 'connection', 'aria-label': 'Browserbase connection' }) as Field;
 const updated = el('span', { class: 'updated' });
-const toolbar = el('header', { class: 'toolbar' }, el('h1', {}, 'Browserbase sessions'), el('label', { for: 'connection', class: 'range-label' }, 'Connection'), connectionSelect, updated);
-const welcome = el('div', { class: 'welcome', hidden: true }, el('p', {}, 'No Browserbase connection yet. Add one (with its API key) to find and launch sessions here.'), el('vscode-button', { icon: 'add', id: 'add-connection' }, 'Add connection'));
+const toolbar = el(
+  'header',
+  { class: 'toolbar' },
+  el('h1', {}, 'Browserbase sessions'),
+  el('label', { for: 'connection', class: 'range-label' }, 'Connection'),
+  connectionSelect,
+  updated,
+);
+const welcome = el(
+  'div',
+  { class: 'welcome', hidden: true },
+  el('p', {}, 'No Browserbase connection yet. Add one (with its API key) to find and launch sessions here.'),
+  el('vscode-button', { icon: 'add', id: 'add-connection' }, 'Add connection'),
+);
 welcome.querySelector('vscode-button')?.addEventListener('click', () => post({ type: 'addConnection' }));
 connectionSelect.addEventListener('change', () => {
   if (connectionSelect.value === state.connectionId) return;
@@ -168,7 +191,9 @@ function renderPreview(query: MetadataQuery, problem: string | undefined): void 
   const search = params.toString();
   const url = `GET /v1/sessions${search ? `?${search}` : ''}`;
   const local = plan.localConditions.map((condition) => {
-    const why = isServerSafe(condition) ? 'Browserbase takes one condition per query' : 'holds a quote, backslash, bracket or control character, which Browserbase documents no escaping for';
+    const why = isServerSafe(condition)
+      ? 'Browserbase takes one condition per query'
+      : 'holds a quote, backslash, bracket or control character, which Browserbase documents no escaping for';
     return el('li', {}, `${describeQuery({ conditions: [condition] })} — ${why}`);
   });
   replaceChildren(
@@ -213,7 +238,12 @@ const launchForm: LaunchForm = new LaunchForm(state.launch, {
     resultsSection.scrollIntoView({ block: 'start' });
   },
 });
-const launchSection = el('section', { class: 'block', id: 'launch-section', 'aria-labelledby': 'launch-title' }, el('h2', { id: 'launch-title' }, icon('vm-running'), ' Launch a tagged session'), launchForm.element);
+const launchSection = el(
+  'section',
+  { class: 'block', id: 'launch-section', 'aria-labelledby': 'launch-title' },
+  el('h2', { id: 'launch-title' }, icon('vm-running'), ' Launch a tagged session'),
+  launchForm.element,
+);
 
 // ---------------------------------------------------------------------------------------------
 // Results and usage by tag
@@ -234,8 +264,20 @@ const breakdown = new Breakdown({ ...(state.breakdownKey ? { key: state.breakdow
   state.measure = measure;
   persist();
 });
-const resultsSection = el('section', { class: 'block', id: 'results-section', 'aria-labelledby': 'results-title' }, el('h2', { id: 'results-title' }, icon('list-flat'), ' Matching sessions'), resultsStatus, totals, table.element);
-const usageSection = el('section', { class: 'block', id: 'usage-section', 'aria-labelledby': 'usage-title' }, el('h2', { id: 'usage-title' }, icon('graph'), ' Usage by tag'), breakdown.element);
+const resultsSection = el(
+  'section',
+  { class: 'block', id: 'results-section', 'aria-labelledby': 'results-title' },
+  el('h2', { id: 'results-title' }, icon('list-flat'), ' Matching sessions'),
+  resultsStatus,
+  totals,
+  table.element,
+);
+const usageSection = el(
+  'section',
+  { class: 'block', id: 'usage-section', 'aria-labelledby': 'usage-title' },
+  el('h2', { id: 'usage-title' }, icon('graph'), ' Usage by tag'),
+  breakdown.element,
+);
 const content = el('div', { class: 'sessions-content' }, el('div', { class: 'sessions-top' }, findSection, launchSection), resultsSection, usageSection);
 
 function showResults(message: Extract<SessionsHostMessage, { type: 'results' }>): void {
@@ -246,7 +288,11 @@ function showResults(message: Extract<SessionsHostMessage, { type: 'results' }>)
   const filtered = message.returned - rows.length;
   replaceChildren(
     resultsStatus,
-    el('p', { class: 'meta' }, `Fetched ${formatClockTime(message.fetchedAt)} · q ${message.q ? `= ${message.q}` : NO_SERVER_QUERY} · the server returned ${formatNumber(message.returned)}${filtered > 0 ? `, ${formatNumber(filtered)} left out here (other projects, or conditions Browserbase was not sent)` : ''}`),
+    el(
+      'p',
+      { class: 'meta' },
+      `Fetched ${formatClockTime(message.fetchedAt)} · q ${message.q ? `= ${message.q}` : NO_SERVER_QUERY} · the server returned ${formatNumber(message.returned)}${filtered > 0 ? `, ${formatNumber(filtered)} left out here (other projects, or conditions Browserbase was not sent)` : ''}`,
+    ),
   );
   drawTotals(now);
   table.setRows(rows, now);
@@ -285,7 +331,16 @@ function renderConnections(list: readonly SessionsConnection[], preferred: strin
   const chosen = preferred && ids.includes(preferred) ? preferred : state.connectionId && ids.includes(state.connectionId) ? state.connectionId : ids[0];
   const changed = chosen !== state.connectionId;
   state.connectionId = chosen;
-  replaceChildren(connectionSelect, ...list.map((connection) => el('vscode-option', { value: connection.id, description: connection.projectId, ...(connection.id === chosen ? { selected: true } : {}) }, connection.label)));
+  replaceChildren(
+    connectionSelect,
+    ...list.map((connection) =>
+      el(
+        'vscode-option',
+        { value: connection.id, description: connection.projectId, ...(connection.id === chosen ? { selected: true } : {}) },
+        connection.label,
+      ),
+    ),
+  );
   if (chosen) connectionSelect.value = chosen;
   welcome.hidden = list.length > 0;
   content.hidden = list.length === 0;
@@ -335,7 +390,8 @@ onHostMessage((message) => {
       if (message.requestId === latestLaunch) launchForm.finished({ cancelled: true });
       return;
     case 'launched':
-      if (message.requestId === latestLaunch) launchForm.finished({ session: message.session, connectUrl: message.connectUrl, reused: message.reused, tags: launchTags });
+      if (message.requestId === latestLaunch)
+        launchForm.finished({ session: message.session, connectUrl: message.connectUrl, reused: message.reused, tags: launchTags });
       return;
     case 'session':
       if (results?.connectionId === message.connectionId) {

@@ -18,12 +18,18 @@ const FIRST_ROWS = 150;
 /** Rows per later task: a few milliseconds each, so typing and scrolling stay smooth. */
 const CHUNK_ROWS = 500;
 
-const ROW_ACTIONS: readonly { readonly action: SessionAction; readonly icon: string; readonly label: string; readonly when?: (row: SessionRow) => boolean }[] = [
-  { action: 'copyId', icon: 'copy', label: 'Copy session id' },
-  { action: 'copyConnectUrl', icon: 'plug', label: 'Copy connect URL', when: (row) => row.status === 'RUNNING' || row.status === 'PENDING' },
-  { action: 'openDebugger', icon: 'eye', label: 'Open live debugger', when: (row) => row.status === 'RUNNING' },
-  { action: 'release', icon: 'debug-stop', label: 'Release keep-alive session', when: (row) => row.keepAlive && (row.status === 'RUNNING' || row.status === 'PENDING') },
-];
+const ROW_ACTIONS: readonly { readonly action: SessionAction; readonly icon: string; readonly label: string; readonly when?: (row: SessionRow) => boolean }[] =
+  [
+    { action: 'copyId', icon: 'copy', label: 'Copy session id' },
+    { action: 'copyConnectUrl', icon: 'plug', label: 'Copy connect URL', when: (row) => row.status === 'RUNNING' || row.status === 'PENDING' },
+    { action: 'openDebugger', icon: 'eye', label: 'Open live debugger', when: (row) => row.status === 'RUNNING' },
+    {
+      action: 'release',
+      icon: 'debug-stop',
+      label: 'Release keep-alive session',
+      when: (row) => row.keepAlive && (row.status === 'RUNNING' || row.status === 'PENDING'),
+    },
+  ];
 
 const formatTime = (at: number) => `${formatDay(at)} ${formatClockTime(at)}`;
 
@@ -48,15 +54,15 @@ export class ResultsTable {
   ) {
     this.head = el('div', { role: 'row', class: 'results-row' });
     this.body = el('div', { role: 'rowgroup', class: 'results-body' });
-    this.table = el('div', { role: 'table', class: 'results-table', 'aria-label': 'Matching sessions' }, el('div', { role: 'rowgroup', class: 'results-head' }, this.head), this.body);
+    this.table = el(
+      'div',
+      { role: 'table', class: 'results-table', 'aria-label': 'Matching sessions' },
+      el('div', { role: 'rowgroup', class: 'results-head' }, this.head),
+      this.body,
+    );
     this.more = el('vscode-button', { secondary: true, class: 'show-more', hidden: true });
     this.more.addEventListener('click', () => this.extend(this.shown + PAGE_ROWS));
-    this.element = el(
-      'div',
-      { class: 'results-table-wrap' },
-      this.table,
-      this.more,
-    );
+    this.element = el('div', { class: 'results-table-wrap' }, this.table, this.more);
     this.body.addEventListener('click', (event) => {
       const button = (event.target as Element).closest<HTMLElement>('button[data-action]');
       const id = button?.closest<HTMLElement>('[data-session]')?.dataset.session;
@@ -104,7 +110,15 @@ export class ResultsTable {
       this.head,
       ...SESSION_COLUMNS.map((column) => {
         const active = this.sort.column === column.id;
-        const button = el('button', { type: 'button', class: 'sort-button', 'data-column': column.id }, column.label, el('span', { class: `codicon codicon-${active ? (this.sort.direction === 'ascending' ? 'arrow-up' : 'arrow-down') : 'blank'}`, 'aria-hidden': 'true' }));
+        const button = el(
+          'button',
+          { type: 'button', class: 'sort-button', 'data-column': column.id },
+          column.label,
+          el('span', {
+            class: `codicon codicon-${active ? (this.sort.direction === 'ascending' ? 'arrow-up' : 'arrow-down') : 'blank'}`,
+            'aria-hidden': 'true',
+          }),
+        );
         button.addEventListener('click', () => this.sortBy(column.id));
         return el('div', { role: 'columnheader', class: column.numeric ? 'numeric' : undefined, 'aria-sort': active ? this.sort.direction : 'none' }, button);
       }),

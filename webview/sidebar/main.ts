@@ -70,7 +70,9 @@ function createCard(connection: ConnectionSnapshot): Card {
         { class: 'card-actions' },
         action('refresh', `Refresh ${connection.label}`, () => post({ type: 'refresh', connectionId }), 'refresh'),
         action('graph', `Open ${connection.label} in the usage panel`, () => post({ type: 'openPanel', connectionId }), 'open-panel'),
-        connection.kind === 'browserbase' ? action('vm', `Find and launch ${connection.label} sessions by tag`, () => post({ type: 'openSessions', connectionId }), 'open-sessions') : undefined,
+        connection.kind === 'browserbase'
+          ? action('vm', `Find and launch ${connection.label} sessions by tag`, () => post({ type: 'openSessions', connectionId }), 'open-sessions')
+          : undefined,
         action('key', `Set the token of ${connection.label}`, () => post({ type: 'setToken', connectionId }), 'set-token'),
       ),
     ),
@@ -87,7 +89,8 @@ function renderValues(card: Card, connection: ConnectionSnapshot): void {
   const rows = connection.quotas.slice(0, 4).map((quota) => {
     const value = formatUnitValue(quota.value, quota.unit);
     // A state (available, endpoints up) reads better in words; a percentage of a percentage does not read at all.
-    const text = quota.unit === 'state' && quota.detail ? quota.detail : quota.limit === null ? value : `${value} / ${formatUnitValue(quota.limit, quota.unit)}`;
+    const text =
+      quota.unit === 'state' && quota.detail ? quota.detail : quota.limit === null ? value : `${value} / ${formatUnitValue(quota.limit, quota.unit)}`;
     const share = quota.ratio === null || quota.unit === 'percent' ? '' : ` (${formatPercent(quota.ratio * 100)})`;
     const meter = el('div', { class: 'meter', 'aria-hidden': 'true' }, el('div', { class: `fill level-${quota.level}` }));
     // CSSOM, not a style attribute: allowed by the page's CSP.
@@ -103,7 +106,14 @@ function renderValues(card: Card, connection: ConnectionSnapshot): void {
   if (rows.length === 0) {
     for (const sample of connection.latest.slice(0, 4)) {
       const labels = sample.labels ? Object.values(sample.labels).join(', ') : '';
-      rows.push(el('li', {}, el('span', { class: 'name' }, `${sample.series.slice(sample.series.indexOf('.') + 1)}${labels ? ` (${labels})` : ''}`), el('span', { class: 'value' }, formatUnitValue(sample.value, sample.unit))));
+      rows.push(
+        el(
+          'li',
+          {},
+          el('span', { class: 'name' }, `${sample.series.slice(sample.series.indexOf('.') + 1)}${labels ? ` (${labels})` : ''}`),
+          el('span', { class: 'value' }, formatUnitValue(sample.value, sample.unit)),
+        ),
+      );
     }
   }
   replaceChildren(card.values, ...rows);

@@ -51,7 +51,11 @@ export { metadataString as metadataValue } from '../../shared/metadataQuery';
 // Create-session checks
 
 export type SessionProxy =
-  | { readonly type: 'browserbase'; readonly geolocation?: { readonly country: string; readonly city?: string; readonly state?: string }; readonly domainPattern?: string }
+  | {
+      readonly type: 'browserbase';
+      readonly geolocation?: { readonly country: string; readonly city?: string; readonly state?: string };
+      readonly domainPattern?: string;
+    }
   | { readonly type: 'external'; readonly server: string; readonly username?: string; readonly password?: string; readonly domainPattern?: string }
   | { readonly type: 'none'; readonly domainPattern?: string };
 
@@ -125,7 +129,10 @@ export function userMetadataProblems(metadata: unknown): CreateProblem[] {
         else walk(value, at);
       } else {
         const hint = typeof value === 'number' || typeof value === 'boolean' ? ` (send "${String(value)}")` : '';
-        problems.push({ path: at, message: `${at} is ${describeValue(value)}; metadata values must be strings, since Browserbase only matches string values${hint}` });
+        problems.push({
+          path: at,
+          message: `${at} is ${describeValue(value)}; metadata values must be strings, since Browserbase only matches string values${hint}`,
+        });
       }
     }
     ancestors.delete(node);

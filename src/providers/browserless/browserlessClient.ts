@@ -95,7 +95,10 @@ export class BrowserlessClient {
       return normalizePressure(response.body, Date.now(), response.url);
     } catch (error) {
       if (error instanceof ProviderError && error.kind === 'notOffered') {
-        return notOfferedReading(Date.now(), 'This Browserless server does not offer /pressure (HTTP 404); live load is not available, 5-minute metrics still are.');
+        return notOfferedReading(
+          Date.now(),
+          'This Browserless server does not offer /pressure (HTTP 404); live load is not available, 5-minute metrics still are.',
+        );
       }
       throw error;
     }
@@ -130,10 +133,14 @@ export class BrowserlessClient {
       return reading;
     } catch (error) {
       if (!(error instanceof ProviderError && error.kind === 'notOffered')) throw error;
-      throw new ProviderError('notOffered', `${new URL(this.config.baseUrl).host} offers neither /metrics/total nor /metrics/all (HTTP 404): is this a Browserless server?`, {
-        ...(error.status === undefined ? {} : { status: error.status }),
-        ...(error.url === undefined ? {} : { url: error.url }),
-      });
+      throw new ProviderError(
+        'notOffered',
+        `${new URL(this.config.baseUrl).host} offers neither /metrics/total nor /metrics/all (HTTP 404): is this a Browserless server?`,
+        {
+          ...(error.status === undefined ? {} : { status: error.status }),
+          ...(error.url === undefined ? {} : { url: error.url }),
+        },
+      );
     }
   }
 

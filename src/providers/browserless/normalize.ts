@@ -406,7 +406,22 @@ export function normalizeTotal(body: unknown, fetchedAt: number, options: Normal
   const maxTime = milliseconds(ids.maxTime, total.maxTime);
   const totalTime = milliseconds(ids.totalTime, total.totalTime);
 
-  const samples = [successful, error, timedout, queued, rejected, unhealthy, maxConcurrent, sessions, units, estimate, minutesSample, meanTime, maxTime, totalTime];
+  const samples = [
+    successful,
+    error,
+    timedout,
+    queued,
+    rejected,
+    unhealthy,
+    maxConcurrent,
+    sessions,
+    units,
+    estimate,
+    minutesSample,
+    meanTime,
+    maxTime,
+    totalTime,
+  ];
   const notes: string[] = [];
   if (minutes === 0) notes.push('The server has no finished 5-minute period yet, so there are no totals and no monthly estimate.');
   else if (estimateLowConfidence && estimate.value !== null) {

@@ -32,7 +32,8 @@ export class CerebrasClient {
     private readonly config: CerebrasConfig,
   ) {
     const organizationId = config.organizationId.trim();
-    if (organizationId === '') throw new ProviderError('request', 'A Cerebras organization id (like org_abc123, from the dashboard Settings page) is required.');
+    if (organizationId === '')
+      throw new ProviderError('request', 'A Cerebras organization id (like org_abc123, from the dashboard Settings page) is required.');
     validBaseUrl(config.baseUrl, 'Cerebras');
     this.url = joinUrl(config.baseUrl, `/api/v1/metrics/organizations/${encodeURIComponent(organizationId)}`);
     this.auth = config.token ? { kind: 'bearer', token: config.token } : { kind: 'none' };

@@ -11,14 +11,7 @@ import type { CallOptions, ClientTarget, Reading } from '../types';
 import { joinUrl } from '../types';
 import { parseResponse } from '../validate';
 import { metricsInfo, metricsQueryParams, metricsQueryProblems, metricsSamples, type MetricInfoSummary, type MetricsQuery } from './normalize';
-import {
-  MetricsResponseSchema,
-  ProjectsPageSchema,
-  ServicesPageSchema,
-  type NorthflankProject,
-  type NorthflankService,
-  type Pagination,
-} from './schemas';
+import { MetricsResponseSchema, ProjectsPageSchema, ServicesPageSchema, type NorthflankProject, type NorthflankService, type Pagination } from './schemas';
 
 export const NORTHFLANK_DEFAULT_BASE_URL = 'https://api.northflank.com';
 /** Northflank's maximum page size: fewer pages, less budget. */

@@ -60,7 +60,8 @@ export function metricsQueryProblems(query: MetricsQuery): QueryProblem[] {
   const problems: QueryProblem[] = [];
   if (query.metricTypes.length === 0) problems.push({ path: 'metricTypes', message: 'metricTypes must name at least one metric' });
   query.metricTypes.forEach((type, index) => {
-    if (typeof type !== 'string' || type.trim() === '') problems.push({ path: `metricTypes[${index}]`, message: `metricTypes[${index}] must be a non-empty string` });
+    if (typeof type !== 'string' || type.trim() === '')
+      problems.push({ path: `metricTypes[${index}]`, message: `metricTypes[${index}] must be a non-empty string` });
   });
   if (query.queryType === 'range') {
     for (const name of ['startTime', 'endTime'] as const) {

@@ -107,7 +107,9 @@ const MAX_ISSUES_SHOWN = 3;
 /** Parser issues as plain-words notes with line numbers, so a bad line is never dropped silently. */
 export function describeParseIssues(issues: readonly ParseIssue[]): string[] {
   if (issues.length === 0) return [];
-  const shown = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => `Line ${issue.line} was skipped: ${issue.message}${issue.text ? ` (${JSON.stringify(issue.text.slice(0, 80))})` : ''}`);
+  const shown = issues
+    .slice(0, MAX_ISSUES_SHOWN)
+    .map((issue) => `Line ${issue.line} was skipped: ${issue.message}${issue.text ? ` (${JSON.stringify(issue.text.slice(0, 80))})` : ''}`);
   if (issues.length > MAX_ISSUES_SHOWN) shown.push(`…and ${issues.length - MAX_ISSUES_SHOWN} more unreadable line(s).`);
   return shown;
 }

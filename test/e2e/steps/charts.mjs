@@ -35,7 +35,13 @@ export async function webviewFrame(page, selector, what, timeoutMs = 20_000) {
     async () => {
       for (const frame of page.frames()) {
         if (frame.isDetached()) continue;
-        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+        if (
+          (await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return frame;
       }
       return undefined;
     },
@@ -77,7 +83,10 @@ async function selectRange(frame, label, value) {
   await frame.getByRole('option', { name: label }).click();
   await waitFor(async () => (await select.evaluate((element) => element.value)) === value, { timeoutMs: 5000, message: `the range picker to show ${label}` });
   // The page is busy until the host's snapshot for the new range has been drawn.
-  await waitFor(async () => (await frame.locator('main#app[aria-busy]').count()) === 0, { timeoutMs: 20_000, message: `the panel to draw the ${label} snapshot` });
+  await waitFor(async () => (await frame.locator('main#app[aria-busy]').count()) === 0, {
+    timeoutMs: 20_000,
+    message: `the panel to draw the ${label} snapshot`,
+  });
 }
 
 /**
@@ -123,7 +132,10 @@ async function readTable(card) {
  * @returns {Promise<{ date: number, successful: number, error: number, timedout: number, rejected: number }[]>}
  */
 async function servedBrowserlessWindows(sandboxUrl) {
-  const response = await fetch(`${sandboxUrl}/browserless/metrics`, { headers: { authorization: `Bearer ${BROWSERLESS_TOKEN}` }, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${sandboxUrl}/browserless/metrics`, {
+    headers: { authorization: `Bearer ${BROWSERLESS_TOKEN}` },
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!response.ok) throw new Error(`GET /browserless/metrics answered ${response.status}`);
   return response.json();
 }
@@ -230,7 +242,9 @@ export async function pickColorTheme(page, name) {
   });
   await input.fill(name);
   // "Dark Modern" is also the end of other names, "Light High Contrast" of others: pick the exact one.
-  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
+  const row = widget
+    .locator('.monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
   await row.first().waitFor({ state: 'visible', timeout: 10_000 });
   await row.first().click();
   await widget.waitFor({ state: 'hidden', timeout: 10_000 });
@@ -247,15 +261,27 @@ async function removeConnection(page, name) {
   });
   const dialog = page.locator('.monaco-dialog-box');
   const picker = page.locator('.quick-input-widget');
-  await waitFor(async () => (await dialog.isVisible()) || ((await picker.isVisible()) && (await picker.locator('.monaco-list-row', { hasText: name }).count()) > 0), {
-    timeoutMs: 10_000,
-    message: `the picker or the confirmation to remove ${name}`,
-  });
+  await waitFor(
+    async () => (await dialog.isVisible()) || ((await picker.isVisible()) && (await picker.locator('.monaco-list-row', { hasText: name }).count()) > 0),
+    {
+      timeoutMs: 10_000,
+      message: `the picker or the confirmation to remove ${name}`,
+    },
+  );
   if (!(await dialog.isVisible())) {
     // Typed, as a person narrowing the list would, then Enter on the one row left.
     await picker.locator('input').first().fill(name);
     const focused = picker.locator('.monaco-list-row.focused');
-    await waitFor(async () => ((await focused.first().textContent().catch(() => '')) ?? '').includes(name), { timeoutMs: 10_000, message: `${name} to be the focused entry` });
+    await waitFor(
+      async () =>
+        (
+          (await focused
+            .first()
+            .textContent()
+            .catch(() => '')) ?? ''
+        ).includes(name),
+      { timeoutMs: 10_000, message: `${name} to be the focused entry` },
+    );
     await page.keyboard.press('Enter');
   }
   await expectVisible(dialog, `the confirmation to remove ${name}`);
@@ -271,7 +297,13 @@ async function removeConnection(page, name) {
  */
 async function closeBottomPanel(page) {
   const panel = page.locator('.part.panel.bottom, .part.panel');
-  if (!(await panel.first().isVisible().catch(() => false))) return;
+  if (
+    !(await panel
+      .first()
+      .isVisible()
+      .catch(() => false))
+  )
+    return;
   await runCommandFromPalette(page, 'View: Hide Panel').catch(() => runCommandFromPalette(page, 'View: Close Panel'));
   await panel.first().waitFor({ state: 'hidden', timeout: 5000 });
 }
@@ -317,7 +349,11 @@ export const sidebarOpensPanelAtConnection = {
     await expectVisible(page.locator('.tabs-container .tab', { hasText: 'Live Usage' }), 'the "Live Usage" editor tab');
     const panel = await panelFrame(page);
     await waitFor(
-      () => panel.evaluate((id) => document.activeElement?.closest('section.connection')?.getAttribute('data-connection') === id && document.activeElement?.tagName === 'H2', BROWSERBASE),
+      () =>
+        panel.evaluate(
+          (id) => document.activeElement?.closest('section.connection')?.getAttribute('data-connection') === id && document.activeElement?.tagName === 'H2',
+          BROWSERBASE,
+        ),
       { timeoutMs: 15_000, message: 'the panel to scroll to Local Browserbase and focus its heading' },
     );
   },
@@ -381,7 +417,8 @@ export const panelSwitchesRanges = {
     await expectVisible(minutes.locator('canvas'), 'the Browserbase browser-minutes chart over the billing cycle');
     const from = Number(await minutes.getAttribute('data-from'));
     const start = new Date(from);
-    if (start.getUTCDate() !== 1 || start.getUTCHours() !== 0) throw new Error(`the billing cycle starts at ${start.toISOString()}, not on the 1st (the default cycle day)`);
+    if (start.getUTCDate() !== 1 || start.getUTCHours() !== 0)
+      throw new Error(`the billing cycle starts at ${start.toISOString()}, not on the 1st (the default cycle day)`);
     await screenshot(`usage-panel-switches-ranges-${index + 1}-cycle`);
     await selectRange(frame, 'Last 24 hours', '24h');
   },
@@ -415,7 +452,8 @@ export const panelKeyboardAndExport = {
     const scrolled = await frame.evaluate(() => document.scrollingElement?.scrollTop ?? 0);
     await frame.locator('#refresh-all').click();
     await waitFor(async () => (await card.getAttribute('data-to')) !== windowEnd, { timeoutMs: 30_000, message: 'a new snapshot after Refresh all' });
-    if (!(await card.locator('vscode-button.reset-zoom').isVisible()) || !/\(zoomed\)/.test((await summary.textContent()) ?? '')) throw new Error('new data reset the zoom');
+    if (!(await card.locator('vscode-button.reset-zoom').isVisible()) || !/\(zoomed\)/.test((await summary.textContent()) ?? ''))
+      throw new Error('new data reset the zoom');
     const scrolledAfter = await frame.evaluate(() => document.scrollingElement?.scrollTop ?? 0);
     if (Math.abs(scrolledAfter - scrolled) > 1) throw new Error(`new data moved the page from ${scrolled} to ${scrolledAfter} px`);
     note(`after new data the chart is still zoomed and the page still at ${scrolledAfter} px`);
@@ -440,7 +478,9 @@ export const panelKeyboardAndExport = {
     // Tab from the chart reaches the next chart's controls: nothing is mouse-only.
     await area.focus();
     await page.keyboard.press('Shift+Tab');
-    const focused = await frame.evaluate(() => document.activeElement?.closest('.chart-card')?.getAttribute('data-chart-id') ?? document.activeElement?.tagName);
+    const focused = await frame.evaluate(
+      () => document.activeElement?.closest('.chart-card')?.getAttribute('data-chart-id') ?? document.activeElement?.tagName,
+    );
     note(`Shift+Tab from the chart lands in ${focused}`);
 
     // Export as CSV: the save dialog proposes a file in the workspace; Enter accepts it.
@@ -461,7 +501,10 @@ export const panelKeyboardAndExport = {
     await page.keyboard.press('Enter');
     await waitFor(() => existsSync(file), { timeoutMs: 15_000, message: `the export to be written to ${file}` });
     const csv = readFileSync(file, 'utf8').split('\r\n');
-    if (csv[0] !== 'time,epoch_ms,successful (count),successful min (count),successful max (count),error (count),error min (count),error max (count),timed out (count),timed out min (count),timed out max (count),rejected (count),rejected min (count),rejected max (count)') {
+    if (
+      csv[0] !==
+      'time,epoch_ms,successful (count),successful min (count),successful max (count),error (count),error min (count),error max (count),timed out (count),timed out min (count),timed out max (count),rejected (count),rejected min (count),rejected max (count)'
+    ) {
       throw new Error(`the CSV header reads "${csv[0]}"`);
     }
     if (csv.length < 10) throw new Error(`the CSV has only ${csv.length} lines`);
@@ -478,10 +521,17 @@ export const panelRestoredAfterReload = {
     await selectRange(before, 'Last 7 days', '7d');
     await reloadWindowAndShowTab(page, 'Live Usage');
     const frame = await panelFrame(page);
-    await waitFor(async () => (await frame.locator('#range').evaluate((element) => element.value).catch(() => '')) === '7d', {
-      timeoutMs: 20_000,
-      message: 'the restored panel to keep the range "Last 7 days"',
-    });
+    await waitFor(
+      async () =>
+        (await frame
+          .locator('#range')
+          .evaluate((element) => element.value)
+          .catch(() => '')) === '7d',
+      {
+        timeoutMs: 20_000,
+        message: 'the restored panel to keep the range "Last 7 days"',
+      },
+    );
     await expectVisible(frame.locator(`.chart-card[data-chart-id="${BROWSERLESS}/concurrency"] canvas`), 'the concurrency chart in the restored panel', 30_000);
     note('the panel came back after the reload with its range (7 d) and its charts');
     await selectRange(frame, 'Last 24 hours', '24h');
@@ -508,10 +558,14 @@ export const chartsFollowThemes = {
         message: `the workbench to switch to ${theme.name}`,
       });
       const frame = await panelFrame(page);
-      await waitFor(async () => (await frame.locator('body').getAttribute('class'))?.includes(theme.body), { message: `the panel's page to take the ${theme.body} class` });
+      await waitFor(async () => (await frame.locator('body').getAttribute('class'))?.includes(theme.body), {
+        message: `the panel's page to take the ${theme.body} class`,
+      });
       await expectChartsDrawnIn(frame, theme.body);
       const sidebar = await sidebarFrame(page);
-      await waitFor(async () => (await sidebar.locator('body').getAttribute('class'))?.includes(theme.body), { message: `the side bar's page to take the ${theme.body} class` });
+      await waitFor(async () => (await sidebar.locator('body').getAttribute('class'))?.includes(theme.body), {
+        message: `the side bar's page to take the ${theme.body} class`,
+      });
       // Colours come from the theme: the first series is drawn in the theme's charts.blue.
       const colours = await frame.evaluate(() => ({
         blue: getComputedStyle(document.documentElement).getPropertyValue('--vscode-charts-blue').trim(),
@@ -551,4 +605,12 @@ export const sidebarWelcome = {
   },
 };
 
-export const chartSteps = [sidebarShowsCards, sidebarOpensPanelAtConnection, panelDataMatchesServer, panelSwitchesRanges, panelKeyboardAndExport, panelRestoredAfterReload, chartsFollowThemes];
+export const chartSteps = [
+  sidebarShowsCards,
+  sidebarOpensPanelAtConnection,
+  panelDataMatchesServer,
+  panelSwitchesRanges,
+  panelKeyboardAndExport,
+  panelRestoredAfterReload,
+  chartsFollowThemes,
+];

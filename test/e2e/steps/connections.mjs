@@ -34,7 +34,11 @@ const CALM = { running: 3, maxConcurrent: 10, queued: 0, maxQueued: 10, cpu: 30,
 export async function clearNotifications(page) {
   if ((await page.locator('.notifications-toasts .notification-toast').count()) === 0) return;
   await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
-  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  await page
+    .locator('.notifications-toasts .notification-toast')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5000 })
+    .catch(() => {});
 }
 
 /** @param {import('playwright-core').Page} page */
@@ -73,7 +77,10 @@ function panelFrame(page) {
  * @param {import('playwright-core').Page} page
  */
 async function panelText(page) {
-  const text = await panelFrame(page).locator('body').innerText({ timeout: 3000 }).catch(() => '');
+  const text = await panelFrame(page)
+    .locator('body')
+    .innerText({ timeout: 3000 })
+    .catch(() => '');
   return text.replace(/\s+/g, ' ').trim();
 }
 
@@ -143,7 +150,11 @@ export const addBrowserlessThroughTheUi = {
     await answerInputBox(page, 'Add Connection (4/4): name', BROWSERLESS_NAME);
 
     note(await waitForAddedToast(page, BROWSERLESS_NAME));
-    const item = await waitForStatusItem(page, (shown) => /\bBL 3\/10\b/.test(shown.text), 'the status bar item to show "BL 3/10" (3 of 10 running, as the sandbox serves)');
+    const item = await waitForStatusItem(
+      page,
+      (shown) => /\bBL 3\/10\b/.test(shown.text),
+      'the status bar item to show "BL 3/10" (3 of 10 running, as the sandbox serves)',
+    );
     note(`status bar: "${item.text}" (icons ${item.icons.join(', ')})`);
     if (item.icons.includes('warning') || item.icons.includes('error') || item.icons.includes('key')) {
       throw new Error(`a healthy connection below its limits shows the icons ${item.icons.join(', ')}`);
@@ -155,7 +166,8 @@ export const addBrowserlessThroughTheUi = {
     if (saved.baseUrl !== `${sandbox.url}/browserless` || saved.browserlessVersion !== 'v2' || saved.authMode !== 'bearer') {
       throw new Error(`the saved connection is not what was entered: ${JSON.stringify(saved)}`);
     }
-    if (readFileSync(join(paths.userDataDir, 'User', 'settings.json'), 'utf8').includes(BROWSERLESS_TOKEN)) throw new Error('the token was written to settings.json');
+    if (readFileSync(join(paths.userDataDir, 'User', 'settings.json'), 'utf8').includes(BROWSERLESS_TOKEN))
+      throw new Error('the token was written to settings.json');
 
     const tooltip = await readStatusTooltip(page, /Local Browserless.*\bok\b.*3 of 10 running/);
     note(`tooltip: ${tooltip}`);
@@ -220,7 +232,12 @@ export const panelShowsServedValues = {
     // them (as a person would), else by scrolling to the last mention of the name.
     const jump = panelFrame(page).getByRole('navigation').getByText(BROWSERBASE_NAME, { exact: true });
     if ((await jump.count()) > 0) await jump.first().click();
-    else await panelFrame(page).getByText(BROWSERBASE_NAME).last().scrollIntoViewIfNeeded().catch(() => {});
+    else
+      await panelFrame(page)
+        .getByText(BROWSERBASE_NAME)
+        .last()
+        .scrollIntoViewIfNeeded()
+        .catch(() => {});
     await page.waitForTimeout(300);
   },
 };
@@ -300,7 +317,11 @@ export const rateLimitShowsRetryAfter = {
     await sandbox.fault('/browserless', { kind: 'rateLimit', retryAfterSeconds: 5 });
     await refresh(page);
     await runCommandFromPalette(page, 'Live Usage: Show Log'); // the log line below shows in the screenshot
-    const item = await waitForStatusItem(page, (shown) => shown.icons.includes('error') && !/\bBL 3\/10\b/.test(shown.text), 'the error icon on the status bar item');
+    const item = await waitForStatusItem(
+      page,
+      (shown) => shown.icons.includes('error') && !/\bBL 3\/10\b/.test(shown.text),
+      'the error icon on the status bar item',
+    );
     note(`status bar: "${item.text}" (icons ${item.icons.join(', ')})`);
     const tooltip = await readStatusTooltip(page, /Local Browserless.*error.*HTTP 429.*retry after 5 s/i);
     const readAt = Date.now();
@@ -308,10 +329,16 @@ export const rateLimitShowsRetryAfter = {
     // The retry the tooltip announces is the real one: the feed's backoff (2 × 15 s ± 10 %), later than the 5 s asked for.
     const retryIn = Number(/retrying in (\d+) s/.exec(tooltip)?.[1]);
     if (!(retryIn >= 15 && retryIn <= 35)) throw new Error(`the tooltip announces a retry in ${retryIn} s, not the feed's backoff of about 30 s: ${tooltip}`);
-    const log = await waitFor(() => extensionLog(paths.userDataDir).split('\n').find((line) => /Local Browserless: .*\(rateLimited\).*retry after 5 s.*no sooner than 5 s from now, as the server asked/.test(line)), {
-      timeoutMs: 10_000,
-      message: 'the Live Usage log to say the server asked to wait 5 s',
-    });
+    const log = await waitFor(
+      () =>
+        extensionLog(paths.userDataDir)
+          .split('\n')
+          .find((line) => /Local Browserless: .*\(rateLimited\).*retry after 5 s.*no sooner than 5 s from now, as the server asked/.test(line)),
+      {
+        timeoutMs: 10_000,
+        message: 'the Live Usage log to say the server asked to wait 5 s',
+      },
+    );
     note(`log: ${log.trim()}`);
     await screenshot('rate-limit-shows-error-and-retry-after-1-tooltip');
 
@@ -337,7 +364,11 @@ export const serverErrorShowsError = {
     await backToNormal(page, sandbox);
     await sandbox.fault('/browserless', { kind: 'status', status: 500 });
     await refresh(page);
-    const item = await waitForStatusItem(page, (shown) => shown.icons.includes('error') && !/\bBL 3\/10\b/.test(shown.text), 'the error icon on the status bar item');
+    const item = await waitForStatusItem(
+      page,
+      (shown) => shown.icons.includes('error') && !/\bBL 3\/10\b/.test(shown.text),
+      'the error icon on the status bar item',
+    );
     note(`status bar: "${item.text}" (icons ${item.icons.join(', ')})`);
     if (item.background !== 'rgba(0, 0, 0, 0)') note(`(background ${item.background}: a failing fetch keeps the quota colour only)`);
     const tooltip = await readStatusTooltip(page, /Local Browserless.*error.*HTTP 500/);
@@ -347,7 +378,11 @@ export const serverErrorShowsError = {
 
     await sandbox.clearFaults();
     await refresh(page);
-    await waitForStatusItem(page, (shown) => /\bBL 3\/10\b/.test(shown.text) && shown.icons.includes('pulse'), 'the status bar item back to normal after the server recovers and Refresh');
+    await waitForStatusItem(
+      page,
+      (shown) => /\bBL 3\/10\b/.test(shown.text) && shown.icons.includes('pulse'),
+      'the status bar item back to normal after the server recovers and Refresh',
+    );
     await waitForPanelText(page, [concurrency(3)], 'Browserless at 3 of 10 again, without the error', { absent: [/HTTP 500/] });
 
     // Nothing the person typed as a token reached settings or a log; the extension logged no error.
@@ -358,7 +393,9 @@ export const serverErrorShowsError = {
     }
     const errors = remoteExtensionHostLogs(paths.userDataDir).flatMap((entry) => extensionErrors(entry.text, extensionId));
     if (errors.length > 0) throw new Error(`the extension host logged errors:\n${errors.join('\n')}`);
-    const ownErrors = extensionLog(paths.userDataDir).split('\n').filter((line) => /\[error\]/.test(line));
+    const ownErrors = extensionLog(paths.userDataDir)
+      .split('\n')
+      .filter((line) => /\[error\]/.test(line));
     if (ownErrors.length > 0) throw new Error(`the Live Usage log has errors:\n${ownErrors.join('\n')}`);
   },
 };

@@ -109,9 +109,14 @@ export const sessionsPanelOpens = {
     await open.click();
     const frame = await sessionsFrame(page);
     const served = await servedSessions(sandbox.url);
-    await expectRows(frame, served.map((s) => s.id), 'every session of the project');
+    await expectRows(
+      frame,
+      served.map((s) => s.id),
+      'every session of the project',
+    );
     const totals = await frame.locator('#totals').innerText();
-    if (Number(await frame.locator('#totals [data-sessions]').getAttribute('data-sessions')) !== served.length) throw new Error(`totals say "${totals}", the server has ${served.length}`);
+    if (Number(await frame.locator('#totals [data-sessions]').getAttribute('data-sessions')) !== served.length)
+      throw new Error(`totals say "${totals}", the server has ${served.length}`);
     note(`${served.length} sessions listed; totals: ${totals}`);
     await screenshot('sessions-panel-opens-from-usage-panel-1-all-sessions');
   },
@@ -125,8 +130,12 @@ export const sessionsQueryBuilder = {
     // A key path with an empty part is refused under its row, and nothing can be sent.
     await setConditions(frame, [{ key: 'workflow >', value: 'checkout' }]);
     const message = frame.locator('.rows-condition .row-message').first();
-    await waitFor(async () => /Key part 2 of 2 is empty/.test(await message.innerText()), { timeoutMs: 5000, message: 'the row to say its key part 2 is empty' });
-    if (!(await frame.locator('#find').evaluate((button) => /** @type {any} */ (button).disabled))) throw new Error('Find sessions is enabled with a bad key path');
+    await waitFor(async () => /Key part 2 of 2 is empty/.test(await message.innerText()), {
+      timeoutMs: 5000,
+      message: 'the row to say its key part 2 is empty',
+    });
+    if (!(await frame.locator('#find').evaluate((button) => /** @type {any} */ (button).disabled)))
+      throw new Error('Find sessions is enabled with a bad key path');
     note(`bad key path: "${await message.innerText()}"`);
     await screenshot('sessions-query-builder-with-live-preview-1-bad-key');
 
@@ -145,7 +154,11 @@ export const sessionsQueryBuilder = {
     await frame.locator('#find').click();
     const served = await servedSessions(sandbox.url);
     const expected = served.filter((s) => at(s.userMetadata, ['workflow', 'name']) === 'checkout' && at(s.userMetadata, ['client']) === 'acme');
-    await expectRows(frame, expected.map((s) => s.id), 'workflow > name = checkout and client = acme');
+    await expectRows(
+      frame,
+      expected.map((s) => s.id),
+      'workflow > name = checkout and client = acme',
+    );
     note(`${expected.length} session(s) match both conditions, as on the server`);
     await screenshot('sessions-query-builder-with-live-preview-2-results');
   },
@@ -164,8 +177,12 @@ export const sessionsLaunchTagged = {
     await own.locator('.row-value input').fill('x'.repeat(600));
     // Said under the tag's row, and Launch stays disabled.
     const refusal = own.locator('.row-message');
-    await waitFor(async () => /512/.test(await refusal.innerText().catch(() => '')), { timeoutMs: 5000, message: 'the launch form to refuse metadata over 512 characters' });
-    if (!(await frame.locator('#launch').evaluate((button) => /** @type {any} */ (button).disabled))) throw new Error('Launch is enabled with metadata over the limit');
+    await waitFor(async () => /512/.test(await refusal.innerText().catch(() => '')), {
+      timeoutMs: 5000,
+      message: 'the launch form to refuse metadata over 512 characters',
+    });
+    if (!(await frame.locator('#launch').evaluate((button) => /** @type {any} */ (button).disabled)))
+      throw new Error('Launch is enabled with metadata over the limit');
     note(`own tags over the limit: "${await refusal.innerText()}"`);
     await screenshot('sessions-launch-tagged-session-0-refused');
     await own.locator('.row-value input').fill('');
@@ -174,7 +191,10 @@ export const sessionsLaunchTagged = {
 
     await setConditions(frame, TAGS);
     // Tags taken from the query's conditions, kept alive so it can be released later.
-    await waitFor(async () => /client = "e2e-tagged"/.test(await frame.locator('.query-tags').innerText()), { timeoutMs: 5000, message: 'the launch form to take the query’s tags' });
+    await waitFor(async () => /client = "e2e-tagged"/.test(await frame.locator('.query-tags').innerText()), {
+      timeoutMs: 5000,
+      message: 'the launch form to take the query’s tags',
+    });
     await frame.locator('#launch-keep-alive').click();
     const before = await sessionCreates(sandbox.url);
     await frame.locator('#launch').scrollIntoViewIfNeeded();
@@ -193,7 +213,9 @@ export const sessionsLaunchTagged = {
     const created = (await sessionCreates(sandbox.url)) - before;
     if (created !== 1) throw new Error(`a double click created ${created} sessions`);
     const session = (await servedSessions(sandbox.url)).find((s) => s.id === sessionId);
-    for (const tag of TAGS) if (at(session?.userMetadata, tag.path) !== tag.value) throw new Error(`the served session has ${JSON.stringify(session?.userMetadata)}, not ${tag.key} = ${tag.value}`);
+    for (const tag of TAGS)
+      if (at(session?.userMetadata, tag.path) !== tag.value)
+        throw new Error(`the served session has ${JSON.stringify(session?.userMetadata)}, not ${tag.key} = ${tag.value}`);
     note(`one session started: ${sessionId}, metadata ${JSON.stringify(session?.userMetadata)}`);
     await screenshot('sessions-launch-tagged-session-2-started');
   },
@@ -214,7 +236,10 @@ export const sessionsFindAgain = {
 
     await frame.locator('#save-name input').fill(SAVED_NAME);
     await frame.locator('#save-query').click();
-    await waitFor(async () => (await frame.locator('#saved vscode-option', { hasText: SAVED_NAME }).count()) > 0, { timeoutMs: 10_000, message: 'the saved query to be listed' });
+    await waitFor(async () => (await frame.locator('#saved vscode-option', { hasText: SAVED_NAME }).count()) > 0, {
+      timeoutMs: 10_000,
+      message: 'the saved query to be listed',
+    });
     await clearNotifications(page);
     // The same saved query from the Command Palette, without the panel.
     await runCommandFromPalette(page, 'Live Usage: Find Browserbase Sessions by Metadata…');
@@ -235,7 +260,11 @@ export const sessionsUsageByTag = {
     await setConditions(frame, [{ key: '', value: '' }]);
     await frame.locator('#find').click();
     const served = await servedSessions(sandbox.url);
-    await expectRows(frame, served.map((s) => s.id), 'every session again');
+    await expectRows(
+      frame,
+      served.map((s) => s.id),
+      'every session again',
+    );
     // Per client, as many sessions as the server has.
     /** @type {Map<string, number>} */
     const perClient = new Map();
@@ -252,9 +281,11 @@ export const sessionsUsageByTag = {
     // Drawn in the task after the table: wait for it to cover the new result.
     await waitFor(
       async () => {
-        shown = await frame.locator('.breakdown-table tbody tr').evaluateAll((rows) =>
-          rows.map((row) => [row.querySelector('th')?.textContent ?? '', Number(row.querySelector('[data-sessions]')?.getAttribute('data-sessions'))]),
-        );
+        shown = await frame
+          .locator('.breakdown-table tbody tr')
+          .evaluateAll((rows) =>
+            rows.map((row) => [row.querySelector('th')?.textContent ?? '', Number(row.querySelector('[data-sessions]')?.getAttribute('data-sessions'))]),
+          );
         return shown.length === perClient.size && shown.every(([label, count]) => perClient.get(String(label)) === count);
       },
       { timeoutMs: 10_000, message: () => `usage by client ${JSON.stringify(shown)} to match the server's ${JSON.stringify([...perClient])}` },
@@ -286,7 +317,10 @@ export const sessionsRelease = {
     await row.scrollIntoViewIfNeeded();
     await row.locator('button[data-action="release"]').click();
     await answerDialog(page, /Release Browserbase session/, 'Release');
-    await waitFor(async () => !/RUNNING/.test(await row.locator('.cell-status').innerText()), { timeoutMs: 10_000, message: 'the released session’s row to stop saying RUNNING' });
+    await waitFor(async () => !/RUNNING/.test(await row.locator('.cell-status').innerText()), {
+      timeoutMs: 10_000,
+      message: 'the released session’s row to stop saying RUNNING',
+    });
     const served = (await servedSessions(sandbox.url)).find((s) => s.id === sessionId);
     if (served?.status === 'RUNNING') throw new Error('the server still runs the released session');
     note(`released: the row says ${await row.locator('.cell-status').innerText()}, the server ${served?.status}`);
@@ -305,7 +339,9 @@ export const sessionsFollowThemes = {
       index++;
       await pickColorTheme(page, theme.name);
       const frame = await sessionsFrame(page);
-      await waitFor(async () => (await frame.locator('body').getAttribute('class'))?.includes(theme.body), { message: `the sessions page to take the ${theme.body} class` });
+      await waitFor(async () => (await frame.locator('body').getAttribute('class'))?.includes(theme.body), {
+        message: `the sessions page to take the ${theme.body} class`,
+      });
       await frame.locator('#usage-section').scrollIntoViewIfNeeded();
       await page.waitForTimeout(400);
       note(`${theme.name}: sessions panel redrawn`);
@@ -329,11 +365,28 @@ export const sessionsRestoredAfterReload = {
     await reloadWindowAndShowTab(page, 'Browserbase Sessions');
     const restored = await sessionsFrame(page);
     // The query the person was building is back, and runs again.
-    await waitFor(async () => (await restored.locator('.rows-condition .row-value input').first().inputValue().catch(() => '')) === 'search', { timeoutMs: 20_000, message: 'the restored builder to hold the query' });
+    await waitFor(
+      async () =>
+        (await restored
+          .locator('.rows-condition .row-value input')
+          .first()
+          .inputValue()
+          .catch(() => '')) === 'search',
+      { timeoutMs: 20_000, message: 'the restored builder to hold the query' },
+    );
     await expectRows(restored, expected, 'the restored query’s results');
     note(`after the reload the panel holds workflow > name = search and lists its ${expected.length} session(s)`);
     await screenshot('sessions-panel-restored-after-reload-1-restored');
   },
 };
 
-export const sessionSteps = [sessionsPanelOpens, sessionsQueryBuilder, sessionsLaunchTagged, sessionsFindAgain, sessionsUsageByTag, sessionsRelease, sessionsRestoredAfterReload, sessionsFollowThemes];
+export const sessionSteps = [
+  sessionsPanelOpens,
+  sessionsQueryBuilder,
+  sessionsLaunchTagged,
+  sessionsFindAgain,
+  sessionsUsageByTag,
+  sessionsRelease,
+  sessionsRestoredAfterReload,
+  sessionsFollowThemes,
+];

@@ -12,12 +12,16 @@ export const showLogOpensOutputChannel = {
     await expectVisible(panel.locator('.composite-bar .action-item.checked', { hasText: /^\s*Output\s*$/ }), 'the Output tab (selected)');
     // The Output view names the shown channel in its channel picker.
     const picker = panel.locator('select.monaco-select-box, .monaco-select-box');
-    await waitFor(async () => {
-      for (const candidate of await picker.all()) {
-        const text = (await candidate.evaluate((element) => /** @type {HTMLSelectElement} */ (element).selectedOptions?.[0]?.textContent ?? element.textContent)) ?? '';
-        if (text.trim() === 'Live Usage') return true;
-      }
-      return false;
-    }, { timeoutMs: 15_000, message: 'the Output panel to show the "Live Usage" channel' });
+    await waitFor(
+      async () => {
+        for (const candidate of await picker.all()) {
+          const text =
+            (await candidate.evaluate((element) => /** @type {HTMLSelectElement} */ (element).selectedOptions?.[0]?.textContent ?? element.textContent)) ?? '';
+          if (text.trim() === 'Live Usage') return true;
+        }
+        return false;
+      },
+      { timeoutMs: 15_000, message: 'the Output panel to show the "Live Usage" channel' },
+    );
   },
 };

@@ -19,7 +19,12 @@ export const workbenchLoadsAndExtensionActivates = {
         return `"${extensionId}" to be activated in the remote extension host log (${logs.length === 0 ? 'no remoteexthost.log yet' : logs.map((entry) => entry.path).join(', ')})`;
       },
     });
-    note(`activation logged in ${log.path.slice(paths.userDataDir.length + 1)}: ${log.text.split('\n').find((line) => activation.test(line))?.trim()}`);
+    note(
+      `activation logged in ${log.path.slice(paths.userDataDir.length + 1)}: ${log.text
+        .split('\n')
+        .find((line) => activation.test(line))
+        ?.trim()}`,
+    );
     // Give a failing activate() a moment to reach the log before reading it for errors.
     await page.waitForTimeout(1000);
     const errors = remoteExtensionHostLogs(paths.userDataDir).flatMap((entry) => extensionErrors(entry.text, extensionId));

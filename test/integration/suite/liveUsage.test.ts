@@ -33,7 +33,9 @@ async function eventually<T>(api: LiveUsageApi, what: string, check: () => T | u
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) {
-      const shown = api.snapshots().map((snapshot) => `${snapshot.id}: ${snapshot.health}${snapshot.error ? ` (${snapshot.error.message})` : ''}, ${snapshot.latest.length} value(s)`);
+      const shown = api
+        .snapshots()
+        .map((snapshot) => `${snapshot.id}: ${snapshot.health}${snapshot.error ? ` (${snapshot.error.message})` : ''}, ${snapshot.latest.length} value(s)`);
       assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}; snapshots: ${shown.join('; ') || 'none'}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -79,7 +81,9 @@ suite('Live Usage inside the extension host', function () {
 
   test('Open Browserbase Sessions loads the feature bundle and opens its panel, once', async () => {
     const sessionsTabs = () =>
-      vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('liveUsage.browserbaseSessions'));
+      vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('liveUsage.browserbaseSessions'));
     await vscode.commands.executeCommand('liveUsage.openBrowserbaseSessions');
     await eventually(api, 'the Browserbase Sessions tab', () => (sessionsTabs().length > 0 ? true : undefined), 10_000);
     // A second open reveals the same panel instead of opening another.
@@ -112,7 +116,9 @@ suite('Live Usage inside the extension host', function () {
     tokenIds.push(id);
     sandbox.setState({ browserless: { running: 4, maxConcurrent: 10, queued: 0, cpu: 20, memory: 30, recentlyRejected: 0 } });
     sandbox.clearRequests();
-    await setConnections([{ id, kind: 'browserless', label: 'IT Browserless', baseUrl: sandbox.baseUrl('browserless'), browserlessVersion: 'v2', authMode: 'bearer' }]);
+    await setConnections([
+      { id, kind: 'browserless', label: 'IT Browserless', baseUrl: sandbox.baseUrl('browserless'), browserlessVersion: 'v2', authMode: 'bearer' },
+    ]);
     await eventually(api, `the connection ${id} to be loaded`, () => snapshotOf(api, id));
     // Browserless may need no token (self-hosted), so it is tried without one: the server says 401.
     api.refresh(id);
@@ -131,8 +137,10 @@ suite('Live Usage inside the extension host', function () {
       assert.equal(polled.health, 'ok');
       assert.equal(polled.tokenSource, 'secretStorage');
       // Changes are coalesced (about 50 ms), so the event may come a moment after snapshots() has the value.
-      await eventually(api, 'onDidChangeSnapshots to deliver the polled value', () =>
-        changes.some((snapshots) => runningValue(snapshots.find((snapshot) => snapshot.id === id)) === 4) ? true : undefined,
+      await eventually(
+        api,
+        'onDidChangeSnapshots to deliver the polled value',
+        () => (changes.some((snapshots) => runningValue(snapshots.find((snapshot) => snapshot.id === id)) === 4) ? true : undefined),
         5_000,
       );
       const concurrency = polled.quotas.find((quota) => quota.id === 'concurrency');
@@ -171,7 +179,14 @@ suite('Live Usage inside the extension host', function () {
 
   test('after the connection is gone and back, its last values come from history while the server fails', async () => {
     const id = 'it-browserless';
-    const config: ConnectionConfig = { id, kind: 'browserless', label: 'IT Browserless', baseUrl: sandbox.baseUrl('browserless'), browserlessVersion: 'v2', authMode: 'bearer' };
+    const config: ConnectionConfig = {
+      id,
+      kind: 'browserless',
+      label: 'IT Browserless',
+      baseUrl: sandbox.baseUrl('browserless'),
+      browserlessVersion: 'v2',
+      authMode: 'bearer',
+    };
     // Gone: the service forgets the connection (its history stays on disk).
     await setConnections([]);
     await eventually(api, `${id} to be gone`, () => (snapshotOf(api, id) ? undefined : true));

@@ -79,7 +79,15 @@ describe('launch guard', () => {
   test('refusals happen before any request, with the reason', async () => {
     const { service, calls } = rig();
     await assert.rejects(service.launch('bb', { tags: [{ path: ['note'], value: 'x'.repeat(520) }] }), /Session not launched: No session can carry this tag/);
-    await assert.rejects(service.launch('bb', { tags: [{ path: ['a'], value: 'x' }, { path: ['a', 'b'], value: 'y' }] }), /contradict/);
+    await assert.rejects(
+      service.launch('bb', {
+        tags: [
+          { path: ['a'], value: 'x' },
+          { path: ['a', 'b'], value: 'y' },
+        ],
+      }),
+      /contradict/,
+    );
     await assert.rejects(service.launch('bb', { tags, timeout: 10 }), /timeout must be a whole number of seconds from 60/);
     const many = Array.from({ length: 40 }, (_, i) => ({ path: [`key${i}`], value: 'value-value' }));
     await assert.rejects(service.launch('bb', { tags: many }), /userMetadata is \d+ characters as JSON; Browserbase requires fewer than 512/);
@@ -99,9 +107,18 @@ describe('find', () => {
       bbSession({ projectId: 'proj_a', status: 'COMPLETED', userMetadata: { client: "o'reilly", env: 'prod' } }),
     ];
     const { service, calls } = rig({ listed });
-    const found = await service.find('bb', { conditions: [{ path: ['client'], value: "o'reilly" }, { path: ['env'], value: 'prod' }], status: 'RUNNING' });
+    const found = await service.find('bb', {
+      conditions: [
+        { path: ['client'], value: "o'reilly" },
+        { path: ['env'], value: 'prod' },
+      ],
+      status: 'RUNNING',
+    });
     assert.deepEqual(calls, [{ method: 'list', arg: { q: "user_metadata['env']:'prod'", status: 'RUNNING' } }]);
-    assert.deepEqual(found.sessions.map((s) => s.id), [mine.id]);
+    assert.deepEqual(
+      found.sessions.map((s) => s.id),
+      [mine.id],
+    );
     assert.equal(found.returned, 4);
   });
 
@@ -123,10 +140,27 @@ describe('saved queries', () => {
     await saved.save(oreilly);
     await saved.save({ name: 'running', query: { conditions: [], status: 'RUNNING' } });
     await saved.save({ ...oreilly, query: { conditions: [{ path: ['client'], value: "o'reilly" }], status: 'ERROR' } });
-    assert.deepEqual(saved.list().map((q) => [q.name, q.query.status]), [['running', 'RUNNING'], ["O'Reilly runs", 'ERROR']]);
-    state.set('liveUsage.browserbase.savedQueries', [...(state.get('liveUsage.browserbase.savedQueries') as string[]), '{"name":"broken"}', 42, serializeQuery(oreilly)]);
-    assert.deepEqual(saved.list().map((q) => q.name), ['running', "O'Reilly runs", "O'Reilly runs"]);
+    assert.deepEqual(
+      saved.list().map((q) => [q.name, q.query.status]),
+      [
+        ['running', 'RUNNING'],
+        ["O'Reilly runs", 'ERROR'],
+      ],
+    );
+    state.set('liveUsage.browserbase.savedQueries', [
+      ...(state.get('liveUsage.browserbase.savedQueries') as string[]),
+      '{"name":"broken"}',
+      42,
+      serializeQuery(oreilly),
+    ]);
+    assert.deepEqual(
+      saved.list().map((q) => q.name),
+      ['running', "O'Reilly runs", "O'Reilly runs"],
+    );
     await saved.remove("O'Reilly runs");
-    assert.deepEqual(saved.list().map((q) => q.name), ['running']);
+    assert.deepEqual(
+      saved.list().map((q) => q.name),
+      ['running'],
+    );
   });
 });

@@ -24,7 +24,10 @@ describe('parseConnections', () => {
       { id: 'bb', kind: 'browserbase', baseUrl: 'https://api.browserbase.com' },
       'nonsense',
     ]);
-    assert.deepEqual(connections.map((connection) => connection.id), ['bl']);
+    assert.deepEqual(
+      connections.map((connection) => connection.id),
+      ['bl'],
+    );
     assert.equal(problems.length, 4);
     assert.match(problems[0] ?? '', /"bad url".*id/);
     assert.match(problems[1] ?? '', /"nokind".*kind/);

@@ -103,7 +103,7 @@ describe('HistoryStore: a writer killed with SIGKILL', () => {
       assert.deepEqual(writerLog.warnings, [], 'no file was set aside: nothing was corrupt');
       const fullFolder = connectionPaths(folder, 'crash').full;
       for (const name of await namesIn(fullFolder)) {
-        assert.match(name, /^\d{4}-\d{2}-\d{2}\.jsonl$/, "only day files");
+        assert.match(name, /^\d{4}-\d{2}-\d{2}\.jsonl$/, 'only day files');
         const parsed = parseSegment(await readFile(join(fullFolder, name)), 'full');
         assert.deepEqual(parsed.badLines, [], name);
         assert.equal(parsed.tornTail, false, name);

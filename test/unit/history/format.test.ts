@@ -1,8 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { downsample, lastWins, mergeBuckets } from '../../../src/history/downsample';
-import { describeSample, encodeDescriptor, encodeFullRecord, encodeHeader, parseSegment, payloadOf, type AggregateRecord, type FullRecord } from '../../../src/history/format';
-import { assertConnectionId, connectionFolderName, connectionIdOfFolder, dayOfSegmentFile, dayOfSetAsideFile, segmentFileName } from '../../../src/history/paths';
+import {
+  describeSample,
+  encodeDescriptor,
+  encodeFullRecord,
+  encodeHeader,
+  parseSegment,
+  payloadOf,
+  type AggregateRecord,
+  type FullRecord,
+} from '../../../src/history/format';
+import {
+  assertConnectionId,
+  connectionFolderName,
+  connectionIdOfFolder,
+  dayOfSegmentFile,
+  dayOfSetAsideFile,
+  segmentFileName,
+} from '../../../src/history/paths';
 
 const DAY_START = Date.UTC(2024, 4, 10);
 
@@ -53,7 +69,10 @@ describe('history line format', () => {
   });
 
   test('lines that are JSON but not history are damage, with a reason', () => {
-    const parsed = parseSegment(segment(header, descriptorLine, '[7,0,1]\n', '[0,90000000,1]\n', '[0,5,"x"]\n', '{"d":0,"s":"cpu","u":"percent"}\n', '"hello"\n', '[0,1,2]\n'), 'full');
+    const parsed = parseSegment(
+      segment(header, descriptorLine, '[7,0,1]\n', '[0,90000000,1]\n', '[0,5,"x"]\n', '{"d":0,"s":"cpu","u":"percent"}\n', '"hello"\n', '[0,1,2]\n'),
+      'full',
+    );
     assert.deepEqual(
       parsed.badLines.map((bad) => bad.reason),
       ['refers to unknown descriptor 7', 'time offset out of range', 'value is not a number', 'descriptor 0 defined twice', 'neither record nor descriptor'],
@@ -96,7 +115,14 @@ describe('history downsampling', () => {
 
   test('min, max, mean and last per bucket; NaN and null are not values, flags carry over', () => {
     const buckets = downsample(
-      [full(60_000, 4), full(0, 2), full(120_000, Number.NaN), full(180_000, null, { flags: ['invalidNegative'] }), full(900_000, -1), full(960_000, 5, { flags: ['lowConfidence'] })],
+      [
+        full(60_000, 4),
+        full(0, 2),
+        full(120_000, Number.NaN),
+        full(180_000, null, { flags: ['invalidNegative'] }),
+        full(900_000, -1),
+        full(960_000, 5, { flags: ['lowConfidence'] }),
+      ],
       900_000,
     );
     assert.deepEqual(
@@ -111,8 +137,24 @@ describe('history downsampling', () => {
 
 describe('history bucket merging', () => {
   test('coarser buckets weight means by count; empty buckets add only their flags', () => {
-    const bucket = (offset: number, count: number, min: number | null, max: number | null, mean: number | null, last: number | null, flags?: AggregateRecord['flags']): AggregateRecord => ({ descriptor: cpu, offset, count, min, max, mean, last, ...(flags ? { flags } : {}) });
-    const merged = mergeBuckets([bucket(0, 2, 1, 3, 2, 3), bucket(900_000, 1, 10, 10, 10, 10), bucket(1_800_000, 0, null, null, null, null, ['notANumber']), bucket(2_700_000, 0, null, null, null, null)], 1_800_000);
+    const bucket = (
+      offset: number,
+      count: number,
+      min: number | null,
+      max: number | null,
+      mean: number | null,
+      last: number | null,
+      flags?: AggregateRecord['flags'],
+    ): AggregateRecord => ({ descriptor: cpu, offset, count, min, max, mean, last, ...(flags ? { flags } : {}) });
+    const merged = mergeBuckets(
+      [
+        bucket(0, 2, 1, 3, 2, 3),
+        bucket(900_000, 1, 10, 10, 10, 10),
+        bucket(1_800_000, 0, null, null, null, null, ['notANumber']),
+        bucket(2_700_000, 0, null, null, null, null),
+      ],
+      1_800_000,
+    );
     assert.deepEqual(
       merged.map(({ offset, count, min, max, mean, last, flags }) => ({ offset, count, min, max, mean, last, flags })),
       [

@@ -76,7 +76,10 @@ describe('HistoryStore: duplicates', () => {
     await withFolder(async (folder) => {
       const store = await openStore(folder, { now: NOON });
       // Each poll asks for the last 30 minutes, every 10 minutes.
-      const range = (end: number) => Array.from({ length: 30 }, (_unused, index) => gauge('northflank.cpu', end - index * MINUTE, (end - index * MINUTE) / MINUTE, { labels: { container: 'abc' } }));
+      const range = (end: number) =>
+        Array.from({ length: 30 }, (_unused, index) =>
+          gauge('northflank.cpu', end - index * MINUTE, (end - index * MINUTE) / MINUTE, { labels: { container: 'abc' } }),
+        );
       await store.append('nf', range(NOON - 10 * MINUTE));
       assert.deepEqual(await store.append('nf', range(NOON)), { written: 10, duplicates: 20, dropped: 0 });
       const stored = await store.query('nf', { from: 0, to: NOON });
@@ -100,7 +103,11 @@ describe('HistoryStore: duplicates', () => {
       await store.close();
 
       const again = await openStore(folder, clock);
-      assert.equal((await again.append('cb', [gauge('cerebras.requests', minute, 7, { labels: { endpoint: 'chat' } })])).duplicates, 1, 'the revision is what a repeat is compared with');
+      assert.equal(
+        (await again.append('cb', [gauge('cerebras.requests', minute, 7, { labels: { endpoint: 'chat' } })])).duplicates,
+        1,
+        'the revision is what a repeat is compared with',
+      );
       assert.deepEqual(
         (await again.latest('cb')).map((sample) => sample.value),
         [7],
@@ -128,7 +135,11 @@ describe('HistoryStore: duplicates', () => {
   test('samples from the same series but other labels are not duplicates', async () => {
     await withFolder(async (folder) => {
       const store = await openStore(folder, { now: NOON });
-      const result = await store.append('nf', [gauge('northflank.cpu', NOON, 1, { labels: { container: 'a' } }), gauge('northflank.cpu', NOON, 1, { labels: { container: 'b' } }), gauge('northflank.cpu', NOON, 1)]);
+      const result = await store.append('nf', [
+        gauge('northflank.cpu', NOON, 1, { labels: { container: 'a' } }),
+        gauge('northflank.cpu', NOON, 1, { labels: { container: 'b' } }),
+        gauge('northflank.cpu', NOON, 1),
+      ]);
       assert.equal(result.written, 3);
       await store.close();
     });
@@ -160,8 +171,22 @@ describe('HistoryStore: retention and downsampling', () => {
       const old = await store.query('nf', { from: oldDay, to: oldDay + DAY });
       assert.deepEqual(old, [
         { series: 'cpu', value: 212 / 15, unit: 'percent', at: oldDay, aggregate: { bucketMs: 15 * MINUTE, count: 15, min: 1, max: 100, last: 15 } },
-        { series: 'cpu', value: 50, unit: 'percent', at: oldDay, labels: { container: 'b' }, aggregate: { bucketMs: 15 * MINUTE, count: 1, min: 50, max: 50, last: 50 } },
-        { series: 'cpu', value: null, unit: 'percent', at: oldDay + 15 * MINUTE, flags: ['notANumber'], aggregate: { bucketMs: 15 * MINUTE, count: 0, min: null, max: null, last: null } },
+        {
+          series: 'cpu',
+          value: 50,
+          unit: 'percent',
+          at: oldDay,
+          labels: { container: 'b' },
+          aggregate: { bucketMs: 15 * MINUTE, count: 1, min: 50, max: 50, last: 50 },
+        },
+        {
+          series: 'cpu',
+          value: null,
+          unit: 'percent',
+          at: oldDay + 15 * MINUTE,
+          flags: ['notANumber'],
+          aggregate: { bucketMs: 15 * MINUTE, count: 0, min: null, max: null, last: null },
+        },
       ]);
       assert.equal((await store.append('nf', [gauge('cpu', oldDay + HOUR, 1, { unit: 'percent' })])).dropped, 1, 'a downsampled day takes no more samples');
       assert.deepEqual(await store.compact(), { downsampled: 0, deleted: 0 }, 'compact is idempotent');
@@ -189,7 +214,11 @@ describe('HistoryStore: retention and downsampling', () => {
 
       const all = await store.query('bb', { from: 0, to: NOON });
       const ats = all.map((sample) => sample.at);
-      assert.deepEqual(ats, [...ats].sort((a, b) => a - b), 'oldest first');
+      assert.deepEqual(
+        ats,
+        [...ats].sort((a, b) => a - b),
+        'oldest first',
+      );
       assert.equal(new Set(ats).size, ats.length, 'no time twice');
       const boundary = Date.UTC(2024, 4, 3);
       assert.ok(all.filter((sample) => sample.at < boundary).every((sample) => sample.aggregate !== undefined));
@@ -321,7 +350,9 @@ describe('HistoryStore: concurrent reader, torn and corrupt files', () => {
       const readerLog = capturingLog();
       const writer = await openStore(folder, clock, writerLog);
       const reader = await openStore(folder, clock, readerLog);
-      const batches = Array.from({ length: 60 }, (_unused, batch) => Array.from({ length: 50 }, (_u, index) => gauge(`s${index % 5}`, NOON - HOUR + batch * 1000 + index, batch * 1000 + index)));
+      const batches = Array.from({ length: 60 }, (_unused, batch) =>
+        Array.from({ length: 50 }, (_u, index) => gauge(`s${index % 5}`, NOON - HOUR + batch * 1000 + index, batch * 1000 + index)),
+      );
       let writing = true;
       const appending = (async () => {
         for (const batch of batches) await writer.append('w', batch);
@@ -415,7 +446,10 @@ describe('HistoryStore: concurrent reader, torn and corrupt files', () => {
       assert.equal(aside.length, 1, 'set aside beside the day file');
       assert.equal(await readFile(join(connectionPaths(folder, 'bl').full, aside[0] ?? ''), 'utf8'), damaged, 'the damaged bytes are kept as they were');
       assert.equal(writerLog.warnings.length, 1);
-      assert.match(writerLog.warnings[0] ?? '', /2024-05-10\.jsonl has an unreadable line 6.*set aside as .*2024-05-10\.jsonl\.corrupt-.*9 readable record\(s\) kept/);
+      assert.match(
+        writerLog.warnings[0] ?? '',
+        /2024-05-10\.jsonl has an unreadable line 6.*set aside as .*2024-05-10\.jsonl\.corrupt-.*9 readable record\(s\) kept/,
+      );
       assert.deepEqual(await reader.query('bl', { from: 0, to: NOON }), [...expected, gauge('running', NOON, 99)]);
       assert.deepEqual(parseSegment(await readFile(file), 'full').badLines, []);
 

@@ -28,5 +28,6 @@ describe('parseRateLimit', () => {
     assert.equal(parseRateLimit({ 'x-ratelimit-reset': '1795420800' }, now)?.resetAt, 1_795_420_800_000);
   });
   test('absent headers give undefined', () => assert.equal(parseRateLimit({ 'content-type': 'x' }, now), undefined));
-  test('non-numeric values are dropped', () => assert.deepEqual(parseRateLimit({ 'x-ratelimit-limit': 'lots', 'x-ratelimit-remaining': '3' }, now), { remaining: 3 }));
+  test('non-numeric values are dropped', () =>
+    assert.deepEqual(parseRateLimit({ 'x-ratelimit-limit': 'lots', 'x-ratelimit-remaining': '3' }, now), { remaining: 3 }));
 });

@@ -56,7 +56,7 @@ describe('LeaseManager in one process', () => {
     const b = manager(folder, 'window-b', clock);
     assert.deepEqual(sorted(await a.sync(['x', 'y'])), ['x', 'y']);
     assert.deepEqual(sorted(await b.sync(['x', 'y', 'z'])), ['z']);
-    assert.deepEqual(sorted(await a.sync(['x', 'y', 'z'])), ['x', 'y'], 'z is b\'s, live');
+    assert.deepEqual(sorted(await a.sync(['x', 'y', 'z'])), ['x', 'y'], "z is b's, live");
     assert.equal(record(folder, 'x', 1).owner, 'window-a');
     await a.dispose();
     await b.dispose();
@@ -190,7 +190,10 @@ describe('LeaseManager in one process', () => {
     assert.deepEqual(sorted(await a.sync(ids)), sorted(new Set(ids)));
     const names = readdirSync(folder);
     assert.equal(new Set(names.map((name) => name.toLowerCase())).size, ids.length);
-    assert.ok(names.every((name) => /^c-[a-z0-9_%~-]+\.\d+\.lease$/i.test(name)), names.join(' '));
+    assert.ok(
+      names.every((name) => /^c-[a-z0-9_%~-]+\.\d+\.lease$/i.test(name)),
+      names.join(' '),
+    );
     await a.dispose();
   });
 });
@@ -372,7 +375,10 @@ describe('LeaseManager across real processes', () => {
       for (const worker of workers) {
         let previous: string[] = [];
         for (const event of worker.events.filter((entry) => entry.owned)) {
-          assert.ok(previous.every((id) => event.owned!.includes(id)), `${worker.windowId} lost ${previous.join(',')} → ${event.owned!.join(',')}`);
+          assert.ok(
+            previous.every((id) => event.owned!.includes(id)),
+            `${worker.windowId} lost ${previous.join(',')} → ${event.owned!.join(',')}`,
+          );
           previous = event.owned!;
         }
       }

@@ -176,7 +176,10 @@ describe('PollScheduler: failures', () => {
     await clock.advance(60 * MINUTE);
     const starts = recorder.startsOf('a:pressure');
     const gaps = starts.slice(1).map((at, index) => at - starts[index]!);
-    assert.deepEqual(gaps.slice(0, 7), [30, 60, 120, 240, 480, 900, 900].map((s) => s * SECOND));
+    assert.deepEqual(
+      gaps.slice(0, 7),
+      [30, 60, 120, 240, 480, 900, 900].map((s) => s * SECOND),
+    );
     assert.ok(errors.length === starts.length && errors.every((entry) => entry.error instanceof ProviderError));
     assert.equal(states.get('a')?.backoffLevel, starts.length);
 
@@ -298,7 +301,10 @@ describe('PollScheduler: rate-limit budget', () => {
     ]);
     await clock.advance(10 * MINUTE);
     // 30 requests planned until the reset, 5 allowed (half of 10): 6 minutes apart instead of 1.
-    assert.deepEqual(recorder.startsOf('nf:metrics').map((at) => at - start), [0, 6 * MINUTE]);
+    assert.deepEqual(
+      recorder.startsOf('nf:metrics').map((at) => at - start),
+      [0, 6 * MINUTE],
+    );
     scheduler.dispose();
   });
 
@@ -306,7 +312,8 @@ describe('PollScheduler: rate-limit budget', () => {
     const { clock, recorder, scheduler, start } = setup();
     scheduler.setFeeds([
       timedFeed(clock, recorder, 'nf:metrics', 'nf', MINUTE, {
-        outcome: (index) => (index === 0 ? { error: new ProviderError('rateLimited', '429', { status: 429, rateLimit: { remaining: 0, resetAt: start + 20 * MINUTE } }) } : {}),
+        outcome: (index) =>
+          index === 0 ? { error: new ProviderError('rateLimited', '429', { status: 429, rateLimit: { remaining: 0, resetAt: start + 20 * MINUTE } }) } : {},
       }),
     ]);
     await clock.advance(30 * MINUTE);
@@ -336,7 +343,10 @@ describe('PollScheduler: focus', () => {
     assert.equal(clock.pending, 0, 'a paused scheduler keeps no timer');
     scheduler.setFocused(true);
     await clock.advance(0);
-    assert.deepEqual(recorder.runs.slice(2).map((run) => run.key), ['a:pressure', 'a:metrics']);
+    assert.deepEqual(
+      recorder.runs.slice(2).map((run) => run.key),
+      ['a:pressure', 'a:metrics'],
+    );
     scheduler.dispose();
   });
 
@@ -378,15 +388,21 @@ describe('PollScheduler: manual refresh', () => {
 
   test('when idle, polls every feed of the connection now and resolves after', async () => {
     const { clock, recorder, scheduler, start } = setup();
-    scheduler.setFeeds([timedFeed(clock, recorder, 'a:pressure', 'a', 15 * SECOND, { durationMs: 100 }), timedFeed(clock, recorder, 'a:metrics', 'a', 5 * MINUTE, { durationMs: 100 })]);
+    scheduler.setFeeds([
+      timedFeed(clock, recorder, 'a:pressure', 'a', 15 * SECOND, { durationMs: 100 }),
+      timedFeed(clock, recorder, 'a:metrics', 'a', 5 * MINUTE, { durationMs: 100 }),
+    ]);
     await clock.advance(5 * SECOND);
     const refreshed = scheduler.refresh('a');
     await clock.advance(200);
     await refreshed;
-    assert.deepEqual(recorder.runs.slice(2).map((run) => [run.key, run.start - start]), [
-      ['a:pressure', 5 * SECOND],
-      ['a:metrics', 5 * SECOND + 100],
-    ]);
+    assert.deepEqual(
+      recorder.runs.slice(2).map((run) => [run.key, run.start - start]),
+      [
+        ['a:pressure', 5 * SECOND],
+        ['a:metrics', 5 * SECOND + 100],
+      ],
+    );
     scheduler.dispose();
   });
 });
@@ -401,9 +417,15 @@ describe('PollScheduler: changes and dispose', () => {
     assert.equal(recorder.runs.length, 1, 'an unchanged feed was repolled');
     scheduler.setFeeds([timedFeed(clock, recorder, 'a:live', 'a', 30 * SECOND)]);
     await settle();
-    assert.deepEqual(recorder.startsOf('a:live').map((at) => at - start), [0, 10 * SECOND]);
+    assert.deepEqual(
+      recorder.startsOf('a:live').map((at) => at - start),
+      [0, 10 * SECOND],
+    );
     await clock.advance(30 * SECOND);
-    assert.deepEqual(recorder.startsOf('a:live').map((at) => at - start), [0, 10 * SECOND, 40 * SECOND]);
+    assert.deepEqual(
+      recorder.startsOf('a:live').map((at) => at - start),
+      [0, 10 * SECOND, 40 * SECOND],
+    );
     scheduler.dispose();
   });
 
@@ -439,7 +461,11 @@ describe('PollScheduler: changes and dispose', () => {
   test('dispose aborts runs in flight, resolves refreshes, leaves no timer and reports nothing after', async () => {
     const { clock, recorder, scheduler, readings, errors } = setup();
     const slow = manualFeed('a:live', 'a', 15 * SECOND);
-    scheduler.setFeeds([slow.feed, timedFeed(clock, recorder, 'b:live', 'b', 15 * SECOND), timedFeed(clock, recorder, 'c:live', 'c', 15 * SECOND, { durationMs: 10 * SECOND })]);
+    scheduler.setFeeds([
+      slow.feed,
+      timedFeed(clock, recorder, 'b:live', 'b', 15 * SECOND),
+      timedFeed(clock, recorder, 'c:live', 'c', 15 * SECOND, { durationMs: 10 * SECOND }),
+    ]);
     await clock.advance(20 * SECOND);
     assert.ok(clock.pending > 0);
     const refreshed = scheduler.refresh('a');
@@ -468,9 +494,15 @@ describe('PollScheduler: ownership', () => {
     scheduler.setOwnedConnections(['a', 'b'], new Map([['a', handoff]]));
     await settle();
     // b has no handoff: due now. a continues the previous poller's schedule: no burst on takeover.
-    assert.deepEqual(recorder.runs.map((run) => [run.key, run.start - start]), [['b:live', 5 * MINUTE]]);
+    assert.deepEqual(
+      recorder.runs.map((run) => [run.key, run.start - start]),
+      [['b:live', 5 * MINUTE]],
+    );
     await clock.advance(40 * SECOND);
-    assert.deepEqual(recorder.startsOf('a:live').map((at) => at - start), [5 * MINUTE + 40 * SECOND]);
+    assert.deepEqual(
+      recorder.startsOf('a:live').map((at) => at - start),
+      [5 * MINUTE + 40 * SECOND],
+    );
 
     const handedOver = scheduler.handoffState('a');
     assert.equal(handedOver?.feeds['a:live']?.nextDueAt, clock.now() + MINUTE);

@@ -93,7 +93,9 @@ describe('SharedSnapshots', () => {
   test('writes of one connection land in the order they were made', async () => {
     const folder = tempFolder();
     const snapshots = new SharedSnapshots<Payload>({ folder, windowId: 'window-a' });
-    const writes = Array.from({ length: 25 }, (_, index) => snapshots.write('x', { data: { label: `v${index}`, items: new Array<number>(2_000).fill(index) } }));
+    const writes = Array.from({ length: 25 }, (_, index) =>
+      snapshots.write('x', { data: { label: `v${index}`, items: new Array<number>(2_000).fill(index) } }),
+    );
     await Promise.all(writes);
     assert.equal((await snapshots.read('x'))?.data?.label, 'v24');
   });
@@ -112,7 +114,10 @@ describe('SharedSnapshots', () => {
       await waitUntil(() => seen.length === 2, 'the second snapshot');
       // Several polling rounds with no change report nothing more.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.deepEqual(seen.map((snapshot) => snapshot.data?.label), ['one', 'two']);
+      assert.deepEqual(
+        seen.map((snapshot) => snapshot.data?.label),
+        ['one', 'two'],
+      );
     } finally {
       watcher.dispose();
     }

@@ -20,7 +20,7 @@ const HOUR = 3_600_000;
 const middle = (): number => 0.5;
 
 describe('feedIntervalMs', () => {
-  test('defaults follow each provider\'s data cadence', () => {
+  test("defaults follow each provider's data cadence", () => {
     assert.equal(feedIntervalMs('browserless', 'pressure'), 15_000);
     assert.equal(feedIntervalMs('browserless', 'metrics'), 300_000);
     assert.equal(feedIntervalMs('cerebras', 'metrics'), 60_000);
@@ -53,9 +53,15 @@ describe('feedIntervalMs', () => {
 
 describe('withJitter', () => {
   test('moves a delay by at most ±10 %', () => {
-    assert.equal(withJitter(10_000, () => 0), 9_000);
+    assert.equal(
+      withJitter(10_000, () => 0),
+      9_000,
+    );
     assert.equal(withJitter(10_000, middle), 10_000);
-    assert.equal(withJitter(10_000, () => 0.999_999), 11_000);
+    assert.equal(
+      withJitter(10_000, () => 0.999_999),
+      11_000,
+    );
   });
 
   test('random values spread over the whole band', () => {
@@ -75,7 +81,10 @@ describe('backoffDelayMs', () => {
 
   test('is capped at 15 minutes, jitter included', () => {
     assert.equal(backoffDelayMs(15_000, 7, middle), MAX_BACKOFF_MS);
-    assert.equal(backoffDelayMs(15_000, 1_000, () => 0.999), MAX_BACKOFF_MS);
+    assert.equal(
+      backoffDelayMs(15_000, 1_000, () => 0.999),
+      MAX_BACKOFF_MS,
+    );
     assert.ok(backoffDelayMs(15_000, 50, () => 0) < MAX_BACKOFF_MS, 'jitter still spreads at the cap');
     assert.ok(Number.isFinite(backoffDelayMs(15_000, Number.MAX_SAFE_INTEGER, middle)));
   });

@@ -88,7 +88,11 @@ const openMetricsCases: Case[] = [
     name: 'timestamps in seconds, with and without fractions',
     text: lines('a 1 0', 'b 1 1700000000', 'c 1 1700000000.5', 'd 1 17e8', '# EOF'),
     issues: [],
-    check: (r) => assert.deepEqual(r.families.map((f) => f.samples[0]!.timestampMs), [0, 1.7e12, 1700000000500, 1.7e12]),
+    check: (r) =>
+      assert.deepEqual(
+        r.families.map((f) => f.samples[0]!.timestampMs),
+        [0, 1.7e12, 1700000000500, 1.7e12],
+      ),
   },
   {
     name: 'exemplars on counter and bucket, with and without timestamps',
@@ -195,10 +199,13 @@ const prometheusCases: Case[] = [
     ),
     issues: [],
     check: (r) => {
-      assert.deepEqual(r.families.map((f) => [f.name, f.type, f.help]), [
-        ['name', 'counter', 'two-line\n doc  str\\ing'],
-        ['name2', 'gauge', 'doc str"ing 2'],
-      ]);
+      assert.deepEqual(
+        r.families.map((f) => [f.name, f.type, f.help]),
+        [
+          ['name', 'counter', 'two-line\n doc  str\\ing'],
+          ['name2', 'gauge', 'doc str"ing 2'],
+        ],
+      );
       assert.equal(r.families[0]!.samples[1]!.labels.basename, 'base"v\\al\nue');
     },
   },
@@ -236,7 +243,11 @@ const prometheusCases: Case[] = [
   { name: 'negative histogram count', text: lines('# TYPE h histogram', 'h_bucket{le="+Inf"} 2', 'h_sum 1', 'h_count -2'), issues: [4] },
   { name: 'negative histogram bucket', text: lines('# TYPE h histogram', 'h_bucket{le="1"} -412.456', 'h_bucket{le="+Inf"} 2'), issues: [2] },
   { name: 'empty braces without a name', text: lines('{} 3.14'), issues: [1] },
-  { name: 'gauge histogram with float counts is fine in 0.0.4', text: lines('# TYPE g gauge_histogram', 'g_bucket{le="1"} 1524.8', 'g_bucket{le="+Inf"} 2693'), issues: [] },
+  {
+    name: 'gauge histogram with float counts is fine in 0.0.4',
+    text: lines('# TYPE g gauge_histogram', 'g_bucket{le="1"} 1524.8', 'g_bucket{le="+Inf"} 2693'),
+    issues: [],
+  },
 ];
 
 function run(cases: readonly Case[], format: 'openmetrics' | 'prometheus'): void {

@@ -39,7 +39,9 @@ function assertIssue(result: ParseResult, line: number, pattern: RegExp): void {
 
 describe('metadata', () => {
   test('HELP and TYPE describe the family that follows', () => {
-    const result = parse('# HELP http_requests_total The total number of HTTP requests.\n# TYPE http_requests_total counter\nhttp_requests_total{method="post",code="200"} 1027 1395066363000\n');
+    const result = parse(
+      '# HELP http_requests_total The total number of HTTP requests.\n# TYPE http_requests_total counter\nhttp_requests_total{method="post",code="200"} 1027 1395066363000\n',
+    );
     assert.deepEqual(result, {
       families: [
         {
@@ -56,7 +58,10 @@ describe('metadata', () => {
 
   test('TYPE words are case-insensitive in 0.0.4 and gauge_histogram is accepted', () => {
     const result = parse('# TYPE a COUNTER\n# TYPE b gauge_histogram\n# TYPE c Summary\n');
-    assert.deepEqual(result.families.map((f) => f.type), ['counter', 'gaugehistogram', 'summary']);
+    assert.deepEqual(
+      result.families.map((f) => f.type),
+      ['counter', 'gaugehistogram', 'summary'],
+    );
   });
 
   test('HELP escapes: \\\\ and \\n are resolved, \\" too, other escapes stay as written', () => {
@@ -98,7 +103,10 @@ describe('metadata', () => {
     const result = parse('m 4.12\n# TYPE m counter\nm 5\n');
     assertIssue(result, 2, /TYPE for m comes after its samples/);
     assert.equal(family(result, 'm').type, 'untyped');
-    assert.deepEqual(family(result, 'm').samples.map((s) => s.value), [4.12, 5]);
+    assert.deepEqual(
+      family(result, 'm').samples.map((s) => s.value),
+      [4.12, 5],
+    );
   });
 
   test('duplicate HELP is reported', () => {
@@ -154,7 +162,10 @@ describe('samples and labels', () => {
   test('an unknown escape in a label value is an error in 0.0.4 and kept verbatim in OpenMetrics', () => {
     const prometheus = parse('m{label="\\t"} 3.14\nok 1\n');
     assertIssue(prometheus, 1, /invalid escape sequence \\t/);
-    assert.deepEqual(prometheus.families.map((f) => f.name), ['ok']);
+    assert.deepEqual(
+      prometheus.families.map((f) => f.name),
+      ['ok'],
+    );
     const openMetrics = parse('m{label="a\\zb"} 3.14\n# EOF\n');
     assert.deepEqual(openMetrics.issues, []);
     assert.equal(only(openMetrics).labels.label, 'a\\zb');
@@ -220,17 +231,23 @@ describe('samples and labels', () => {
     const result = parse('m{a="1",b="2"} 1\nm{b="1",b="2"} 2\nm{a="1",a="2"} 3\nm{a="1",a="2"} 4\nm{a="1",b="2"} 5\n');
     assert.deepEqual(issueLines(result), [2, 3, 4]);
     assertIssue(result, 2, /duplicate label name b/);
-    assert.deepEqual(family(result, 'm').samples.map((s) => s.value), [1, 5]);
+    assert.deepEqual(
+      family(result, 'm').samples.map((s) => s.value),
+      [1, 5],
+    );
   });
 
   test('the metric name may be given inside the braces, quoted', () => {
     const result = parse('{"name.with.dots",labelname="val1"} 42.0\n{"name.with.dots"} 0.23 1234567890\n{labelname="x", "name.with.dots"} 1\n');
     assert.deepEqual(result.issues, []);
-    assert.deepEqual(family(result, 'name.with.dots').samples.map((s) => [s.labels, s.value]), [
-      [{ labelname: 'val1' }, 42],
-      [{}, 0.23],
-      [{ labelname: 'x' }, 1],
-    ]);
+    assert.deepEqual(
+      family(result, 'name.with.dots').samples.map((s) => [s.labels, s.value]),
+      [
+        [{ labelname: 'val1' }, 42],
+        [{}, 0.23],
+        [{ labelname: 'x' }, 1],
+      ],
+    );
   });
 
   test('quoted label names may hold any character', () => {
@@ -276,14 +293,20 @@ describe('bad sample lines are reported with their line number and skipped', () 
       assert.equal(result.issues.length, 1, JSON.stringify(result.issues));
       assertIssue(result, 2, pattern);
       assert.equal(result.issues[0]!.text, line);
-      assert.deepEqual(result.families.map((f) => f.name), ['ok_before', 'ok_after']);
+      assert.deepEqual(
+        result.families.map((f) => f.name),
+        ['ok_before', 'ok_after'],
+      );
     });
   }
 
   test('a raw newline inside a label value spoils both halves', () => {
     const result = parse('metric{label="new\nline"} 3.14\nok 1\n');
     assert.deepEqual(issueLines(result), [1, 2]);
-    assert.deepEqual(result.families.map((f) => f.name), ['ok']);
+    assert.deepEqual(
+      result.families.map((f) => f.name),
+      ['ok'],
+    );
   });
 
   test('the issue text is cut at 200 characters', () => {
@@ -332,7 +355,20 @@ describe('values', () => {
   }
 
   test('decimal numbers read exactly as Number() reads them', () => {
-    for (const written of ['0.3', '2.675', '1.0000000000000002', '9007199254740993', '4.35', '0.1e-7', '123.456e20', '17.0', '1e22', '1e23', '5e-324', '1.7976931348623157e308']) {
+    for (const written of [
+      '0.3',
+      '2.675',
+      '1.0000000000000002',
+      '9007199254740993',
+      '4.35',
+      '0.1e-7',
+      '123.456e20',
+      '17.0',
+      '1e22',
+      '1e23',
+      '5e-324',
+      '1.7976931348623157e308',
+    ]) {
       assert.equal(parsePrometheusNumber(written), Number(written), written);
     }
   });
@@ -387,24 +423,32 @@ describe('histograms and summaries', () => {
     assert.equal(result.families.length, 1);
     const histogram = family(result, 'request_duration_microseconds');
     assert.equal(histogram.type, 'histogram');
-    assert.deepEqual(histogram.samples.map((s) => [s.name, s.labels.le, s.value]), [
-      ['request_duration_microseconds_bucket', '100', 123],
-      ['request_duration_microseconds_bucket', '172.8', 1524],
-      ['request_duration_microseconds_bucket', '+Inf', 2693],
-      ['request_duration_microseconds_sum', undefined, 1756047.3],
-      ['request_duration_microseconds_count', undefined, 2693],
-      ['request_duration_microseconds_created', undefined, 1.7e9],
-    ]);
+    assert.deepEqual(
+      histogram.samples.map((s) => [s.name, s.labels.le, s.value]),
+      [
+        ['request_duration_microseconds_bucket', '100', 123],
+        ['request_duration_microseconds_bucket', '172.8', 1524],
+        ['request_duration_microseconds_bucket', '+Inf', 2693],
+        ['request_duration_microseconds_sum', undefined, 1756047.3],
+        ['request_duration_microseconds_count', undefined, 2693],
+        ['request_duration_microseconds_created', undefined, 1.7e9],
+      ],
+    );
   });
 
   test('histogram buckets need a numeric le and non-negative counts', () => {
-    const result = parse('# TYPE h histogram\nh_bucket{le="bla"} 1\nh_bucket 1\nh_bucket{le="1"} -412\nh_count -2693.123\nh_bucket{le="0x1p-3"} 1\nh_bucket{le="+Inf"} 3\n');
+    const result = parse(
+      '# TYPE h histogram\nh_bucket{le="bla"} 1\nh_bucket 1\nh_bucket{le="1"} -412\nh_count -2693.123\nh_bucket{le="0x1p-3"} 1\nh_bucket{le="+Inf"} 3\n',
+    );
     assertIssue(result, 2, /le label value "bla"/);
     assertIssue(result, 3, /no le label/);
     assertIssue(result, 4, /non-negative/);
     assertIssue(result, 5, /non-negative/);
     assertIssue(result, 6, /le label value "0x1p-3"/);
-    assert.deepEqual(family(result, 'h').samples.map((s) => s.line), [7]);
+    assert.deepEqual(
+      family(result, 'h').samples.map((s) => s.line),
+      [7],
+    );
   });
 
   test('summaries: quantiles under the family name, _sum and _count beside them', () => {
@@ -417,7 +461,10 @@ describe('histograms and summaries', () => {
     ].join('\n');
     const summary = family(parse(text), 'rpc_duration_seconds');
     assert.equal(summary.type, 'summary');
-    assert.deepEqual(summary.samples.map((s) => s.name), ['rpc_duration_seconds', 'rpc_duration_seconds', 'rpc_duration_seconds_sum', 'rpc_duration_seconds_count']);
+    assert.deepEqual(
+      summary.samples.map((s) => s.name),
+      ['rpc_duration_seconds', 'rpc_duration_seconds', 'rpc_duration_seconds_sum', 'rpc_duration_seconds_count'],
+    );
   });
 
   test('a summary quantile must be a number; a negative one is fine in 0.0.4', () => {
@@ -425,7 +472,10 @@ describe('histograms and summaries', () => {
     assertIssue(result, 2, /quantile label value "bla"/);
     assertIssue(result, 3, /quantile label value "0x1p-3"/);
     assertIssue(result, 4, /no quantile label/);
-    assert.deepEqual(family(result, 's').samples.map((s) => s.line), [5]);
+    assert.deepEqual(
+      family(result, 's').samples.map((s) => s.line),
+      [5],
+    );
   });
 
   test('the evil summary: interleaved families and decoys (0.0.4 merges by name)', () => {
@@ -445,21 +495,27 @@ describe('histograms and summaries', () => {
     ].join('\n');
     const result = parse(text);
     assert.deepEqual(result.issues, []);
-    assert.deepEqual(result.families.map((f) => [f.name, f.type, f.samples.length]), [
-      ['my_summary', 'summary', 6],
-      ['decoy', 'untyped', 1],
-      ['fake_sum', 'untyped', 1],
-      ['another_summary', 'summary', 2],
-    ]);
+    assert.deepEqual(
+      result.families.map((f) => [f.name, f.type, f.samples.length]),
+      [
+        ['my_summary', 'summary', 6],
+        ['decoy', 'untyped', 1],
+        ['fake_sum', 'untyped', 1],
+        ['another_summary', 'summary', 2],
+      ],
+    );
   });
 
   test('histogram-like names without a TYPE stay separate untyped families', () => {
     const result = parse('x_bucket{le="1"} 1\nx_sum 2\nx_count 3\n');
-    assert.deepEqual(result.families.map((f) => [f.name, f.type]), [
-      ['x_bucket', 'untyped'],
-      ['x_sum', 'untyped'],
-      ['x_count', 'untyped'],
-    ]);
+    assert.deepEqual(
+      result.families.map((f) => [f.name, f.type]),
+      [
+        ['x_bucket', 'untyped'],
+        ['x_sum', 'untyped'],
+        ['x_count', 'untyped'],
+      ],
+    );
   });
 
   test('gaugehistogram, stateset and info families group their samples', () => {
@@ -478,29 +534,41 @@ describe('histograms and summaries', () => {
     ].join('\n');
     const result = parse(text);
     assert.deepEqual(result.issues, []);
-    assert.deepEqual(result.families.map((f) => [f.name, f.type, f.samples.map((s) => s.name)]), [
-      ['gh', 'gaugehistogram', ['gh_bucket', 'gh_bucket', 'gh_gcount', 'gh_gsum']],
-      ['ss', 'stateset', ['ss', 'ss']],
-      ['build', 'info', ['build_info']],
-    ]);
+    assert.deepEqual(
+      result.families.map((f) => [f.name, f.type, f.samples.map((s) => s.name)]),
+      [
+        ['gh', 'gaugehistogram', ['gh_bucket', 'gh_bucket', 'gh_gcount', 'gh_gsum']],
+        ['ss', 'stateset', ['ss', 'ss']],
+        ['build', 'info', ['build_info']],
+      ],
+    );
   });
 });
 
 describe('counters and gauges', () => {
   test('a 0.0.4 counter is named with its _total', () => {
     const result = parse('# TYPE http_requests_total counter\nhttp_requests_total 5\n');
-    assert.deepEqual(result.families.map((f) => [f.name, f.type, f.samples.length]), [['http_requests_total', 'counter', 1]]);
+    assert.deepEqual(
+      result.families.map((f) => [f.name, f.type, f.samples.length]),
+      [['http_requests_total', 'counter', 1]],
+    );
   });
 
   test('an OpenMetrics counter groups _total and _created under its bare name', () => {
     const result = parse('# TYPE foo counter\nfoo_total 17.0 1520879607.789\nfoo_created 1520430000.123 1520879607.789\n# EOF\n');
     assert.deepEqual(result.issues, []);
-    assert.deepEqual(result.families.map((f) => [f.name, f.type, f.samples.map((s) => s.name)]), [['foo', 'counter', ['foo_total', 'foo_created']]]);
+    assert.deepEqual(
+      result.families.map((f) => [f.name, f.type, f.samples.map((s) => s.name)]),
+      [['foo', 'counter', ['foo_total', 'foo_created']]],
+    );
   });
 
   test('a gauge whose name ends in _total stays one family under its own name', () => {
     const result = parse('# TYPE requests_count_total gauge\nrequests_count_total{endpoint="a"} 3\nrequests_count_total{endpoint="b"} 4\n');
-    assert.deepEqual(result.families.map((f) => [f.name, f.type, f.samples.length]), [['requests_count_total', 'gauge', 2]]);
+    assert.deepEqual(
+      result.families.map((f) => [f.name, f.type, f.samples.length]),
+      [['requests_count_total', 'gauge', 2]],
+    );
   });
 
   test('samples without a TYPE are untyped in 0.0.4 and unknown in OpenMetrics', () => {
@@ -511,7 +579,10 @@ describe('counters and gauges', () => {
 
   test('a sample named after another family with a suffix its type does not have starts a new family', () => {
     const result = parse('# TYPE g gauge\ng 1\ng_total 2\ng_count 3\n');
-    assert.deepEqual(result.families.map((f) => f.name), ['g', 'g_total', 'g_count']);
+    assert.deepEqual(
+      result.families.map((f) => f.name),
+      ['g', 'g_total', 'g_count'],
+    );
   });
 });
 
@@ -527,10 +598,13 @@ describe('line structure', () => {
   test('blank lines, whitespace-only lines and a missing final newline are fine in 0.0.4', () => {
     const result = parse('\n\na 1\n   \n\t\nb 2');
     assert.deepEqual(result.issues, []);
-    assert.deepEqual(result.families.map((f) => [f.name, f.samples[0]!.line]), [
-      ['a', 3],
-      ['b', 6],
-    ]);
+    assert.deepEqual(
+      result.families.map((f) => [f.name, f.samples[0]!.line]),
+      [
+        ['a', 3],
+        ['b', 6],
+      ],
+    );
   });
 
   test('empty input is an empty, valid exposition', () => {
@@ -570,21 +644,30 @@ describe('format selection and OpenMetrics rules', () => {
     assert.equal(parse('a 1\n# EOF\n', 'prometheus').sawEof, true);
     const continued = parse('a 1\n# EOF\nb 2\n', 'prometheus');
     assert.equal(continued.sawEof, false);
-    assert.deepEqual(continued.families.map((f) => f.name), ['a', 'b']);
+    assert.deepEqual(
+      continued.families.map((f) => f.name),
+      ['a', 'b'],
+    );
   });
 
   test('OpenMetrics: blank lines are reported', () => {
     const result = parse('a 1\n\nb 2\n# EOF\n');
     assert.deepEqual(issueLines(result), [2]);
     assertIssue(result, 2, /blank lines/);
-    assert.deepEqual(result.families.map((f) => f.name), ['a', 'b']);
+    assert.deepEqual(
+      result.families.map((f) => f.name),
+      ['a', 'b'],
+    );
   });
 
   test('OpenMetrics: text after # EOF is reported once and not parsed', () => {
     const result = parse('a 1\n# EOF\nb 2\nc 3\n');
     assert.deepEqual(issueLines(result), [3]);
     assertIssue(result, 3, /text after # EOF/);
-    assert.deepEqual(result.families.map((f) => f.name), ['a']);
+    assert.deepEqual(
+      result.families.map((f) => f.name),
+      ['a'],
+    );
     assert.equal(result.sawEof, true);
   });
 
@@ -600,8 +683,14 @@ describe('format selection and OpenMetrics rules', () => {
 
   test('OpenMetrics: a missing # EOF is reported on the last line', () => {
     const result = parse('a 1\nb 2\n', 'openmetrics');
-    assert.deepEqual(result.issues.map((i) => [i.line, i.message]), [[2, 'missing # EOF at the end of the OpenMetrics exposition']]);
-    assert.deepEqual(parse('', 'openmetrics').issues.map((i) => i.line), [1]);
+    assert.deepEqual(
+      result.issues.map((i) => [i.line, i.message]),
+      [[2, 'missing # EOF at the end of the OpenMetrics exposition']],
+    );
+    assert.deepEqual(
+      parse('', 'openmetrics').issues.map((i) => i.line),
+      [1],
+    );
   });
 
   test('OpenMetrics: other comments, trailing commas and stray whitespace are reported', () => {
@@ -614,11 +703,16 @@ describe('format selection and OpenMetrics rules', () => {
     assertIssue(result, 4, /leading whitespace/);
     assertIssue(result, 5, /trailing whitespace/);
     assertIssue(result, 6, /no whitespace inside a label set/);
-    assert.deepEqual(result.families.map((f) => f.name), ['ok']);
+    assert.deepEqual(
+      result.families.map((f) => f.name),
+      ['ok'],
+    );
   });
 
   test('OpenMetrics: UNIT must be the suffix of the name; empty HELP and UNIT count as absent', () => {
-    const result = parse('# TYPE a_seconds gauge\n# UNIT a_seconds seconds\n# TYPE b gauge\n# UNIT b bytes\n# TYPE c gauge\n# UNIT c \n# HELP c \nc 1\n# EOF\n');
+    const result = parse(
+      '# TYPE a_seconds gauge\n# UNIT a_seconds seconds\n# TYPE b gauge\n# UNIT b bytes\n# TYPE c gauge\n# UNIT c \n# HELP c \nc 1\n# EOF\n',
+    );
     assert.equal(family(result, 'a_seconds').unit, 'seconds');
     assertIssue(result, 4, /unit bytes must be the suffix/);
     assert.equal(family(result, 'c').unit, undefined);
@@ -639,7 +733,10 @@ describe('format selection and OpenMetrics rules', () => {
     assertIssue(result, 1, /not an OpenMetrics type/);
     assertIssue(result, 3, /non-negative/);
     assertIssue(result, 4, /non-negative/);
-    assert.deepEqual(family(result, 'c').samples.map((s) => s.value), [1]);
+    assert.deepEqual(
+      family(result, 'c').samples.map((s) => s.value),
+      [1],
+    );
   });
 
   test('OpenMetrics: histogram counts must be integers and NaN buckets are refused', () => {
@@ -669,10 +766,13 @@ describe('exemplars', () => {
     ].join('\n');
     const result = parse(text);
     assert.deepEqual(result.issues, []);
-    assert.deepEqual(family(result, 'a').samples.map((s) => [s.value, s.timestampMs, s.labels]), [
-      [1, undefined, {}],
-      [2, 123000, {}],
-    ]);
+    assert.deepEqual(
+      family(result, 'a').samples.map((s) => [s.value, s.timestampMs, s.labels]),
+      [
+        [1, undefined, {}],
+        [2, 123000, {}],
+      ],
+    );
   });
 
   test('malformed exemplars are reported', () => {
@@ -731,15 +831,21 @@ describe('Cerebras metrics endpoint', () => {
     const result = parse(body);
     assert.deepEqual(result.issues, []);
     assert.equal(result.sawEof, false);
-    assert.deepEqual(result.families.map((f) => [f.name, f.type, f.samples.length]), [
-      ['inference_endpoint_status', 'gauge', 1],
-      ['requests_count_total', 'gauge', 1],
-      ['requests_failure_total', 'gauge', 1],
-      ['e2e_latency_seconds', 'gauge', 3],
-      ['ttft_seconds', 'gauge', 1],
-    ]);
+    assert.deepEqual(
+      result.families.map((f) => [f.name, f.type, f.samples.length]),
+      [
+        ['inference_endpoint_status', 'gauge', 1],
+        ['requests_count_total', 'gauge', 1],
+        ['requests_failure_total', 'gauge', 1],
+        ['e2e_latency_seconds', 'gauge', 3],
+        ['ttft_seconds', 'gauge', 1],
+      ],
+    );
     const latency = family(result, 'e2e_latency_seconds').samples;
-    assert.deepEqual(latency.map((s) => s.labels.percentile ?? s.labels.statistic), ['avg', 'p95', 'p99']);
+    assert.deepEqual(
+      latency.map((s) => s.labels.percentile ?? s.labels.statistic),
+      ['avg', 'p95', 'p99'],
+    );
     assert.deepEqual(latency[1], {
       name: 'e2e_latency_seconds',
       labels: { endpoint: 'llama-3.3-70b', organization_id: 'org_abc123', percentile: 'p95' },
@@ -768,7 +874,10 @@ describe('robustness', () => {
     for (const body of ['{"error":"unauthorized"}', '<html><body>502 Bad Gateway</body></html>', '\u0000\u0001', '"""', '}{', '# TYPE', '#', '\\']) {
       const result = parse(body);
       assert.ok(Array.isArray(result.issues));
-      assert.deepEqual(result.families.flatMap((f) => f.samples), []);
+      assert.deepEqual(
+        result.families.flatMap((f) => f.samples),
+        [],
+      );
     }
   });
 
@@ -786,18 +895,24 @@ describe('robustness', () => {
   test('metadata between samples of one family does not confuse the name shortcut', () => {
     const result = parse('a{x="1"} 1\n# HELP a Help.\na{x="1"} 2\n# TYPE b gauge\na{x="2"} 3\nb 4\n');
     assert.deepEqual(result.issues, []);
-    assert.deepEqual(result.families.map((f) => [f.name, f.help, f.samples.map((s) => s.value)]), [
-      ['a', 'Help.', [1, 2, 3]],
-      ['b', undefined, [4]],
-    ]);
+    assert.deepEqual(
+      result.families.map((f) => [f.name, f.help, f.samples.map((s) => s.value)]),
+      [
+        ['a', 'Help.', [1, 2, 3]],
+        ['b', undefined, [4]],
+      ],
+    );
   });
 
   test('a text with characters beyond Latin-1 (two-byte string) parses the same way', () => {
     const result = parse('# HELP m Ünïcödé ✓\nm{a="✓",b="x"} 1\nm{a="✓",b="y"} 2\n');
     assert.deepEqual(result.issues, []);
-    assert.deepEqual(family(result, 'm').samples.map((s) => s.labels), [
-      { a: '✓', b: 'x' },
-      { a: '✓', b: 'y' },
-    ]);
+    assert.deepEqual(
+      family(result, 'm').samples.map((s) => s.labels),
+      [
+        { a: '✓', b: 'x' },
+        { a: '✓', b: 'y' },
+      ],
+    );
   });
 });

@@ -40,10 +40,7 @@ const UNITS = ['seconds', 'bytes', 'ratio', 'celsius'];
 const metricNameArb = fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,10}$/);
 const plainNameArb = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,10}$/);
 const labelNameArb = fc
-  .oneof(
-    { weight: 8, arbitrary: plainNameArb },
-    { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf') },
-  )
+  .oneof({ weight: 8, arbitrary: plainNameArb }, { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf') })
   .filter((name) => name !== '__name__' && name !== 'le' && name !== 'quantile');
 
 /** Label values and HELP texts: any code points, with the escape-worthy ones made common. */
@@ -82,14 +79,17 @@ const valueArb = fc.oneof(
 const countArb = fc.oneof(fc.nat({ max: 1e9 }), fc.constant(0));
 const nonNegativeArb = fc.oneof(countArb, fc.double({ min: 0, max: 1e12, noNaN: true }));
 const timestampArb = fc.option(fc.integer({ min: -1e13, max: 1e13 }), { nil: undefined });
-const leArb = fc.oneof(fc.double({ noNaN: true, min: -1e6, max: 1e6 }).map((v) => String(v)), fc.constantFrom('+Inf', '-Inf', '0.5', '1e-05', '1.0'));
+const leArb = fc.oneof(
+  fc.double({ noNaN: true, min: -1e6, max: 1e6 }).map((v) => String(v)),
+  fc.constantFrom('+Inf', '-Inf', '0.5', '1e-05', '1.0'),
+);
 const quantileArb = fc.double({ min: 0, max: 1, noNaN: true }).map((v) => String(v));
 
 function samplesFor(type: MetricType, format: Format, stateLabel: string, labelSets: fc.Arbitrary<Labels>): fc.Arbitrary<GeneratedSample[]> {
   const sample = (suffix: fc.Arbitrary<string>, value: fc.Arbitrary<number>, extra?: fc.Arbitrary<readonly [string, string]>): fc.Arbitrary<GeneratedSample> =>
-    fc.record({ suffix, labels: extra ? fc.tuple(labelSets, extra).map(([labels, more]) => [...labels, more]) : labelSets, value, timestampMs: timestampArb }).map((s) =>
-      s.timestampMs === undefined ? { suffix: s.suffix, labels: s.labels, value: s.value } : s,
-    );
+    fc
+      .record({ suffix, labels: extra ? fc.tuple(labelSets, extra).map(([labels, more]) => [...labels, more]) : labelSets, value, timestampMs: timestampArb })
+      .map((s) => (s.timestampMs === undefined ? { suffix: s.suffix, labels: s.labels, value: s.value } : s));
   const list = (arb: fc.Arbitrary<GeneratedSample>): fc.Arbitrary<GeneratedSample[]> => fc.array(arb, { maxLength: 8 });
   switch (type) {
     case 'counter':
@@ -101,7 +101,11 @@ function samplesFor(type: MetricType, format: Format, stateLabel: string, labelS
     case 'histogram':
       return list(
         fc.oneof(
-          sample(fc.constant('_bucket'), countArb, leArb.map((le) => ['le', le] as const)),
+          sample(
+            fc.constant('_bucket'),
+            countArb,
+            leArb.map((le) => ['le', le] as const),
+          ),
           sample(fc.constant('_count'), countArb),
           sample(fc.constantFrom('_sum', '_created'), valueArb),
         ),
@@ -109,7 +113,11 @@ function samplesFor(type: MetricType, format: Format, stateLabel: string, labelS
     case 'gaugehistogram':
       return list(
         fc.oneof(
-          sample(fc.constant('_bucket'), countArb, leArb.map((le) => ['le', le] as const)),
+          sample(
+            fc.constant('_bucket'),
+            countArb,
+            leArb.map((le) => ['le', le] as const),
+          ),
           sample(fc.constant('_gcount'), countArb),
           sample(fc.constant('_gsum'), valueArb),
         ),
@@ -117,13 +125,23 @@ function samplesFor(type: MetricType, format: Format, stateLabel: string, labelS
     case 'summary':
       return list(
         fc.oneof(
-          sample(fc.constant(''), valueArb, quantileArb.map((q) => ['quantile', q] as const)),
+          sample(
+            fc.constant(''),
+            valueArb,
+            quantileArb.map((q) => ['quantile', q] as const),
+          ),
           sample(fc.constant('_count'), countArb),
           sample(fc.constantFrom('_sum', '_created'), valueArb),
         ),
       );
     case 'stateset':
-      return list(sample(fc.constant(''), fc.constantFrom(0, 1), nastyStringArb.map((state) => [stateLabel, state] as const)));
+      return list(
+        sample(
+          fc.constant(''),
+          fc.constantFrom(0, 1),
+          nastyStringArb.map((state) => [stateLabel, state] as const),
+        ),
+      );
     case 'info':
       return list(sample(fc.constant('_info'), fc.constant(1)));
     default:
@@ -165,24 +183,24 @@ function familyArb(format: Format, index: number): fc.Arbitrary<GeneratedFamily>
       if (withUnit) base += `_${unit}`;
       else if (totalSuffix && type === 'gauge') base += '_total';
       const untyped = type === 'untyped' || type === 'unknown';
-      return samplesFor(type, format, base, familyLabelsArb(labelNames.filter((name) => name !== base))).map(
-        (samples): GeneratedFamily => ({
-          base,
-          type,
-          declared: untyped ? declared : true,
-          ...(help === undefined ? {} : { help }),
-          ...(withUnit ? { unit } : {}),
-          samples,
-        }),
-      );
+      return samplesFor(type, format, base, familyLabelsArb(labelNames.filter((name) => name !== base))).map((samples): GeneratedFamily => ({
+        base,
+        type,
+        declared: untyped ? declared : true,
+        ...(help === undefined ? {} : { help }),
+        ...(withUnit ? { unit } : {}),
+        samples,
+      }));
     });
 }
 
-const expositionArb: fc.Arbitrary<Exposition> = fc.constantFrom<Format>('prometheus', 'openmetrics').chain((format) =>
-  fc.integer({ min: 0, max: 8 }).chain((count) =>
-    fc.tuple(...Array.from({ length: count }, (_, i) => familyArb(format, i))).map((families): Exposition => ({ format, families })),
-  ),
-);
+const expositionArb: fc.Arbitrary<Exposition> = fc
+  .constantFrom<Format>('prometheus', 'openmetrics')
+  .chain((format) =>
+    fc
+      .integer({ min: 0, max: 8 })
+      .chain((count) => fc.tuple(...Array.from({ length: count }, (_, i) => familyArb(format, i))).map((families): Exposition => ({ format, families }))),
+  );
 
 interface Layout {
   /** Drives the per-line choices: blank lines, comments, blanks between tokens, number spellings. */
@@ -350,14 +368,46 @@ describe('property: valid expositions round-trip', () => {
 
 /** Characters that matter to the grammar, so random strings hit its branches often. */
 const grammarCharArb = fc.constantFrom(
-  '#', ' ', '\t', '{', '}', '"', '\\', '=', ',', '\n', '\r', '.', '-', '+', 'e', 'E', 'a', '_', ':', '0', '1', '9',
-  'HELP ', 'TYPE ', 'UNIT ', 'EOF', 'NaN', 'Inf', 'le', 'quantile', 'counter', 'histogram', 'summary', 'gauge', '# ', '\u00e9', '\ud83d\ude00',
+  '#',
+  ' ',
+  '\t',
+  '{',
+  '}',
+  '"',
+  '\\',
+  '=',
+  ',',
+  '\n',
+  '\r',
+  '.',
+  '-',
+  '+',
+  'e',
+  'E',
+  'a',
+  '_',
+  ':',
+  '0',
+  '1',
+  '9',
+  'HELP ',
+  'TYPE ',
+  'UNIT ',
+  'EOF',
+  'NaN',
+  'Inf',
+  'le',
+  'quantile',
+  'counter',
+  'histogram',
+  'summary',
+  'gauge',
+  '# ',
+  '\u00e9',
+  '\ud83d\ude00',
 );
 
-const garbageArb = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.string({ unit: grammarCharArb, maxLength: 120 }),
-);
+const garbageArb = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: grammarCharArb, maxLength: 120 }));
 
 /** A valid exposition with a few characters inserted, deleted or replaced. */
 const mutatedArb = fc

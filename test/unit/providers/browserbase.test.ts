@@ -24,15 +24,7 @@ import {
   type BrowserbaseConfig,
 } from '../../../src/providers/browserbase';
 import { parseResponse } from '../../../src/providers/validate';
-import {
-  bbCreatedSession,
-  bbLiveUrls,
-  bbMetadataQuery,
-  bbProject,
-  bbRunningSession,
-  bbSession,
-  bbUsage,
-} from '../../support/browserbaseBuilders';
+import { bbCreatedSession, bbLiveUrls, bbMetadataQuery, bbProject, bbRunningSession, bbSession, bbUsage } from '../../support/browserbaseBuilders';
 import { stubHttp, type StubAnswer } from '../../support/stubHttp';
 
 const NOW = Date.parse('2025-06-02T10:30:00.000Z');
@@ -178,7 +170,10 @@ describe('Browserbase userMetadata and create checks', () => {
   });
 
   test('arrays anywhere are refused, naming the key', () => {
-    assert.deepEqual(userMetadataProblems({ tags: ['a', 'b'] }).map((p) => p.path), ['userMetadata.tags']);
+    assert.deepEqual(
+      userMetadataProblems({ tags: ['a', 'b'] }).map((p) => p.path),
+      ['userMetadata.tags'],
+    );
     const [nested] = userMetadataProblems({ order: { items: [] } });
     assert.equal(nested?.path, 'userMetadata.order.items');
     assert.match(nested?.message ?? '', /userMetadata\.order\.items is an array/);
@@ -240,7 +235,11 @@ describe('Browserbase userMetadata and create checks', () => {
 
   test('plan-gated features are listed for the 401/402 hint', () => {
     assert.deepEqual(planGatedFeatures({ userMetadata: {} }), []);
-    assert.deepEqual(planGatedFeatures({ userMetadata: {}, keepAlive: true, proxies: true, browserSettings: { advancedStealth: true } }), ['keepAlive', 'proxies', 'advancedStealth']);
+    assert.deepEqual(planGatedFeatures({ userMetadata: {}, keepAlive: true, proxies: true, browserSettings: { advancedStealth: true } }), [
+      'keepAlive',
+      'proxies',
+      'advancedStealth',
+    ]);
     assert.deepEqual(planGatedFeatures({ userMetadata: {}, proxies: [{ type: 'none' }] }), []);
   });
 });

@@ -5,13 +5,7 @@ import { describe, test } from 'node:test';
 import { ProviderError } from '../../../src/http/errors';
 import { HttpClient } from '../../../src/http/httpClient';
 import { BrowserlessClient, checkBrowserlessConfig } from '../../../src/providers/browserless/browserlessClient';
-import {
-  BROWSERLESS_PERIOD_MS,
-  BROWSERLESS_SERIES,
-  normalizeMetrics,
-  normalizePressure,
-  normalizeTotal,
-} from '../../../src/providers/browserless/normalize';
+import { BROWSERLESS_PERIOD_MS, BROWSERLESS_SERIES, normalizeMetrics, normalizePressure, normalizeTotal } from '../../../src/providers/browserless/normalize';
 import type { Sample } from '../../../src/shared/samples';
 import { stubHttp } from '../../support/stubHttp';
 
@@ -106,7 +100,10 @@ describe('normalizePressure', () => {
   });
 
   test('wrong shapes name the field at fault', () => {
-    badResponseAt(() => normalizePressure({ pressure: { ...(fixture('pressure-idle.json') as { pressure: object }).pressure, running: 'two' } }, NOW), 'pressure.running');
+    badResponseAt(
+      () => normalizePressure({ pressure: { ...(fixture('pressure-idle.json') as { pressure: object }).pressure, running: 'two' } }, NOW),
+      'pressure.running',
+    );
     badResponseAt(() => normalizePressure({ cpu: 3 }, NOW), 'running');
     badResponseAt(() => normalizePressure({ pressure: null }, NOW), 'pressure');
     badResponseAt(() => normalizePressure([], NOW), '(root)');
@@ -207,7 +204,19 @@ describe('normalizeMetrics (v2)', () => {
 });
 
 describe('normalizeMetrics (v1)', () => {
-  const finished = { date: 1_700_000_300_000, successful: 3, error: 0, queued: 1, rejected: 0, timedout: 0, sessionTimes: [1000, 2000, 31000], cpu: 0.5, memory: null, meanTime: 11333, units: 4 };
+  const finished = {
+    date: 1_700_000_300_000,
+    successful: 3,
+    error: 0,
+    queued: 1,
+    rejected: 0,
+    timedout: 0,
+    sessionTimes: [1000, 2000, 31000],
+    cpu: 0.5,
+    memory: null,
+    meanTime: 11333,
+    units: 4,
+  };
   const open = { date: 1_700_000_400_000, successful: 1, sessionTimes: [500] };
 
   test('the last, still-open window is kept out of periods and samples', () => {
@@ -304,7 +313,10 @@ describe('normalizeTotal', () => {
     assert.equal(reading.total.minutesOfMetricsAvailable, null);
     assert.equal(reading.total.estimateLowConfidence, true);
     badResponseAt(() => normalizeTotal({ successful: 4, units: 2 }, NOW, { version: 'v2', route: '/metrics/total' }), 'error');
-    badResponseAt(() => normalizeTotal({ ...(fixture('metrics-total.json') as object), meanTime: 'x' }, NOW, { version: 'v2', route: '/metrics/total' }), 'meanTime');
+    badResponseAt(
+      () => normalizeTotal({ ...(fixture('metrics-total.json') as object), meanTime: 'x' }, NOW, { version: 'v2', route: '/metrics/total' }),
+      'meanTime',
+    );
   });
 });
 
@@ -392,7 +404,10 @@ describe('BrowserlessClient requests (stubbed HTTP)', () => {
   test('v1 offering neither totals route says so', async () => {
     const stub = stubHttp([notOffered('/metrics/total'), notOffered('/metrics/all')]);
     const client = new BrowserlessClient(stub.client, { ...base, version: 'v1', authMode: 'basic' });
-    await assert.rejects(client.metricsTotal(), (error: unknown) => error instanceof ProviderError && error.kind === 'notOffered' && /neither/.test(error.message));
+    await assert.rejects(
+      client.metricsTotal(),
+      (error: unknown) => error instanceof ProviderError && error.kind === 'notOffered' && /neither/.test(error.message),
+    );
   });
 
   test('v2 never falls back: /metrics/total is not optional there', async () => {

@@ -61,7 +61,12 @@ speculative_accept_rate{endpoint="llama-3.3-70b",organization_id="org_abc123"} 0
 `;
 
 function normalize(body: string) {
-  return normalizeCerebras(body, parsePrometheusText(body, { format: 'prometheus' }), FETCHED, 'https://cloud.cerebras.ai/api/v1/metrics/organizations/org_abc123');
+  return normalizeCerebras(
+    body,
+    parsePrometheusText(body, { format: 'prometheus' }),
+    FETCHED,
+    'https://cloud.cerebras.ai/api/v1/metrics/organizations/org_abc123',
+  );
 }
 
 function only(samples: readonly Sample[], series: string, labels: Record<string, string>): Sample {

@@ -95,12 +95,17 @@ describe('Northflank metrics normalization', () => {
     const body = nfTypicalMetrics() as { data: Record<string, { values: { data: { value: unknown }[] }[] }> };
     const point = body.data.memory?.values[1]?.data[0];
     if (point) point.value = '198';
-    assert.throws(() => parseResponse(MetricsResponseSchema, body, 'Northflank service metrics'), (error: unknown) => {
-      assert.ok(error instanceof ProviderError);
-      assert.equal(error.where, 'data.memory.values[1].data[0].value');
-      return true;
+    assert.throws(
+      () => parseResponse(MetricsResponseSchema, body, 'Northflank service metrics'),
+      (error: unknown) => {
+        assert.ok(error instanceof ProviderError);
+        assert.equal(error.where, 'data.memory.values[1].data[0].value');
+        return true;
+      },
+    );
+    assert.throws(() => parseResponse(MetricsResponseSchema, nfMetricsBody({ cpu: { metricInfo: {}, values: [] } }), 'm'), {
+      where: 'data.cpu.metricInfo.metricUnit',
     });
-    assert.throws(() => parseResponse(MetricsResponseSchema, nfMetricsBody({ cpu: { metricInfo: {}, values: [] } }), 'm'), { where: 'data.cpu.metricInfo.metricUnit' });
     assert.throws(
       () => parseResponse(MetricsResponseSchema, nfMetricsBody({ cpu: nfMetric('cpu', 'pct', [nfSeries('c', [{ value: 1, ts: 'not a time' }])]) }), 'm'),
       { where: 'data.cpu.values[0].data[0].ts' },
@@ -168,7 +173,11 @@ describe('NorthflankClient (stubbed transport)', () => {
 
   test('metrics: path, bearer auth, params, samples and rate limit', async () => {
     const stub = stubHttp([{ body: nfTypicalMetrics(), rateLimit }]);
-    const reading = await new NorthflankClient(stub.client, config).metrics({ queryType: 'range', metricTypes: ['cpu', 'memory', 'diskUsage'], duration: 1200 });
+    const reading = await new NorthflankClient(stub.client, config).metrics({
+      queryType: 'range',
+      metricTypes: ['cpu', 'memory', 'diskUsage'],
+      duration: 1200,
+    });
     const request = stub.requests[0];
     assert.equal(String(request?.url), 'https://api.northflank.com/v1/projects/sandbox-project/services/api/metrics');
     assert.deepEqual(request?.auth, { kind: 'bearer', token: TOKEN });
@@ -180,7 +189,10 @@ describe('NorthflankClient (stubbed transport)', () => {
   });
 
   test('jobs and addons use their sibling routes', async () => {
-    for (const [resourceKind, segment] of [['job', 'jobs'], ['addon', 'addons']] as const) {
+    for (const [resourceKind, segment] of [
+      ['job', 'jobs'],
+      ['addon', 'addons'],
+    ] as const) {
       const stub = stubHttp([{ body: { data: {} } }]);
       await new NorthflankClient(stub.client, { ...config, resourceKind, resourceId: 'db 1' }).metrics({ queryType: 'single', metricTypes: ['cpu'] });
       assert.equal(String(stub.requests[0]?.url), `https://api.northflank.com/v1/projects/sandbox-project/${segment}/db%201/metrics`);
@@ -191,11 +203,17 @@ describe('NorthflankClient (stubbed transport)', () => {
     const stub = stubHttp([{ body: { data: {} } }]);
     const start = new Date('2025-06-02T10:00:00Z');
     const end = new Date('2025-06-02T10:10:00Z');
-    await assert.rejects(new NorthflankClient(stub.client, config).metrics({ queryType: 'range', metricTypes: ['cpu'], duration: 60, startTime: start, endTime: end }), {
-      kind: 'request',
-      where: 'duration',
-    });
-    await assert.rejects(new NorthflankClient(stub.client, { ...config, resourceId: undefined }).metrics({ queryType: 'single', metricTypes: ['cpu'] }), /service id/);
+    await assert.rejects(
+      new NorthflankClient(stub.client, config).metrics({ queryType: 'range', metricTypes: ['cpu'], duration: 60, startTime: start, endTime: end }),
+      {
+        kind: 'request',
+        where: 'duration',
+      },
+    );
+    await assert.rejects(
+      new NorthflankClient(stub.client, { ...config, resourceId: undefined }).metrics({ queryType: 'single', metricTypes: ['cpu'] }),
+      /service id/,
+    );
     await assert.rejects(new NorthflankClient(stub.client, { ...config, token: '' }).listProjects(), { kind: 'auth' });
     assert.equal(stub.requests.length, 0);
   });
@@ -208,11 +226,17 @@ describe('NorthflankClient (stubbed transport)', () => {
     ];
     const stub = stubHttp(pages);
     const result = await new NorthflankClient(stub.client, config).listServices();
-    assert.deepEqual(result.services.map((s) => s.id), ['svc-1', 'svc-2', 'svc-3', 'svc-4']);
+    assert.deepEqual(
+      result.services.map((s) => s.id),
+      ['svc-1', 'svc-2', 'svc-3', 'svc-4'],
+    );
     assert.equal(result.complete, true);
     assert.equal(result.pages, 3);
     assert.deepEqual(result.rateLimit, { limit: 1000, remaining: 8 });
-    assert.deepEqual(stub.requests.map((r) => r.query), [{ per_page: 100 }, { per_page: 100, cursor: 'c2' }, { per_page: 100, cursor: 'c3' }]);
+    assert.deepEqual(
+      stub.requests.map((r) => r.query),
+      [{ per_page: 100 }, { per_page: 100, cursor: 'c2' }, { per_page: 100, cursor: 'c3' }],
+    );
     assert.equal(String(stub.requests[0]?.url), 'https://api.northflank.com/v1/projects/sandbox-project/services');
   });
 

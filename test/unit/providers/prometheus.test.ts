@@ -4,13 +4,7 @@ import { ProviderError } from '../../../src/http/errors';
 import { HttpClient } from '../../../src/http/httpClient';
 import { parsePrometheusText } from '../../../src/prometheus/parsePrometheusText';
 import type { MetricFamily, MetricType, ParseIssue, ParseResult, PromSample } from '../../../src/prometheus/types';
-import {
-  assertReadable,
-  describeParseIssues,
-  formatFromContentType,
-  normalizeExposition,
-  unitOfFamily,
-} from '../../../src/providers/prometheus/normalize';
+import { assertReadable, describeParseIssues, formatFromContentType, normalizeExposition, unitOfFamily } from '../../../src/providers/prometheus/normalize';
 import { PROMETHEUS_ACCEPT, PrometheusClient } from '../../../src/providers/prometheus/prometheusClient';
 import type { Sample } from '../../../src/shared/samples';
 

@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  billingCycle,
-  evaluateQuotas,
-  levelForPercent,
-  quotaThresholds,
-  type EvaluateQuotaOptions,
-} from '../../../src/quota/evaluateQuotas';
+import { billingCycle, evaluateQuotas, levelForPercent, quotaThresholds, type EvaluateQuotaOptions } from '../../../src/quota/evaluateQuotas';
 import { QUOTA_SERIES } from '../../../src/quota/series';
 import type { QuotaSettings } from '../../../src/shared/connections';
 import type { Sample } from '../../../src/shared/samples';
@@ -94,10 +88,7 @@ describe('Browserless rules', () => {
   });
 
   test('a flagged (negative) running count is never used, even if a value slipped through', () => {
-    const flagged = [
-      sample(ids.running, -1, NOW, { flags: ['invalidNegative'], rawValue: -1 }),
-      sample(ids.maxConcurrent, 10, NOW),
-    ];
+    const flagged = [sample(ids.running, -1, NOW, { flags: ['invalidNegative'], rawValue: -1 }), sample(ids.maxConcurrent, 10, NOW)];
     const status = rule(evaluate(flagged), 'concurrency');
     assert.equal(status.value, null);
     assert.equal(status.ratio, null);
@@ -139,12 +130,7 @@ describe('Browserbase rules', () => {
 
   // Watching since before the cycle: 50,000 lifetime minutes on 31 Oct, 40 minutes a day lately.
   const current = minutes(55_530, NOW);
-  const history = [
-    minutes(50_000, Date.UTC(2025, 9, 31, 23)),
-    minutes(50_010, Date.UTC(2025, 10, 1, 0, 10)),
-    minutes(55_490, NOW - DAY),
-    current,
-  ];
+  const history = [minutes(50_000, Date.UTC(2025, 9, 31, 23)), minutes(50_010, Date.UTC(2025, 10, 1, 0, 10)), minutes(55_490, NOW - DAY), current];
 
   test('cycle use is the increase since the first reading of the cycle, with a run-out date', () => {
     const status = rule(evaluate([current], history), 'browserMinutes');
@@ -154,7 +140,10 @@ describe('Browserbase rules', () => {
     assert.equal(status.unit, 'minutes');
     // 480 minutes left at 40 a day: 12 days.
     assert.equal(status.exhaustedAt, NOW + 12 * DAY);
-    assert.match(status.detail ?? '', /^at this rate the budget runs out on 27 Nov; counted since the cycle started on 1 Nov; the provider reports 55,530 min in total$/);
+    assert.match(
+      status.detail ?? '',
+      /^at this rate the budget runs out on 27 Nov; counted since the cycle started on 1 Nov; the provider reports 55,530 min in total$/,
+    );
   });
 
   test('a projection past the cycle end gives the expected total at renewal instead of a date', () => {
@@ -255,7 +244,10 @@ describe('Browserbase rules', () => {
 
   test('running sessions vs the project concurrency only once a session count is reported', () => {
     const limit = sample(QUOTA_SERIES.browserbase.concurrencyLimit, 3, NOW);
-    assert.equal(evaluate([limit], []).find((status) => status.id === 'sessions'), undefined);
+    assert.equal(
+      evaluate([limit], []).find((status) => status.id === 'sessions'),
+      undefined,
+    );
     const status = rule(evaluate([limit, sample(QUOTA_SERIES.browserbase.runningSessions, 3, NOW)], []), 'sessions');
     assert.equal(status.level, 'critical');
     assert.match(status.detail ?? '', /HTTP 429/);
@@ -322,7 +314,8 @@ describe('Cerebras rules', () => {
 });
 
 describe('Northflank rules', () => {
-  const cpu = (value: number, container: string, unit: Sample['unit'] = 'percent', at = NOW) => sample('northflank.cpu', value, at, { unit, labels: { container } });
+  const cpu = (value: number, container: string, unit: Sample['unit'] = 'percent', at = NOW) =>
+    sample('northflank.cpu', value, at, { unit, labels: { container } });
   const evaluate = (latest: Sample[], quota?: QuotaSettings) => evaluateQuotas(config('northflank', quota), latest, [], NOW, UTC);
 
   test('percent against 100, worst container wins', () => {

@@ -72,9 +72,15 @@ describe('QuotaNotifier crossings', () => {
     const { notifier } = setup();
     const queue = quota({ id: 'queue', label: 'Queue', value: 1, limit: 10, ratio: 0.1, level: 'warning' });
     const first = notifier.evaluate(connection, [minutes('warning'), queue]);
-    assert.deepEqual(first.map((notification) => notification.ruleId), ['browserMinutes', 'queue']);
+    assert.deepEqual(
+      first.map((notification) => notification.ruleId),
+      ['browserMinutes', 'queue'],
+    );
     const other = notifier.evaluate({ id: 'bb-staging', label: 'staging' }, [minutes('warning')]);
-    assert.deepEqual(other.map((notification) => notification.connectionId), ['bb-staging']);
+    assert.deepEqual(
+      other.map((notification) => notification.connectionId),
+      ['bb-staging'],
+    );
   });
 
   test('a threshold crossed again soon after a notification waits for the cooldown; escalation does not', () => {
@@ -188,7 +194,10 @@ describe('QuotaNotifier persistence', () => {
 
   test('malformed stored state is ignored, not trusted', () => {
     const store = new MemoryStore();
-    store.data.set(QUOTA_NOTIFIER_STATE_KEY, JSON.stringify({ 'bb-prod': { browserMinutes: { notified: 'bogus', silenced: 'yes', snoozedUntil: 'later' } }, other: 5 }));
+    store.data.set(
+      QUOTA_NOTIFIER_STATE_KEY,
+      JSON.stringify({ 'bb-prod': { browserMinutes: { notified: 'bogus', silenced: 'yes', snoozedUntil: 'later' } }, other: 5 }),
+    );
     const { notifier } = setup({}, store);
     assert.equal(notifier.isSilenced(connection.id, 'browserMinutes'), false);
     assert.deepEqual(levels(notifier.evaluate(connection, [minutes('warning')])), ['warning']);
@@ -225,7 +234,16 @@ describe('notification messages', () => {
       quotaNotificationMessage({ id: 'x', label: 'Browserless EU', kind: 'browserless' }, concurrency),
       'Browserless EU: 9 of 10 concurrent sessions running (90 %).',
     );
-    const cpu = quota({ id: 'cpu', label: 'CPU', unit: 'vcpu', value: 0.45, limit: 0.5, ratio: 0.9, level: 'critical', detail: 'container web-1: 0.45 vCPU of 0.5 vCPU' });
+    const cpu = quota({
+      id: 'cpu',
+      label: 'CPU',
+      unit: 'vcpu',
+      value: 0.45,
+      limit: 0.5,
+      ratio: 0.9,
+      level: 'critical',
+      detail: 'container web-1: 0.45 vCPU of 0.5 vCPU',
+    });
     assert.equal(quotaNotificationMessage({ id: 'y', label: 'api' }, cpu), 'api: CPU 0.45 vCPU of 0.5 vCPU (90 %); container web-1: 0.45 vCPU of 0.5 vCPU.');
   });
 });

@@ -81,7 +81,9 @@ describe('buildCharts', () => {
   });
 
   test('Cerebras: one latency chart per endpoint with avg/p50/p90/p95/p99 and the p95 limit', () => {
-    const series = ['llama', 'qwen'].flatMap((endpoint) => ['p99', 'avg', 'p50', 'p95', 'p90'].map((statistic) => columns('cerebras.latency.e2e', 'seconds', { endpoint, statistic })));
+    const series = ['llama', 'qwen'].flatMap((endpoint) =>
+      ['p99', 'avg', 'p50', 'p95', 'p90'].map((statistic) => columns('cerebras.latency.e2e', 'seconds', { endpoint, statistic })),
+    );
     const charts = buildCharts('cerebras', history(series), [quota('p95Latency', 10, 'seconds')]);
     assert.deepEqual(
       charts.map((chart) => chart.title),
@@ -94,8 +96,14 @@ describe('buildCharts', () => {
     assert.equal(charts[0]?.thresholds[0]?.label, 'p95 limit 10 s');
   });
 
-  test('Browserbase: a running total is read by each bucket\'s newest value and has no band', () => {
-    const minutes: SeriesColumns = { ...columns('browserbase.usage.browserMinutes', 'minutes', { project: 'p', basis: 'reported usage' }, [10, 20, 30]), lo: [9, 19, 29], hi: [11, 21, 31], last: [11, 21, 31], n: [3, 3, 3] };
+  test("Browserbase: a running total is read by each bucket's newest value and has no band", () => {
+    const minutes: SeriesColumns = {
+      ...columns('browserbase.usage.browserMinutes', 'minutes', { project: 'p', basis: 'reported usage' }, [10, 20, 30]),
+      lo: [9, 19, 29],
+      hi: [11, 21, 31],
+      last: [11, 21, 31],
+      n: [3, 3, 3],
+    };
     const sessions: SeriesColumns = { ...columns('browserbase.sessions.running', 'count'), lo: [0, 1, 2], hi: [2, 3, 4], last: [1, 2, 3], n: [3, 3, 3] };
     const charts = buildCharts('browserbase', history([minutes, sessions], { bucketMs: 1000 }), [quota('browserMinutes', 100, 'minutes')]);
     const minutesChart = charts.find((chart) => chart.key === 'browserMinutes');
@@ -110,7 +118,15 @@ describe('buildCharts', () => {
   });
 
   test('series no curated chart takes go under "More charts", grouped by family and unit', () => {
-    const charts = buildCharts('browserless', history([columns('browserless.total.successful', 'count'), columns('browserless.total.error', 'count'), columns('browserless.total.meanTime', 'milliseconds')]), []);
+    const charts = buildCharts(
+      'browserless',
+      history([
+        columns('browserless.total.successful', 'count'),
+        columns('browserless.total.error', 'count'),
+        columns('browserless.total.meanTime', 'milliseconds'),
+      ]),
+      [],
+    );
     assert.deepEqual(
       charts.map((chart) => [chart.title, chart.primary, chart.series.map((series) => series.label).join(',')]),
       [
@@ -121,7 +137,9 @@ describe('buildCharts', () => {
   });
 
   test('Prometheus: one chart per metric, datasets named by their labels, crowded charts capped', () => {
-    const many = Array.from({ length: MAX_SERIES_PER_CHART + 3 }, (_, index) => columns('http_requests_total', 'none', { code: String(200 + index), method: 'GET' }));
+    const many = Array.from({ length: MAX_SERIES_PER_CHART + 3 }, (_, index) =>
+      columns('http_requests_total', 'none', { code: String(200 + index), method: 'GET' }),
+    );
     const charts = buildCharts('prometheus', history([...many, columns('queue_depth', 'none')]), []);
     const requests = charts.find((chart) => chart.key === 'http_requests_total');
     assert.equal(requests?.series.length, MAX_SERIES_PER_CHART);
@@ -131,7 +149,11 @@ describe('buildCharts', () => {
   });
 
   test('a unit change within a chart makes a second chart instead of mixing units on one axis', () => {
-    const charts = buildCharts('northflank', history([columns('northflank.cpu', 'vcpu', { container: 'a' }), columns('northflank.cpu', 'percent', { container: 'b' })]), []);
+    const charts = buildCharts(
+      'northflank',
+      history([columns('northflank.cpu', 'vcpu', { container: 'a' }), columns('northflank.cpu', 'percent', { container: 'b' })]),
+      [],
+    );
     assert.deepEqual(
       charts.map((chart) => [chart.key, chart.unit]),
       [
@@ -149,24 +171,39 @@ describe('buildCharts', () => {
 
 describe('buildSparkline', () => {
   test('Northflank: the busiest container at each time', () => {
-    const line = buildSparkline('northflank', history([columns('northflank.cpu', 'vcpu', { container: 'a' }, [1, 5, null]), columns('northflank.cpu', 'vcpu', { container: 'b' }, [3, 2, null])]));
+    const line = buildSparkline(
+      'northflank',
+      history([columns('northflank.cpu', 'vcpu', { container: 'a' }, [1, 5, null]), columns('northflank.cpu', 'vcpu', { container: 'b' }, [3, 2, null])]),
+    );
     assert.deepEqual(line?.v, [3, 5, null]);
     assert.equal(line?.unit, 'vcpu');
   });
 
   test('Cerebras: requests summed over endpoints', () => {
-    const line = buildSparkline('cerebras', history([columns('cerebras.requests.count', 'count', { endpoint: 'a' }), columns('cerebras.requests.count', 'count', { endpoint: 'b' })]));
+    const line = buildSparkline(
+      'cerebras',
+      history([columns('cerebras.requests.count', 'count', { endpoint: 'a' }), columns('cerebras.requests.count', 'count', { endpoint: 'b' })]),
+    );
     assert.deepEqual(line?.v, [2, 4, 6]);
   });
 
   test('Browserbase: the running total by its newest value; none without data', () => {
-    const minutes: SeriesColumns = { ...columns('browserbase.usage.browserMinutes', 'minutes', undefined, [1, 2, 3]), last: [5, 6, 7], lo: [1, 2, 3], hi: [5, 6, 7], n: [2, 2, 2] };
+    const minutes: SeriesColumns = {
+      ...columns('browserbase.usage.browserMinutes', 'minutes', undefined, [1, 2, 3]),
+      last: [5, 6, 7],
+      lo: [1, 2, 3],
+      hi: [5, 6, 7],
+      n: [2, 2, 2],
+    };
     assert.deepEqual(buildSparkline('browserbase', history([minutes]))?.v, [5, 6, 7]);
     assert.equal(buildSparkline('browserbase', history([])), undefined);
   });
 
   test('Prometheus: the first series with a value, first label set only', () => {
-    const line = buildSparkline('prometheus', history([columns('empty', 'none', undefined, [null, null, null]), columns('queue', 'none', { q: 'a' }), columns('queue', 'none', { q: 'b' }, [9, 9, 9])]));
+    const line = buildSparkline(
+      'prometheus',
+      history([columns('empty', 'none', undefined, [null, null, null]), columns('queue', 'none', { q: 'a' }), columns('queue', 'none', { q: 'b' }, [9, 9, 9])]),
+    );
     assert.deepEqual(line?.v, [1, 2, 3]);
     assert.match(line?.label ?? '', /^queue, last hour$/);
   });

@@ -4,7 +4,18 @@ import { test } from 'node:test';
 import { connectionState } from '../../../src/shared/connectionState';
 import type { ConnectionSnapshot } from '../../../src/shared/snapshot';
 
-const base: ConnectionSnapshot = { id: 'c', label: 'C', kind: 'browserless', health: 'ok', latest: [], quotas: [], level: 'ok', notes: [], tokenSource: 'secretStorage', polledHere: true };
+const base: ConnectionSnapshot = {
+  id: 'c',
+  label: 'C',
+  kind: 'browserless',
+  health: 'ok',
+  latest: [],
+  quotas: [],
+  level: 'ok',
+  notes: [],
+  tokenSource: 'secretStorage',
+  polledHere: true,
+};
 const now = 1_000_000;
 
 test('ok, warning and critical come from the quotas, naming the worst rule', () => {

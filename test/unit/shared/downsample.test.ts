@@ -60,7 +60,11 @@ describe('minMaxIndices', () => {
           assert.equal(Math.max(...kept), Math.max(...values));
           assert.equal(Math.min(...kept), Math.min(...values));
         }
-        if (v.includes(null)) assert.ok(indices.some((index) => v[index] === null), 'a gap survives');
+        if (v.includes(null))
+          assert.ok(
+            indices.some((index) => v[index] === null),
+            'a gap survives',
+          );
       }),
       { numRuns: 300 },
     );

@@ -25,8 +25,41 @@ import {
 
 // ---- arbitraries ------------------------------------------------------------------------------
 
-const SPECIALS = ["'", '"', '[', ']', ':', '\\', '.', '>', ' ', '%', '+', '&', '=', '#', '\n', '\t', '\u0000', 'é', 'ß', '日本', '😀', '\u202e', 'a', 'b', 'z', '0', '_', '-'];
-const nasty = fc.string({ unit: fc.oneof(fc.constantFrom(...SPECIALS), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 10 });
+const SPECIALS = [
+  "'",
+  '"',
+  '[',
+  ']',
+  ':',
+  '\\',
+  '.',
+  '>',
+  ' ',
+  '%',
+  '+',
+  '&',
+  '=',
+  '#',
+  '\n',
+  '\t',
+  '\u0000',
+  'é',
+  'ß',
+  '日本',
+  '😀',
+  '\u202e',
+  'a',
+  'b',
+  'z',
+  '0',
+  '_',
+  '-',
+];
+const nasty = fc.string({
+  unit: fc.oneof(fc.constantFrom(...SPECIALS), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })),
+  minLength: 1,
+  maxLength: 10,
+});
 /** Mostly plain keys, so some conditions are server-safe and some are not. */
 const key = fc.oneof(fc.constantFrom('client', 'order', 'status', 'env', 'run', 'id'), nasty);
 const conditionArb: fc.Arbitrary<MetadataCondition> = fc
@@ -52,11 +85,15 @@ function metadataOf(conditions: readonly MetadataCondition[]): Record<string, un
 describe('metadata query properties', () => {
   test('saved queries round-trip exactly through serialization', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((name) => name.trim() !== ''), queryArb, (name, query) => {
-        const parsed = parseSavedQuery(serializeQuery({ name, query }));
-        assert.ok('saved' in parsed, 'problem' in parsed ? parsed.problem : '');
-        assert.deepEqual(parsed.saved, { name, query });
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }).filter((name) => name.trim() !== ''),
+        queryArb,
+        (name, query) => {
+          const parsed = parseSavedQuery(serializeQuery({ name, query }));
+          assert.ok('saved' in parsed, 'problem' in parsed ? parsed.problem : '');
+          assert.deepEqual(parsed.saved, { name, query });
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -94,9 +131,15 @@ describe('metadata query properties', () => {
         assert.ok(plan.q !== undefined && plan.encoded !== undefined);
         // The sandbox's parser in strict mode refuses every backslash: nothing here relies on escaping.
         const parsed = parseMetadataQuery(plan.q, true);
-        assert.deepEqual({ path: [...parsed.path], value: parsed.value }, { path: [...(query.conditions[firstSafe]?.path ?? [])], value: query.conditions[firstSafe]?.value });
+        assert.deepEqual(
+          { path: [...parsed.path], value: parsed.value },
+          { path: [...(query.conditions[firstSafe]?.path ?? [])], value: query.conditions[firstSafe]?.value },
+        );
         assert.equal(new URLSearchParams(`q=${plan.encoded}`).get('q'), plan.q);
-        assert.deepEqual(plan.localConditions, query.conditions.filter((_, i) => i !== firstSafe));
+        assert.deepEqual(
+          plan.localConditions,
+          query.conditions.filter((_, i) => i !== firstSafe),
+        );
       }),
       { numRuns: 600 },
     );
@@ -125,7 +168,7 @@ describe('buildServerQuery', () => {
     assert.deepEqual(plan.localConditions, []);
   });
 
-  test("a quote or backslash keeps a condition local; the first safe one is sent", () => {
+  test('a quote or backslash keeps a condition local; the first safe one is sent', () => {
     const oreilly = { path: ['client'], value: "o'reilly" };
     const search = { path: ['workflow', 'name'], value: 'search' };
     assert.deepEqual(buildServerQuery({ conditions: [oreilly] }), { localConditions: [oreilly] });
@@ -158,22 +201,56 @@ describe('validation', () => {
   });
 
   test('queries report contradictions and bad statuses', () => {
-    const [same] = validateQuery({ conditions: [{ path: ['client'], value: 'acme' }, { path: ['client'], value: 'globex' }] });
+    const [same] = validateQuery({
+      conditions: [
+        { path: ['client'], value: 'acme' },
+        { path: ['client'], value: 'globex' },
+      ],
+    });
     assert.match(same ?? '', /Conditions 1 and 2 contradict: client cannot be both "acme" and "globex"/);
-    const [nested] = validateQuery({ conditions: [{ path: ['order'], value: 'x' }, { path: ['order', 'status'], value: 'y' }] });
+    const [nested] = validateQuery({
+      conditions: [
+        { path: ['order'], value: 'x' },
+        { path: ['order', 'status'], value: 'y' },
+      ],
+    });
     assert.match(nested ?? '', /order cannot be a value and hold order > status too/);
-    assert.deepEqual(validateQuery({ conditions: [{ path: ['a'], value: 'x' }, { path: ['a'], value: 'x' }] }), [], 'a repeated condition is harmless');
+    assert.deepEqual(
+      validateQuery({
+        conditions: [
+          { path: ['a'], value: 'x' },
+          { path: ['a'], value: 'x' },
+        ],
+      }),
+      [],
+      'a repeated condition is harmless',
+    );
     assert.match(validateQuery({ conditions: [], status: 'running' })[0] ?? '', /Unknown status "running"/);
-    assert.match(validateQuery({ conditions: [{ path: ['a'], value: '' }, { path: ['b'], value: 'x' }] })[0] ?? '', /^Condition 1: Enter a value/);
+    assert.match(
+      validateQuery({
+        conditions: [
+          { path: ['a'], value: '' },
+          { path: ['b'], value: 'x' },
+        ],
+      })[0] ?? '',
+      /^Condition 1: Enter a value/,
+    );
   });
 });
 
 describe('metadataFromConditions', () => {
   test('nests paths into one object', () => {
-    assert.deepEqual(metadataOf([{ path: ['client'], value: 'acme' }, { path: ['order', 'status'], value: 'shipped' }, { path: ['order', 'id'], value: '7' }]), {
-      client: 'acme',
-      order: { status: 'shipped', id: '7' },
-    });
+    assert.deepEqual(
+      metadataOf([
+        { path: ['client'], value: 'acme' },
+        { path: ['order', 'status'], value: 'shipped' },
+        { path: ['order', 'id'], value: '7' },
+      ]),
+      {
+        client: 'acme',
+        order: { status: 'shipped', id: '7' },
+      },
+    );
   });
 
   test('__proto__ is an own key, never the prototype', () => {
@@ -184,9 +261,15 @@ describe('metadataFromConditions', () => {
   });
 
   test('contradictions and empty keys are refused with the reason', () => {
-    assert.deepEqual(metadataFromConditions([{ path: ['a'], value: 'x' }, { path: ['a', 'b'], value: 'y' }]), {
-      problem: 'Conditions 1 and 2 contradict: a cannot be a value and hold a > b too.',
-    });
+    assert.deepEqual(
+      metadataFromConditions([
+        { path: ['a'], value: 'x' },
+        { path: ['a', 'b'], value: 'y' },
+      ]),
+      {
+        problem: 'Conditions 1 and 2 contradict: a cannot be a value and hold a > b too.',
+      },
+    );
     assert.deepEqual(metadataFromConditions([{ path: ['a', ''], value: 'x' }]), { problem: 'Key part 2 of 2 is empty.' });
   });
 });
@@ -235,7 +318,7 @@ describe('parseSavedQuery', () => {
       const parsed = parseSavedQuery(text);
       return 'problem' in parsed ? parsed.problem : 'accepted';
     };
-    assert.equal(reason('user_metadata[\'a\']:\'b\''), 'not JSON');
+    assert.equal(reason("user_metadata['a']:'b'"), 'not JSON');
     assert.equal(reason('{"conditions":[]}'), 'no name');
     assert.equal(reason('{"name":"x","conditions":[{"path":"a","value":"b"}]}'), 'x: a condition is not {path: string[], value: string}');
     assert.equal(reason('{"name":"x","conditions":[{"path":["a"],"value":1}]}'), 'x: a condition is not {path: string[], value: string}');

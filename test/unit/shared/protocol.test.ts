@@ -30,7 +30,17 @@ const panel: PanelSnapshot = {
   range: '24h',
   ranges: ['1h', '24h'],
   connections: [connection],
-  histories: [{ connectionId: 'bl', from: 0, to: 10, bucketMs: 60_000, warnPercent: 75, criticalPercent: 90, series: [{ series: 's', unit: 'count', t: [1, 2], v: [1, null], lo: [1, null], hi: [1, null], last: [1, null], n: [1, 0] }] }],
+  histories: [
+    {
+      connectionId: 'bl',
+      from: 0,
+      to: 10,
+      bucketMs: 60_000,
+      warnPercent: 75,
+      criticalPercent: 90,
+      series: [{ series: 's', unit: 'count', t: [1, 2], v: [1, null], lo: [1, null], hi: [1, null], last: [1, null], n: [1, 0] }],
+    },
+  ],
 };
 
 describe('parseWebviewMessage', () => {
@@ -47,7 +57,13 @@ describe('parseWebviewMessage', () => {
       fileName: 'live-usage-bl-concurrency-24h.csv',
       content: 'a,b\r\n',
     });
-    assert.deepEqual(parseWebviewMessage({ type: 'rendered', surface: 'panel', phase: 'first', ms: 12.5, charts: 3 }), { type: 'rendered', surface: 'panel', phase: 'first', ms: 12.5, charts: 3 });
+    assert.deepEqual(parseWebviewMessage({ type: 'rendered', surface: 'panel', phase: 'first', ms: 12.5, charts: 3 }), {
+      type: 'rendered',
+      surface: 'panel',
+      phase: 'first',
+      ms: 12.5,
+      charts: 3,
+    });
   });
 
   test('refuses unknown types, bad ranges, missing ids and file names that are paths', () => {

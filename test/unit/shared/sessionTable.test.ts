@@ -13,7 +13,18 @@ const NOW = Date.parse('2026-11-23T12:00:00Z');
 const at = (minutesAgo: number) => new Date(NOW - minutesAgo * 60_000).toISOString();
 
 function row(id: string, fields: Partial<SessionRow> = {}): SessionRow {
-  return { id, status: 'COMPLETED', region: 'us-west-2', createdAt: at(10), startedAt: at(10), endedAt: at(5), proxyBytes: 0, keepAlive: false, userMetadata: null, ...fields };
+  return {
+    id,
+    status: 'COMPLETED',
+    region: 'us-west-2',
+    createdAt: at(10),
+    startedAt: at(10),
+    endedAt: at(5),
+    proxyBytes: 0,
+    keepAlive: false,
+    userMetadata: null,
+    ...fields,
+  };
 }
 
 const rows = [
@@ -40,7 +51,9 @@ describe('sorting sessions', () => {
   });
 
   test('any input: a permutation, ordered by the key, stable on ties', () => {
-    const arbitraryRow = fc.record({ id: fc.uuid(), proxyBytes: fc.nat(5), minutesAgo: fc.nat(100) }).map((r) => row(r.id, { proxyBytes: r.proxyBytes, createdAt: at(r.minutesAgo) }));
+    const arbitraryRow = fc
+      .record({ id: fc.uuid(), proxyBytes: fc.nat(5), minutesAgo: fc.nat(100) })
+      .map((r) => row(r.id, { proxyBytes: r.proxyBytes, createdAt: at(r.minutesAgo) }));
     fc.assert(
       fc.property(fc.uniqueArray(arbitraryRow, { selector: (r) => r.id, maxLength: 40 }), (list) => {
         const sorted = sortSessions(list, { column: 'proxy', direction: 'ascending' }, NOW);
@@ -78,7 +91,13 @@ describe('launch tags', () => {
     assert.equal(tagsProblem([{ path: ['client'], value: 'acme' }]), undefined);
     const many = Array.from({ length: 8 }, (_, i) => ({ path: [`key${i}`], value: 'v'.repeat(60) }));
     assert.match(tagsProblem(many) ?? '', /characters as JSON; Browserbase requires fewer than 512/);
-    assert.match(tagsProblem([{ path: ['a'], value: '1' }, { path: ['a', 'b'], value: '2' }]) ?? '', /contradict/);
+    assert.match(
+      tagsProblem([
+        { path: ['a'], value: '1' },
+        { path: ['a', 'b'], value: '2' },
+      ]) ?? '',
+      /contradict/,
+    );
   });
 });
 
@@ -88,12 +107,40 @@ describe('result columns', () => {
     const awkward = row('x', { userMetadata: { 'o\'re"il\\ly': { '[k]': 'värde: \u2028 \'"' } }, keepAlive: true, endedAt: null, status: 'RUNNING' });
     const list = [...rows, awkward];
     const columns = toSessionColumns(list);
-    const message = parseSessionsHostMessage(JSON.parse(JSON.stringify({ type: 'results', requestId: 1, connectionId: 'bb', sessions: columns, returned: 4, fetchedAt: NOW })));
+    const message = parseSessionsHostMessage(
+      JSON.parse(JSON.stringify({ type: 'results', requestId: 1, connectionId: 'bb', sessions: columns, returned: 4, fetchedAt: NOW })),
+    );
     assert.ok(message && message.type === 'results');
-    assert.deepEqual(fromSessionColumns(message.sessions), list.map((r) => ({ ...r, startedAt: r.startedAt ?? null, endedAt: r.endedAt ?? null, userMetadata: r.userMetadata ?? null })));
+    assert.deepEqual(
+      fromSessionColumns(message.sessions),
+      list.map((r) => ({ ...r, startedAt: r.startedAt ?? null, endedAt: r.endedAt ?? null, userMetadata: r.userMetadata ?? null })),
+    );
     // Columns of different lengths, or a wrong type anywhere, are not a result.
-    assert.equal(parseSessionsHostMessage({ type: 'results', requestId: 1, connectionId: 'bb', sessions: { ...columns, status: columns.status.slice(1) }, returned: 4, fetchedAt: NOW }), undefined);
-    assert.equal(parseSessionsHostMessage({ type: 'results', requestId: 1, connectionId: 'bb', sessions: { ...columns, proxyBytes: [1, 2, -3, 4] }, returned: 4, fetchedAt: NOW }), undefined);
-    assert.deepEqual(fromSessionColumns({ ...columns, metadata: ['{', '[1]', '', '{"a":"b"}'] }).map((r) => r.userMetadata), [null, null, null, { a: 'b' }]);
+    assert.equal(
+      parseSessionsHostMessage({
+        type: 'results',
+        requestId: 1,
+        connectionId: 'bb',
+        sessions: { ...columns, status: columns.status.slice(1) },
+        returned: 4,
+        fetchedAt: NOW,
+      }),
+      undefined,
+    );
+    assert.equal(
+      parseSessionsHostMessage({
+        type: 'results',
+        requestId: 1,
+        connectionId: 'bb',
+        sessions: { ...columns, proxyBytes: [1, 2, -3, 4] },
+        returned: 4,
+        fetchedAt: NOW,
+      }),
+      undefined,
+    );
+    assert.deepEqual(
+      fromSessionColumns({ ...columns, metadata: ['{', '[1]', '', '{"a":"b"}'] }).map((r) => r.userMetadata),
+      [null, null, null, { a: 'b' }],
+    );
   });
 });

@@ -25,12 +25,23 @@ describe('billed minutes', () => {
   });
 
   test('durations follow the client rule exactly (running, finished, unknown)', () => {
-    const iso = fc.oneof(fc.constant(undefined), fc.constant(null), fc.constant('not a date'), fc.integer({ min: 0, max: 4e12 }).map((ms) => new Date(ms).toISOString()));
+    const iso = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.constant('not a date'),
+      fc.integer({ min: 0, max: 4e12 }).map((ms) => new Date(ms).toISOString()),
+    );
     fc.assert(
-      fc.property(fc.constantFrom('RUNNING', 'PENDING', 'COMPLETED', 'ERROR', 'TIMED_OUT', 'NEW_STATUS'), iso, iso, fc.integer({ min: 0, max: 4e12 }), (status, startedAt, endedAt, now) => {
-        const session = { status, startedAt, endedAt, proxyBytes: 0 };
-        assert.equal(usageDurationMs(session, now), sessionDurationMs(session as Pick<Session, 'status' | 'startedAt' | 'endedAt'>, now));
-      }),
+      fc.property(
+        fc.constantFrom('RUNNING', 'PENDING', 'COMPLETED', 'ERROR', 'TIMED_OUT', 'NEW_STATUS'),
+        iso,
+        iso,
+        fc.integer({ min: 0, max: 4e12 }),
+        (status, startedAt, endedAt, now) => {
+          const session = { status, startedAt, endedAt, proxyBytes: 0 };
+          assert.equal(usageDurationMs(session, now), sessionDurationMs(session as Pick<Session, 'status' | 'startedAt' | 'endedAt'>, now));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -71,10 +82,26 @@ describe('usage totals and breakdown', () => {
       ],
     );
     assert.equal(buckets.at(-1)?.value, null);
-    assert.equal(buckets.reduce((sum, b) => sum + b.minutes, 0), totals.minutes);
-    assert.deepEqual(usageByTag(sessions, ['client'], NOW, 'value').buckets.map((b) => b.label), ['acme', 'globex', 'initech', NO_VALUE_LABEL]);
-    assert.deepEqual(usageByTag(sessions, ['client'], NOW, 'proxyBytes').buckets.map((b) => b.label), ['acme', 'globex', 'initech', NO_VALUE_LABEL]);
-    assert.deepEqual(usageByTag(sessions, ['workflow', 'name'], NOW).buckets.map((b) => [b.label, b.minutes]), [['search', 10], ['checkout', 1], [NO_VALUE_LABEL, 27]]);
+    assert.equal(
+      buckets.reduce((sum, b) => sum + b.minutes, 0),
+      totals.minutes,
+    );
+    assert.deepEqual(
+      usageByTag(sessions, ['client'], NOW, 'value').buckets.map((b) => b.label),
+      ['acme', 'globex', 'initech', NO_VALUE_LABEL],
+    );
+    assert.deepEqual(
+      usageByTag(sessions, ['client'], NOW, 'proxyBytes').buckets.map((b) => b.label),
+      ['acme', 'globex', 'initech', NO_VALUE_LABEL],
+    );
+    assert.deepEqual(
+      usageByTag(sessions, ['workflow', 'name'], NOW).buckets.map((b) => [b.label, b.minutes]),
+      [
+        ['search', 10],
+        ['checkout', 1],
+        [NO_VALUE_LABEL, 27],
+      ],
+    );
   });
 
   test('the keys to break down by, most common first', () => {
@@ -97,7 +124,11 @@ describe('usage totals and breakdown', () => {
         const { buckets, totals } = usageByTag(list, ['client'], NOW);
         assert.deepEqual(totals, usageTotals(list, NOW));
         for (const field of ['sessions', 'minutes', 'durationMs', 'proxyBytes', 'running'] as const) {
-          assert.equal(buckets.reduce((sum, b) => sum + b[field], 0), totals[field], field);
+          assert.equal(
+            buckets.reduce((sum, b) => sum + b[field], 0),
+            totals[field],
+            field,
+          );
         }
         assert.ok(totals.minutes >= totals.sessions, 'every session bills at least a minute');
       }),

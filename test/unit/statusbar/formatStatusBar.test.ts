@@ -12,26 +12,40 @@ const NOW = Date.UTC(2025, 10, 15, 12);
 const OPTIONS: StatusBarOptions = { now: NOW, timeZone: 'UTC' };
 
 /** A snapshot whose quotas come from the real rules, as the host builds it. */
-function evaluated(kind: ConnectionSnapshot['kind'], latest: Sample[], overrides: Partial<ConnectionSnapshot> = {}, settings?: QuotaSettings): ConnectionSnapshot {
+function evaluated(
+  kind: ConnectionSnapshot['kind'],
+  latest: Sample[],
+  overrides: Partial<ConnectionSnapshot> = {},
+  settings?: QuotaSettings,
+): ConnectionSnapshot {
   const quotas = evaluateQuotas(config(kind, settings), latest, [], NOW, { timeZone: 'UTC' });
   return snapshot({ kind, id: `${kind}-${overrides.label ?? 'prod'}`, latest, quotas, level: worstLevel(quotas), lastSuccessAt: NOW - 12_000, ...overrides });
 }
 
 function browserless(running: number, maxConcurrent: number, queued = 0, overrides: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
   const ids = QUOTA_SERIES.browserless;
-  return evaluated('browserless', [
-    sample(ids.running, running, NOW),
-    sample(ids.maxConcurrent, maxConcurrent, NOW),
-    sample(ids.queued, queued, NOW),
-    sample(ids.maxQueued, 10, NOW),
-    sample(ids.cpu, 44, NOW, { unit: 'percent' }),
-    sample(ids.isAvailable, 1, NOW, { unit: 'state' }),
-    sample(ids.recentlyRejected, 0, NOW),
-  ], overrides);
+  return evaluated(
+    'browserless',
+    [
+      sample(ids.running, running, NOW),
+      sample(ids.maxConcurrent, maxConcurrent, NOW),
+      sample(ids.queued, queued, NOW),
+      sample(ids.maxQueued, 10, NOW),
+      sample(ids.cpu, 44, NOW, { unit: 'percent' }),
+      sample(ids.isAvailable, 1, NOW, { unit: 'state' }),
+      sample(ids.recentlyRejected, 0, NOW),
+    ],
+    overrides,
+  );
 }
 
 function browserbase(minutes: number, settings?: QuotaSettings, overrides: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
-  return evaluated('browserbase', [sample(QUOTA_SERIES.browserbase.browserMinutes, minutes, NOW, { unit: 'minutes' })], { label: 'staging', ...overrides }, settings);
+  return evaluated(
+    'browserbase',
+    [sample(QUOTA_SERIES.browserbase.browserMinutes, minutes, NOW, { unit: 'minutes' })],
+    { label: 'staging', ...overrides },
+    settings,
+  );
 }
 
 describe('status bar text', () => {
@@ -66,7 +80,14 @@ describe('status bar text', () => {
   });
 
   test('the worst quota comes first, then configuration order; the rest are counted', () => {
-    const view = formatStatusBar([browserless(3, 10), browserbase(5_520, { monthlyBrowserMinutes: 6_000 }), evaluated('northflank', [sample('northflank.cpu', 45, NOW, { unit: 'percent', labels: { container: 'web' } })])], OPTIONS);
+    const view = formatStatusBar(
+      [
+        browserless(3, 10),
+        browserbase(5_520, { monthlyBrowserMinutes: 6_000 }),
+        evaluated('northflank', [sample('northflank.cpu', 45, NOW, { unit: 'percent', labels: { container: 'web' } })]),
+      ],
+      OPTIONS,
+    );
     assert.equal(view.text, '$(warning) BB 5,520/6,000 min · BL 3/10 +1');
     assert.equal(view.background, 'error');
     assert.equal(formatStatusBar([browserless(3, 10), browserbase(412)], { ...OPTIONS, maxInText: 1 }).text, '$(pulse) BL 3/10 +1');
@@ -92,7 +113,12 @@ describe('status bar text', () => {
     assert.equal(formatStatusBar([warning], OPTIONS).background, 'warning');
     assert.equal(formatStatusBar([warning], OPTIONS).text, '$(warning) BB 4,600/6,000 min');
     // An errored connection with stale critical quotas still colours: the quota is what the colour says.
-    const stale = snapshot({ kind: 'browserbase', health: 'error', level: 'ok', quotas: [quota({ id: 'browserMinutes', level: 'critical', value: 5_900, limit: 6_000, ratio: 0.98 })] });
+    const stale = snapshot({
+      kind: 'browserbase',
+      health: 'error',
+      level: 'ok',
+      quotas: [quota({ id: 'browserMinutes', level: 'critical', value: 5_900, limit: 6_000, ratio: 0.98 })],
+    });
     assert.equal(formatStatusBar([stale], OPTIONS).background, 'error');
     assert.equal(formatStatusBar([snapshot({ kind: 'browserless', health: 'error' })], OPTIONS).background, undefined);
   });
@@ -180,7 +206,10 @@ describe('accessibility label', () => {
   });
 
   test('a failing connection is named with its message, ending in one period', () => {
-    const view = formatStatusBar([snapshot({ kind: 'northflank', label: 'api', health: 'error', error: { kind: 'network', message: 'Connection refused.' } })], OPTIONS);
+    const view = formatStatusBar(
+      [snapshot({ kind: 'northflank', label: 'api', health: 'error', error: { kind: 'network', message: 'Connection refused.' } })],
+      OPTIONS,
+    );
     assert.equal(view.accessibilityLabel, 'Live Usage. api (Northflank): failing: Connection refused.');
   });
 });
