@@ -119,8 +119,8 @@ export class Container implements vscode.Disposable {
       vscode.commands.registerCommand('liveUsage.openPanel', (connectionId?: unknown) =>
         views.openPanel(typeof connectionId === 'string' ? connectionId : undefined),
       ),
-      vscode.commands.registerCommand('liveUsage.resetNotifications', () => {
-        for (const connection of service.connections()) notifier.forgetConnection(connection.id);
+      vscode.commands.registerCommand('liveUsage.resetNotifications', async () => {
+        await Promise.all(service.connections().map((connection) => notifier.forgetConnection(connection.id)));
         void vscode.window.showInformationMessage('Live Usage: snoozed and silenced warnings will show again.');
       }),
       ...registerConnectionCommands(service, settings, tokens),

@@ -102,7 +102,8 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
         this.http.setProxyConfiguration({ ...settings.proxy(), env: process.env });
         this.polling.setPauseWhenUnfocused(settings.general().pauseWhenUnfocused);
         this.history.setRetention({ fullResolutionDays: settings.general().fullResolutionDays, downsampledDays: settings.general().downsampledDays });
-        this.reload();
+        // reload() logs its own failures and never rejects.
+        void this.reload();
       }),
       vscode.window.onDidChangeWindowState((state) => this.polling.setFocused(state.focused)),
     );

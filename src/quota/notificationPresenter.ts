@@ -34,8 +34,8 @@ export class NotificationPresenter implements QuotaNotificationSink {
     const choice = await show(notification.message, OPEN, SNOOZE_HOUR, SNOOZE_TOMORROW, NEVER);
     const now = Date.now();
     if (choice === OPEN) await vscode.commands.executeCommand('liveUsage.openPanel', notification.connectionId);
-    else if (choice === SNOOZE_HOUR) this.notifier.snooze(notification.connectionId, notification.ruleId, snoozeForAnHour(now));
-    else if (choice === SNOOZE_TOMORROW) this.notifier.snooze(notification.connectionId, notification.ruleId, snoozeUntilTomorrow(now));
-    else if (choice === NEVER) this.notifier.silence(notification.connectionId, notification.ruleId);
+    else if (choice === SNOOZE_HOUR) await this.notifier.snooze(notification.connectionId, notification.ruleId, snoozeForAnHour(now));
+    else if (choice === SNOOZE_TOMORROW) await this.notifier.snooze(notification.connectionId, notification.ruleId, snoozeUntilTomorrow(now));
+    else if (choice === NEVER) await this.notifier.silence(notification.connectionId, notification.ruleId);
   }
 }

@@ -180,7 +180,8 @@ export class QuotaNotifier {
         message: quotaNotificationMessage(connection, status, this.options.locale),
       });
     }
-    if (changed) this.persist();
+    // persist() reports failures through onPersistError and never rejects.
+    if (changed) void this.persist();
     return notifications;
   }
 
