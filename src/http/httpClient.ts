@@ -8,10 +8,13 @@
  */
 import type * as UndiciModule from 'undici';
 import type { Agent, Dispatcher, ProxyAgent } from 'undici';
-import { ProviderError, type RateLimitInfo, type TimeoutPhase } from './errors';
-import { parseRateLimit, parseRetryAfter } from './headers';
+import { BodyTooLarge, describeBytes, discardBody, readBody } from './body';
+import { ProviderError, type RateLimitInfo } from './errors';
+import { parseRateLimit } from './headers';
 import { resolveProxy, type ProxyConfiguration } from './proxy';
 import { redactText, redactUrl } from './redact';
+import { statusError } from './statusErrors';
+import { classifyTransportError } from './transportErrors';
 
 /** Where a provider takes its token. A token in the URL (`query`) is redacted from every message. */
 export type Auth =
@@ -107,116 +110,6 @@ function buildUrl(input: string | URL, query: HttpRequest['query'], auth: Auth |
   }
   if (auth?.kind === 'query') url.searchParams.set(auth.name, auth.token);
   return url;
-}
-
-function describeBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
-}
-
-/** Finds the first `code` on an error or its causes (undici wraps the socket's error). */
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-const TLS_CODES = new Set([
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_NOT_YET_VALID',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-
-/** Turns a thrown low-level error into a ProviderError with a plain-words message. */
-export function classifyTransportError(
-  error: unknown,
-  context: {
-    host: string;
-    url: string;
-    deadline: AbortSignal;
-    caller?: AbortSignal;
-    secrets: (string | undefined)[];
-    bodyStarted: boolean;
-    timeouts: HttpTimeouts;
-  },
-): ProviderError {
-  if (error instanceof ProviderError) return error;
-  const { host, url } = context;
-  const code = errorCode(error);
-  const timeout = (phase: TimeoutPhase, ms: number, what: string) =>
-    new ProviderError('timeout', `${host} did not ${what} within ${Math.round(ms / 1000)} s`, { url, phase, code });
-  if (context.caller?.aborted) return new ProviderError('cancelled', `Request to ${host} was cancelled`, { url, code });
-  if (context.deadline.aborted) return timeout('total', context.timeouts.totalMs, 'finish answering');
-  switch (code) {
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return timeout('connect', context.timeouts.connectMs, 'accept a connection');
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return timeout('headers', context.timeouts.headersMs, 'start answering');
-    case 'UND_ERR_BODY_TIMEOUT':
-      return timeout('body', context.timeouts.bodyMs, 'send the rest of its answer');
-    case 'ECONNREFUSED':
-      return new ProviderError('network', `${host} refused the connection (is the server running and the URL right?)`, { url, code });
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new ProviderError('network', `The host name ${host} could not be resolved (DNS lookup failed)`, { url, code });
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-    case 'EPIPE':
-      return new ProviderError(
-        'network',
-        context.bodyStarted ? `${host} closed the connection before the response was complete` : `${host} closed the connection without answering`,
-        { url, code },
-      );
-    case 'ETIMEDOUT':
-      return timeout('connect', context.timeouts.connectMs, 'accept a connection');
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new ProviderError('network', `${host} is unreachable from this machine (no route to host)`, { url, code });
-    default:
-      break;
-  }
-  if (code && TLS_CODES.has(code)) {
-    return new ProviderError(
-      'network',
-      `The TLS certificate of ${host} could not be verified (${code}). Check the URL, or the server's certificate; behind a corporate proxy, check the http.proxyStrictSSL setting.`,
-      { url, code },
-    );
-  }
-  const raw = error instanceof Error ? error.message : String(error);
-  if (/proxy/i.test(raw)) {
-    return new ProviderError('network', `The proxy refused or failed the connection to ${host}: ${redactText(raw, context.secrets)}`, { url, code });
-  }
-  return new ProviderError('network', `Request to ${host} failed: ${redactText(raw, context.secrets)}`, { url, code });
-}
-
-/** Pulls a human message out of an error body: JSON `message`/`error`, else the first line of text. */
-export function extractServerMessage(text: string): string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(trimmed);
-    if (parsed && typeof parsed === 'object') {
-      const record = parsed as Record<string, unknown>;
-      const nested = record.error && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : undefined;
-      const candidate = record.message ?? nested?.message ?? record.error ?? record.detail;
-      if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim().slice(0, 300);
-    }
-  } catch {
-    // Not JSON: fall through to text.
-  }
-  if (/^\s*<(!doctype|html)/i.test(trimmed)) return undefined;
-  return trimmed.split(/\r?\n/)[0]?.slice(0, 300);
 }
 
 export class HttpClient {
@@ -338,7 +231,7 @@ export class HttpClient {
       } catch {
         // The status is what matters; an unreadable error body is not worth a second failure.
       }
-      throw this.statusError(status, responseHeaders, text, {
+      throw statusError(status, responseHeaders, text, {
         host,
         url: shownUrl,
         path: url.pathname,
@@ -426,45 +319,6 @@ export class HttpClient {
     return this.send({ ...options, expect: 'text' });
   }
 
-  private statusError(
-    status: number,
-    headers: Record<string, string>,
-    bodyText: string,
-    context: { host: string; url: string; path: string; secrets: (string | undefined)[]; optional: boolean; rateLimit?: RateLimitInfo },
-  ): ProviderError {
-    const serverMessage = (() => {
-      const extracted = extractServerMessage(bodyText);
-      return extracted ? redactText(extracted, context.secrets) : undefined;
-    })();
-    const suffix = serverMessage ? `: ${serverMessage}` : '';
-    const base = { status, url: context.url, ...(serverMessage ? { serverMessage } : {}), ...(context.rateLimit ? { rateLimit: context.rateLimit } : {}) };
-    const { host, path } = context;
-    if (status === 401 || status === 403) {
-      return new ProviderError('auth', `${host} rejected the token (HTTP ${status})${suffix}`, base);
-    }
-    if (status === 404) {
-      return context.optional
-        ? new ProviderError('notOffered', `${host} does not offer ${path} (HTTP 404)`, base)
-        : new ProviderError('notFound', `${path} was not found on ${host} (HTTP 404)${suffix}`, base);
-    }
-    if (status === 429) {
-      const retryAfterMs = parseRetryAfter(headers);
-      const wait = retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(retryAfterMs / 1000)} s`;
-      return new ProviderError('rateLimited', `${host} is rate limiting requests (HTTP 429)${wait}${suffix}`, {
-        ...base,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      });
-    }
-    if (status >= 500) {
-      const retryAfterMs = parseRetryAfter(headers);
-      return new ProviderError('server', `${host} had a server error (HTTP ${status})${suffix}`, {
-        ...base,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      });
-    }
-    return new ProviderError('request', `${host} refused the request (HTTP ${status})${suffix}`, base);
-  }
-
   private async closeDispatchers(): Promise<void> {
     const dispatchers: Dispatcher[] = [...this.proxyAgents.values()];
     if (this.directAgent) dispatchers.push(this.directAgent);
@@ -478,35 +332,4 @@ export class HttpClient {
     this.closed = true;
     await this.closeDispatchers();
   }
-}
-
-class BodyTooLarge extends Error {}
-
-/**
- * Stops reading a body we will not use. A bare destroy() makes undici emit an 'error' event, which
- * with no listener would crash the extension host, so one is attached first.
- */
-function discardBody(body: Dispatcher.ResponseData['body']): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-/** Reads a body up to `limit` bytes. Past the limit: truncate (error bodies) or throw BodyTooLarge. */
-async function readBody(body: Dispatcher.ResponseData['body'], limit: number, truncate: boolean): Promise<string> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    total += buffer.length;
-    if (total > limit) {
-      discardBody(body);
-      if (truncate) {
-        chunks.push(buffer.subarray(0, buffer.length - (total - limit)));
-        break;
-      }
-      throw new BodyTooLarge();
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

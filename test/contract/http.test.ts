@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ProviderError } from '../../src/http/errors';
-import { classifyTransportError, HttpClient } from '../../src/http/httpClient';
+import { HttpClient } from '../../src/http/httpClient';
+import { classifyTransportError } from '../../src/http/transportErrors';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ProviderError } from '../../../src/http/errors';
-import { extractServerMessage, HttpClient } from '../../../src/http/httpClient';
+import { HttpClient } from '../../../src/http/httpClient';
+import { extractServerMessage } from '../../../src/http/statusErrors';
 import {
   metricsInfo,
   metricsQueryParams,

@@ -1,0 +1,66 @@
+/** HTTP error statuses turned into ProviderErrors, with the server's own words (redacted) when it sent any. */
+import { ProviderError, type RateLimitInfo } from './errors';
+import { parseRetryAfter } from './headers';
+import { redactText } from './redact';
+
+/** Pulls a human message out of an error body: JSON `message`/`error`, else the first line of text. */
+export function extractServerMessage(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    if (parsed && typeof parsed === 'object') {
+      const record = parsed as Record<string, unknown>;
+      const nested = record.error && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : undefined;
+      const candidate = record.message ?? nested?.message ?? record.error ?? record.detail;
+      if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim().slice(0, 300);
+    }
+  } catch {
+    // Not JSON: fall through to text.
+  }
+  if (/^\s*<(!doctype|html)/i.test(trimmed)) return undefined;
+  return trimmed.split(/\r?\n/)[0]?.slice(0, 300);
+}
+export interface StatusContext {
+  readonly host: string;
+  readonly url: string;
+  readonly path: string;
+  readonly secrets: readonly (string | undefined)[];
+  readonly optional: boolean;
+  readonly rateLimit?: RateLimitInfo;
+}
+
+/** The ProviderError for an HTTP error status, named by what the status means for the user. */
+export function statusError(status: number, headers: Record<string, string>, bodyText: string, context: StatusContext): ProviderError {
+  const serverMessage = (() => {
+    const extracted = extractServerMessage(bodyText);
+    return extracted ? redactText(extracted, context.secrets) : undefined;
+  })();
+  const suffix = serverMessage ? `: ${serverMessage}` : '';
+  const base = { status, url: context.url, ...(serverMessage ? { serverMessage } : {}), ...(context.rateLimit ? { rateLimit: context.rateLimit } : {}) };
+  const { host, path } = context;
+  if (status === 401 || status === 403) {
+    return new ProviderError('auth', `${host} rejected the token (HTTP ${status})${suffix}`, base);
+  }
+  if (status === 404) {
+    return context.optional
+      ? new ProviderError('notOffered', `${host} does not offer ${path} (HTTP 404)`, base)
+      : new ProviderError('notFound', `${path} was not found on ${host} (HTTP 404)${suffix}`, base);
+  }
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfter(headers);
+    const wait = retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(retryAfterMs / 1000)} s`;
+    return new ProviderError('rateLimited', `${host} is rate limiting requests (HTTP 429)${wait}${suffix}`, {
+      ...base,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+  if (status >= 500) {
+    const retryAfterMs = parseRetryAfter(headers);
+    return new ProviderError('server', `${host} had a server error (HTTP ${status})${suffix}`, {
+      ...base,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+  return new ProviderError('request', `${host} refused the request (HTTP ${status})${suffix}`, base);
+}

@@ -1,0 +1,89 @@
+/** Low-level failures (sockets, DNS, TLS, deadlines) turned into ProviderErrors with plain-words messages. */
+import { ProviderError, type TimeoutPhase } from './errors';
+import type { HttpTimeouts } from './httpClient';
+import { redactText } from './redact';
+
+/** Finds the first `code` on an error or its causes (undici wraps the socket's error). */
+export function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_NOT_YET_VALID',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+/** Turns a thrown low-level error into a ProviderError with a plain-words message. */
+export function classifyTransportError(
+  error: unknown,
+  context: {
+    host: string;
+    url: string;
+    deadline: AbortSignal;
+    caller?: AbortSignal;
+    secrets: (string | undefined)[];
+    bodyStarted: boolean;
+    timeouts: HttpTimeouts;
+  },
+): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const { host, url } = context;
+  const code = errorCode(error);
+  const timeout = (phase: TimeoutPhase, ms: number, what: string) =>
+    new ProviderError('timeout', `${host} did not ${what} within ${Math.round(ms / 1000)} s`, { url, phase, code });
+  if (context.caller?.aborted) return new ProviderError('cancelled', `Request to ${host} was cancelled`, { url, code });
+  if (context.deadline.aborted) return timeout('total', context.timeouts.totalMs, 'finish answering');
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return timeout('connect', context.timeouts.connectMs, 'accept a connection');
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return timeout('headers', context.timeouts.headersMs, 'start answering');
+    case 'UND_ERR_BODY_TIMEOUT':
+      return timeout('body', context.timeouts.bodyMs, 'send the rest of its answer');
+    case 'ECONNREFUSED':
+      return new ProviderError('network', `${host} refused the connection (is the server running and the URL right?)`, { url, code });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ProviderError('network', `The host name ${host} could not be resolved (DNS lookup failed)`, { url, code });
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+    case 'EPIPE':
+      return new ProviderError(
+        'network',
+        context.bodyStarted ? `${host} closed the connection before the response was complete` : `${host} closed the connection without answering`,
+        { url, code },
+      );
+    case 'ETIMEDOUT':
+      return timeout('connect', context.timeouts.connectMs, 'accept a connection');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new ProviderError('network', `${host} is unreachable from this machine (no route to host)`, { url, code });
+    default:
+      break;
+  }
+  if (code && TLS_CODES.has(code)) {
+    return new ProviderError(
+      'network',
+      `The TLS certificate of ${host} could not be verified (${code}). Check the URL, or the server's certificate; behind a corporate proxy, check the http.proxyStrictSSL setting.`,
+      { url, code },
+    );
+  }
+  const raw = error instanceof Error ? error.message : String(error);
+  if (/proxy/i.test(raw)) {
+    return new ProviderError('network', `The proxy refused or failed the connection to ${host}: ${redactText(raw, context.secrets)}`, { url, code });
+  }
+  return new ProviderError('network', `Request to ${host} failed: ${redactText(raw, context.secrets)}`, { url, code });
+}
