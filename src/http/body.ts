@@ -18,22 +18,28 @@ export function discardBody(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
+export interface BodyText {
+  readonly text: string;
+  /** The body went on past the limit and was cut: its end may hold half of something. */
+  readonly truncated: boolean;
+}
+
 /** Reads a body up to `limit` bytes. Past the limit: truncate (error bodies) or throw BodyTooLarge. */
-export async function readBody(body: Dispatcher.ResponseData['body'], limit: number, truncate: boolean): Promise<string> {
+export async function readBody(body: Dispatcher.ResponseData['body'], limit: number, truncate: boolean): Promise<BodyText> {
   const chunks: Buffer[] = [];
   let total = 0;
+  let truncated = false;
   for await (const chunk of body) {
     const buffer = chunk as Buffer;
     total += buffer.length;
     if (total > limit) {
       discardBody(body);
-      if (truncate) {
-        chunks.push(buffer.subarray(0, buffer.length - (total - limit)));
-        break;
-      }
-      throw new BodyTooLarge();
+      if (!truncate) throw new BodyTooLarge();
+      chunks.push(buffer.subarray(0, buffer.length - (total - limit)));
+      truncated = true;
+      break;
     }
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
 }

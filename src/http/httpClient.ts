@@ -12,7 +12,7 @@ import { BodyTooLarge, describeBytes, discardBody, readBody } from './body';
 import { ProviderError, type RateLimitInfo } from './errors';
 import { parseRateLimit } from './headers';
 import { resolveProxy, type ProxyConfiguration } from './proxy';
-import { redactText, redactUrl } from './redact';
+import { redactSecrets, redactText, redactTruncated, redactUrl } from './redact';
 import { statusError } from './statusErrors';
 import { classifyTransportError } from './transportErrors';
 
@@ -92,11 +92,12 @@ function tokenOf(auth: Auth | undefined): string | undefined {
   return auth && auth.kind !== 'none' ? auth.token : undefined;
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+/** Header values are server text like any other: an echoed token is masked before anyone reads them. */
+function flattenHeaders(raw: Record<string, string | string[] | undefined>, secrets: readonly (string | undefined)[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    headers[name.toLowerCase()] = redactSecrets(Array.isArray(value) ? value.join(', ') : value, secrets);
   }
   return headers;
 }
@@ -219,7 +220,7 @@ export class HttpClient {
       throw classifyTransportError(error, context);
     }
 
-    const responseHeaders = flattenHeaders(response.headers);
+    const responseHeaders = flattenHeaders(response.headers, secrets);
     const status = response.statusCode;
     const contentType = responseHeaders['content-type'];
     const rateLimit = parseRateLimit(responseHeaders);
@@ -227,7 +228,8 @@ export class HttpClient {
     if (status >= 400) {
       let text = '';
       try {
-        text = await readBody(response.body, ERROR_BODY_BYTES, true);
+        const read = await readBody(response.body, ERROR_BODY_BYTES, true);
+        text = read.truncated ? redactTruncated(read.text, secrets) : redactSecrets(read.text, secrets);
       } catch {
         // The status is what matters; an unreadable error body is not worth a second failure.
       }
@@ -270,7 +272,9 @@ export class HttpClient {
     let text: string;
     try {
       context.bodyStarted = true;
-      text = await readBody(response.body, maxBytes, false);
+      // Redacted here, before any parser, note or cut sees it: an echoed token never reaches a label,
+      // a parse-issue excerpt, history or a webview.
+      text = redactSecrets((await readBody(response.body, maxBytes, false)).text, secrets);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         throw new ProviderError('badResponse', `${host} sent more than the ${describeBytes(maxBytes)} response limit`, {

@@ -1,9 +1,12 @@
 /** HTTP error statuses turned into ProviderErrors, with the server's own words (redacted) when it sent any. */
 import { ProviderError, type RateLimitInfo } from './errors';
 import { parseRetryAfter } from './headers';
-import { redactText } from './redact';
+import { redactThenCut } from './redact';
 
-/** Pulls a human message out of an error body: JSON `message`/`error`, else the first line of text. */
+/** Longest server message kept in an error; cut after redaction, never before. */
+const SERVER_MESSAGE_CHARS = 300;
+
+/** Pulls a human message out of an error body: JSON `message`/`error`, else the first line of text. Uncut: the caller redacts, then cuts. */
 export function extractServerMessage(text: string): string | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
@@ -13,13 +16,13 @@ export function extractServerMessage(text: string): string | undefined {
       const record = parsed as Record<string, unknown>;
       const nested = record.error && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : undefined;
       const candidate = record.message ?? nested?.message ?? record.error ?? record.detail;
-      if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim().slice(0, 300);
+      if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim();
     }
   } catch {
     // Not JSON: fall through to text.
   }
   if (/^\s*<(!doctype|html)/i.test(trimmed)) return undefined;
-  return trimmed.split(/\r?\n/)[0]?.slice(0, 300);
+  return trimmed.split(/\r?\n/)[0];
 }
 export interface StatusContext {
   readonly host: string;
@@ -34,7 +37,7 @@ export interface StatusContext {
 export function statusError(status: number, headers: Record<string, string>, bodyText: string, context: StatusContext): ProviderError {
   const serverMessage = (() => {
     const extracted = extractServerMessage(bodyText);
-    return extracted ? redactText(extracted, context.secrets) : undefined;
+    return extracted ? redactThenCut(extracted, SERVER_MESSAGE_CHARS, context.secrets) : undefined;
   })();
   const suffix = serverMessage ? `: ${serverMessage}` : '';
   const base = { status, url: context.url, ...(serverMessage ? { serverMessage } : {}), ...(context.rateLimit ? { rateLimit: context.rateLimit } : {}) };

@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ProviderError } from '../../src/http/errors';
-import { HttpClient } from '../../src/http/httpClient';
+import { HttpClient, type Auth } from '../../src/http/httpClient';
 import { classifyTransportError } from '../../src/http/transportErrors';
+import { secretForms } from '../../src/http/redact';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -199,6 +200,73 @@ describe('HttpClient against a real server', () => {
     const error = await rejection(client.json({ url: `${server.url}/x`, auth: { kind: 'bearer', token: TOKEN } }));
     assert.ok(!error.message.includes(TOKEN));
     assert.match(error.message, /\[redacted\] is not valid/);
+  });
+
+  const AUTH_MODES = (token: string): Auth[] => [
+    { kind: 'bearer', token },
+    { kind: 'basic', token },
+    { kind: 'header', name: 'X-BB-API-Key', token },
+    { kind: 'query', name: 'token', token },
+  ];
+
+  function slices(text: string): string[] {
+    const result: string[] = [];
+    for (let index = 0; index + 8 <= text.length; index++) result.push(text.slice(index, index + 8));
+    return result;
+  }
+
+  function assertNoSlice(texts: readonly string[], token: string): void {
+    for (const form of secretForms(token)) {
+      for (const slice of slices(form)) {
+        for (const text of texts) assert.ok(!text.includes(slice), `"${slice}" of ${form} survives in ${text}`);
+      }
+    }
+  }
+
+  test('a token echoed near the 300-character cut of a server message is masked whole, in every auth mode', async () => {
+    const token = 'tok-SECRET-0123456789abc';
+    server.handle(json({ message: `${'x'.repeat(285)} ${token}` }, 500));
+    for (const auth of AUTH_MODES(token)) {
+      const error = await rejection(client.json({ url: `${server.url}/x`, auth }));
+      assert.equal(error.kind, 'server');
+      assertNoSlice([error.message, error.serverMessage ?? '', JSON.stringify(error)], token);
+    }
+  });
+
+  test('a token whose tail the 4 KB error-body cap cuts off leaves no fragment', async () => {
+    const token = 'tok-SECRET-0123456789abc';
+    for (let cut = 1; cut < token.length; cut += 5) {
+      server.handle((_request, response) => {
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end(`${'z'.repeat(4096 - cut)}${token} and more`);
+      });
+      const error = await rejection(client.json({ url: `${server.url}/x`, auth: { kind: 'bearer', token } }));
+      assertNoSlice([error.message, error.serverMessage ?? ''], token);
+    }
+  });
+
+  test('a token whose URLSearchParams form differs from encodeURIComponent is masked when echoed', async () => {
+    const token = "tilde~bang!quote'paren(s)-0123";
+    server.handle((request, response) => {
+      response.writeHead(401, { 'content-type': 'text/plain' });
+      response.end(`Unknown key ${(request.url ?? '').split('token=')[1] ?? ''}`);
+    });
+    const error = await rejection(client.json({ url: `${server.url}/metrics`, auth: { kind: 'query', name: 'token', token } }));
+    assert.match(error.message, /Unknown key \[redacted\]/);
+    assertNoSlice([error.message, error.serverMessage ?? '', error.url ?? ''], token);
+  });
+
+  test('a token echoed in a successful body or a header is masked before anyone reads it', async () => {
+    const token = 'tok-SECRET-0123456789abc';
+    server.handle((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'x-echo': String(request.headers.authorization) });
+      response.end(JSON.stringify({ label: `auth was ${String(request.headers.authorization)}`, token }));
+    });
+    for (const auth of AUTH_MODES(token).slice(0, 2)) {
+      const response = await client.json({ url: `${server.url}/x`, auth });
+      assertNoSlice([JSON.stringify(response.body), JSON.stringify(response.headers)], token);
+      assert.match(JSON.stringify(response.body), /\[redacted\]/);
+    }
   });
 
   test('malformed JSON, empty body, wrong content type and HTML are bad responses', async () => {
