@@ -13,7 +13,7 @@ import { ProviderError, type RateLimitInfo } from './errors';
 import { parseRateLimit } from './headers';
 import { resolveProxy, type ProxyConfiguration } from './proxy';
 import { redactSecrets, redactText, redactTruncated, redactUrl } from './redact';
-import { statusError } from './statusErrors';
+import { statusError, unexpectedStatus } from './statusErrors';
 import { classifyTransportError } from './transportErrors';
 
 /** Where a provider takes its token. A token in the URL (`query`) is redacted from every message. */
@@ -241,6 +241,12 @@ export class HttpClient {
         optional: options.optionalRoute === true,
         rateLimit,
       });
+    }
+    if (status < 200 || status >= 300) {
+      // Only 2xx is data. undici does not follow redirects, and a 3xx body (often JSON from a gateway
+      // or a login page) must never be read as the API's answer.
+      discardBody(response.body);
+      throw unexpectedStatus(status, responseHeaders, { host, url: shownUrl, secrets });
     }
 
     const declaredLength = Number(responseHeaders['content-length']);

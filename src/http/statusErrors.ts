@@ -1,7 +1,7 @@
 /** HTTP error statuses turned into ProviderErrors, with the server's own words (redacted) when it sent any. */
 import { ProviderError, type RateLimitInfo } from './errors';
 import { parseRetryAfter } from './headers';
-import { redactThenCut } from './redact';
+import { redactThenCut, redactUrl } from './redact';
 
 /** Longest server message kept in an error; cut after redaction, never before. */
 const SERVER_MESSAGE_CHARS = 300;
@@ -66,4 +66,19 @@ export function statusError(status: number, headers: Record<string, string>, bod
     });
   }
   return new ProviderError('request', `${host} refused the request (HTTP ${status})${suffix}`, base);
+}
+
+/** A 1xx or 3xx answer: not data. A redirect names where it pointed (redacted), since that is usually a wrong base URL. */
+export function unexpectedStatus(status: number, headers: Record<string, string>, context: Pick<StatusContext, 'host' | 'url' | 'secrets'>): ProviderError {
+  const details = { status, url: context.url, where: 'status' };
+  const location = headers.location;
+  if (status >= 300 && status < 400) {
+    const target = location ? ` to ${redactThenCut(redactUrl(location), 200, context.secrets)}` : '';
+    return new ProviderError(
+      'badResponse',
+      `${context.host} answered with a redirect${target} (HTTP ${status}) instead of data; Live Usage does not follow redirects: check the base URL (https, the right host and path).`,
+      details,
+    );
+  }
+  return new ProviderError('badResponse', `${context.host} answered HTTP ${status} instead of data`, details);
 }

@@ -269,6 +269,20 @@ describe('HttpClient against a real server', () => {
     }
   });
 
+  test('only 2xx answers are data: a 302 carrying JSON is an error that names the redirect, never read as values', async () => {
+    const token = 'tok-SECRET-0123456789abc';
+    server.handle(json({ pressure: { running: 3 } }, 302, { location: `https://login.example.test/sso?token=${token}&next=%2Fpressure` }));
+    const error = await rejection(client.json({ url: `${server.url}/pressure`, auth: { kind: 'bearer', token } }));
+    assert.equal(error.kind, 'badResponse');
+    assert.equal(error.status, 302);
+    assert.match(error.message, /redirect/i);
+    assert.match(error.message, /login\.example\.test/);
+    assert.match(error.message, /base URL/);
+    assert.ok(!error.message.includes(token));
+    server.handle(json({ running: 1 }, 304));
+    assert.equal((await rejection(client.json({ url: `${server.url}/pressure` }))).status, 304);
+  });
+
   test('malformed JSON, empty body, wrong content type and HTML are bad responses', async () => {
     server.handle((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
