@@ -13,7 +13,13 @@ export type Fault =
   | { readonly kind: 'slowDrip'; readonly chunkDelayMs: number; readonly chunkBytes?: number }
   | { readonly kind: 'hang' }
   | { readonly kind: 'reset' }
-  | { readonly kind: 'html' };
+  | { readonly kind: 'html' }
+  /**
+   * Nesting a parser can choke on: `brackets` sends `depth` bare `[` (never closed); otherwise an
+   * object `depth` levels deep goes under `field` of the body (of its element `index`, default 0, when
+   * the body is an array).
+   */
+  | { readonly kind: 'deepJson'; readonly depth: number; readonly field?: string; readonly index?: number; readonly shape?: 'brackets' };
 
 export type FaultKind = Fault['kind'];
 
@@ -83,6 +89,7 @@ const FAULT_KINDS: readonly FaultKind[] = [
   'hang',
   'reset',
   'html',
+  'deepJson',
 ];
 
 function nonNegative(value: unknown, name: string): number {
@@ -131,6 +138,17 @@ function checkFault(f: Record<string, unknown>): Fault {
     case 'slowDrip': {
       const chunkBytes = f.chunkBytes === undefined ? undefined : Math.max(1, nonNegative(f.chunkBytes, 'chunkBytes'));
       return { kind: 'slowDrip', chunkDelayMs: nonNegative(f.chunkDelayMs, 'chunkDelayMs'), ...(chunkBytes === undefined ? {} : { chunkBytes }) };
+    }
+    case 'deepJson': {
+      if (f.field !== undefined && typeof f.field !== 'string') throw new Error('field must be a string');
+      if (f.shape !== undefined && f.shape !== 'brackets') throw new Error("shape must be 'brackets' when given");
+      return {
+        kind: 'deepJson',
+        depth: Math.floor(nonNegative(f.depth, 'depth')),
+        ...(typeof f.field === 'string' ? { field: f.field } : {}),
+        ...(f.index === undefined ? {} : { index: Math.floor(nonNegative(f.index, 'index')) }),
+        ...(f.shape === 'brackets' ? { shape: 'brackets' as const } : {}),
+      };
     }
     default:
       return { kind: f.kind as 'malformedJson' | 'wrongShape' | 'truncated' | 'hang' | 'reset' | 'html' };
@@ -197,6 +215,27 @@ function malformedBody(real: Reply): string {
   // A proper prefix of a JSON object or array never parses.
   if (isJsonBody(real) && real.body.length >= 2) return real.body.slice(0, Math.max(1, Math.floor(real.body.length / 2)));
   return '{"status": "ok", "data": [1, 2,';
+}
+
+/**
+ * The real body with `{"level":{"level":…"bottom"}}` `depth` levels deep under `field` of the body
+ * (or of its element `index`). Built as text: a value that deep could not be stringified.
+ */
+function deepBody(real: Reply, depth: number, field: string, index: number): string {
+  const nested = '{"level":'.repeat(depth) + '"bottom"' + '}'.repeat(depth);
+  let value: unknown = {};
+  if (isJsonBody(real)) {
+    try {
+      value = JSON.parse(real.body);
+    } catch {
+      // keep the empty object
+    }
+  }
+  const holder: unknown = Array.isArray(value) ? value[index] : value;
+  const marker = '"__deep__"';
+  if (isRecord(holder)) holder[field] = '__deep__';
+  else value = { [field]: '__deep__' };
+  return JSON.stringify(value).replace(marker, nested);
 }
 
 const PAD_BLOCK = 64 * 1024;
@@ -302,6 +341,11 @@ export async function applyFault(fault: Fault, ctx: FaultContext): Promise<void>
       ctx.res.writeHead(real.status, headersFor(real, data.length));
       ctx.res.flushHeaders();
       await writeChunks(ctx, data, Math.max(1, Math.floor(fault.chunkBytes ?? 8)), fault.chunkDelayMs);
+      return;
+    }
+    case 'deepJson': {
+      const body = fault.shape === 'brackets' ? '['.repeat(fault.depth) : deepBody(ctx.realReply(), fault.depth, fault.field ?? 'nested', fault.index ?? 0);
+      ctx.send({ status: 200, headers: { 'content-type': JSON_TYPE }, body });
       return;
     }
     case 'hang':

@@ -10,6 +10,7 @@ import type * as UndiciModule from 'undici';
 import type { Agent, Dispatcher, ProxyAgent } from 'undici';
 import { BodyTooLarge, describeBytes, discardBody, readBody } from './body';
 import { ProviderError, type RateLimitInfo } from './errors';
+import { DEFAULT_MAX_JSON_DEPTH, limitJsonDepth, UnclosedDeepJson, type DepthLimitedJson } from './jsonDepth';
 import { parseRateLimit } from './headers';
 import { resolveProxy, type ProxyConfiguration } from './proxy';
 import { redactSecrets, redactText, redactTruncated, redactUrl } from './redact';
@@ -79,6 +80,8 @@ export interface HttpResponse<T> {
   readonly contentType?: string;
   readonly bytes: number;
   readonly rateLimit?: RateLimitInfo;
+  /** JSON only: containers deeper than the depth limit, replaced by a marker string. */
+  readonly prunedJsonDepth?: number;
 }
 
 export interface HttpClientOptions {
@@ -86,6 +89,8 @@ export interface HttpClientOptions {
   readonly userAgent?: string;
   readonly timeouts?: Partial<HttpTimeouts>;
   readonly maxBytes?: number;
+  /** Deepest JSON nesting read from a server (default 64); deeper parts become a marker string. */
+  readonly maxJsonDepth?: number;
 }
 
 function tokenOf(auth: Auth | undefined): string | undefined {
@@ -117,6 +122,7 @@ export class HttpClient {
   private readonly userAgent: string;
   private readonly timeouts: HttpTimeouts;
   private readonly maxBytes: number;
+  private maxJsonDepth: number;
   private proxyConfiguration: ProxyConfiguration;
   private directAgent: Agent | undefined;
   private readonly proxyAgents = new Map<string, ProxyAgent>();
@@ -126,7 +132,13 @@ export class HttpClient {
     this.userAgent = options.userAgent ?? 'live-usage-vscode';
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
     this.proxyConfiguration = options.proxy ?? {};
+  }
+
+  /** Applies a changed depth limit (setting `liveUsage.limits.maxJsonDepth`) to the next responses. */
+  setMaxJsonDepth(maxJsonDepth: number): void {
+    this.maxJsonDepth = maxJsonDepth;
   }
 
   /** Applies new proxy settings; connections through the old ones are closed. */
@@ -312,11 +324,23 @@ export class HttpClient {
         where: 'body',
       });
     }
+    const host = new URL(response.url).host;
+    let limited: DepthLimitedJson;
     try {
-      return { ...response, body: JSON.parse(response.body) as unknown };
+      limited = limitJsonDepth(response.body, this.maxJsonDepth);
+    } catch (error) {
+      if (!(error instanceof UnclosedDeepJson)) throw error;
+      throw new ProviderError('badResponse', `${host} sent JSON ${error.message}; it was not read`, {
+        url: response.url,
+        status: response.status,
+        where: 'body',
+      });
+    }
+    try {
+      return { ...response, body: JSON.parse(limited.text) as unknown, ...(limited.pruned > 0 ? { prunedJsonDepth: limited.pruned } : {}) };
     } catch (error) {
       const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
-      throw new ProviderError('badResponse', `${new URL(response.url).host} sent malformed JSON${position ? ` (at character ${position})` : ''}`, {
+      throw new ProviderError('badResponse', `${host} sent malformed JSON${position ? ` (at character ${position})` : ''}`, {
         url: response.url,
         status: response.status,
         where: position ? `character ${position}` : 'body',

@@ -283,6 +283,42 @@ describe('HttpClient against a real server', () => {
     assert.equal((await rejection(client.json({ url: `${server.url}/pressure` }))).status, 304);
   });
 
+  test('JSON nested deeper than the limit is cut at the limit with a marker; the rest of the body is read as sent', async () => {
+    const deep = '{"a":'.repeat(10_000) + '"bottom"' + '}'.repeat(10_000);
+    server.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`[{"id":"one","meta":${deep}},{"id":"two","meta":{"client":"acme"}}]`);
+    });
+    const limited = new HttpClient({ maxJsonDepth: 16 });
+    try {
+      const response = await limited.json({ url: `${server.url}/v1/sessions` });
+      const [first, second] = response.body as [Record<string, unknown>, Record<string, unknown>];
+      assert.deepEqual(second, { id: 'two', meta: { client: 'acme' } });
+      assert.equal(response.prunedJsonDepth, 1);
+      let level: unknown = first.meta;
+      let depth = 2;
+      while (typeof level === 'object' && level !== null) {
+        level = (level as Record<string, unknown>).a;
+        depth++;
+      }
+      assert.equal(depth, 16);
+      assert.match(String(level), /nested deeper than 16 levels/);
+      assert.doesNotThrow(() => JSON.stringify(response.body));
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test('a body of endless opening brackets is refused in plain words without being parsed', async () => {
+    server.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('['.repeat(2_000_000));
+    });
+    const error = await rejection(client.json({ url: `${server.url}/x` }));
+    assert.equal(error.kind, 'badResponse');
+    assert.match(error.message, /nested deeper than \d+ levels and never closes/);
+  });
+
   test('malformed JSON, empty body, wrong content type and HTML are bad responses', async () => {
     server.handle((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });

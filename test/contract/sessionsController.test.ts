@@ -139,6 +139,21 @@ describe('sessions panel host', () => {
     assert.ok(!JSON.stringify(h.posted).includes(ctx.sandbox.tokens.browserbase));
   });
 
+  test('one session with 10,000-level nested metadata does not sink the search: it is cut with a marker, the others are shown', async () => {
+    const raw = (await (
+      await fetch(`${ctx.sandbox.baseUrl('browserbase')}/v1/sessions`, { headers: { 'X-BB-API-Key': ctx.sandbox.tokens.browserbase } })
+    ).json()) as { projectId: string }[];
+    const index = raw.findIndex((session) => session.projectId === PROJECT);
+    ctx.sandbox.injectFault({ route: '/browserbase/v1/sessions', fault: { kind: 'deepJson', depth: 10_000, field: 'userMetadata', index }, times: 1 });
+    await h.send({ type: 'find', requestId: 11, connectionId: 'bb', query: { conditions: [] } });
+    assert.equal(last(h, 'failed'), undefined, JSON.stringify(last(h, 'failed')));
+    const results = last(h, 'results');
+    assert.equal(results?.requestId, 11);
+    const rows = results ? fromSessionColumns(results.sessions) : [];
+    assert.ok(rows.length > 1);
+    assert.equal(rows.filter((row) => JSON.stringify(row.userMetadata).includes('nested deeper than')).length, 1);
+  });
+
   test('a launch asks once, starts one session, and answers with its connect URL', async () => {
     const before = creates();
     const options = {
