@@ -7,6 +7,7 @@
 import { ProviderError } from '../../http/errors';
 import type { Auth, HttpClient, HttpResponse } from '../../http/httpClient';
 import { parsePrometheusText } from '../../prometheus/parsePrometheusText';
+import { pathId } from '../ids';
 import { notOfferedReading, requestLimits, validBaseUrl, type NotOfferedReading, type RequestLimits } from '../clientSupport';
 import { formatFromContentType } from '../prometheus/normalize';
 import { joinUrl, type CallOptions, type ClientTarget } from '../types';
@@ -35,7 +36,7 @@ export class CerebrasClient {
     if (organizationId === '')
       throw new ProviderError('request', 'A Cerebras organization id (like org_abc123, from the dashboard Settings page) is required.');
     validBaseUrl(config.baseUrl, 'Cerebras');
-    this.url = joinUrl(config.baseUrl, `/api/v1/metrics/organizations/${encodeURIComponent(organizationId)}`);
+    this.url = joinUrl(config.baseUrl, `/api/v1/metrics/organizations/${encodeURIComponent(pathId(organizationId, 'cerebrasOrganization'))}`);
     this.auth = config.token ? { kind: 'bearer', token: config.token } : { kind: 'none' };
   }
 

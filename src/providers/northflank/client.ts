@@ -7,6 +7,7 @@ import type * as z from 'zod/mini';
 import { ProviderError, type RateLimitInfo } from '../../http/errors';
 import type { Auth, HttpClient, QueryValue } from '../../http/httpClient';
 import { requestLimits, type RequestLimits } from '../clientSupport';
+import { pathId, type IdKind } from '../ids';
 import type { CallOptions, ClientTarget, Reading } from '../types';
 import { joinUrl } from '../types';
 import { parseResponse } from '../validate';
@@ -80,8 +81,8 @@ export class NorthflankClient {
       throw new ProviderError('request', `Metrics query not sent: ${first.message}${more}`, { where: first.path });
     }
     const kind = this.config.resourceKind ?? 'service';
-    const projectId = requireId(this.config.projectId, 'project id');
-    const resourceId = requireId(this.config.resourceId, `${kind} id`);
+    const projectId = requireId(this.config.projectId, 'project id', 'northflankProject');
+    const resourceId = requireId(this.config.resourceId, `${kind} id`, 'northflankResource');
     const path = `/v1/projects/${encodeURIComponent(projectId)}/${RESOURCE_SEGMENT[kind]}/${encodeURIComponent(resourceId)}/metrics`;
     const fetched = await this.call(MetricsResponseSchema, path, `Northflank ${kind} metrics`, metricsQueryParams(query), options);
     return {
@@ -99,7 +100,7 @@ export class NorthflankClient {
   }
 
   async listServices(options: ListServicesOptions = {}): Promise<NorthflankServicesResult> {
-    const projectId = requireId(options.projectId ?? this.config.projectId, 'project id');
+    const projectId = requireId(options.projectId ?? this.config.projectId, 'project id', 'northflankProject');
     const path = `/v1/projects/${encodeURIComponent(projectId)}/services`;
     const result = await this.paginate(ServicesPageSchema, path, 'Northflank service list', (body) => body.data.services, options);
     const { items, ...rest } = result;
@@ -175,7 +176,7 @@ export class NorthflankClient {
   }
 }
 
-function requireId(id: string | undefined, what: string): string {
+function requireId(id: string | undefined, what: string, kind: IdKind): string {
   if (id === undefined || id.trim() === '') throw new ProviderError('request', `No Northflank ${what} is set; choose one first`);
-  return id;
+  return pathId(id, kind);
 }

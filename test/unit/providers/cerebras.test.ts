@@ -172,10 +172,16 @@ describe('normalizeCerebras', () => {
 });
 
 describe('CerebrasClient configuration', () => {
-  test('the organization id is required and path-encoded', () => {
+  test('the organization id is required and must be one path segment', () => {
     const http = new HttpClient();
     assert.throws(() => new CerebrasClient(http, { baseUrl: 'https://cloud.cerebras.ai', organizationId: '  ' }), /organization id/);
-    assert.doesNotThrow(() => new CerebrasClient(http, { baseUrl: 'https://cloud.cerebras.ai/', organizationId: 'org_a/b' }));
+    for (const organizationId of ['org_a/b', '..', 'org%2F1']) {
+      assert.throws(
+        () => new CerebrasClient(http, { baseUrl: 'https://cloud.cerebras.ai/', organizationId }),
+        (error: unknown) => error instanceof ProviderError && error.kind === 'request' && /Cerebras organization id/.test(error.message),
+      );
+    }
+    assert.doesNotThrow(() => new CerebrasClient(http, { baseUrl: 'https://cloud.cerebras.ai/', organizationId: 'org_abc123' }));
     assert.throws(
       () => new CerebrasClient(http, { baseUrl: 'cloud.cerebras.ai', organizationId: 'org_a' }),
       (error: unknown) => error instanceof ProviderError && error.kind === 'request',

@@ -195,8 +195,8 @@ describe('NorthflankClient (stubbed transport)', () => {
       ['addon', 'addons'],
     ] as const) {
       const stub = stubHttp([{ body: { data: {} } }]);
-      await new NorthflankClient(stub.client, { ...config, resourceKind, resourceId: 'db 1' }).metrics({ queryType: 'single', metricTypes: ['cpu'] });
-      assert.equal(String(stub.requests[0]?.url), `https://api.northflank.com/v1/projects/sandbox-project/${segment}/db%201/metrics`);
+      await new NorthflankClient(stub.client, { ...config, resourceKind, resourceId: 'db-1' }).metrics({ queryType: 'single', metricTypes: ['cpu'] });
+      assert.equal(String(stub.requests[0]?.url), `https://api.northflank.com/v1/projects/sandbox-project/${segment}/db-1/metrics`);
     }
   });
 
@@ -243,8 +243,19 @@ describe('NorthflankClient (stubbed transport)', () => {
 
   test('listServices can target another project than the configured one', async () => {
     const stub = stubHttp([{ body: nfPage('services', [], { hasNextPage: false }) }]);
-    await new NorthflankClient(stub.client, config).listServices({ projectId: 'other/one' });
-    assert.equal(String(stub.requests[0]?.url), 'https://api.northflank.com/v1/projects/other%2Fone/services');
+    await new NorthflankClient(stub.client, config).listServices({ projectId: 'other-one' });
+    assert.equal(String(stub.requests[0]?.url), 'https://api.northflank.com/v1/projects/other-one/services');
+  });
+
+  test('ids that could leave their path segment are refused before any request', async () => {
+    const stub = stubHttp([{ body: { data: {} } }]);
+    for (const resourceId of ['..', 'db/1', 'db 1', '%2e%2e']) {
+      await assert.rejects(new NorthflankClient(stub.client, { ...config, resourceId }).metrics({ queryType: 'single', metricTypes: ['cpu'] }), {
+        kind: 'request',
+      });
+    }
+    await assert.rejects(new NorthflankClient(stub.client, config).listServices({ projectId: '../teams' }), { kind: 'request' });
+    assert.equal(stub.requests.length, 0);
   });
 
   test('the page cap stops a server that always says "more"', async () => {
