@@ -154,6 +154,34 @@ describe('sessions panel host', () => {
     assert.equal(rows.filter((row) => JSON.stringify(row.userMetadata).includes('nested deeper than')).length, 1);
   });
 
+  test('a live-view URL from the server is opened only if https, or http to this machine', async () => {
+    await h.send({ type: 'find', requestId: 12, connectionId: 'bb', query: { conditions: [] } });
+    const sessionId = (last(h, 'results')?.sessions.id ?? [])[0];
+    assert.ok(sessionId);
+    const cases: [string, boolean][] = [
+      ['command:workbench.action.terminal.new', false],
+      ['file:///etc/passwd', false],
+      ['vscode://settings/http.proxy', false],
+      ['javascript:alert(1)', false],
+      ['http://debug.example.com/live', false],
+      ['https://user:pass@www.browserbase.com/devtools', false],
+      ['not a url', false],
+      ['https://www.browserbase.com/devtools-fullscreen/inspector.html?wss=connect.browserbase.com/debug/x', true],
+      ['http://127.0.0.1:9222/devtools/inspector.html', true],
+      ['http://localhost:9222/devtools/inspector.html', true],
+      ['http://[::1]:9222/devtools/inspector.html', true],
+    ];
+    for (const [url, opens] of cases) {
+      h.opened.length = 0;
+      h.errors.length = 0;
+      const body = JSON.stringify({ debuggerFullscreenUrl: url, debuggerUrl: url, wsUrl: 'wss://connect.browserbase.com/debug', pages: [] });
+      ctx.sandbox.injectFault({ route: `/browserbase/v1/sessions/${sessionId}/debug`, fault: { kind: 'status', status: 200, body }, times: 1 });
+      await h.send({ type: 'sessionAction', connectionId: 'bb', sessionId, action: 'openDebugger' });
+      assert.deepEqual(h.opened, opens ? [url] : [], url);
+      if (!opens) assert.match(h.errors.join('\n'), /not opened/, url);
+    }
+  });
+
   test('a launch asks once, starts one session, and answers with its connect URL', async () => {
     const before = creates();
     const options = {
