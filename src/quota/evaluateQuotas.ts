@@ -4,7 +4,7 @@
  * so the same readings always give the same verdict.
  */
 import type { ConnectionConfig, QuotaSettings } from '../shared/connections';
-import type { MetricUnit, Sample } from '../shared/samples';
+import { isWithheld, withheldReason, type MetricUnit, type Sample } from '../shared/samples';
 import type { QuotaLevel, QuotaStatus } from '../shared/snapshot';
 import { formatBytes, formatClockTime, formatDay, formatNumber, formatUnitValue } from '../statusbar/format';
 import { QUOTA_RULE_IDS, QUOTA_SERIES } from './series';
@@ -81,7 +81,7 @@ export function worstLevel(statuses: readonly Pick<QuotaStatus, 'level'>[]): Quo
 /** Whether a sample holds a real value: withheld (negative, NaN) values are never used, even if a value slipped through. */
 export function isUsableSample(sample: Sample): boolean {
   if (sample.value === null || !Number.isFinite(sample.value)) return false;
-  return !sample.flags?.some((flag) => flag === 'invalidNegative' || flag === 'notANumber');
+  return !isWithheld(sample);
 }
 
 function newestOf(samples: readonly Sample[], series: string): Sample | undefined {
@@ -93,11 +93,8 @@ function newestOf(samples: readonly Sample[], series: string): Sample | undefine
 }
 
 function withheldDetail(sample: Sample): string {
-  if (sample.flags?.includes('invalidNegative')) {
-    return `the latest reading was withheld: the server sent a negative count (${formatNumber(sample.rawValue ?? null)})`;
-  }
-  if (sample.flags?.includes('notANumber')) return 'the latest reading was withheld: the server sent NaN';
-  return NO_VALUE_YET;
+  const reason = withheldReason(sample);
+  return reason === undefined ? NO_VALUE_YET : `the latest reading was withheld: ${reason}`;
 }
 
 /** The newest value of a series, or why there is none. */
@@ -173,7 +170,7 @@ export function billingCycle(now: number, day: number = DEFAULT_BILLING_CYCLE_DA
  * newest value is the total as of (nearly) its end.
  */
 function cumulativeReading(sample: Sample): number | null {
-  if (sample.flags?.some((flag) => flag === 'invalidNegative' || flag === 'notANumber')) return null;
+  if (isWithheld(sample)) return null;
   const reading = sample.aggregate ? sample.aggregate.last : sample.value;
   return reading !== null && Number.isFinite(reading) ? reading : null;
 }

@@ -7,6 +7,7 @@ import type { ChartData } from '../../src/shared/chartGroups';
 import { connectionState, HEALTH_TEXT } from '../../src/shared/connectionState';
 import { PROVIDER_NAMES } from '../../src/shared/connections';
 import { formatPercent, formatRelativeTime, formatUnitValue } from '../../src/shared/format';
+import { isWithheld } from '../../src/shared/samples';
 import type { ConnectionSnapshot } from '../../src/shared/snapshot';
 import { domId, el, icon, replaceChildren } from '../common/dom';
 import type { Palette } from '../common/theme';
@@ -202,7 +203,7 @@ export class ConnectionSection {
   private renderValues(snapshot: ConnectionSnapshot): void {
     const values = [...snapshot.latest].sort((a, b) => a.series.localeCompare(b.series) || labelsText(a.labels).localeCompare(labelsText(b.labels)));
     const rows = values.map((sample) => {
-      const withheld = sample.flags?.includes('invalidNegative') ? ` (server reported ${sample.rawValue}; withheld)` : '';
+      const withheld = isWithheld(sample) && sample.rawValue !== undefined ? ` (server reported ${sample.rawValue}; withheld)` : '';
       return el(
         'tr',
         {},

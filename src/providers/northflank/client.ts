@@ -7,6 +7,7 @@ import type * as z from 'zod/mini';
 import { ProviderError, type RateLimitInfo } from '../../http/errors';
 import type { Auth, HttpClient, QueryValue } from '../../http/httpClient';
 import { requestLimits, type RequestLimits } from '../clientSupport';
+import { impossibleValuesNote } from '../../shared/samples';
 import { pathId, type IdKind } from '../ids';
 import type { CallOptions, ClientTarget, Reading } from '../types';
 import { joinUrl } from '../types';
@@ -85,9 +86,12 @@ export class NorthflankClient {
     const resourceId = requireId(this.config.resourceId, `${kind} id`, 'northflankResource');
     const path = `/v1/projects/${encodeURIComponent(projectId)}/${RESOURCE_SEGMENT[kind]}/${encodeURIComponent(resourceId)}/metrics`;
     const fetched = await this.call(MetricsResponseSchema, path, `Northflank ${kind} metrics`, metricsQueryParams(query), options);
+    const samples = metricsSamples(fetched.body);
+    const impossible = impossibleValuesNote(samples, 'the metrics');
     return {
       fetchedAt: fetched.fetchedAt,
-      samples: metricsSamples(fetched.body),
+      samples,
+      ...(impossible ? { notes: [impossible] } : {}),
       metricInfo: metricsInfo(fetched.body),
       ...(fetched.rateLimit ? { rateLimit: fetched.rateLimit } : {}),
     };

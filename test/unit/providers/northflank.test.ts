@@ -62,6 +62,22 @@ describe('Northflank metrics normalization', () => {
     assert.equal(disk?.unit, 'percent');
   });
 
+  test('negative or infinite memory, CPU and network values are withheld and flagged', () => {
+    const body = parseResponse(
+      MetricsResponseSchema,
+      {
+        data: {
+          memory: { metricInfo: { metricUnit: 'mb' }, values: [{ metadata: { containerId: 'c1' }, data: [{ value: -50, ts: '2025-06-02T10:00:00.000Z' }] }] },
+          cpu: { metricInfo: { metricUnit: 'vCPU' }, values: [{ metadata: { containerId: 'c1' }, data: [{ value: 0.5, ts: '2025-06-02T10:00:00.000Z' }] }] },
+        },
+      },
+      'metrics',
+    );
+    const [memory, cpu] = metricsSamples(body);
+    assert.deepEqual([memory?.value, memory?.flags, memory?.rawValue], [null, ['outOfRange'], -50]);
+    assert.equal(cpu?.value, 0.5);
+  });
+
   test('units are never hard-coded per metric', () => {
     const body = parseResponse(
       MetricsResponseSchema,
