@@ -19,6 +19,8 @@ export type Fault =
    * object `depth` levels deep goes under `field` of the body (of its element `index`, default 0, when
    * the body is an array).
    */
+  /** 200, a Prometheus exposition of one gauge family with `series` series (`sandbox_series{i="…"}`). */
+  | { readonly kind: 'manySeries'; readonly series: number }
   | { readonly kind: 'deepJson'; readonly depth: number; readonly field?: string; readonly index?: number; readonly shape?: 'brackets' };
 
 export type FaultKind = Fault['kind'];
@@ -90,6 +92,7 @@ const FAULT_KINDS: readonly FaultKind[] = [
   'reset',
   'html',
   'deepJson',
+  'manySeries',
 ];
 
 function nonNegative(value: unknown, name: string): number {
@@ -139,6 +142,8 @@ function checkFault(f: Record<string, unknown>): Fault {
       const chunkBytes = f.chunkBytes === undefined ? undefined : Math.max(1, nonNegative(f.chunkBytes, 'chunkBytes'));
       return { kind: 'slowDrip', chunkDelayMs: nonNegative(f.chunkDelayMs, 'chunkDelayMs'), ...(chunkBytes === undefined ? {} : { chunkBytes }) };
     }
+    case 'manySeries':
+      return { kind: 'manySeries', series: Math.floor(nonNegative(f.series, 'series')) };
     case 'deepJson': {
       if (f.field !== undefined && typeof f.field !== 'string') throw new Error('field must be a string');
       if (f.shape !== undefined && f.shape !== 'brackets') throw new Error("shape must be 'brackets' when given");
@@ -341,6 +346,12 @@ export async function applyFault(fault: Fault, ctx: FaultContext): Promise<void>
       ctx.res.writeHead(real.status, headersFor(real, data.length));
       ctx.res.flushHeaders();
       await writeChunks(ctx, data, Math.max(1, Math.floor(fault.chunkBytes ?? 8)), fault.chunkDelayMs);
+      return;
+    }
+    case 'manySeries': {
+      const lines = ['# HELP sandbox_series One gauge with very many label values.', '# TYPE sandbox_series gauge'];
+      for (let index = 0; index < fault.series; index++) lines.push(`sandbox_series{i="${index}",shard="${index % 16}"} ${index % 97}`);
+      ctx.send({ status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: `${lines.join('\n')}\n` });
       return;
     }
     case 'deepJson': {

@@ -15,6 +15,7 @@ import type { SharedSnapshot } from '../polling/sharedSnapshots';
 import { WindowPolling } from '../polling/windowPolling';
 import { BrowserbaseClient } from '../providers/browserbase/client';
 import { NorthflankClient } from '../providers/northflank/client';
+import { trimLatest } from '../providers/seriesCap';
 import type { Reading } from '../providers/types';
 import { billingCycle, evaluateQuotas, worstLevel } from '../quota/evaluateQuotas';
 import type { ConnectionController } from '../commands/connectionCommands';
@@ -23,7 +24,7 @@ import type { ConnectionConfig } from '../shared/connections';
 import type { Sample } from '../shared/samples';
 import type { ConnectionHealth, ConnectionSnapshot } from '../shared/snapshot';
 import type { ConnectionSettings } from './connectionSettings';
-import { feedsFor, tokenOptional, type ConnectionFeed } from './feeds';
+import { feedsFor, tokenOptional, type ConnectionFeed, type FeedLimits } from './feeds';
 
 interface Runtime {
   config: ConnectionConfig;
@@ -74,6 +75,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
   private changeScheduled = false;
   private reloadChain: Promise<void> = Promise.resolve();
   private disposed = false;
+  private readonly feedLimits: FeedLimits = { maxSeries: () => this.settings.general().maxSeriesPerConnection };
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -85,6 +87,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     sharedFolder: string,
   ) {
     const general = settings.general();
+    http.setMaxJsonDepth(general.maxJsonDepth);
     this.polling = new WindowPolling<ConnectionSnapshot>({
       folder: sharedFolder,
       windowId: randomUUID(),
@@ -100,6 +103,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     this.disposables.push(
       settings.onDidChange(() => {
         this.http.setProxyConfiguration({ ...settings.proxy(), env: process.env });
+        this.http.setMaxJsonDepth(settings.general().maxJsonDepth);
         this.polling.setPauseWhenUnfocused(settings.general().pauseWhenUnfocused);
         this.history.setRetention({ fullResolutionDays: settings.general().fullResolutionDays, downsampledDays: settings.general().downsampledDays });
         // reload() logs its own failures and never rejects.
@@ -177,7 +181,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
         runtime.errors.clear();
         runtime.configError = undefined;
         try {
-          runtime.feeds = config.enabled === false ? [] : feedsFor(config, token, this.http);
+          runtime.feeds = config.enabled === false ? [] : feedsFor(config, token, this.http, this.feedLimits);
         } catch (error) {
           runtime.feeds = [];
           runtime.configError = error instanceof Error ? error.message : String(error);
@@ -234,6 +238,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
       const existing = runtime.latest.get(key);
       if (!existing || existing.at <= sample.at) runtime.latest.set(key, sample);
     }
+    trimLatest(runtime.latest, this.feedLimits.maxSeries());
     runtime.notes.set(feed.key, reading.notes ?? []);
     if (reading.samples.length > 0) {
       void this.history
@@ -391,7 +396,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
   }
 
   async test(config: ConnectionConfig, token: string | undefined): Promise<string> {
-    const feeds = feedsFor(config, token, this.http);
+    const feeds = feedsFor(config, token, this.http, this.feedLimits);
     const signal = AbortSignal.timeout(30_000);
     const parts: string[] = [];
     let values = 0;

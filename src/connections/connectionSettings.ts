@@ -3,6 +3,8 @@
  * problems are reported once per change, not on every poll.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_MAX_JSON_DEPTH } from '../http/jsonDepth';
+import { DEFAULT_MAX_SERIES } from '../providers/seriesCap';
 import type { ConnectionConfig } from '../shared/connections';
 import { parseConnections } from './parseConnections';
 
@@ -12,6 +14,10 @@ export interface GeneralSettings {
   readonly downsampledDays: number;
   readonly statusBarMaxConnections: number;
   readonly notificationsEnabled: boolean;
+  /** Series one connection keeps; the rest of a reading is summarized in a note. */
+  readonly maxSeriesPerConnection: number;
+  /** Deepest JSON nesting read from a server. */
+  readonly maxJsonDepth: number;
 }
 
 function clamp(value: unknown, min: number, max: number, fallback: number): number {
@@ -46,6 +52,8 @@ export class ConnectionSettings implements vscode.Disposable {
       downsampledDays: clamp(section.get('history.downsampledDays'), 1, 400, 30),
       statusBarMaxConnections: clamp(section.get('statusBar.maxConnections'), 1, 6, 2),
       notificationsEnabled: section.get<boolean>('notifications.enabled') !== false,
+      maxSeriesPerConnection: Math.round(clamp(section.get('limits.maxSeriesPerConnection'), 10, 100_000, DEFAULT_MAX_SERIES)),
+      maxJsonDepth: Math.round(clamp(section.get('limits.maxJsonDepth'), 8, 512, DEFAULT_MAX_JSON_DEPTH)),
     };
   }
 

@@ -9,6 +9,7 @@ import type { Auth, HttpClient, QueryValue } from '../../http/httpClient';
 import { requestLimits, type RequestLimits } from '../clientSupport';
 import { impossibleValuesNote } from '../../shared/samples';
 import { pathId, type IdKind } from '../ids';
+import { capSeries, DEFAULT_MAX_SERIES } from '../seriesCap';
 import type { CallOptions, ClientTarget, Reading } from '../types';
 import { joinUrl } from '../types';
 import { parseResponse } from '../validate';
@@ -74,7 +75,7 @@ export class NorthflankClient {
   }
 
   /** All requested metric types in one call, one sample per point and container. */
-  async metrics(query: MetricsQuery, options: CallOptions = {}): Promise<NorthflankMetricsReading> {
+  async metrics(query: MetricsQuery, options: CallOptions & { readonly maxSeries?: number } = {}): Promise<NorthflankMetricsReading> {
     const problems = metricsQueryProblems(query);
     const first = problems[0];
     if (first) {
@@ -86,12 +87,13 @@ export class NorthflankClient {
     const resourceId = requireId(this.config.resourceId, `${kind} id`, 'northflankResource');
     const path = `/v1/projects/${encodeURIComponent(projectId)}/${RESOURCE_SEGMENT[kind]}/${encodeURIComponent(resourceId)}/metrics`;
     const fetched = await this.call(MetricsResponseSchema, path, `Northflank ${kind} metrics`, metricsQueryParams(query), options);
-    const samples = metricsSamples(fetched.body);
-    const impossible = impossibleValuesNote(samples, 'the metrics');
+    const capped = capSeries(metricsSamples(fetched.body), options.maxSeries ?? DEFAULT_MAX_SERIES);
+    const samples = capped.samples;
+    const notes = [capped.note, impossibleValuesNote(samples, 'the metrics')].filter((note): note is string => note !== undefined);
     return {
       fetchedAt: fetched.fetchedAt,
       samples,
-      ...(impossible ? { notes: [impossible] } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
       metricInfo: metricsInfo(fetched.body),
       ...(fetched.rateLimit ? { rateLimit: fetched.rateLimit } : {}),
     };
