@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { ProviderError } from '../http/errors';
-import { makeConnectionId } from '../connections/parseConnections';
+import { baseUrlProblem, makeConnectionId } from '../connections/parseConnections';
 import { DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } from '../polling/timingPolicy';
 import type { ConnectionSettings } from '../connections/connectionSettings';
 import { SecretStorageUnavailableError, type TokenStore } from '../secrets/tokenStore';
@@ -36,12 +36,8 @@ const KIND_DESCRIPTIONS: Record<ProviderKind, string> = {
 };
 
 function validateUrl(value: string): string | undefined {
-  try {
-    const url = new URL(value.trim());
-    return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'The URL must start with http:// or https://';
-  } catch {
-    return 'Enter a full URL, e.g. https://production-sfo.browserless.io';
-  }
+  const problem = baseUrlProblem(value);
+  return problem === undefined ? undefined : `The URL ${problem}`;
 }
 
 export function describeError(error: unknown): string {

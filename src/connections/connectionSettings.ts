@@ -3,26 +3,11 @@
  * problems are reported once per change, not on every poll.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_MAX_JSON_DEPTH } from '../http/jsonDepth';
-import { DEFAULT_MAX_SERIES } from '../providers/seriesCap';
 import type { ConnectionConfig } from '../shared/connections';
+import { readGeneralSettings, type GeneralSettings } from './generalSettings';
 import { parseConnections } from './parseConnections';
 
-export interface GeneralSettings {
-  readonly pauseWhenUnfocused: boolean;
-  readonly fullResolutionDays: number;
-  readonly downsampledDays: number;
-  readonly statusBarMaxConnections: number;
-  readonly notificationsEnabled: boolean;
-  /** Series one connection keeps; the rest of a reading is summarized in a note. */
-  readonly maxSeriesPerConnection: number;
-  /** Deepest JSON nesting read from a server. */
-  readonly maxJsonDepth: number;
-}
-
-function clamp(value: unknown, min: number, max: number, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
-}
+export type { GeneralSettings };
 
 export class ConnectionSettings implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -40,21 +25,19 @@ export class ConnectionSettings implements vscode.Disposable {
     return vscode.workspace.getConfiguration('liveUsage');
   }
 
+  /** The connections, and every problem of every `liveUsage.*` setting, in plain words. */
   read(): { connections: readonly ConnectionConfig[]; problems: readonly string[] } {
-    return parseConnections(this.section().get<unknown>('connections'));
+    const parsed = parseConnections(this.section().get<unknown>('connections'));
+    return { connections: parsed.connections, problems: [...parsed.problems, ...this.readGeneral().problems] };
   }
 
   general(): GeneralSettings {
+    return this.readGeneral().settings;
+  }
+
+  private readGeneral(): ReturnType<typeof readGeneralSettings> {
     const section = this.section();
-    return {
-      pauseWhenUnfocused: section.get<boolean>('pauseWhenUnfocused') !== false,
-      fullResolutionDays: clamp(section.get('history.fullResolutionDays'), 1, 90, 7),
-      downsampledDays: clamp(section.get('history.downsampledDays'), 1, 400, 30),
-      statusBarMaxConnections: clamp(section.get('statusBar.maxConnections'), 1, 6, 2),
-      notificationsEnabled: section.get<boolean>('notifications.enabled') !== false,
-      maxSeriesPerConnection: Math.round(clamp(section.get('limits.maxSeriesPerConnection'), 10, 100_000, DEFAULT_MAX_SERIES)),
-      maxJsonDepth: Math.round(clamp(section.get('limits.maxJsonDepth'), 8, 512, DEFAULT_MAX_JSON_DEPTH)),
-    };
+    return readGeneralSettings((key) => section.get<unknown>(key));
   }
 
   /** VS Code's proxy settings, applied to our own HTTP client. */

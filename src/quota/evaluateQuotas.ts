@@ -48,6 +48,11 @@ function positive(value: number | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
+/** A plan allowance: 0 is a real setting (none included), unlike a limit. */
+function allowance(value: number | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
 /** The effective thresholds; nonsense settings (0, negative, NaN) fall back to the defaults. */
 export function quotaThresholds(quota: QuotaSettings | undefined): QuotaThresholds {
   const warn = positive(quota?.warnPercent) ? quota.warnPercent : DEFAULT_WARN_PERCENT;
@@ -125,6 +130,8 @@ function makeStatus(parts: StatusParts, thresholds: QuotaThresholds): QuotaStatu
   // value * 100 / limit rather than ratio * 100: 5400 / 6000 * 100 is 90.00000000000001 in floats.
   const percent = ratio === null || value === null || limit === null ? null : (value * 100) / limit;
   let level = parts.level ?? levelForPercent(percent, thresholds);
+  // An allowance of 0 has no percentage: any use at all is over it.
+  if (limit === 0 && value !== null && value > 0 && parts.level === undefined) level = 'critical';
   if (parts.atLeast) level = worseLevel(level, parts.atLeast);
   const detail = (parts.details ?? []).filter((part): part is string => Boolean(part)).join('; ');
   return {
@@ -272,6 +279,7 @@ function projection(
   describe: (value: number) => string,
   options: EvaluateQuotaOptions,
 ): { detail?: string; exhaustedAt?: number } {
+  if (limit === 0) return { detail: 'no allowance (quota 0): any use is billed as overage' };
   if (use.used === null || limit === null) return {};
   const remaining = limit - use.used;
   if (remaining <= 0) return { detail: 'the allocation is used up: further use is billed as overage' };
@@ -319,7 +327,7 @@ function browserbaseRules(rule: Rule): QuotaStatus[] {
       label: 'Browser minutes',
       unit: 'minutes',
       series: ids.browserMinutes,
-      limit: positive(quota?.monthlyBrowserMinutes) ? quota.monthlyBrowserMinutes : null,
+      limit: allowance(quota?.monthlyBrowserMinutes) ? quota.monthlyBrowserMinutes : null,
       setting: 'monthlyBrowserMinutes',
       describe: (value) => `${formatNumber(value, { ...locale, maximumFractionDigits: 0 })} min`,
     }),
@@ -329,7 +337,7 @@ function browserbaseRules(rule: Rule): QuotaStatus[] {
       label: 'Proxy data',
       unit: 'bytes',
       series: ids.proxyBytes,
-      limit: positive(quota?.monthlyProxyGigabytes) ? quota.monthlyProxyGigabytes * BYTES_PER_GIGABYTE : null,
+      limit: allowance(quota?.monthlyProxyGigabytes) ? quota.monthlyProxyGigabytes * BYTES_PER_GIGABYTE : null,
       setting: 'monthlyProxyGigabytes',
       describe: (value) => formatBytes(value, locale),
     }),

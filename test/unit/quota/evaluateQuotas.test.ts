@@ -233,6 +233,16 @@ describe('Browserbase rules', () => {
     assert.match(status.detail ?? '', /quota\.monthlyBrowserMinutes/);
   });
 
+  test('an allocation of 0 means none is included: any use is over (critical), no use is fine', () => {
+    const used = rule(evaluate([current], history, { monthlyBrowserMinutes: 0 }), 'browserMinutes');
+    assert.equal(used.limit, 0);
+    assert.equal(used.level, 'critical');
+    assert.match(used.detail ?? '', /no allowance \(quota 0\): any use is billed as overage/);
+    const unused = rule(evaluate([minutes(0, NOW)], [], { monthlyBrowserMinutes: 0 }), 'browserMinutes');
+    assert.equal(unused.level, 'ok');
+    assert.match(unused.detail ?? '', /no allowance/);
+  });
+
   test('proxy data is compared in bytes against decimal gigabytes', () => {
     const proxy = (value: number, at: number) => sample(QUOTA_SERIES.browserbase.proxyBytes, value, at, { unit: 'bytes' });
     const status = rule(evaluate([proxy(4.6e9, NOW)], [], { monthlyProxyGigabytes: 5 }), 'proxyData');
