@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isProviderError, ProviderError } from '../http/errors';
 import type { HttpClient } from '../http/httpClient';
+import { proxySecrets } from '../http/proxy';
 import type { HistoryStore } from '../history/historyStore';
 import type { RedactingLog } from '../log';
 import type { ConnectionPollState, Feed } from '../polling/pollScheduler';
@@ -88,6 +89,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
   ) {
     const general = settings.general();
     http.setMaxJsonDepth(general.maxJsonDepth);
+    for (const secret of proxySecrets({ ...settings.proxy(), env: process.env })) log.addSecret(secret);
     this.polling = new WindowPolling<ConnectionSnapshot>({
       folder: sharedFolder,
       windowId: randomUUID(),
@@ -103,6 +105,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     this.disposables.push(
       settings.onDidChange(() => {
         this.http.setProxyConfiguration({ ...settings.proxy(), env: process.env });
+        for (const secret of proxySecrets({ ...settings.proxy(), env: process.env })) this.log.addSecret(secret);
         this.http.setMaxJsonDepth(settings.general().maxJsonDepth);
         this.polling.setPauseWhenUnfocused(settings.general().pauseWhenUnfocused);
         this.history.setRetention({ fullResolutionDays: settings.general().fullResolutionDays, downsampledDays: settings.general().downsampledDays });

@@ -3,6 +3,7 @@
  * problems are reported once per change, not on every poll.
  */
 import * as vscode from 'vscode';
+import { proxySettingProblem } from '../http/proxy';
 import type { ConnectionConfig } from '../shared/connections';
 import { readGeneralSettings, type GeneralSettings } from './generalSettings';
 import { parseConnections } from './parseConnections';
@@ -28,7 +29,8 @@ export class ConnectionSettings implements vscode.Disposable {
   /** The connections, and every problem of every `liveUsage.*` setting, in plain words. */
   read(): { connections: readonly ConnectionConfig[]; problems: readonly string[] } {
     const parsed = parseConnections(this.section().get<unknown>('connections'));
-    return { connections: parsed.connections, problems: [...parsed.problems, ...this.readGeneral().problems] };
+    const proxy = proxySettingProblem(this.proxy());
+    return { connections: parsed.connections, problems: [...parsed.problems, ...this.readGeneral().problems, ...(proxy ? [proxy] : [])] };
   }
 
   general(): GeneralSettings {
@@ -41,14 +43,16 @@ export class ConnectionSettings implements vscode.Disposable {
   }
 
   /** VS Code's proxy settings, applied to our own HTTP client. */
-  proxy(): { proxy?: string; noProxy?: string[]; strictSSL: boolean } {
+  proxy(): { proxy?: string; noProxy?: string[]; strictSSL: boolean; proxyAuthorization?: string } {
     const http = vscode.workspace.getConfiguration('http');
-    const proxy = http.get<string>('proxy');
-    const noProxy = http.get<string[]>('noProxy');
+    const proxy = http.get<unknown>('proxy');
+    const noProxy = http.get<unknown>('noProxy');
+    const proxyAuthorization = http.get<unknown>('proxyAuthorization');
     return {
-      ...(proxy ? { proxy } : {}),
-      ...(Array.isArray(noProxy) ? { noProxy } : {}),
+      ...(typeof proxy === 'string' && proxy.trim() !== '' ? { proxy } : {}),
+      ...(Array.isArray(noProxy) ? { noProxy: noProxy.filter((entry): entry is string => typeof entry === 'string') } : {}),
       strictSSL: http.get<boolean>('proxyStrictSSL') !== false,
+      ...(typeof proxyAuthorization === 'string' && proxyAuthorization.trim() !== '' ? { proxyAuthorization } : {}),
     };
   }
 

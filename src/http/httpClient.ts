@@ -12,10 +12,10 @@ import { BodyTooLarge, describeBytes, discardBody, readBody } from './body';
 import { ProviderError, type RateLimitInfo } from './errors';
 import { DEFAULT_MAX_JSON_DEPTH, limitJsonDepth, UnclosedDeepJson, type DepthLimitedJson } from './jsonDepth';
 import { parseRateLimit } from './headers';
-import { resolveProxy, type ProxyConfiguration } from './proxy';
+import { chooseProxy, proxySecrets, type ProxyConfiguration, type ProxyInUse } from './proxy';
 import { redactSecrets, redactText, redactTruncated, redactUrl } from './redact';
 import { statusError, unexpectedStatus } from './statusErrors';
-import { classifyTransportError } from './transportErrors';
+import { classifyTransportError, type TransportContext } from './transportErrors';
 
 /** Where a provider takes its token. A token in the URL (`query`) is redacted from every message. */
 export type Auth =
@@ -124,6 +124,8 @@ export class HttpClient {
   private readonly maxBytes: number;
   private maxJsonDepth: number;
   private proxyConfiguration: ProxyConfiguration;
+  /** Proxy credentials, masked like tokens in everything this client reports. */
+  private proxySecrets: readonly string[];
   private directAgent: Agent | undefined;
   private readonly proxyAgents = new Map<string, ProxyAgent>();
   private closed = false;
@@ -134,6 +136,7 @@ export class HttpClient {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
     this.proxyConfiguration = options.proxy ?? {};
+    this.proxySecrets = proxySecrets(this.proxyConfiguration);
   }
 
   /** Applies a changed depth limit (setting `liveUsage.limits.maxJsonDepth`) to the next responses. */
@@ -144,6 +147,7 @@ export class HttpClient {
   /** Applies new proxy settings; connections through the old ones are closed. */
   setProxyConfiguration(configuration: ProxyConfiguration): void {
     this.proxyConfiguration = configuration;
+    this.proxySecrets = proxySecrets(configuration);
     void this.closeDispatchers();
   }
 
@@ -151,39 +155,50 @@ export class HttpClient {
     return this.proxyConfiguration.strictSSL !== false;
   }
 
-  /** The dispatcher for a URL: one keep-alive agent for direct traffic, one per proxy. */
-  async dispatcherFor(url: URL): Promise<Dispatcher> {
+  /**
+   * The dispatcher for a URL: one keep-alive agent for direct traffic, one per proxy. Through a proxy,
+   * https goes in a CONNECT tunnel and plain http as absolute-form requests (what every forward proxy
+   * accepts; Debian's default squid refuses CONNECT to ports other than 443). VS Code's
+   * http.proxyAuthorization, when set, is the Proxy-Authorization of both.
+   */
+  async dispatcherFor(url: URL): Promise<{ readonly dispatcher: Dispatcher; readonly proxy?: ProxyInUse }> {
     if (this.closed) throw new ProviderError('cancelled', 'The HTTP client has been closed');
     const { Agent, ProxyAgent } = await loadUndici();
-    const proxy = resolveProxy(url, this.proxyConfiguration);
+    const choice = chooseProxy(url, this.proxyConfiguration);
     const tls = { rejectUnauthorized: this.strictSSL() };
-    if (!proxy) {
+    if (choice.kind === 'invalid') {
+      throw new ProviderError('request', `Not sent: ${choice.problem}.`, { where: 'proxy' });
+    }
+    if (choice.kind === 'direct') {
       this.directAgent ??= new Agent({
         connect: { timeout: this.timeouts.connectMs, ...tls },
         keepAliveTimeout: 30_000,
         keepAliveMaxTimeout: 120_000,
         connections: 8,
       });
-      return this.directAgent;
+      return { dispatcher: this.directAgent };
     }
-    let agent = this.proxyAgents.get(proxy);
+    const authorization = this.proxyConfiguration.proxyAuthorization?.trim() || undefined;
+    let agent = this.proxyAgents.get(choice.url);
     if (!agent) {
       agent = new ProxyAgent({
-        uri: proxy,
+        uri: choice.url,
+        proxyTunnel: false,
+        ...(authorization ? { token: authorization } : {}),
         requestTls: tls,
         proxyTls: tls,
         connect: { timeout: this.timeouts.connectMs },
         keepAliveTimeout: 30_000,
       } as ProxyAgent.Options);
-      this.proxyAgents.set(proxy, agent);
+      this.proxyAgents.set(choice.url, agent);
     }
-    return agent;
+    return { dispatcher: agent, proxy: { host: choice.host, source: choice.source } };
   }
 
   /** Sends a request and returns the checked body as text. Throws ProviderError only. */
   async send(options: HttpRequest): Promise<HttpResponse<string>> {
     const timeouts = { ...this.timeouts, ...options.timeouts };
-    const secrets = [tokenOf(options.auth)];
+    const secrets = [tokenOf(options.auth), ...this.proxySecrets];
     let url: URL;
     try {
       url = buildUrl(options.url, options.query, options.auth);
@@ -192,6 +207,9 @@ export class HttpClient {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ProviderError('request', `The URL ${redactUrl(url)} must start with http:// or https://`);
+    }
+    if (url.username !== '' || url.password !== '') {
+      throw new ProviderError('request', `The URL ${redactUrl(url)} carries a user name or password; store the token with "Live Usage: Set Token…" instead`);
     }
     const shownUrl = redactText(redactUrl(url), secrets);
     const host = url.host;
@@ -212,13 +230,14 @@ export class HttpClient {
 
     const deadline = AbortSignal.timeout(timeouts.totalMs);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-    const context = { host, url: shownUrl, deadline, caller: options.signal, secrets, bodyStarted: false, timeouts };
+    const context: TransportContext = { host, url: shownUrl, deadline, caller: options.signal, secrets, bodyStarted: false, timeouts };
     const maxBytes = options.maxBytes ?? this.maxBytes;
 
     let response: Dispatcher.ResponseData;
     try {
       const { request } = await loadUndici();
-      const dispatcher = await this.dispatcherFor(url);
+      const { dispatcher, proxy } = await this.dispatcherFor(url);
+      if (proxy) context.proxy = proxy;
       response = await request(url, {
         method: options.method ?? 'GET',
         headers,
@@ -252,6 +271,7 @@ export class HttpClient {
         secrets,
         optional: options.optionalRoute === true,
         rateLimit,
+        ...(context.proxy ? { proxy: context.proxy } : {}),
       });
     }
     if (status < 200 || status >= 300) {

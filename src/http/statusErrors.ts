@@ -1,7 +1,9 @@
 /** HTTP error statuses turned into ProviderErrors, with the server's own words (redacted) when it sent any. */
 import { ProviderError, type RateLimitInfo } from './errors';
 import { parseRetryAfter } from './headers';
+import type { ProxyInUse } from './proxy';
 import { redactThenCut, redactUrl } from './redact';
+import { proxyStatusMessage } from './transportErrors';
 
 /** Longest server message kept in an error; cut after redaction, never before. */
 const SERVER_MESSAGE_CHARS = 300;
@@ -31,6 +33,17 @@ export interface StatusContext {
   readonly secrets: readonly (string | undefined)[];
   readonly optional: boolean;
   readonly rateLimit?: RateLimitInfo;
+  /** The proxy the request went through, if any: some statuses are its own. */
+  readonly proxy?: ProxyInUse;
+}
+
+/**
+ * Whether a status came from the proxy rather than the server: 407 always does, and squid and
+ * RFC 9209 proxies mark the errors they make themselves.
+ */
+function fromProxy(status: number, headers: Record<string, string>, context: StatusContext): context is StatusContext & { readonly proxy: ProxyInUse } {
+  if (!context.proxy) return false;
+  return status === 407 || headers['x-squid-error'] !== undefined || headers['proxy-status'] !== undefined;
 }
 
 /** The ProviderError for an HTTP error status, named by what the status means for the user. */
@@ -42,6 +55,17 @@ export function statusError(status: number, headers: Record<string, string>, bod
   const suffix = serverMessage ? `: ${serverMessage}` : '';
   const base = { status, url: context.url, ...(serverMessage ? { serverMessage } : {}), ...(context.rateLimit ? { rateLimit: context.rateLimit } : {}) };
   const { host, path } = context;
+  if (fromProxy(status, headers, context)) {
+    const said = headers['x-squid-error'] ?? headers['proxy-status'];
+    return new ProviderError(
+      'network',
+      `${proxyStatusMessage(context.proxy, status, host)}${said ? ` (the proxy said: ${redactThenCut(said, 100, context.secrets)})` : ''}`,
+      {
+        ...base,
+        where: 'proxy',
+      },
+    );
+  }
   if (status === 401 || status === 403) {
     return new ProviderError('auth', `${host} rejected the token (HTTP ${status})${suffix}`, base);
   }

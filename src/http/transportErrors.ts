@@ -1,6 +1,7 @@
 /** Low-level failures (sockets, DNS, TLS, deadlines) turned into ProviderErrors with plain-words messages. */
 import { ProviderError, type TimeoutPhase } from './errors';
 import type { HttpTimeouts } from './httpClient';
+import type { ProxyInUse } from './proxy';
 import { redactText } from './redact';
 
 /** Finds the first `code` on an error or its causes (undici wraps the socket's error). */
@@ -27,18 +28,64 @@ const TLS_CODES = new Set([
 ]);
 
 /** Turns a thrown low-level error into a ProviderError with a plain-words message. */
-export function classifyTransportError(
-  error: unknown,
-  context: {
-    host: string;
-    url: string;
-    deadline: AbortSignal;
-    caller?: AbortSignal;
-    secrets: (string | undefined)[];
-    bodyStarted: boolean;
-    timeouts: HttpTimeouts;
-  },
-): ProviderError {
+export interface TransportContext {
+  readonly host: string;
+  readonly url: string;
+  readonly deadline: AbortSignal;
+  readonly caller?: AbortSignal;
+  readonly secrets: readonly (string | undefined)[];
+  bodyStarted: boolean;
+  readonly timeouts: HttpTimeouts;
+  /** Set when the request went through a proxy: then connecting, and DNS, are the proxy's part. */
+  proxy?: ProxyInUse;
+}
+
+/** What a proxy's status for a tunnel or a forwarded request means, in plain words. */
+export function proxyStatusMessage(proxy: ProxyInUse, status: number, host: string): string {
+  const named = `The proxy ${proxy.host} (from ${proxy.source})`;
+  if (status === 407) {
+    return `${named} requires authentication (HTTP 407): set VS Code's http.proxyAuthorization setting, or put the credentials in the proxy URL`;
+  }
+  if (status === 403) return `${named} refused to connect to ${host} (HTTP 403): its rules do not allow this destination`;
+  if (status === 502 || status === 503 || status === 504) {
+    return `${named} could not reach ${host} (HTTP ${status}): check the host name, and that the proxy can reach it`;
+  }
+  return `${named} failed the connection to ${host} (HTTP ${status})`;
+}
+
+/** The proxy's own failures: it is down, unknown, silent, or refused the tunnel. Undefined for the rest. */
+function proxyFailure(error: unknown, code: string | undefined, context: TransportContext): ProviderError | undefined {
+  const proxy = context.proxy;
+  if (!proxy) return undefined;
+  const { url, host } = context;
+  const named = `The proxy ${proxy.host} (from ${proxy.source})`;
+  const details = { url, code, where: 'proxy' };
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new ProviderError('network', `${named} refused the connection: is it running, and is the setting right? (${host} was not tried)`, details);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ProviderError('network', `The host name of the proxy ${proxy.host} (from ${proxy.source}) could not be resolved (DNS lookup failed)`, details);
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return new ProviderError('timeout', `${named} did not accept a connection within ${Math.round(context.timeouts.connectMs / 1000)} s`, {
+        ...details,
+        phase: 'connect',
+      });
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new ProviderError('network', `${named} is unreachable from this machine (no route to host)`, details);
+    default:
+      break;
+  }
+  // undici's words for a tunnel the proxy refused, and for a 407 to a forwarded request.
+  const refused = /Proxy response \((\d{3})\)|Proxy Authentication Required \((407)\)/.exec(error instanceof Error ? error.message : '');
+  const status = Number(refused?.[1] ?? refused?.[2]);
+  if (refused) return new ProviderError('network', proxyStatusMessage(proxy, status, host), { ...details, status });
+  return undefined;
+}
+
+export function classifyTransportError(error: unknown, context: TransportContext): ProviderError {
   if (error instanceof ProviderError) return error;
   const { host, url } = context;
   const code = errorCode(error);
@@ -46,6 +93,8 @@ export function classifyTransportError(
     new ProviderError('timeout', `${host} did not ${what} within ${Math.round(ms / 1000)} s`, { url, phase, code });
   if (context.caller?.aborted) return new ProviderError('cancelled', `Request to ${host} was cancelled`, { url, code });
   if (context.deadline.aborted) return timeout('total', context.timeouts.totalMs, 'finish answering');
+  const viaProxy = proxyFailure(error, code, context);
+  if (viaProxy) return viaProxy;
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return timeout('connect', context.timeouts.connectMs, 'accept a connection');
@@ -82,7 +131,7 @@ export function classifyTransportError(
     );
   }
   const raw = error instanceof Error ? error.message : String(error);
-  if (/proxy/i.test(raw)) {
+  if (context.proxy || /proxy/i.test(raw)) {
     return new ProviderError('network', `The proxy refused or failed the connection to ${host}: ${redactText(raw, context.secrets)}`, { url, code });
   }
   return new ProviderError('network', `Request to ${host} failed: ${redactText(raw, context.secrets)}`, { url, code });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -567,7 +567,12 @@ describe('TLS against a real HTTPS server with a self-signed certificate', () =>
 describe('through a real proxy on 127.0.0.1', () => {
   let target: TestServer;
   let proxyUrl: string;
+  /** CONNECT tunnels opened, as host:port. */
   let tunnels: string[];
+  /** Absolute-form requests forwarded, as full URLs. */
+  let forwarded: string[];
+  /** The Proxy-Authorization of every CONNECT and forwarded request. */
+  let proxyAuthorizations: (string | undefined)[];
   let requireAuth: string | undefined;
   let closeProxy: () => Promise<void>;
 
@@ -575,14 +580,41 @@ describe('through a real proxy on 127.0.0.1', () => {
     target = await startServer();
     target.handle(json({ via: 'target' }));
     tunnels = [];
-    const proxy = createServer((_request, response) => {
-      response.writeHead(405);
-      response.end();
+    forwarded = [];
+    proxyAuthorizations = [];
+    const refuse = (request: IncomingMessage): string | undefined => {
+      proxyAuthorizations.push(request.headers['proxy-authorization']);
+      if (requireAuth && request.headers['proxy-authorization'] !== requireAuth)
+        return 'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n';
+      return undefined;
+    };
+    // A forward proxy as RFC 9110 describes one: absolute-form requests for http, CONNECT for https.
+    const proxy = createServer((request, response) => {
+      const refusal = refuse(request);
+      if (refusal) {
+        response.writeHead(407, { 'proxy-authenticate': 'Basic', 'content-length': '0' });
+        response.end();
+        return;
+      }
+      forwarded.push(request.url ?? '');
+      const upstreamUrl = new URL(request.url ?? '');
+      const headers = { ...request.headers };
+      delete headers['proxy-authorization'];
+      delete headers['proxy-connection'];
+      const upstream = httpRequest(upstreamUrl, { method: request.method, headers }, (upstreamResponse) => {
+        response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+        upstreamResponse.pipe(response);
+      });
+      upstream.on('error', () => {
+        response.writeHead(502, { 'x-squid-error': 'ERR_CONNECT_FAIL 111' });
+        response.end();
+      });
+      request.pipe(upstream);
     });
-    // undici's ProxyAgent tunnels every request (http and https) with CONNECT.
     proxy.on('connect', (request: IncomingMessage, clientSocket: Socket, head: Buffer) => {
-      if (requireAuth && request.headers['proxy-authorization'] !== requireAuth) {
-        clientSocket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n');
+      const refusal = refuse(request);
+      if (refusal) {
+        clientSocket.end(refusal);
         return;
       }
       tunnels.push(request.url ?? '');
@@ -609,30 +641,34 @@ describe('through a real proxy on 127.0.0.1', () => {
     await target.close();
   });
 
-  test('the http.proxy setting routes requests through the proxy', async () => {
+  test('an http:// target goes to the proxy as an absolute-form request, not a CONNECT tunnel', async () => {
     const client = new HttpClient({ proxy: { proxy: proxyUrl } });
     try {
-      const before = tunnels.length;
-      assert.deepEqual((await client.json({ url: `${target.url}/x` })).body, { via: 'target' });
-      assert.equal(tunnels.length, before + 1);
-      assert.equal(tunnels.at(-1), new URL(target.url).host);
+      const before = { tunnels: tunnels.length, forwarded: forwarded.length };
+      assert.deepEqual((await client.json({ url: `${target.url}/x?y=1` })).body, { via: 'target' });
+      assert.equal(tunnels.length, before.tunnels, 'no CONNECT for plain http');
+      assert.deepEqual(forwarded.slice(before.forwarded), [`${target.url}/x?y=1`]);
     } finally {
       await client.close();
     }
   });
 
-  test('HTTP_PROXY from the environment is honoured, and NO_PROXY bypasses it', async () => {
+  test('HTTP_PROXY from the environment is honoured, and NO_PROXY bypasses it, CIDR ranges included', async () => {
     const viaEnvironment = new HttpClient({ proxy: { env: { HTTP_PROXY: proxyUrl } } });
     const bypassed = new HttpClient({ proxy: { env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } } });
+    const bypassedByCidr = new HttpClient({ proxy: { env: { HTTP_PROXY: proxyUrl, NO_PROXY: 'example.org, 127.0.0.0/8' } } });
+    const bypassedBySetting = new HttpClient({ proxy: { proxy: proxyUrl, noProxy: ['127.0.0.0/24'] } });
     try {
-      const before = tunnels.length;
+      const before = forwarded.length;
       await viaEnvironment.json({ url: `${target.url}/x` });
-      assert.equal(tunnels.length, before + 1);
-      await bypassed.json({ url: `${target.url}/x` });
-      assert.equal(tunnels.length, before + 1, 'NO_PROXY target must not go through the proxy');
+      assert.equal(forwarded.length, before + 1);
+      for (const client of [bypassed, bypassedByCidr, bypassedBySetting]) await client.json({ url: `${target.url}/x` });
+      assert.equal(forwarded.length, before + 1, 'a NO_PROXY target must not go through the proxy');
     } finally {
       await viaEnvironment.close();
       await bypassed.close();
+      await bypassedByCidr.close();
+      await bypassedBySetting.close();
     }
   });
 
@@ -642,8 +678,8 @@ describe('through a real proxy on 127.0.0.1', () => {
     const withCredentials = new HttpClient({ proxy: { proxy: proxyUrl.replace('http://', 'http://user:proxy-pass-123@') } });
     try {
       const error = await rejection(withoutCredentials.json({ url: `${target.url}/x` }));
-      assert.equal(error.kind, 'network');
-      assert.match(error.message, /proxy/i);
+      assert.match(error.message, /proxy 127\.0\.0\.1:\d+ .*requires authentication \(HTTP 407\)/);
+      assert.match(error.message, /http\.proxyAuthorization/);
       assert.deepEqual((await withCredentials.json({ url: `${target.url}/x` })).body, { via: 'target' });
     } finally {
       requireAuth = undefined;
@@ -652,15 +688,73 @@ describe('through a real proxy on 127.0.0.1', () => {
     }
   });
 
+  test('http.proxyAuthorization is sent as Proxy-Authorization, to the proxy only, and never appears in a message', async () => {
+    const secret = `Basic ${Buffer.from('alice:wonder-land-42').toString('base64')}`;
+    requireAuth = secret;
+    const client = new HttpClient({ proxy: { proxy: proxyUrl, proxyAuthorization: secret } });
+    try {
+      const before = proxyAuthorizations.length;
+      assert.deepEqual((await client.json({ url: `${target.url}/x` })).body, { via: 'target' });
+      assert.deepEqual(proxyAuthorizations.slice(before), [secret]);
+      assert.equal(target.received.at(-1)?.headers['proxy-authorization'], undefined, 'the target never sees it');
+      target.handle((_request, response) => {
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end(`proxy said ${secret} and alice:wonder-land-42`);
+      });
+      const error = await rejection(client.json({ url: `${target.url}/x` }));
+      for (const text of [error.message, error.serverMessage ?? '', JSON.stringify(error)]) {
+        assert.ok(!text.includes('wonder-land-42') && !text.includes(Buffer.from('alice:wonder-land-42').toString('base64')), text);
+      }
+    } finally {
+      requireAuth = undefined;
+      target.handle(json({ via: 'target' }));
+      await client.close();
+    }
+  });
+
+  test('a proxy that is down is named as the failing part, with the setting it came from', async () => {
+    const closed = createServer();
+    const port = await listen(closed);
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    for (const [configuration, source] of [
+      [{ proxy: `http://127.0.0.1:${port}` }, 'the http\\.proxy setting'],
+      [{ env: { HTTP_PROXY: `http://127.0.0.1:${port}` } }, 'HTTP_PROXY'],
+    ] as const) {
+      const client = new HttpClient({ proxy: configuration });
+      try {
+        const error = await rejection(client.json({ url: `${target.url}/x` }));
+        assert.equal(error.kind, 'network');
+        assert.match(error.message, new RegExp(`^The proxy 127\\.0\\.0\\.1:${port} \\(from ${source}\\) refused the connection`));
+        assert.doesNotMatch(error.message, /is the server running/);
+      } finally {
+        await client.close();
+      }
+    }
+  });
+
+  test('a proxy setting that is not a URL is refused before sending, naming the setting', async () => {
+    const client = new HttpClient({ proxy: { proxy: 'http://user:hunter22@' } });
+    try {
+      const before = target.received.length;
+      const error = await rejection(client.json({ url: `${target.url}/x` }));
+      assert.equal(error.kind, 'request');
+      assert.match(error.message, /Not sent: the http\.proxy setting is not a proxy URL/);
+      assert.doesNotMatch(error.message, /Invalid URL|hunter22/);
+      assert.equal(target.received.length, before);
+    } finally {
+      await client.close();
+    }
+  });
+
   test('changing the proxy settings takes effect on the next request', async () => {
     const client = new HttpClient({});
     try {
-      const before = tunnels.length;
+      const before = forwarded.length;
       await client.json({ url: `${target.url}/x` });
-      assert.equal(tunnels.length, before);
+      assert.equal(forwarded.length, before);
       client.setProxyConfiguration({ proxy: proxyUrl });
       await client.json({ url: `${target.url}/x` });
-      assert.equal(tunnels.length, before + 1);
+      assert.equal(forwarded.length, before + 1);
     } finally {
       await client.close();
     }
