@@ -36,6 +36,7 @@ import {
   isMissing,
   listIfExists,
   readIfExists,
+  truncateIfSame,
   unlinkIfExists,
   writeAtomically,
   type FileIdentity,
@@ -144,6 +145,13 @@ interface WriterState {
 type Keys = Map<string, Map<number, string>>;
 
 class WriterStateChanged extends Error {}
+
+/** One day file's share of an append: enough to take it back out. */
+interface AppendedPart {
+  readonly path: string;
+  readonly identity: FileIdentity;
+  readonly sizeBefore: number;
+}
 
 export class HistoryStore {
   private readonly writers = new Map<string, WriterState>();
@@ -346,6 +354,8 @@ export class HistoryStore {
 
     let written = 0;
     let duplicates = 0;
+    // What this batch appended so far, to take back out if a later day of it fails: all or nothing.
+    const appended: AppendedPart[] = [];
     for (const dayStart of [...byDay.keys()].sort((a, b) => a - b)) {
       const daySamples = byDay.get(dayStart) ?? [];
       // A day past full resolution is accepted (a first fetch may return weeks of Browserless
@@ -359,15 +369,29 @@ export class HistoryStore {
           const result = await this.appendDay(connectionId, paths, dayStart, daySamples);
           written += result.written;
           duplicates += result.duplicates;
+          if (result.appended) appended.push(result.appended);
           break;
         } catch (error) {
           // Whatever was assigned in memory for this batch may not be on disk: start again from the files.
           this.writers.delete(connectionId);
-          if (!(error instanceof WriterStateChanged) || attempt >= 2) throw error;
+          if (error instanceof WriterStateChanged && attempt < 2) continue;
+          await this.undo(connectionId, appended);
+          throw error;
         }
       }
     }
     return { written, duplicates, dropped };
+  }
+
+  /** Takes the parts of a failed batch that did get in back out of their files. */
+  private async undo(connectionId: string, parts: readonly AppendedPart[]): Promise<void> {
+    for (const part of parts) {
+      try {
+        await truncateIfSame(part.path, part.identity, part.sizeBefore);
+      } catch (error) {
+        this.log.warn(`History of ${connectionId}: could not take a failed batch back out of ${part.path}: ${String(error)}`);
+      }
+    }
   }
 
   private async appendDay(
@@ -375,7 +399,7 @@ export class HistoryStore {
     paths: ConnectionPaths,
     dayStart: number,
     samples: readonly Sample[],
-  ): Promise<{ written: number; duplicates: number }> {
+  ): Promise<{ written: number; duplicates: number; appended?: AppendedPart }> {
     const writer = await this.writerOf(connectionId, paths);
     let day = writer.days.get(dayStart);
     let fileKeys: Keys | undefined;
@@ -418,12 +442,13 @@ export class HistoryStore {
 
     const path = join(paths.full, segmentFileName(dayStart));
     if (day.identity === undefined) await mkdir(paths.full, { recursive: true });
-    const identity = await appendIfUnchanged(path, Buffer.from(chunks.join(''), 'utf8'), day.identity);
+    const data = Buffer.from(chunks.join(''), 'utf8');
+    const identity = await appendIfUnchanged(path, data, day.identity);
     if (identity === undefined) throw new WriterStateChanged(`${path} changed underneath`);
     day.identity = identity;
     writer.newest = newest;
     this.advanceFloor(writer);
-    return { written, duplicates };
+    return { written, duplicates, appended: { path, identity, sizeBefore: identity.size - data.length } };
   }
 
   /** The writer state of a connection, loading recent keys from its newest files on first use. */
