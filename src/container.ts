@@ -9,7 +9,7 @@ import { BrowserbaseSessions, sessionHost } from './browserbase/host';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
-import { HistoryStore } from './history/historyStore';
+import { GuardedHistory } from './history/historyGuard';
 import { HttpClient } from './http/httpClient';
 import { RedactingLog } from './log';
 import { NotificationPresenter } from './quota/notificationPresenter';
@@ -21,7 +21,7 @@ import { UsageViews } from './webviews/usageViews';
 export class Container implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private service: ConnectionService | undefined;
-  private history: HistoryStore | undefined;
+  private history: GuardedHistory | undefined;
   private http: HttpClient | undefined;
   private tokens: TokenStore | undefined;
   private readonly readyPromise: Promise<void>;
@@ -89,13 +89,19 @@ export class Container implements vscode.Disposable {
   private async startServices(log: RedactingLog, settings: ConnectionSettings, tokens: TokenStore, statusBar: StatusBarController): Promise<void> {
     const context = this.context;
     const storage = context.globalStorageUri.fsPath;
-    await vscode.workspace.fs.createDirectory(context.globalStorageUri);
+    try {
+      await vscode.workspace.fs.createDirectory(context.globalStorageUri);
+    } catch (error) {
+      // History says why it is paused; live values do not need the folder to start.
+      log.warn(`The extension's storage folder could not be created: ${error instanceof Error ? error.message : String(error)}`);
+    }
     const general = settings.general();
     this.http = new HttpClient({
       proxy: { ...settings.proxy(), env: process.env },
       userAgent: `live-usage-vscode/${String(context.extension.packageJSON.version)}`,
     });
-    this.history = await HistoryStore.open(`${storage}/history`, {
+    // Never fails: a folder that cannot be written starts history paused, with the reason.
+    this.history = await GuardedHistory.open(`${storage}/history`, {
       fullResolutionDays: general.fullResolutionDays,
       downsampledDays: general.downsampledDays,
       log: { info: (message) => log.info(message), warn: (message) => log.warn(message) },

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { isProviderError, ProviderError } from '../http/errors';
 import type { HttpClient } from '../http/httpClient';
 import { proxySecrets } from '../http/proxy';
-import type { HistoryStore } from '../history/historyStore';
+import { describeHistoryStatus, type GuardedHistory } from '../history/historyGuard';
 import type { RedactingLog } from '../log';
 import type { ConnectionPollState, Feed } from '../polling/pollScheduler';
 import type { SharedSnapshot } from '../polling/sharedSnapshots';
@@ -82,7 +82,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     private readonly settings: ConnectionSettings,
     private readonly tokens: TokenStore,
     private readonly http: HttpClient,
-    private readonly history: HistoryStore,
+    private readonly history: GuardedHistory,
     private readonly log: RedactingLog,
     private readonly notifications: QuotaNotificationSink,
     sharedFolder: string,
@@ -113,6 +113,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
         void this.reload();
       }),
       vscode.window.onDidChangeWindowState((state) => this.polling.setFocused(state.focused)),
+      history.onDidChangeStatus(() => this.scheduleChange()),
     );
   }
 
@@ -343,6 +344,8 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     const retryAt = (failingFeed === undefined ? undefined : runtime.pollState?.retryAt[failingFeed]) ?? runtime.pollState?.notBefore;
     const notes = [...new Set([...runtime.notes.values()].flat())];
     if (runtime.tokenSource === 'environment') notes.push('Token from the environment');
+    const historyNote = describeHistoryStatus(this.history.status());
+    if (historyNote) notes.push(historyNote);
     return {
       id,
       label: runtime.config.label,
