@@ -11,6 +11,7 @@
 import { mkdir, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sample } from '../shared/samples';
+import { summarizeDay } from './compaction';
 import { downsample, lastWins, mergeBuckets } from './downsample';
 import {
   aggregateRecordToSample,
@@ -613,18 +614,21 @@ export class HistoryStore {
         if (await unlinkIfExists(path)) deleted++;
         continue;
       }
-      const buffer = await readIfExists(path);
-      if (buffer === undefined) continue;
-      const parsed = parseSegment(buffer, 'full');
+      const identity = await identityOf(path);
+      if (identity === undefined) continue;
+      // Read as a stream: memory follows the series, not the size of the day.
+      const summary = await summarizeDay(path, identity.size, this.bucketMs);
       // The day file is deleted below, so a damaged one is only copied aside, not rewritten.
-      const damaged = parsed.badLines.length > 0 || parsed.unsupportedVersion !== undefined;
-      const records = damaged ? await this.setAside(connectionId, path, 'full', dayStart, parsed, false) : parsed.records;
-      const buckets = downsample(records, this.bucketMs);
+      if (summary.badLineCount > 0 || summary.unsupportedVersion !== undefined) {
+        const asidePath = await copyAside(path, `${path}.corrupt-${fileStamp(this.now())}`);
+        this.log.warn(`History of ${connectionId}: file ${path} has ${describeDamage(summary)}; set aside as ${asidePath}, its readable records downsampled.`);
+      }
+      const buckets = summary.buckets;
       await mkdir(paths.agg, { recursive: true });
       if (buckets.length > 0) await writeAtomically(join(paths.agg, segmentFileName(dayStart)), encodeSegment('agg', dayStart, buckets, this.bucketMs));
       // A file that grew while it was summarized (a late append) stays for the next pass, which
       // summarizes it again from the start and replaces these buckets.
-      if ((await identityOf(path))?.size !== buffer.length) continue;
+      if ((await identityOf(path))?.size !== summary.bytes) continue;
       if (await unlinkIfExists(path)) downsampled++;
     }
 
@@ -755,10 +759,11 @@ function encodeSegment(tier: Tier, dayStart: number, records: readonly (FullReco
   return chunks.join('');
 }
 
-function describeDamage(parsed: ParsedSegment<unknown>): string {
+function describeDamage(parsed: Pick<ParsedSegment<unknown>, 'badLines' | 'unsupportedVersion'> & { readonly badLineCount?: number }): string {
   if (parsed.unsupportedVersion !== undefined) return `format version ${parsed.unsupportedVersion}, which this version of the extension cannot read`;
   const [first] = parsed.badLines;
-  const more = parsed.badLines.length > 1 ? ` and ${parsed.badLines.length - 1} more` : '';
+  const count = parsed.badLineCount ?? parsed.badLines.length;
+  const more = count > 1 ? ` and ${count - 1} more` : '';
   return `an unreadable line ${first?.line ?? '?'} (${first?.reason ?? 'unknown'})${more}`;
 }
 
