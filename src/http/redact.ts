@@ -62,25 +62,16 @@ function base64Forms(bytes: Buffer): string[] {
  * The forms a secret can take on the wire or in a server's echo of it: as is; in a URL
  * (`encodeURIComponent`, the form encoding URLSearchParams uses, strict and full percent-encoding);
  * inside a JSON string; inside a Basic header (`secret:` and the bare secret, in standard and
- * URL-safe base64, padded or not). Matching ignores case, so a server that lower-cases `%2F` or
+ * URL-safe base64, padded or not); and each of these percent-encoded once more. Matching ignores case, so a server that lower-cases `%2F` or
  * upper-cases the whole value does not slip one through.
  */
 export function secretForms(secret: string): string[] {
   const form = new URLSearchParams({ s: secret }).toString().slice('s='.length);
   const json = JSON.stringify(secret).slice(1, -1);
-  const forms = new Set<string>([
-    secret,
-    encodeURIComponent(secret),
-    encodeStrict(secret),
-    form,
-    form.replaceAll('+', '%20'),
-    percentEncodeAll(secret),
-    percentEncodeEveryByte(secret),
-    json,
-    json.replaceAll('/', '\\/'),
-    ...base64Forms(Buffer.from(`${secret}:`)),
-    ...base64Forms(Buffer.from(secret)),
-  ]);
+  const plain = [secret, json, json.replaceAll('/', '\\/'), ...base64Forms(Buffer.from(`${secret}:`)), ...base64Forms(Buffer.from(secret))];
+  const inUrl = [encodeURIComponent(secret), encodeStrict(secret), form, form.replaceAll('+', '%20'), percentEncodeAll(secret), percentEncodeEveryByte(secret)];
+  // Each encoded (again) for a URL: a Basic value in a query, or a URL carrying the request URL (a login redirect's `?next=`).
+  const forms = new Set<string>([...plain, ...inUrl, ...[...plain, ...inUrl].map((value) => encodeURIComponent(value))]);
   return [...forms].filter((candidate) => candidate.length >= MIN_SECRET_LENGTH);
 }
 
@@ -92,10 +83,22 @@ function usableSecrets(secrets: readonly (string | undefined)[]): string[] {
   return secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH);
 }
 
+const patterns = new Map<string, RegExp>();
+/** Patterns kept: one per set of secrets in use (a connection's token plus the proxy's), a few at a time. */
+const PATTERNS_KEPT = 64;
+
 /** One pattern for every form of every secret, longest first so a secret inside another is masked whole. */
 function secretsPattern(secrets: readonly string[]): RegExp | undefined {
-  const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
-  return forms.length === 0 ? undefined : new RegExp(forms.map(escapeRegExp).join('|'), 'gi');
+  if (secrets.length === 0) return undefined;
+  const key = JSON.stringify(secrets);
+  let pattern = patterns.get(key);
+  if (!pattern) {
+    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'gi');
+    if (patterns.size >= PATTERNS_KEPT) patterns.clear();
+    patterns.set(key, pattern);
+  }
+  return pattern;
 }
 
 /**
