@@ -6,6 +6,7 @@
  */
 import { runActivationBench } from './activationBench';
 import { runHistoryBench } from './historyBench';
+import { runLimitsBench } from './limitsBench';
 import { runParserBench } from './parserBench';
 import { runPollingBench } from './pollingBench';
 import { runSizeBench } from './sizeBench';
@@ -18,6 +19,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   polling: runPollingBench,
   history: runHistoryBench,
   webview: runWebviewBench,
+  limits: runLimitsBench,
 };
 
 async function main(): Promise<void> {

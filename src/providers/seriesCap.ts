@@ -10,8 +10,8 @@ export const DEFAULT_MAX_SERIES = 1000;
 
 export interface CappedSamples {
   readonly samples: readonly Sample[];
-  /** Distinct series (name + labels) the reading had. */
-  readonly total: number;
+  /** Distinct series (name + labels) the reading had, when it had more than the cap. */
+  readonly total?: number;
   /** Plain words on what was left out, when anything was. */
   readonly note?: string;
 }
@@ -29,6 +29,8 @@ export function seriesKeyOf(sample: Pick<Sample, 'series' | 'labels'>): string {
  * (an exposition lists its most basic families first), and says how many were left out.
  */
 export function capSeries(samples: readonly Sample[], maxSeries: number): CappedSamples {
+  // No more samples than the cap means no more series either: the usual poll costs nothing here.
+  if (samples.length <= maxSeries) return { samples };
   const kept = new Set<string>();
   let over: Set<string> | undefined;
   let example: string | undefined;
@@ -41,7 +43,7 @@ export function capSeries(samples: readonly Sample[], maxSeries: number): Capped
       (over ??= new Set()).add(key);
     }
   }
-  if (!over) return { samples, total: kept.size };
+  if (!over) return { samples };
   const total = kept.size + over.size;
   const shown = example && example.length > 120 ? `${example.slice(0, 119)}…` : example;
   return {
