@@ -90,7 +90,7 @@ export function classifyTransportError(error: unknown, context: TransportContext
   const { host, url } = context;
   const code = errorCode(error);
   const timeout = (phase: TimeoutPhase, ms: number, what: string) =>
-    new ProviderError('timeout', `${host} did not ${what} within ${Math.round(ms / 1000)} s`, { url, phase, code });
+    new ProviderError('timeout', `The server ${host} did not ${what} within ${Math.round(ms / 1000)} s`, { url, phase, code });
   if (context.caller?.aborted) return new ProviderError('cancelled', `Request to ${host} was cancelled`, { url, code });
   if (context.deadline.aborted) return timeout('total', context.timeouts.totalMs, 'finish answering');
   const viaProxy = proxyFailure(error, code, context);
@@ -103,7 +103,7 @@ export function classifyTransportError(error: unknown, context: TransportContext
     case 'UND_ERR_BODY_TIMEOUT':
       return timeout('body', context.timeouts.bodyMs, 'send the rest of its answer');
     case 'ECONNREFUSED':
-      return new ProviderError('network', `${host} refused the connection (is the server running and the URL right?)`, { url, code });
+      return new ProviderError('network', `The server ${host} refused the connection (is it running, and is the URL right?)`, { url, code });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new ProviderError('network', `The host name ${host} could not be resolved (DNS lookup failed)`, { url, code });
@@ -112,14 +112,16 @@ export function classifyTransportError(error: unknown, context: TransportContext
     case 'EPIPE':
       return new ProviderError(
         'network',
-        context.bodyStarted ? `${host} closed the connection before the response was complete` : `${host} closed the connection without answering`,
+        context.bodyStarted
+          ? `The server ${host} closed the connection before the response was complete`
+          : `The server ${host} closed the connection without answering`,
         { url, code },
       );
     case 'ETIMEDOUT':
       return timeout('connect', context.timeouts.connectMs, 'accept a connection');
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new ProviderError('network', `${host} is unreachable from this machine (no route to host)`, { url, code });
+      return new ProviderError('network', `The server ${host} is unreachable from this machine (no route to host)`, { url, code });
     default:
       break;
   }

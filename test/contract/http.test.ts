@@ -490,6 +490,25 @@ describe('classifyTransportError', () => {
     assert.match(error.message, /http\.proxyStrictSSL/);
   });
 
+  test('every failure names the part that failed, in plain words: the server, DNS, TLS or the proxy', () => {
+    const proxy = { host: 'proxy.corp:3128', source: 'the http.proxy setting' as const };
+    const cases: [string, boolean, RegExp][] = [
+      ['ECONNREFUSED', false, /^The server api\.example\.test refused the connection/],
+      ['ECONNRESET', false, /^The server api\.example\.test closed the connection/],
+      ['EHOSTUNREACH', false, /^The server api\.example\.test is unreachable/],
+      ['UND_ERR_CONNECT_TIMEOUT', false, /^The server api\.example\.test did not accept a connection/],
+      ['UND_ERR_HEADERS_TIMEOUT', false, /^The server api\.example\.test did not start answering/],
+      ['ENOTFOUND', false, /DNS lookup failed/],
+      ['CERT_HAS_EXPIRED', false, /TLS certificate/],
+      ['ECONNREFUSED', true, /^The proxy proxy\.corp:3128 \(from the http\.proxy setting\) refused the connection/],
+      ['ENOTFOUND', true, /^The host name of the proxy proxy\.corp:3128 .*DNS/],
+      ['UND_ERR_CONNECT_TIMEOUT', true, /^The proxy proxy\.corp:3128 .*did not accept a connection/],
+    ];
+    for (const [code, viaProxy, expected] of cases) {
+      assert.match(classifyTransportError(withCode(code), { ...context(), ...(viaProxy ? { proxy } : {}) }).message, expected, code);
+    }
+  });
+
   test('an unknown error keeps its (redacted) text', () => {
     const error = classifyTransportError(new Error('boom token=abcdef'), context());
     assert.equal(error.kind, 'network');
