@@ -388,6 +388,15 @@ describe('HttpClient against a real server', () => {
     assert.equal((await rejection(client.json({ url: 'not a url' }))).kind, 'request');
   });
 
+  test('a URL with a user name or password is refused before sending, pointing at the token command, without repeating them', async () => {
+    const before = server.received.length;
+    const error = await rejection(client.json({ url: `${server.url.replace('http://', 'http://alice:s3cr3t-pw@')}/x` }));
+    assert.equal(error.kind, 'request');
+    assert.match(error.message, /user name or password.*Set Token/);
+    assert.doesNotMatch(error.message, /alice|s3cr3t-pw/);
+    assert.equal(server.received.length, before);
+  });
+
   test('a closed client refuses new requests', async () => {
     const local = new HttpClient();
     await local.close();
