@@ -3,6 +3,7 @@
  * Token. Each is usable from the Command Palette without knowing the settings' shape; settings.json
  * stays the place for bulk edits ("Edit in settings.json").
  */
+import type { CommandHandler } from './deferredCommands';
 import * as vscode from 'vscode';
 import { ProviderError } from '../http/errors';
 import { makeConnectionId } from '../connections/parseConnections';
@@ -111,7 +112,8 @@ async function pickOrInput(
   return typed?.trim();
 }
 
-export function registerConnectionCommands(controller: ConnectionController, settings: ConnectionSettings, tokens: TokenStore): vscode.Disposable[] {
+/** The handlers of the connection commands, by command id (registered by the container's DeferredCommands). */
+export function connectionCommandHandlers(controller: ConnectionController, settings: ConnectionSettings, tokens: TokenStore): Record<string, CommandHandler> {
   const addConnection = async (): Promise<void> => {
     const kindPick = await vscode.window.showQuickPick(
       (Object.keys(PROVIDER_NAMES) as ProviderKind[]).map((kind) => ({ label: PROVIDER_NAMES[kind], detail: KIND_DESCRIPTIONS[kind], provider: kind })),
@@ -369,13 +371,13 @@ export function registerConnectionCommands(controller: ConnectionController, set
     }
   };
 
-  return [
-    vscode.commands.registerCommand('liveUsage.addConnection', addConnection),
-    vscode.commands.registerCommand('liveUsage.editConnection', editConnection),
-    vscode.commands.registerCommand('liveUsage.removeConnection', removeConnection),
-    vscode.commands.registerCommand('liveUsage.testConnection', testConnection),
-    vscode.commands.registerCommand('liveUsage.setToken', setToken),
-    vscode.commands.registerCommand('liveUsage.clearToken', clearToken),
-    vscode.commands.registerCommand('liveUsage.refresh', (arg?: string) => controller.refresh(typeof arg === 'string' ? arg : undefined)),
-  ];
+  return {
+    'liveUsage.addConnection': addConnection,
+    'liveUsage.editConnection': editConnection,
+    'liveUsage.removeConnection': removeConnection,
+    'liveUsage.testConnection': testConnection,
+    'liveUsage.setToken': setToken,
+    'liveUsage.clearToken': clearToken,
+    'liveUsage.refresh': (arg?: string) => controller.refresh(typeof arg === 'string' ? arg : undefined),
+  };
 }

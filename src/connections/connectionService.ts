@@ -74,6 +74,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
   private changeScheduled = false;
   private reloadChain: Promise<void> = Promise.resolve();
   private disposed = false;
+  private closed: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -429,11 +430,18 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     return result.services.map((service) => ({ id: service.id, label: service.name, ...(service.description ? { detail: service.description } : {}) }));
   }
 
-  dispose(): void {
+  /** Stops polling and resolves once this window's leases are released for another window to take. */
+  async close(): Promise<void> {
+    if (this.disposed) return this.closed;
     this.disposed = true;
     for (const disposable of this.disposables) disposable.dispose();
     this.changeEmitter.dispose();
-    void this.polling.dispose();
+    this.closed = this.polling.dispose();
+    return this.closed;
+  }
+
+  dispose(): void {
+    void this.close();
   }
 }
 

@@ -67,17 +67,16 @@ export class UsageViews implements vscode.Disposable, vscode.WebviewViewProvider
   ) {
     this.panelData = new ChartDataSource(history);
     this.sidebarData = new ChartDataSource(history);
-    this.disposables.push(
-      vscode.window.registerWebviewViewProvider(OVERVIEW_VIEW, this),
-      vscode.window.registerWebviewPanelSerializer(PANEL_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => {
-          const range = typeof state === 'object' && state !== null ? (state as { range?: unknown }).range : undefined;
-          if (isRangeId(range)) this.range = range;
-          this.adoptPanel(panel);
-        },
-      }),
-      vscode.window.onDidChangeActiveColorTheme(() => this.update()),
-    );
+    // The view provider and the panel serializer are registered by the container during activation
+    // and forward here (resolveWebviewView, deserializePanel) once the services are up.
+    this.disposables.push(vscode.window.onDidChangeActiveColorTheme(() => this.update()));
+  }
+
+  /** A panel VS Code restores after a reload, with the state its page saved. */
+  deserializePanel(panel: vscode.WebviewPanel, state: unknown): void {
+    const range = typeof state === 'object' && state !== null ? (state as { range?: unknown }).range : undefined;
+    if (isRangeId(range)) this.range = range;
+    this.adoptPanel(panel);
   }
 
   private options(): vscode.WebviewOptions {
