@@ -34,6 +34,7 @@ const COMPACTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 export class Container implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly channel: vscode.LogOutputChannel;
   private readonly log: RedactingLog;
   private readonly settings: ConnectionSettings;
   private readonly tokens: TokenStore;
@@ -47,6 +48,7 @@ export class Container implements vscode.Disposable {
 
   private constructor(private readonly context: vscode.ExtensionContext) {
     const channel = vscode.window.createOutputChannel('Live Usage', { log: true });
+    this.channel = channel;
     this.log = new RedactingLog(channel);
     this.settings = new ConnectionSettings();
     this.tokens = new TokenStore(context.secrets);
@@ -58,7 +60,7 @@ export class Container implements vscode.Disposable {
         Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Live Usage is starting…' }, () => starting)),
     });
     this.commands.provide({ 'liveUsage.showLog': () => channel.show() });
-    this.disposables.push(channel, this.settings, this.statusBar, this.commands, ...this.registerWebviews());
+    this.disposables.push(this.settings, this.statusBar, this.commands, ...this.registerWebviews());
 
     // Everything below touches the disk or the network: after activation returns.
     this.servicesPromise = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.startServices());
@@ -201,6 +203,8 @@ export class Container implements vscode.Disposable {
     // Polling first: it may still hand samples to history and requests to the HTTP client.
     await this.services?.service.close();
     await Promise.allSettled([this.history?.close(), this.http?.close()]);
+    // Last: shutting down may still have something to log.
+    this.channel.dispose();
   }
 
   private disposeRegistered(): void {
