@@ -17,7 +17,7 @@ import {
 import type { RequestLimits } from '../../src/providers/clientSupport';
 import { usageByTag } from '../../src/shared/usageByTag';
 import { bbMetadataQuery } from '../support/browserbaseBuilders';
-import { FAST_TIMEOUTS, faultMatrix } from '../support/faultMatrix';
+import { ROOMY_TIMEOUTS, faultMatrix } from '../support/faultMatrix';
 import { assertNoSecret, rejectsWith } from '../support/providerFaults';
 import { useSandbox } from '../support/sandbox';
 
@@ -37,7 +37,7 @@ function client(overrides: Partial<BrowserbaseConfig> = {}): BrowserbaseClient {
     baseUrl: ctx.sandbox.baseUrl('browserbase'),
     token: ctx.sandbox.tokens.browserbase,
     projectId: PROJECT,
-    timeouts: { ...FAST_TIMEOUTS, totalMs: 5000 },
+    timeouts: ROOMY_TIMEOUTS,
     ...overrides,
   });
 }
