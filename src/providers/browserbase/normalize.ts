@@ -3,7 +3,8 @@
  * must pass before it is sent. No I/O, so the UI can run the same checks on a form as the client does.
  */
 import { countSample, type Sample } from '../../shared/samples';
-import { usageDurationMs } from '../../shared/usageByTag';
+import { usageDurationMs, usageTotals } from '../../shared/usageByTag';
+import { BROWSERBASE_SERIES } from './descriptor';
 import { FINISHED_SESSION_STATUSES, type Project, type ProjectUsage, type Session } from './schemas';
 
 /** Browserbase measures `JSON.stringify(userMetadata).length` and requires it to be under this. */
@@ -21,14 +22,41 @@ export const REPORTED_USAGE_NOTE =
 export function usageSamples(usage: ProjectUsage, projectId: string, at: number): Sample[] {
   const labels = { project: projectId, basis: 'reported usage' };
   return [
-    countSample('browserbase.usage.browserMinutes', usage.browserMinutes, at, { unit: 'minutes', labels }),
-    countSample('browserbase.usage.proxyBytes', usage.proxyBytes, at, { unit: 'bytes', labels }),
+    countSample(BROWSERBASE_SERIES.usage.browserMinutes, usage.browserMinutes, at, { unit: 'minutes', labels }),
+    countSample(BROWSERBASE_SERIES.usage.proxyBytes, usage.proxyBytes, at, { unit: 'bytes', labels }),
   ];
 }
 
 /** The project's concurrency limit, charted next to running sessions. */
 export function projectSamples(project: Project, at: number): Sample[] {
-  return [countSample('browserbase.project.concurrencyLimit', project.concurrency, at, { labels: { project: project.id } })];
+  return [countSample(BROWSERBASE_SERIES.project.concurrencyLimit, project.concurrency, at, { labels: { project: project.id } })];
+}
+
+/** Sessions running now. */
+export function runningSamples(sessions: readonly Pick<Session, 'status'>[], at: number): Sample[] {
+  return [countSample(BROWSERBASE_SERIES.sessions.running, sessions.filter((session) => session.status === 'RUNNING').length, at)];
+}
+
+/**
+ * This billing cycle's use counted from the sessions list, the way Browserbase bills it: every session
+ * of the project that started in the cycle, in whole minutes and at least one (running ones up to
+ * `at`), and the proxy bytes they moved. A session that started before the cycle counts in the cycle
+ * it started in.
+ */
+export function cycleSamples(sessions: readonly Session[], projectId: string, cycle: { readonly start: number; readonly end: number }, at: number): Sample[] {
+  const inCycle = sessions.filter((session) => {
+    if (session.projectId !== projectId || !session.startedAt) return false;
+    const started = Date.parse(session.startedAt);
+    return started >= cycle.start && started < cycle.end;
+  });
+  const totals = usageTotals(inCycle, at);
+  const labels = { project: projectId };
+  const ids = BROWSERBASE_SERIES.cycle;
+  return [
+    countSample(ids.browserMinutes, totals.minutes, at, { unit: 'minutes', labels }),
+    countSample(ids.proxyBytes, totals.proxyBytes, at, { unit: 'bytes', labels }),
+    countSample(ids.sessions, totals.sessions, at, { labels }),
+  ];
 }
 
 export function isSessionFinished(session: Pick<Session, 'status' | 'endedAt'>): boolean {
