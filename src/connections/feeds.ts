@@ -69,7 +69,7 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
         feed(config, 'usage', (signal) => client.usage({ signal })),
         feed(config, 'sessions', async (signal) => {
           const result = await client.listSessions({ status: 'RUNNING' }, { signal });
-          return { ...result, samples: runningSamples(result.sessions, result.fetchedAt) };
+          return { ...result, samples: runningSamples(result.sessions, config.projectId ?? '', result.fetchedAt) };
         }),
         feed(config, 'project', (signal) => client.getProject({ signal })),
         // This cycle's minutes and proxy bytes, per session as billed: the figure the reported usage is checked against.

@@ -131,7 +131,20 @@ export function deriveColumns(all: readonly SeriesColumns[], unitOf: (family: st
     }
     return group;
   };
+  // History written without `__type__` (before 0.2) names a histogram's `_sum` and `_count` like any
+  // counter: beside buckets or quantiles of the same family they are that family's parts.
+  const families = new Map<string, SeriesSemantics>();
   for (const columns of all) {
+    if ((columns.semantics === 'histogram' || columns.semantics === 'summary') && columns.family) families.set(columns.family, columns.semantics);
+  }
+  const adopted = (columns: SeriesColumns): SeriesColumns => {
+    if (columns.semantics !== 'counter' || columns.family) return columns;
+    const match = /^(.*)_(sum|count)$/.exec(columns.series);
+    const semantics = match ? families.get(match[1] as string) : undefined;
+    return match && semantics ? { ...columns, semantics, family: match[1] as string, component: match[2] as 'sum' | 'count' } : columns;
+  };
+  for (const original of all) {
+    const columns = adopted(original);
     const semantics = columns.semantics ?? 'gauge';
     const known = columns.known ?? true;
     const key = seriesKey(columns.series, columns.labels);

@@ -32,9 +32,13 @@ export function projectSamples(project: Project, at: number): Sample[] {
   return [countSample(BROWSERBASE_SERIES.project.concurrencyLimit, project.concurrency, at, { labels: { project: project.id } })];
 }
 
-/** Sessions running now. */
-export function runningSamples(sessions: readonly Pick<Session, 'status'>[], at: number): Sample[] {
-  return [countSample(BROWSERBASE_SERIES.sessions.running, sessions.filter((session) => session.status === 'RUNNING').length, at)];
+/**
+ * Sessions of the project running now. The list answers for every project the key can see, and only
+ * this project's count against its concurrency limit.
+ */
+export function runningSamples(sessions: readonly Pick<Session, 'status' | 'projectId'>[], projectId: string, at: number): Sample[] {
+  const running = sessions.filter((session) => session.status === 'RUNNING' && (projectId === '' || session.projectId === projectId));
+  return [countSample(BROWSERBASE_SERIES.sessions.running, running.length, at)];
 }
 
 /**
