@@ -231,7 +231,10 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
           field: 'interval' as const,
         },
         ...(config.kind === 'browserbase'
-          ? [{ label: 'Monthly browser minutes budget', description: config.quota?.monthlyBrowserMinutes?.toString() ?? 'not set', field: 'budget' as const }]
+          ? [
+              { label: 'Monthly browser minutes budget', description: config.quota?.monthlyBrowserMinutes?.toString() ?? 'not set', field: 'budget' as const },
+              { label: 'Usage scope', description: config.usageScope ?? 'auto', field: 'scope' as const },
+            ]
           : []),
         {
           label: 'Warning and critical thresholds',
@@ -278,8 +281,23 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
           prompt: 'Browser minutes included per billing cycle (empty to clear)',
           value: config.quota?.monthlyBrowserMinutes?.toString() ?? '',
           validateInput: positiveNumber,
+          // A view updating behind the box must not throw away what is being typed.
+          ignoreFocusOut: true,
         });
         if (value !== undefined) next = { ...config, quota: { ...config.quota, monthlyBrowserMinutes: value.trim() === '' ? undefined : Number(value) } };
+        break;
+      }
+      case 'scope': {
+        const scopes = [
+          { label: 'auto', detail: 'Infer it, and say what was inferred and why (a drop at a cycle start, or a comparison with this cycle’s sessions)' },
+          { label: 'billingCycle', detail: 'The usage Browserbase reports covers the current billing cycle' },
+          {
+            label: 'lifetime',
+            detail: 'It covers the project’s lifetime: this cycle’s use is counted from a reading before the cycle, or from the sessions list',
+          },
+        ] as const;
+        const picked = await vscode.window.showQuickPick(scopes, { title: 'What does Browserbase’s reported usage cover?', ignoreFocusOut: true });
+        if (picked) next = { ...config, usageScope: picked.label };
         break;
       }
       case 'thresholds': {

@@ -13,11 +13,11 @@ export const MIN_SESSION_TIMEOUT_S = 60;
 export const MAX_SESSION_TIMEOUT_S = 21_600;
 
 /**
- * Whether the usage covers the billing cycle or the project's lifetime is not documented, so the
- * samples say "reported" and per-period figures are left to deltas over our own history.
+ * Whether the usage covers the billing cycle or the project lifetime is not documented: the quota rules
+ * decide it (the connection's usageScope) and say which in their detail.
  */
 export const REPORTED_USAGE_NOTE =
-  'Reported usage: Browserbase does not say whether these totals cover the billing cycle or the project lifetime; compare readings over time for per-period figures.';
+  'Browserbase does not say whether its usage figures cover the billing cycle or the project’s lifetime: the Browser minutes row says which is used, and why.';
 
 export function usageSamples(usage: ProjectUsage, projectId: string, at: number): Sample[] {
   const labels = { project: projectId, basis: 'reported usage' };

@@ -144,6 +144,13 @@ describe('parseHostMessage', () => {
       { ...panel, histories: [{ ...history, series: [{ series: 's', unit: 'count', t: [1, 2], v: [1] }] }] },
       { ...panel, histories: [{ ...history, series: [{ series: 's', unit: 'count', t: [1, 2], v: [1, 2], lo: [1] }] }] },
       { ...panel, histories: [{ ...history, series: [{ series: 's', unit: 'count', t: [1, '2'], v: [1, 2] }] }] },
+      { ...panel, histories: [{ ...history, series: [{ series: 's', unit: 'count', t: [1], v: [1], semantics: 'vibes' }] }] },
+      { ...panel, connections: [{ ...connection, values: [{ ...connection.values[0], semantics: 'vibes' }] }] },
+      { ...panel, connections: [{ ...connection, values: [{ ...connection.values[0], known: 'yes' }] }] },
+      { ...panel, connections: [{ ...connection, figures: [{ ...connection.figures[0], value: '3' }] }] },
+      { ...panel, connections: [{ ...connection, figures: [{ ...connection.figures[0], chart: { key: 'c' } }] }] },
+      { ...panel, connections: [{ ...connection, info: [{ name: 'build', labels: { version: 1 } }] }] },
+      { ...panel, connections: [{ ...connection, figures: undefined }] },
       { ...panel, surface: 'editor' },
       { type: 'reveal' },
     ];
