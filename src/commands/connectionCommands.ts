@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { ProviderError } from '../http/errors';
 import { makeConnectionId } from '../connections/parseConnections';
 import { DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } from '../polling/timingPolicy';
+import { PROVIDER_SUMMARIES } from '../providers/registry';
 import type { ConnectionSettings } from '../connections/connectionSettings';
 import { SecretStorageUnavailableError, type TokenStore } from '../secrets/tokenStore';
 import { DEFAULT_BASE_URLS, PROVIDER_NAMES, TOKEN_ENVIRONMENT_VARIABLES, type ConnectionConfig, type ProviderKind } from '../shared/connections';
@@ -27,14 +28,6 @@ export interface ConnectionController {
   tokenChanged(connectionId: string): void;
   removeHistory(connectionId: string): Promise<void>;
 }
-
-const KIND_DESCRIPTIONS: Record<ProviderKind, string> = {
-  browserless: 'Pressure, 5-minute metrics and totals of a Browserless server (cloud or self-hosted, v2 or v1)',
-  browserbase: 'Project usage, concurrency and sessions',
-  northflank: 'CPU, memory, network and requests of a service, job or add-on',
-  cerebras: 'Organization metrics: requests, failures, tokens, latency percentiles',
-  prometheus: 'Any Prometheus or OpenMetrics endpoint',
-};
 
 function validateUrl(value: string): string | undefined {
   try {
@@ -116,7 +109,7 @@ async function pickOrInput(
 export function connectionCommandHandlers(controller: ConnectionController, settings: ConnectionSettings, tokens: TokenStore): Record<string, CommandHandler> {
   const addConnection = async (): Promise<void> => {
     const kindPick = await vscode.window.showQuickPick(
-      (Object.keys(PROVIDER_NAMES) as ProviderKind[]).map((kind) => ({ label: PROVIDER_NAMES[kind], detail: KIND_DESCRIPTIONS[kind], provider: kind })),
+      (Object.keys(PROVIDER_NAMES) as ProviderKind[]).map((kind) => ({ label: PROVIDER_NAMES[kind], detail: PROVIDER_SUMMARIES[kind], provider: kind })),
       { title: 'Add Connection (1/4): provider', placeHolder: 'Which provider?', ignoreFocusOut: true },
     );
     if (!kindPick) return;

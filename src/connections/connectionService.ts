@@ -24,6 +24,7 @@ import type { ConnectionController } from '../commands/connectionCommands';
 import type { TokenStore, TokenSource } from '../secrets/tokenStore';
 import type { ConnectionConfig } from '../shared/connections';
 import type { Sample } from '../shared/samples';
+import { isConnectionSnapshot } from '../shared/protocol';
 import type { ConnectionSnapshot } from '../shared/snapshot';
 import type { ConnectionSettings } from './connectionSettings';
 import { feedsFor, tokenOptional, type ConnectionFeed } from './feeds';
@@ -284,7 +285,9 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
 
   private onShared(connectionId: string, shared: SharedSnapshot<ConnectionSnapshot>): void {
     const runtime = this.runtimes.get(connectionId);
-    if (!runtime || !shared.data) return;
+    // Another window may run another version of the extension (during an update) and publish another
+    // shape: only a snapshot this version can draw is mirrored.
+    if (!runtime || !isConnectionSnapshot(shared.data)) return;
     runtime.mirrored = shared.data;
     this.scheduleChange();
   }

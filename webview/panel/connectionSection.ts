@@ -3,6 +3,8 @@
  * table, its charts (the main ones, then "More charts" opened on demand) and every latest value.
  * Built once and updated in place, so scroll position, focus and open details survive updates.
  */
+import type { ProviderDescriptor } from '../../src/providers/descriptor';
+import { descriptorOfKind, resolveSeries } from '../../src/providers/registry';
 import type { ChartData } from '../../src/shared/chartGroups';
 import { connectionState, HEALTH_TEXT } from '../../src/shared/connectionState';
 import { PROVIDER_NAMES } from '../../src/shared/connections';
@@ -216,7 +218,7 @@ export class ConnectionSection {
         { class: 'values' },
         el('caption', {}, caption),
         el('thead', {}, el('tr', {}, ...['Series', 'Value', 'Total', 'At'].map((name) => el('th', { scope: 'col' }, name)))),
-        el('tbody', {}, ...rows.map((row) => valueRow(row))),
+        el('tbody', {}, ...rows.map((row) => valueRow(row, descriptorOfKind(snapshot.kind)))),
       );
     const open = this.values.open;
     replaceChildren(this.values, el('summary', {}, `Latest values (${known.length})`), table('Latest values', known));
@@ -248,8 +250,8 @@ export class ConnectionSection {
   }
 }
 
-/** One row of a values table: the value as its semantics read it, a counter's total beside its rate. */
-function valueRow(row: ValueRow): HTMLElement {
+/** One row of a values table: the value as its semantics read it, a counter's total beside its rate, what it means on hover. */
+function valueRow(row: ValueRow, descriptor: ProviderDescriptor): HTMLElement {
   const withheld = row.flags?.includes('invalidNegative') ? ` (server reported ${row.rawValue}; withheld)` : '';
   const context = row.context
     ? ` (${Object.entries(row.context)
@@ -261,7 +263,11 @@ function valueRow(row: ValueRow): HTMLElement {
   return el(
     'tr',
     {},
-    el('th', { scope: 'row', title: row.label }, row.series + labelsText(row.labels) + (row.part === 'value' || row.part === 'rate' ? '' : ` ${row.part}`)),
+    el(
+      'th',
+      { scope: 'row', title: `${row.label}: ${resolveSeries(descriptor, row.series, row.labels).spec.description}` },
+      row.series + labelsText(row.labels) + (row.part === 'value' || row.part === 'rate' ? '' : ` ${row.part}`),
+    ),
     el('td', { 'data-series': row.series }, rate + (context === ' ()' ? '' : context) + withheld),
     el('td', {}, row.total === undefined ? '' : formatUnitValue(row.total, row.totalUnit ?? 'count')),
     el('td', {}, new Date(row.at).toISOString()),
