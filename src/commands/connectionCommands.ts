@@ -8,10 +8,10 @@ import * as vscode from 'vscode';
 import { ProviderError } from '../http/errors';
 import { makeConnectionId } from '../connections/parseConnections';
 import { DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } from '../polling/timingPolicy';
-import { PROVIDER_SUMMARIES } from '../providers/registry';
+import { DEFAULT_BASE_URLS, PROVIDER_NAMES, PROVIDER_SUMMARIES, TOKEN_ENVIRONMENT_VARIABLES } from '../providers/registry';
 import type { ConnectionSettings } from '../connections/connectionSettings';
 import { SecretStorageUnavailableError, type TokenStore } from '../secrets/tokenStore';
-import { DEFAULT_BASE_URLS, PROVIDER_NAMES, TOKEN_ENVIRONMENT_VARIABLES, type ConnectionConfig, type ProviderKind } from '../shared/connections';
+import type { ConnectionConfig, ProviderKind } from '../shared/connections';
 
 /** What the commands need from the connection service. */
 export interface ConnectionController {

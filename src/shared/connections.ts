@@ -59,5 +59,4 @@ export interface ConnectionConfig {
   readonly enabled?: boolean;
 }
 
-// Derived from the provider descriptors (src/providers/registry.ts); re-exported where the views look for them.
-export { DEFAULT_BASE_URLS, PROVIDER_NAMES, TOKEN_ENVIRONMENT_VARIABLES } from '../providers/registry';
+// Provider names, default URLs and token variables are derived from the descriptors: src/providers/registry.ts.

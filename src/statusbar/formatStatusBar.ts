@@ -4,10 +4,10 @@
  * the background to `statusBarItem.warningBackground`/`errorBackground`. The tooltip's command links
  * only work when the host marks the MarkdownString trusted for these commands.
  */
-import { PROVIDER_ABBREVIATIONS, descriptorOfKind } from '../providers/registry';
+import { PROVIDER_ABBREVIATIONS, PROVIDER_NAMES, descriptorOfKind } from '../providers/registry';
 import { describeQuota, quotaHeadline, quotaPercent } from '../quota/describeQuota';
 import { levelRank, worseLevel } from '../quota/evaluateQuotas';
-import { PROVIDER_NAMES, type ProviderKind } from '../shared/connections';
+import type { ProviderKind } from '../shared/connections';
 import { figureCompact, figureText } from '../shared/figures';
 import type { ConnectionSnapshot, Figure, QuotaLevel, QuotaStatus } from '../shared/snapshot';
 import { formatDay, formatNumber, formatPercent, formatRelativeTime, NO_VALUE, type FormatOptions } from './format';

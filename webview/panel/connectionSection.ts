@@ -4,10 +4,10 @@
  * Built once and updated in place, so scroll position, focus and open details survive updates.
  */
 import type { ProviderDescriptor } from '../../src/providers/descriptor';
-import { descriptorOfKind, resolveSeries } from '../../src/providers/registry';
+import { descriptorOfKind, PROVIDER_NAMES, resolveSeries } from '../../src/providers/registry';
 import type { ChartData } from '../../src/shared/chartGroups';
 import { connectionState, HEALTH_TEXT } from '../../src/shared/connectionState';
-import { PROVIDER_NAMES } from '../../src/shared/connections';
+
 import { valueText } from '../../src/shared/figures';
 import { formatPercent, formatRelativeTime, formatUnitValue } from '../../src/shared/format';
 import type { ConnectionSnapshot, ValueRow } from '../../src/shared/snapshot';

@@ -7,10 +7,10 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
-import { descriptorOfKind } from '../../src/providers/registry';
+import { descriptorOfKind, PROVIDER_NAMES } from '../../src/providers/registry';
 import { buildSparkline, type Sparkline } from '../../src/shared/chartGroups';
 import { connectionState } from '../../src/shared/connectionState';
-import { PROVIDER_NAMES } from '../../src/shared/connections';
+
 import { figureText } from '../../src/shared/figures';
 import { formatPercent, formatRelativeTime, formatUnitValue } from '../../src/shared/format';
 import type { ConnectionHistory } from '../../src/shared/protocol';
