@@ -1,12 +1,13 @@
 /**
- * Bundle and package sizes: the minified extension bundle (target ≤ 200 KB), each webview bundle,
+ * Bundle and package sizes: the minified extension bundle (target ≤ 300 KB), each webview bundle,
  * and the .vsix. Builds the production bundles first.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const EXTENSION_TARGET_KB = 200;
+// The budget the product set for the extension host bundle; activation cost is measured separately (activation section).
+const EXTENSION_TARGET_KB = 300;
 const WEBVIEW_TARGET_KB = 350;
 
 function kilobytes(path: string): number {
