@@ -68,7 +68,7 @@ describe('Browserbase: usage and projects', () => {
     assert.deepEqual([minutes?.series, minutes?.unit, minutes?.value], ['browserbase.usage.browserMinutes', 'minutes', reading.usage.browserMinutes]);
     assert.deepEqual([bytes?.series, bytes?.unit, bytes?.value], ['browserbase.usage.proxyBytes', 'bytes', reading.usage.proxyBytes]);
     assert.equal(minutes?.labels?.basis, 'reported usage');
-    assert.match(reading.notes?.[0] ?? '', /Reported usage/);
+    assert.match(reading.notes?.[0] ?? '', /does not say whether its usage figures cover the billing cycle or the project’s lifetime/);
     const sent = ctx.sandbox.requests.at(-1);
     assert.deepEqual(sent?.auth, ['x-bb-api-key']);
   });

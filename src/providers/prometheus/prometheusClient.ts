@@ -46,7 +46,7 @@ export class PrometheusClient {
     const fetchedAt = Date.now();
     const result = parsePrometheusText(response.body, { format: formatFromContentType(response.contentType) });
     assertReadable(response.body, result, `The response of ${new URL(response.url).host}`, response.url);
-    const samples = normalizeExposition(result, { at: fetchedAt });
+    const samples = normalizeExposition(result, { at: fetchedAt, typeLabel: true });
     const notes = describeParseIssues(result.issues);
     if (samples.length === 0 && result.issues.length === 0) notes.push('The endpoint answered with no metrics.');
     const openMetrics = result.sawEof || formatFromContentType(response.contentType) === 'openmetrics';
