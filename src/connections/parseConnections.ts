@@ -68,6 +68,7 @@ const connectionSchema = z.object({
   projectId: z.optional(providerId),
   resourceKind: z.optional(z.enum(['service', 'job', 'addon'])),
   resourceId: z.optional(providerId),
+  usageScope: z.optional(z.enum(['billingCycle', 'lifetime', 'auto'])),
   organizationId: z.optional(providerId),
   pollIntervalSeconds: z.optional(z.number().check(z.minimum(5), z.maximum(86_400))),
   quota: z.optional(quotaSchema),

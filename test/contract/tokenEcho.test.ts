@@ -6,7 +6,8 @@
  * error bodies (JSON or text), in data that becomes labels and notes, in a redirect's Location.
  *
  * The pipeline is the real one from a feed on: feedsFor (what ConnectionService polls), the
- * RedactingLog, evaluateQuotas, the history store, SharedSnapshots and the panel's message shape.
+ * RedactingLog, the snapshot builder (quotas, value rows, figures), the history store,
+ * SharedSnapshots and the panel's message shape.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { feedsFor } from '../../src/connections/feeds';
+import { buildSnapshot } from '../../src/connections/snapshotBuilder';
 import { HistoryStore } from '../../src/history/historyStore';
 import { isProviderError } from '../../src/http/errors';
 import { HttpClient } from '../../src/http/httpClient';
@@ -24,7 +26,6 @@ import { secretForms } from '../../src/http/redact';
 import { RedactingLog } from '../../src/log';
 import { SharedSnapshots } from '../../src/polling/sharedSnapshots';
 import type { Reading } from '../../src/providers/types';
-import { evaluateQuotas, worstLevel } from '../../src/quota/evaluateQuotas';
 import { toColumns } from '../../src/shared/columns';
 import type { ConnectionConfig } from '../../src/shared/connections';
 import { parseHostMessage, type HostMessage } from '../../src/shared/protocol';
@@ -166,20 +167,17 @@ async function outputs(client: Client, token: string, origin: string, http: Http
     }
     const now = Date.now();
     const latest = reading?.samples ?? [];
-    const quotas = evaluateQuotas(config, latest, [], now);
-    const snapshot: ConnectionSnapshot = {
-      id: config.id,
-      label: config.label,
-      kind: config.kind,
+    const snapshot = buildSnapshot({
+      config,
+      latest,
+      previous: [],
+      history: [],
       health: failure ? 'error' : 'ok',
       ...(isProviderError(failure) ? { error: { kind: failure.kind, message: failure.message } } : {}),
-      latest,
-      quotas,
-      level: worstLevel(quotas),
       notes: [...(reading?.notes ?? [])],
       tokenSource: 'secretStorage',
-      polledHere: true,
-    };
+      now,
+    });
     const history = await HistoryStore.open(join(folder, 'history'), { fullResolutionDays: 7, downsampledDays: 30, log });
     await history.append(config.id, latest);
     const shared = new SharedSnapshots<ConnectionSnapshot>({ folder: join(folder, 'coordination'), windowId: 'w' });

@@ -52,7 +52,7 @@ export class PrometheusClient {
     const fetchedAt = Date.now();
     const result = parsePrometheusText(response.body, { format: formatFromContentType(response.contentType) });
     assertReadable(response.body, result, `The response of ${new URL(response.url).host}`, response.url);
-    const capped = capSeries(normalizeExposition(result, { at: fetchedAt }), options.maxSeries ?? DEFAULT_MAX_SERIES);
+    const capped = capSeries(normalizeExposition(result, { at: fetchedAt, typeLabel: true }), options.maxSeries ?? DEFAULT_MAX_SERIES);
     const samples = capped.samples;
     const notes = describeParseIssues(result.issues);
     if (capped.note) notes.unshift(capped.note);
