@@ -14,7 +14,7 @@ import { connectionCommandHandlers } from './commands/connectionCommands';
 import { DeferredCommands } from './commands/deferredCommands';
 import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
-import { HistoryStore } from './history/historyStore';
+import { GuardedHistory } from './history/historyGuard';
 import { HttpClient } from './http/httpClient';
 import { RedactingLog } from './log';
 import { NotificationPresenter } from './quota/notificationPresenter';
@@ -42,7 +42,7 @@ export class Container implements vscode.Disposable {
   private readonly commands: DeferredCommands;
   private readonly servicesPromise: Promise<Services>;
   private services: Services | undefined;
-  private history: HistoryStore | undefined;
+  private history: GuardedHistory | undefined;
   private http: HttpClient | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -127,13 +127,19 @@ export class Container implements vscode.Disposable {
   private async startServices(): Promise<Services> {
     const { context, log, settings, tokens, statusBar } = this;
     const storage = context.globalStorageUri.fsPath;
-    await vscode.workspace.fs.createDirectory(context.globalStorageUri);
+    try {
+      await vscode.workspace.fs.createDirectory(context.globalStorageUri);
+    } catch (error) {
+      // History says why it is paused; live values do not need the folder to start.
+      log.warn(`The extension's storage folder could not be created: ${error instanceof Error ? error.message : String(error)}`);
+    }
     const general = settings.general();
     this.http = new HttpClient({
       proxy: { ...settings.proxy(), env: process.env },
       userAgent: `live-usage-vscode/${String(context.extension.packageJSON.version)}`,
     });
-    this.history = await HistoryStore.open(`${storage}/history`, {
+    // Never fails: a folder that cannot be written starts history paused, with the reason.
+    this.history = await GuardedHistory.open(`${storage}/history`, {
       fullResolutionDays: general.fullResolutionDays,
       downsampledDays: general.downsampledDays,
       log: { info: (message) => log.info(message), warn: (message) => log.warn(message) },

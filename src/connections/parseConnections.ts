@@ -5,20 +5,24 @@
  */
 import * as z from 'zod/mini';
 import { checkBrowserlessConfig } from '../providers/browserless/browserlessClient';
-import { formatPath } from '../providers/validate';
+import { SEGMENT_ID } from '../providers/ids';
+import { describeSettingIssue } from './settingIssues';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const KINDS = ['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus'] as const satisfies readonly ProviderKind[];
 
 const percent = z.number().check(z.minimum(1), z.maximum(100));
+/** A limit: 0 would mean nothing, so it must be above 0. */
 const positive = z.number().check(z.positive());
+/** A plan allowance: 0 means "none included", so any use is billed as overage (and is over quota). */
+const allowance = z.number().check(z.minimum(0));
 
 const quotaSchema = z.object({
   warnPercent: z.optional(percent),
   criticalPercent: z.optional(percent),
-  monthlyBrowserMinutes: z.optional(positive),
-  monthlyProxyGigabytes: z.optional(positive),
+  monthlyBrowserMinutes: z.optional(allowance),
+  monthlyProxyGigabytes: z.optional(allowance),
   billingCycleDay: z.optional(z.int().check(z.minimum(1), z.maximum(28))),
   failureRatePercent: z.optional(percent),
   p95LatencySeconds: z.optional(positive),
@@ -26,16 +30,33 @@ const quotaSchema = z.object({
   memoryLimitMegabytes: z.optional(positive),
 });
 
+/**
+ * Why a base URL cannot be used, or undefined. Credentials in it are refused rather than dropped: the
+ * user meant them to be sent, and settings are no place for them (the token command keeps them in the
+ * OS keychain). The URL is never repeated in the message.
+ */
+export function baseUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return 'must be a full http:// or https:// URL, e.g. https://production-sfo.browserless.io';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must start with http:// or https://';
+  if (url.username !== '' || url.password !== '') {
+    return 'contains a user name or password: remove it and store the token with "Live Usage: Set Token…" (kept in the OS keychain, never in settings)';
+  }
+  return undefined;
+}
+
 const httpUrl = z.string().check(
-  z.refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL'),
+  z.superRefine((value, context) => {
+    const problem = baseUrlProblem(value);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: value });
+  }),
 );
+
+const providerId = z.string().check(z.regex(SEGMENT_ID, 'letters, digits, - and _ only (at most 128, starting with a letter or digit)'));
 
 const connectionSchema = z.object({
   id: z.string().check(z.regex(ID_PATTERN, 'letters, digits, - and _ only (at most 64)')),
@@ -44,11 +65,11 @@ const connectionSchema = z.object({
   baseUrl: httpUrl,
   browserlessVersion: z.optional(z.enum(['v2', 'v1'])),
   authMode: z.optional(z.enum(['query', 'bearer', 'basic'])),
-  projectId: z.optional(z.string().check(z.minLength(1))),
+  projectId: z.optional(providerId),
   resourceKind: z.optional(z.enum(['service', 'job', 'addon'])),
-  resourceId: z.optional(z.string().check(z.minLength(1))),
+  resourceId: z.optional(providerId),
   usageScope: z.optional(z.enum(['billingCycle', 'lifetime', 'auto'])),
-  organizationId: z.optional(z.string().check(z.minLength(1))),
+  organizationId: z.optional(providerId),
   pollIntervalSeconds: z.optional(z.number().check(z.minimum(5), z.maximum(86_400))),
   quota: z.optional(quotaSchema),
   enabled: z.optional(z.boolean()),
@@ -89,7 +110,9 @@ export function parseConnections(value: unknown): ParsedConnections {
     const result = connectionSchema.safeParse(entry);
     if (!result.success) {
       const issue = result.error.issues[0];
-      problems.push(`Connection ${name} was skipped: ${issue ? `${formatPath(issue.path)}: ${issue.message}` : 'not a valid connection'}`);
+      problems.push(
+        `Connection ${name} was skipped: ${issue ? describeSettingIssue(issue, entry, `liveUsage.connections[${index}]`) : 'not a valid connection'}`,
+      );
       return;
     }
     const config: ConnectionConfig = { ...result.data, label: result.data.label?.trim() || result.data.id, baseUrl: result.data.baseUrl.trim() };

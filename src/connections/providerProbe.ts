@@ -7,7 +7,7 @@ import { BrowserbaseClient } from '../providers/browserbase/client';
 import { NorthflankClient } from '../providers/northflank/client';
 import type { TokenStore } from '../secrets/tokenStore';
 import type { ConnectionConfig } from '../shared/connections';
-import { feedsFor } from './feeds';
+import { feedsFor, type FeedLimits } from './feeds';
 
 export type ChoiceKind = 'browserbaseProjects' | 'northflankProjects' | 'northflankServices';
 
@@ -21,11 +21,12 @@ export class ProviderProbe {
   constructor(
     private readonly http: HttpClient,
     private readonly tokens: Pick<TokenStore, 'resolve'>,
+    private readonly limits?: FeedLimits,
   ) {}
 
   /** Runs every feed of the connection once with the given token; resolves to a plain-words summary. */
   async test(config: ConnectionConfig, token: string | undefined): Promise<string> {
-    const feeds = feedsFor(config, token, this.http);
+    const feeds = feedsFor(config, token, this.http, this.limits);
     const signal = AbortSignal.timeout(30_000);
     const parts: string[] = [];
     let values = 0;

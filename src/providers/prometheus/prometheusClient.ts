@@ -6,11 +6,17 @@ import type { Auth, HttpClient } from '../../http/httpClient';
 import { parsePrometheusText } from '../../prometheus/parsePrometheusText';
 import type { ParseIssue } from '../../prometheus/types';
 import { requestLimits, validBaseUrl, type RequestLimits } from '../clientSupport';
+import { capSeries, DEFAULT_MAX_SERIES } from '../seriesCap';
 import type { CallOptions, ClientTarget, Reading } from '../types';
 import { assertReadable, describeParseIssues, formatFromContentType, normalizeExposition } from './normalize';
 
 /** `baseUrl` is the whole scrape URL, query string included; `token`, when set, is sent as Bearer. */
 export type PrometheusConfig = ClientTarget & RequestLimits;
+
+export interface ScrapeOptions extends CallOptions {
+  /** Series kept from one scrape (setting `liveUsage.limits.maxSeriesPerConnection`); default 1,000. */
+  readonly maxSeries?: number;
+}
 
 /** Asks for OpenMetrics first (it carries `# UNIT`), then 0.0.4 text, then whatever the server has. */
 export const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
@@ -35,7 +41,7 @@ export class PrometheusClient {
     this.auth = config.token ? { kind: 'bearer', token: config.token } : { kind: 'none' };
   }
 
-  async scrape(options: CallOptions = {}): Promise<PrometheusReading> {
+  async scrape(options: ScrapeOptions = {}): Promise<PrometheusReading> {
     const response = await this.http.text({
       url: this.url,
       auth: this.auth,
@@ -46,8 +52,10 @@ export class PrometheusClient {
     const fetchedAt = Date.now();
     const result = parsePrometheusText(response.body, { format: formatFromContentType(response.contentType) });
     assertReadable(response.body, result, `The response of ${new URL(response.url).host}`, response.url);
-    const samples = normalizeExposition(result, { at: fetchedAt, typeLabel: true });
+    const capped = capSeries(normalizeExposition(result, { at: fetchedAt, typeLabel: true }), options.maxSeries ?? DEFAULT_MAX_SERIES);
+    const samples = capped.samples;
     const notes = describeParseIssues(result.issues);
+    if (capped.note) notes.unshift(capped.note);
     if (samples.length === 0 && result.issues.length === 0) notes.push('The endpoint answered with no metrics.');
     const openMetrics = result.sawEof || formatFromContentType(response.contentType) === 'openmetrics';
     return {
