@@ -7,7 +7,7 @@ import { parsePrometheusText } from '../../prometheus/parsePrometheusText';
 import type { ParseIssue } from '../../prometheus/types';
 import { requestLimits, validBaseUrl, type RequestLimits } from '../clientSupport';
 import type { CallOptions, ClientTarget, Reading } from '../types';
-import { assertReadable, describeParseIssues, formatFromContentType, normalizeExposition } from './normalize';
+import { assertReadable, describeParseIssues, normalizeExposition } from './normalize';
 
 /** `baseUrl` is the whole scrape URL, query string included; `token`, when set, is sent as Bearer. */
 export type PrometheusConfig = ClientTarget & RequestLimits;
@@ -16,7 +16,7 @@ export type PrometheusConfig = ClientTarget & RequestLimits;
 export const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 export interface PrometheusReading extends Reading {
-  /** What the body turned out to be: OpenMetrics when the content type or `# EOF` says so. */
+  /** What the body was read as: the Content-Type decides (see parsePrometheusText). */
   readonly format: 'openmetrics' | 'prometheus';
   readonly familyCount: number;
   /** Lines the parser skipped, with line numbers (also summarized in `notes`). */
@@ -44,16 +44,15 @@ export class PrometheusClient {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const fetchedAt = Date.now();
-    const result = parsePrometheusText(response.body, { format: formatFromContentType(response.contentType) });
+    const result = parsePrometheusText(response.body, { contentType: response.contentType });
     assertReadable(response.body, result, `The response of ${new URL(response.url).host}`, response.url);
     const samples = normalizeExposition(result, { at: fetchedAt });
     const notes = describeParseIssues(result.issues);
     if (samples.length === 0 && result.issues.length === 0) notes.push('The endpoint answered with no metrics.');
-    const openMetrics = result.sawEof || formatFromContentType(response.contentType) === 'openmetrics';
     return {
       fetchedAt,
       samples,
-      format: openMetrics ? 'openmetrics' : 'prometheus',
+      format: result.format ?? 'prometheus',
       familyCount: result.families.length,
       issues: result.issues,
       ...(notes.length > 0 ? { notes } : {}),
