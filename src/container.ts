@@ -17,6 +17,7 @@ import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
 import { UsageViews } from './webviews/usageViews';
+import { shutdownParseWorker } from './worker/workerHost';
 
 export class Container implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -75,7 +76,7 @@ export class Container implements vscode.Disposable {
     const tokens = new TokenStore(context.secrets);
     this.tokens = tokens;
     const statusBar = new StatusBarController(() => settings.general().statusBarMaxConnections);
-    this.disposables.push(channel, settings, statusBar);
+    this.disposables.push(channel, settings, statusBar, { dispose: () => void shutdownParseWorker() });
     this.disposables.push(vscode.commands.registerCommand('liveUsage.showLog', () => channel.show()));
 
     // Everything below touches the disk or the network: after activation returns.

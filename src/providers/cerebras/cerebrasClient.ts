@@ -6,7 +6,7 @@
  */
 import { ProviderError } from '../../http/errors';
 import type { Auth, HttpClient, HttpResponse } from '../../http/httpClient';
-import { parsePrometheusText } from '../../prometheus/parsePrometheusText';
+import { readExposition } from '../../prometheus/readExposition';
 import { notOfferedReading, requestLimits, validBaseUrl, type NotOfferedReading, type RequestLimits } from '../clientSupport';
 import { formatFromContentType } from '../prometheus/normalize';
 import { joinUrl, type CallOptions, type ClientTarget } from '../types';
@@ -66,7 +66,7 @@ export class CerebrasClient {
     const fetchedAt = Date.now();
     // The API speaks 0.0.4 text (blank lines, no # EOF): parse leniently unless it says OpenMetrics.
     const format = formatFromContentType(response.contentType) === 'openmetrics' ? 'openmetrics' : 'prometheus';
-    const result = parsePrometheusText(response.body, { format });
+    const result = await readExposition(response.body, { format, ...(options.signal ? { signal: options.signal } : {}) });
     return normalizeCerebras(response.body, result, fetchedAt, response.url);
   }
 }

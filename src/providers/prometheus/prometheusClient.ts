@@ -3,8 +3,9 @@
  * self-hosted Browserless behind an exporter, a provider's metrics URL).
  */
 import type { Auth, HttpClient } from '../../http/httpClient';
-import { parsePrometheusText } from '../../prometheus/parsePrometheusText';
+import { readExposition } from '../../prometheus/readExposition';
 import type { ParseIssue } from '../../prometheus/types';
+import type { Sample } from '../../shared/samples';
 import { requestLimits, validBaseUrl, type RequestLimits } from '../clientSupport';
 import type { CallOptions, ClientTarget, Reading } from '../types';
 import { assertReadable, describeParseIssues, normalizeExposition } from './normalize';
@@ -44,10 +45,22 @@ export class PrometheusClient {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const fetchedAt = Date.now();
-    const result = parsePrometheusText(response.body, { contentType: response.contentType });
+    // Large bodies are parsed off the host's thread and converted piece by piece (readExposition).
+    const samples: Sample[] = [];
+    const result = await readExposition(response.body, {
+      contentType: response.contentType,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onPart: (part) => {
+        for (const sample of normalizeExposition(part, { at: fetchedAt })) samples.push(sample);
+      },
+    });
     assertReadable(response.body, result, `The response of ${new URL(response.url).host}`, response.url);
-    const samples = normalizeExposition(result, { at: fetchedAt });
     const notes = describeParseIssues(result.issues);
+    const flags = result.flags ?? [];
+    if (flags.length > 0) {
+      const first = flags[0]!;
+      notes.push(`The exposition breaks format rules; its values were kept (first at line ${first.line}: ${first.message}).`);
+    }
     if (samples.length === 0 && result.issues.length === 0) notes.push('The endpoint answered with no metrics.');
     return {
       fetchedAt,
