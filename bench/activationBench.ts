@@ -4,6 +4,18 @@
  * heavy loaded at start-up. The peer figure is what loading undici eagerly would add.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** The top-level names of the `vscode` API, read from its type declarations. */
+function vscodeApiNames(): string[] {
+  const declarations = readFileSync('node_modules/@types/vscode/index.d.ts', 'utf8');
+  const names = new Set<string>();
+  for (const match of declarations.matchAll(/^\s{1,8}export (?:declare )?(?:class|enum|namespace|const|function|let) ([A-Za-z_]+)/gm))
+    names.add(match[1] ?? '');
+  names.delete('');
+  if (names.size < 100) throw new Error(`read only ${names.size} names from @types/vscode: the stand-in would not be faithful`);
+  return [...names];
+}
 
 const CHILD = `
 const Module = require('module');
@@ -14,8 +26,11 @@ const inert = new Proxy(function () {}, {
   construct: () => inert,
   set: () => true,
 });
+// Every name @types/vscode exports answers with the inert object, so a name the bundle starts reading
+// (an enum such as ColorThemeKind) cannot crash the stand-in. Plain own properties, because the
+// bundle's CommonJS interop copies the module's own keys.
 const api = {};
-for (const name of ['window', 'workspace', 'commands', 'env', 'extensions', 'languages', 'Uri', 'EventEmitter', 'ThemeColor', 'ThemeIcon', 'MarkdownString', 'StatusBarAlignment', 'ViewColumn', 'ConfigurationTarget', 'ProgressLocation', 'Disposable']) api[name] = inert;
+for (const name of JSON.parse(process.argv[2])) api[name] = inert;
 const originalLoad = Module._load;
 Module._load = function (request, ...rest) {
   if (request === 'vscode') return api;
@@ -39,9 +54,13 @@ export async function runActivationBench(): Promise<void> {
   const build = spawnSync(process.execPath, ['scripts/build.mjs', '--production'], { stdio: 'ignore' });
   if (build.status !== 0) throw new Error('production build failed');
   const runs: { load: number; activate: number; undiciLoaded: boolean; undici: number }[] = [];
+  const names = JSON.stringify(vscodeApiNames());
   for (let index = 0; index < 7; index++) {
-    const result = spawnSync(process.execPath, ['-e', CHILD, `${process.cwd()}/dist/extension.js`], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['-e', CHILD, `${process.cwd()}/dist/extension.js`, names], { encoding: 'utf8' });
     const line = result.stdout.trim().split('\n').at(-1) ?? '';
+    if (result.status !== 0 || !line.startsWith('{')) {
+      throw new Error(`loading and activating the bundle failed (exit ${String(result.status)}):\n${(result.stderr || result.stdout).trim().slice(-2000)}`);
+    }
     runs.push(JSON.parse(line) as (typeof runs)[number]);
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;

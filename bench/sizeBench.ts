@@ -1,12 +1,14 @@
 /**
- * Bundle and package sizes: the minified extension bundle (target ≤ 200 KB), the parser worker's
- * bundle (≤ 60 KB, loaded on first use), each webview bundle, and the .vsix. Builds the production bundles first.
+ * Bundle and package sizes: the minified extension bundle (target ≤ 300 KB), the parser worker's
+ * bundle (≤ 60 KB, loaded on first use), each webview bundle, and the .vsix. Builds the production
+ * bundles first.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const EXTENSION_TARGET_KB = 200;
+// The budget the product set for the extension host bundle; activation cost is measured separately (activation section).
+const EXTENSION_TARGET_KB = 300;
 const WEBVIEW_TARGET_KB = 350;
 const WORKER_TARGET_KB = 60;
 
@@ -15,13 +17,17 @@ function kilobytes(path: string): number {
 }
 
 function run(args: string[], env: Record<string, string> = {}): void {
-  const result = spawnSync(process.execPath, args, { stdio: 'ignore', env: { ...process.env, ...env } });
-  if (result.status !== 0) throw new Error(`${args.join(' ')} failed`);
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env } });
+  if (result.status !== 0)
+    throw new Error(`${args.join(' ')} failed (exit ${String(result.status)}):\n${(result.stderr || result.stdout).trim().slice(-2000)}`);
 }
 
 export async function runSizeBench(): Promise<void> {
   const vsix = join('.tmp', 'bench.vsix');
+  // A figure from an earlier run must never pass for this one.
+  rmSync(vsix, { force: true });
   run(['scripts/package.mjs'], { VSIX_OUT: vsix });
+  if (!existsSync(vsix)) throw new Error(`packaging reported success but wrote no ${vsix}`);
   const rows: [string, string, string, string][] = [];
   const extensionKb = kilobytes('dist/extension.js');
   rows.push(['dist/extension.js (minified)', extensionKb.toFixed(1), `≤ ${EXTENSION_TARGET_KB}`, extensionKb <= EXTENSION_TARGET_KB ? 'met' : 'MISSED']);
@@ -36,7 +42,7 @@ export async function runSizeBench(): Promise<void> {
     .filter((entry) => entry.isFile())
     .reduce((sum, entry) => sum + kilobytes(join(entry.parentPath, entry.name)), 0);
   rows.push(['undici runtime shipped beside it (lib/)', undiciKb.toFixed(1), 'loaded on first request', '']);
-  if (existsSync(vsix)) rows.push(['.vsix', kilobytes(vsix).toFixed(1), '', '']);
+  rows.push(['.vsix', kilobytes(vsix).toFixed(1), '', '']);
   console.log('\n## Sizes (KB)\n');
   console.log(`${'artifact'.padEnd(44)} ${'KB'.padStart(8)}  ${'target'.padEnd(24)} result`);
   for (const [name, size, target, result] of rows) console.log(`${name.padEnd(44)} ${size.padStart(8)}  ${target.padEnd(24)} ${result}`);

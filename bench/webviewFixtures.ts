@@ -3,6 +3,8 @@
  * history at the providers' real rates, bucketed as the host buckets a 24-hour range, and one series
  * of 30 days per minute for the redraw measurement. Built through the host's own `toColumns`.
  */
+import { buildFigures, infoRows, valueRows } from '../src/connections/latestRows';
+import { columnIdentity, descriptorOfKind } from '../src/providers/registry';
 import { toColumns } from '../src/shared/columns';
 import type { ProviderKind } from '../src/shared/connections';
 import type { PanelSnapshot, SidebarSnapshot, ThemeKind } from '../src/shared/protocol';
@@ -72,6 +74,8 @@ function quota(id: string, label: string, value: number, limit: number | null, u
 
 function connection(id: string, label: string, kind: ProviderKind, now: number, quotas: QuotaStatus[], latest: Sample[]): ConnectionSnapshot {
   const level = quotas.some((entry) => entry.level === 'critical') ? 'critical' : quotas.some((entry) => entry.level === 'warning') ? 'warning' : 'ok';
+  const descriptor = descriptorOfKind(kind);
+  const values = valueRows(descriptor, latest, []);
   return {
     id,
     label,
@@ -81,6 +85,9 @@ function connection(id: string, label: string, kind: ProviderKind, now: number, 
     lastAttemptAt: now - 4000,
     nextPollAt: now + 11_000,
     latest,
+    values,
+    info: infoRows(descriptor, latest),
+    figures: buildFigures(descriptor, quotas, values),
     quotas,
     level,
     notes: [],
@@ -196,7 +203,7 @@ export function panelSnapshot(now: number, theme: ThemeKind = 'dark'): PanelSnap
       ...(bucketMs === undefined ? {} : { bucketMs }),
       warnPercent: 75,
       criticalPercent: 90,
-      series: toColumns(fixture.samples),
+      series: toColumns(fixture.samples, columnIdentity(descriptorOfKind(fixture.connection.kind))),
     })),
   };
 }
@@ -215,7 +222,7 @@ export function sidebarSnapshot(now: number, theme: ThemeKind = 'dark'): Sidebar
       to: now,
       warnPercent: 75,
       criticalPercent: 90,
-      series: toColumns(fixture.samples),
+      series: toColumns(fixture.samples, columnIdentity(descriptorOfKind(fixture.connection.kind))),
     })),
   };
 }

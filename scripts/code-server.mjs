@@ -1,6 +1,6 @@
 // Installs and runs code-server (VS Code's server and web workbench, published on npm) so the
 // extension can be tried in a real VS Code on machines that reach only the npm registry.
-// See /work/shared/docs/real-vscode-testing.md for why it is done this way.
+// See docs/real-vscode-testing.md for why it is done this way.
 //
 // Importable:  import { ensureCodeServer, startCodeServer } from './code-server.mjs';
 // Runnable:    node scripts/code-server.mjs install

@@ -1,7 +1,8 @@
 // Builds the production bundles and packs them into live-usage.vsix with @vscode/vsce.
 // The .vsix holds only what runs: dist/, media/, the manifest, README/CHANGELOG/LICENSE and undici.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 function run(command, args) {
   const result = spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' });
@@ -10,6 +11,7 @@ function run(command, args) {
 
 const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const out = process.env.VSIX_OUT ?? `${name}-${version}.vsix`;
+mkdirSync(dirname(out), { recursive: true });
 run(process.execPath, ['scripts/build.mjs', '--production']);
 run(process.execPath, [
   'node_modules/@vscode/vsce/vsce',

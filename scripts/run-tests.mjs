@@ -1,5 +1,6 @@
 // Runs the fast test suites (unit and contract) with Node's built-in runner and tsx for TypeScript.
-// Usage: node scripts/run-tests.mjs [suite-folder ...]   (default: test/unit test/contract)
+// Usage: node scripts/run-tests.mjs [folder-or-file ...]   (default: test/unit test/contract)
+//        npm run test:unit -- test/unit/shared/usageByTag.test.ts   (one file)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 const folders = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['test/unit', 'test/contract'];
 
 function collect(folder) {
+  if (!statSync(folder).isDirectory()) return [folder];
   const files = [];
   for (const name of readdirSync(folder)) {
     const path = join(folder, name);

@@ -1,12 +1,17 @@
 /**
  * The composition root: creates every long-lived service once, wires them together, and owns their
- * disposal. Activation does only cheap work synchronously; history is opened and the first poll
- * started right after, without prompts or notifications.
+ * disposal. `activate()` does only cheap work synchronously, but all of it that VS Code must see
+ * during activation: every contributed command, the side bar view provider and the panel serializers
+ * are registered before it returns. Their handlers wait for the services, which open history and read
+ * settings right after, without prompts or notifications. `shutdown()` (what `deactivate()` returns)
+ * stops polling, hands this window's connections to another window, flushes history and closes the
+ * HTTP client, and resolves when all of that is done.
  */
 import * as vscode from 'vscode';
 import type { LiveUsageApi } from './api';
-import { BrowserbaseSessions, sessionHost } from './browserbase/host';
-import { registerConnectionCommands } from './commands/connectionCommands';
+import { BrowserbaseSessions, SESSIONS_PANEL_TYPE, sessionHost } from './browserbase/host';
+import { connectionCommandHandlers } from './commands/connectionCommands';
+import { DeferredCommands } from './commands/deferredCommands';
 import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
 import { HistoryStore } from './history/historyStore';
@@ -16,79 +21,112 @@ import { NotificationPresenter } from './quota/notificationPresenter';
 import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
-import { UsageViews } from './webviews/usageViews';
+import { OVERVIEW_VIEW, PANEL_TYPE, UsageViews } from './webviews/usageViews';
 import { shutdownParseWorker } from './worker/workerHost';
+
+/** What exists once start-up is done. */
+interface Services {
+  readonly service: ConnectionService;
+  readonly views: UsageViews;
+  readonly sessions: BrowserbaseSessions;
+}
+
+const COMPACTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 export class Container implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private service: ConnectionService | undefined;
+  private readonly channel: vscode.LogOutputChannel;
+  private readonly log: RedactingLog;
+  private readonly settings: ConnectionSettings;
+  private readonly tokens: TokenStore;
+  private readonly statusBar: StatusBarController;
+  private readonly commands: DeferredCommands;
+  private readonly servicesPromise: Promise<Services>;
+  private services: Services | undefined;
   private history: HistoryStore | undefined;
   private http: HttpClient | undefined;
-  private tokens: TokenStore | undefined;
-  private readonly readyPromise: Promise<void>;
-  private resolveReady: () => void = () => undefined;
+  private shutdownPromise: Promise<void> | undefined;
 
   private constructor(private readonly context: vscode.ExtensionContext) {
-    this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve));
+    const channel = vscode.window.createOutputChannel('Live Usage', { log: true });
+    this.channel = channel;
+    this.log = new RedactingLog(channel);
+    this.settings = new ConnectionSettings();
+    this.tokens = new TokenStore(context.secrets);
+    this.statusBar = new StatusBarController(() => this.settings.general().statusBarMaxConnections);
+    this.commands = new DeferredCommands({
+      ids: contributedCommands(context),
+      register: (id, run) => vscode.commands.registerCommand(id, run),
+      whileStarting: (starting) =>
+        Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Live Usage is starting…' }, () => starting)),
+    });
+    this.commands.provide({ 'liveUsage.showLog': () => channel.show() });
+    this.disposables.push(this.settings, this.statusBar, this.commands, ...this.registerWebviews());
+
+    // Everything below touches the disk or the network: after activation returns.
+    this.servicesPromise = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.startServices());
+    this.servicesPromise.then(
+      () => this.commands.markStarted(),
+      (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.log.error(`Live Usage could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        this.commands.markFailed(reason);
+      },
+    );
+  }
+
+  static create(context: vscode.ExtensionContext): Container {
+    return new Container(context);
   }
 
   get api(): LiveUsageApi {
+    const ready = this.servicesPromise.then(() => undefined);
     return {
-      ready: this.readyPromise,
-      snapshots: () => this.service?.snapshots() ?? [],
+      ready,
+      snapshots: () => this.services?.service.snapshots() ?? [],
       onDidChangeSnapshots: (listener) => {
         let subscription: vscode.Disposable | undefined;
         let disposed = false;
-        void this.readyPromise.then(() => {
-          if (!disposed) subscription = this.service?.onDidChange(listener);
+        void this.servicesPromise.then(({ service }) => {
+          if (!disposed) subscription = service.onDidChange(listener);
         });
         return { dispose: () => ((disposed = true), subscription?.dispose()) };
       },
       tokenSource: async (connectionId) => {
-        const config = this.service?.connections().find((connection) => connection.id === connectionId);
-        if (!config || !this.tokens) return 'none';
+        const config = this.services?.service.connections().find((connection) => connection.id === connectionId);
+        if (!config) return 'none';
         return (await this.tokens.resolve(config.id, config.kind)).source;
       },
       setToken: async (connectionId, token) => {
-        await this.tokens?.set(connectionId, token);
-        this.service?.tokenChanged(connectionId);
+        await this.tokens.set(connectionId, token);
+        this.services?.service.tokenChanged(connectionId);
       },
       clearToken: async (connectionId) => {
-        await this.tokens?.clear(connectionId);
-        this.service?.tokenChanged(connectionId);
+        await this.tokens.clear(connectionId);
+        this.services?.service.tokenChanged(connectionId);
       },
-      refresh: (connectionId) => this.service?.refresh(connectionId),
+      refresh: (connectionId) => this.services?.service.refresh(connectionId),
       storagePath: this.context.globalStorageUri.fsPath,
     };
   }
 
-  static create(context: vscode.ExtensionContext): Container {
-    const container = new Container(context);
-    container.start();
-    return container;
+  /** VS Code may ask for a view or a restored panel before the services are up: those wait for them. */
+  private registerWebviews(): vscode.Disposable[] {
+    return [
+      vscode.window.registerWebviewViewProvider(OVERVIEW_VIEW, {
+        resolveWebviewView: async (view) => (await this.servicesPromise).views.resolveWebviewView(view),
+      }),
+      vscode.window.registerWebviewPanelSerializer(PANEL_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => (await this.servicesPromise).views.deserializePanel(panel, state),
+      }),
+      vscode.window.registerWebviewPanelSerializer(SESSIONS_PANEL_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => (await this.servicesPromise).sessions.deserializePanel(panel, state),
+      }),
+    ];
   }
 
-  private start(): void {
-    const context = this.context;
-    const channel = vscode.window.createOutputChannel('Live Usage', { log: true });
-    const log = new RedactingLog(channel);
-    const settings = new ConnectionSettings();
-    const tokens = new TokenStore(context.secrets);
-    this.tokens = tokens;
-    const statusBar = new StatusBarController(() => settings.general().statusBarMaxConnections);
-    this.disposables.push(channel, settings, statusBar, { dispose: () => void shutdownParseWorker() });
-    this.disposables.push(vscode.commands.registerCommand('liveUsage.showLog', () => channel.show()));
-
-    // Everything below touches the disk or the network: after activation returns.
-    setImmediate(() => {
-      void this.startServices(log, settings, tokens, statusBar).catch((error: unknown) => {
-        log.error(`Live Usage could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      });
-    });
-  }
-
-  private async startServices(log: RedactingLog, settings: ConnectionSettings, tokens: TokenStore, statusBar: StatusBarController): Promise<void> {
-    const context = this.context;
+  private async startServices(): Promise<Services> {
+    const { context, log, settings, tokens, statusBar } = this;
     const storage = context.globalStorageUri.fsPath;
     await vscode.workspace.fs.createDirectory(context.globalStorageUri);
     const general = settings.general();
@@ -101,14 +139,20 @@ export class Container implements vscode.Disposable {
       downsampledDays: general.downsampledDays,
       log: { info: (message) => log.info(message), warn: (message) => log.warn(message) },
     });
+    if (this.shutdownPromise) throw new Error('Live Usage was shut down while starting');
     const notifier = new QuotaNotifier(context.globalState, () => Date.now());
     const presenter = new NotificationPresenter(notifier, () => settings.general().notificationsEnabled, log);
     const service = new ConnectionService(settings, tokens, this.http, this.history, log, presenter, `${storage}/coordination`);
-    this.service = service;
-    const views = new UsageViews(context.extensionUri, service, this.history, { warn: (message) => log.warn(message), debug: (message) => log.debug(message) });
+    const views = new UsageViews(context.extensionUri, service, this.history, {
+      warn: (message) => log.warn(message),
+      debug: (message) => log.debug(message),
+    });
+    const sessions = new BrowserbaseSessions(sessionHost(service, tokens, this.http), context.globalState, context.extensionUri, {
+      debug: (message) => log.debug(message),
+    });
     this.disposables.push(
-      service,
       views,
+      sessions,
       service.onDidChange((snapshots) => {
         statusBar.update(snapshots);
         views.update();
@@ -117,29 +161,68 @@ export class Container implements vscode.Disposable {
         const id = TokenStore.connectionIdOfKey(event.key);
         if (id) service.tokenChanged(id);
       }),
-      vscode.commands.registerCommand('liveUsage.openPanel', (connectionId?: unknown) =>
-        views.openPanel(typeof connectionId === 'string' ? connectionId : undefined),
-      ),
-      vscode.commands.registerCommand('liveUsage.resetNotifications', async () => {
+    );
+    this.commands.provide({
+      'liveUsage.openPanel': (connectionId?: unknown) => views.openPanel(typeof connectionId === 'string' ? connectionId : undefined),
+      'liveUsage.resetNotifications': async () => {
         await Promise.all(service.connections().map((connection) => notifier.forgetConnection(connection.id)));
         void vscode.window.showInformationMessage('Live Usage: snoozed and silenced warnings will show again.');
-      }),
-      ...registerConnectionCommands(service, settings, tokens),
-      new BrowserbaseSessions(sessionHost(service, tokens, this.http), context.globalState, context.extensionUri, { debug: (message) => log.debug(message) }),
-    );
+      },
+      ...connectionCommandHandlers(service, settings, tokens),
+      ...sessions.commandHandlers(),
+    });
+    this.services = { service, views, sessions };
     await service.reload();
     // Retention runs once a start and then every six hours.
     const compact = () => void this.history?.compact().catch((error: unknown) => log.warn(`History compaction failed: ${String(error)}`));
     compact();
-    const timer = setInterval(compact, 6 * 60 * 60 * 1000);
+    const timer = setInterval(compact, COMPACTION_INTERVAL_MS);
     this.disposables.push({ dispose: () => clearInterval(timer) });
     log.info(`Live Usage started with ${service.connections().length} connection(s)`);
-    this.resolveReady();
+    return this.services;
+  }
+
+  /**
+   * Stops everything and waits for what must finish: the poller aborts its runs and releases its
+   * leases (so another window polls at once), history writes what it holds, the HTTP client closes and
+   * the parser worker stops.
+   * Safe to call more than once; `dispose()` starts it without waiting.
+   */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.runShutdown();
+    return this.shutdownPromise;
   }
 
   dispose(): void {
-    for (const disposable of this.disposables.reverse()) disposable.dispose();
-    void this.http?.close();
-    void this.history?.close();
+    void this.shutdown();
   }
+
+  private async runShutdown(): Promise<void> {
+    this.disposeRegistered();
+    // A start-up still under way finishes (or fails) first, so nothing it opens is left open.
+    await this.servicesPromise.catch(() => undefined);
+    this.disposeRegistered();
+    // Polling first: it may still hand samples to history and requests to the HTTP client.
+    await this.services?.service.close();
+    // The parser worker after polling, which may still have a body in it.
+    await Promise.allSettled([this.history?.close(), this.http?.close(), shutdownParseWorker()]);
+    // Last: shutting down may still have something to log.
+    this.channel.dispose();
+  }
+
+  private disposeRegistered(): void {
+    for (const disposable of this.disposables.splice(0).reverse()) {
+      try {
+        disposable.dispose();
+      } catch (error) {
+        this.log.warn(`Shutting down: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}
+
+/** The command ids the manifest contributes: all of them are registered during activation. */
+function contributedCommands(context: vscode.ExtensionContext): string[] {
+  const manifest = context.extension.packageJSON as { contributes?: { commands?: readonly { command?: unknown }[] } } | undefined;
+  return (manifest?.contributes?.commands ?? []).map((entry) => entry.command).filter((command): command is string => typeof command === 'string');
 }

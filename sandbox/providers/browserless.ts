@@ -1,5 +1,5 @@
 // Browserless management routes, modelled on the open-source v2.56 server (and v1.61 for the legacy
-// mounts) and on the captured responses in shared/fixtures/browserless-v2.
+// mounts) and on the responses captured from a real server in test/fixtures/browserless-v2.
 import type { SandboxContext } from '../context';
 import { mergeDefined } from '../context';
 import type { ErrorStyle, Mount, Provider, Reply, SandboxRequest } from '../http';

@@ -4,7 +4,8 @@
  * time it is used: it is rarely needed, and dist/extension.js must stay under 200 KB. Here live only
  * the command stubs and the host services the feature borrows (client, checks, error class).
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import type { CommandHandler } from '../commands/deferredCommands';
 import type * as BrowserbaseSessionsModule from './browserbaseSessions';
 import type { SavedQueryStorage } from './savedQueries';
 import type { SessionHost } from './sessionService';
@@ -13,31 +14,35 @@ export { sessionHost } from './sessionHost';
 
 type Feature = ReturnType<typeof BrowserbaseSessionsModule.createBrowserbaseSessions>;
 
-/** Registers the commands and the sessions panel's serializer; `load()` gives the feature to the panel, loading it once. */
+export const SESSIONS_PANEL_TYPE = 'liveUsage.browserbaseSessions';
+
+/**
+ * The command handlers and the sessions panel's restore; `load()` gives the feature to the panel,
+ * loading it once. The container registers the commands and the serializer during activation.
+ */
 export class BrowserbaseSessions implements vscode.Disposable {
   private feature: Promise<Feature> | undefined;
-  private readonly commands: vscode.Disposable[];
 
   constructor(
     private readonly host: SessionHost,
     private readonly storage: SavedQueryStorage,
     private readonly extensionUri: vscode.Uri,
     private readonly log: { debug(message: string): void },
-  ) {
-    this.commands = [
-      vscode.commands.registerCommand('liveUsage.openBrowserbaseSessions', async (connectionId?: unknown) =>
+  ) {}
+
+  commandHandlers(): Record<string, CommandHandler> {
+    return {
+      'liveUsage.openBrowserbaseSessions': async (connectionId?: unknown) =>
         (await this.load()).panel.open(typeof connectionId === 'string' ? connectionId : undefined),
-      ),
-      // The panel comes back after a reload; the page restores its own UI choices from its state.
-      vscode.window.registerWebviewPanelSerializer('liveUsage.browserbaseSessions', {
-        deserializeWebviewPanel: async (panel, state: unknown) => {
-          const connectionId = typeof state === 'object' && state !== null ? (state as { connectionId?: unknown }).connectionId : undefined;
-          (await this.load()).panel.adopt(panel, typeof connectionId === 'string' ? connectionId : undefined);
-        },
-      }),
-      vscode.commands.registerCommand('liveUsage.findBrowserbaseSessions', async (arg?: Parameters<Feature['find']>[0]) => (await this.load()).find(arg)),
-      vscode.commands.registerCommand('liveUsage.launchBrowserbaseSession', async (arg?: Parameters<Feature['launch']>[0]) => (await this.load()).launch(arg)),
-    ];
+      'liveUsage.findBrowserbaseSessions': async (arg?: Parameters<Feature['find']>[0]) => (await this.load()).find(arg),
+      'liveUsage.launchBrowserbaseSession': async (arg?: Parameters<Feature['launch']>[0]) => (await this.load()).launch(arg),
+    };
+  }
+
+  /** The panel comes back after a reload; the page restores its own UI choices from its state. */
+  async deserializePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const connectionId = typeof state === 'object' && state !== null ? (state as { connectionId?: unknown }).connectionId : undefined;
+    (await this.load()).panel.adopt(panel, typeof connectionId === 'string' ? connectionId : undefined);
   }
 
   load(): Promise<Feature> {
@@ -54,7 +59,6 @@ export class BrowserbaseSessions implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const command of this.commands) command.dispose();
     void this.feature?.then(
       (feature) => feature.panel.dispose(),
       () => undefined,

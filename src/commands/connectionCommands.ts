@@ -3,13 +3,15 @@
  * Token. Each is usable from the Command Palette without knowing the settings' shape; settings.json
  * stays the place for bulk edits ("Edit in settings.json").
  */
+import type { CommandHandler } from './deferredCommands';
 import * as vscode from 'vscode';
 import { ProviderError } from '../http/errors';
 import { makeConnectionId } from '../connections/parseConnections';
 import { DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } from '../polling/timingPolicy';
+import { DEFAULT_BASE_URLS, PROVIDER_NAMES, PROVIDER_SUMMARIES, TOKEN_ENVIRONMENT_VARIABLES } from '../providers/registry';
 import type { ConnectionSettings } from '../connections/connectionSettings';
 import { SecretStorageUnavailableError, type TokenStore } from '../secrets/tokenStore';
-import { DEFAULT_BASE_URLS, PROVIDER_NAMES, TOKEN_ENVIRONMENT_VARIABLES, type ConnectionConfig, type ProviderKind } from '../shared/connections';
+import type { ConnectionConfig, ProviderKind } from '../shared/connections';
 
 /** What the commands need from the connection service. */
 export interface ConnectionController {
@@ -26,14 +28,6 @@ export interface ConnectionController {
   tokenChanged(connectionId: string): void;
   removeHistory(connectionId: string): Promise<void>;
 }
-
-const KIND_DESCRIPTIONS: Record<ProviderKind, string> = {
-  browserless: 'Pressure, 5-minute metrics and totals of a Browserless server (cloud or self-hosted, v2 or v1)',
-  browserbase: 'Project usage, concurrency and sessions',
-  northflank: 'CPU, memory, network and requests of a service, job or add-on',
-  cerebras: 'Organization metrics: requests, failures, tokens, latency percentiles',
-  prometheus: 'Any Prometheus or OpenMetrics endpoint',
-};
 
 function validateUrl(value: string): string | undefined {
   try {
@@ -111,10 +105,11 @@ async function pickOrInput(
   return typed?.trim();
 }
 
-export function registerConnectionCommands(controller: ConnectionController, settings: ConnectionSettings, tokens: TokenStore): vscode.Disposable[] {
+/** The handlers of the connection commands, by command id (registered by the container's DeferredCommands). */
+export function connectionCommandHandlers(controller: ConnectionController, settings: ConnectionSettings, tokens: TokenStore): Record<string, CommandHandler> {
   const addConnection = async (): Promise<void> => {
     const kindPick = await vscode.window.showQuickPick(
-      (Object.keys(PROVIDER_NAMES) as ProviderKind[]).map((kind) => ({ label: PROVIDER_NAMES[kind], detail: KIND_DESCRIPTIONS[kind], provider: kind })),
+      (Object.keys(PROVIDER_NAMES) as ProviderKind[]).map((kind) => ({ label: PROVIDER_NAMES[kind], detail: PROVIDER_SUMMARIES[kind], provider: kind })),
       { title: 'Add Connection (1/4): provider', placeHolder: 'Which provider?', ignoreFocusOut: true },
     );
     if (!kindPick) return;
@@ -229,7 +224,10 @@ export function registerConnectionCommands(controller: ConnectionController, set
           field: 'interval' as const,
         },
         ...(config.kind === 'browserbase'
-          ? [{ label: 'Monthly browser minutes budget', description: config.quota?.monthlyBrowserMinutes?.toString() ?? 'not set', field: 'budget' as const }]
+          ? [
+              { label: 'Monthly browser minutes budget', description: config.quota?.monthlyBrowserMinutes?.toString() ?? 'not set', field: 'budget' as const },
+              { label: 'Usage scope', description: config.usageScope ?? 'auto', field: 'scope' as const },
+            ]
           : []),
         {
           label: 'Warning and critical thresholds',
@@ -276,8 +274,23 @@ export function registerConnectionCommands(controller: ConnectionController, set
           prompt: 'Browser minutes included per billing cycle (empty to clear)',
           value: config.quota?.monthlyBrowserMinutes?.toString() ?? '',
           validateInput: positiveNumber,
+          // A view updating behind the box must not throw away what is being typed.
+          ignoreFocusOut: true,
         });
         if (value !== undefined) next = { ...config, quota: { ...config.quota, monthlyBrowserMinutes: value.trim() === '' ? undefined : Number(value) } };
+        break;
+      }
+      case 'scope': {
+        const scopes = [
+          { label: 'auto', detail: 'Infer it, and say what was inferred and why (a drop at a cycle start, or a comparison with this cycle’s sessions)' },
+          { label: 'billingCycle', detail: 'The usage Browserbase reports covers the current billing cycle' },
+          {
+            label: 'lifetime',
+            detail: 'It covers the project’s lifetime: this cycle’s use is counted from a reading before the cycle, or from the sessions list',
+          },
+        ] as const;
+        const picked = await vscode.window.showQuickPick(scopes, { title: 'What does Browserbase’s reported usage cover?', ignoreFocusOut: true });
+        if (picked) next = { ...config, usageScope: picked.label };
         break;
       }
       case 'thresholds': {
@@ -369,13 +382,13 @@ export function registerConnectionCommands(controller: ConnectionController, set
     }
   };
 
-  return [
-    vscode.commands.registerCommand('liveUsage.addConnection', addConnection),
-    vscode.commands.registerCommand('liveUsage.editConnection', editConnection),
-    vscode.commands.registerCommand('liveUsage.removeConnection', removeConnection),
-    vscode.commands.registerCommand('liveUsage.testConnection', testConnection),
-    vscode.commands.registerCommand('liveUsage.setToken', setToken),
-    vscode.commands.registerCommand('liveUsage.clearToken', clearToken),
-    vscode.commands.registerCommand('liveUsage.refresh', (arg?: string) => controller.refresh(typeof arg === 'string' ? arg : undefined)),
-  ];
+  return {
+    'liveUsage.addConnection': addConnection,
+    'liveUsage.editConnection': editConnection,
+    'liveUsage.removeConnection': removeConnection,
+    'liveUsage.testConnection': testConnection,
+    'liveUsage.setToken': setToken,
+    'liveUsage.clearToken': clearToken,
+    'liveUsage.refresh': (arg?: string) => controller.refresh(typeof arg === 'string' ? arg : undefined),
+  };
 }

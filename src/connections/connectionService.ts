@@ -1,8 +1,10 @@
 /**
  * The heart of the extension host: turns the configured connections and their tokens into feeds,
- * lets the window-aware poller run them, and turns what comes back into one ConnectionSnapshot per
- * connection (latest values, quota levels, health), persisted to history and shared with the other
- * windows. Everything the UI shows comes from `snapshots()` and `onDidChange`.
+ * lets the window-aware poller run them, keeps each connection's latest readings and the history its
+ * quota rules need, and hands them to the pure snapshot builder (snapshotBuilder.ts) for one
+ * ConnectionSnapshot per connection, persisted to history and shared with the other windows.
+ * Everything the UI shows comes from `snapshots()` and `onDidChange`. Settings warnings, Test
+ * Connection and the pickers live beside it (settingsProblems.ts, providerProbe.ts).
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -13,33 +15,40 @@ import type { RedactingLog } from '../log';
 import type { ConnectionPollState, Feed } from '../polling/pollScheduler';
 import type { SharedSnapshot } from '../polling/sharedSnapshots';
 import { WindowPolling } from '../polling/windowPolling';
-import { BrowserbaseClient } from '../providers/browserbase/client';
-import { NorthflankClient } from '../providers/northflank/client';
+import type { ProviderDescriptor } from '../providers/descriptor';
+import { descriptorFor } from '../providers/registry';
 import type { Reading } from '../providers/types';
-import { billingCycle, evaluateQuotas, worstLevel } from '../quota/evaluateQuotas';
+import { billingCycle } from '../quota/evaluateQuotas';
+import { BOUNDARY_EVIDENCE_MS } from '../quota/cycleUsage';
 import type { ConnectionController } from '../commands/connectionCommands';
 import type { TokenStore, TokenSource } from '../secrets/tokenStore';
 import type { ConnectionConfig } from '../shared/connections';
 import type { Sample } from '../shared/samples';
-import type { ConnectionHealth, ConnectionSnapshot } from '../shared/snapshot';
+import { isConnectionSnapshot } from '../shared/protocol';
+import type { ConnectionSnapshot } from '../shared/snapshot';
 import type { ConnectionSettings } from './connectionSettings';
 import { feedsFor, tokenOptional, type ConnectionFeed } from './feeds';
+import { LatestValues } from './latestValues';
+import { ProviderProbe, type Choice, type ChoiceKind } from './providerProbe';
+import { SettingsProblems } from './settingsProblems';
+import { buildSnapshot, connectionHealth } from './snapshotBuilder';
 
 interface Runtime {
   config: ConnectionConfig;
+  descriptor: ProviderDescriptor;
   token?: string;
   tokenSource: TokenSource | 'notNeeded';
   tokenVersion: number;
   feeds: ConnectionFeed[];
   /** A configuration that cannot work (e.g. v1 with Bearer): shown as the connection's error. */
   configError?: string;
-  latest: Map<string, Sample>;
+  values: LatestValues;
   notes: Map<string, readonly string[]>;
   errors: Map<string, ProviderError>;
   lastSuccessAt?: number;
   lastAttemptAt?: number;
   pollState?: ConnectionPollState;
-  /** History samples the quota rules need (Browserbase: this billing cycle's usage). */
+  /** History the quota rules need (Browserbase: this and the last cycle's usage). */
   quotaHistory: Sample[];
   /** What another window published, when this window does not poll the connection. */
   mirrored?: ConnectionSnapshot;
@@ -49,19 +58,17 @@ export interface QuotaNotificationSink {
   notify(connection: ConnectionConfig, snapshot: ConnectionSnapshot): void;
 }
 
-function sampleKey(sample: Sample): string {
-  const labels = sample.labels
-    ? Object.entries(sample.labels)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, value]) => `${key}=${value}`)
-        .join(',')
-    : '';
-  return `${sample.series}{${labels}}`;
-}
+/** How much history before the newest reading is read back on start, for the reading before each latest one. */
+const RESTORE_PREVIOUS_MS = 15 * 60 * 1000;
 
 /** A stable fingerprint of what a feed fetches, so the poller repolls when it changes. */
 function configKey(config: ConnectionConfig, tokenVersion: number): string {
   return `${JSON.stringify(config)}#${tokenVersion}`;
+}
+
+/** The series the quota rules read from history: what cycle-usage rules count. */
+function quotaHistorySeries(descriptor: ProviderDescriptor): string[] {
+  return descriptor.quotas.flatMap((rule) => (rule.kind === 'cycleUsage' ? [rule.reported, rule.fromSessions] : []));
 }
 
 export class ConnectionService implements vscode.Disposable, ConnectionController {
@@ -70,10 +77,12 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
   readonly onDidChange = this.changeEmitter.event;
   private readonly polling: WindowPolling<ConnectionSnapshot>;
   private readonly disposables: vscode.Disposable[] = [];
-  private problemsShown = '';
+  private readonly problems: SettingsProblems;
+  private readonly probe: ProviderProbe;
   private changeScheduled = false;
   private reloadChain: Promise<void> = Promise.resolve();
   private disposed = false;
+  private closed: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -84,6 +93,8 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     private readonly notifications: QuotaNotificationSink,
     sharedFolder: string,
   ) {
+    this.problems = new SettingsProblems(log);
+    this.probe = new ProviderProbe(http, tokens);
     const general = settings.general();
     this.polling = new WindowPolling<ConnectionSnapshot>({
       folder: sharedFolder,
@@ -122,19 +133,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
   private async doReload(): Promise<void> {
     if (this.disposed) return;
     const { connections, problems } = this.settings.read();
-    const problemText = problems.join('\n');
-    if (problemText !== this.problemsShown) {
-      this.problemsShown = problemText;
-      for (const problem of problems) this.log.warn(`Settings: ${problem}`);
-      if (problems.length > 0) {
-        const open = 'Open settings.json';
-        void vscode.window
-          .showWarningMessage(`Live Usage: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, open)
-          .then((choice) => {
-            if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
-          });
-      }
-    }
+    this.problems.report(problems);
     const seen = new Set<string>();
     for (const config of connections) {
       seen.add(config.id);
@@ -151,24 +150,32 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
       }
       if (!token && tokenOptional(config)) tokenSource = 'notNeeded';
       const changed = !previous || JSON.stringify(previous.config) !== JSON.stringify(config) || previous.token !== token;
+      const descriptor = descriptorFor(config);
       const runtime: Runtime = previous ?? {
         config,
+        descriptor,
         tokenSource,
         tokenVersion: 0,
         feeds: [],
-        latest: new Map(),
+        values: new LatestValues(descriptor),
         notes: new Map(),
         errors: new Map(),
         quotaHistory: [],
       };
       if (previous && JSON.stringify(previous.config) !== JSON.stringify(config)) {
-        // A new URL or project means the old values describe something else.
-        if (previous.config.baseUrl !== config.baseUrl || previous.config.projectId !== config.projectId || previous.config.kind !== config.kind) {
-          runtime.latest.clear();
+        // A new URL, project or server generation means the old values describe something else.
+        if (
+          previous.config.baseUrl !== config.baseUrl ||
+          previous.config.projectId !== config.projectId ||
+          previous.config.kind !== config.kind ||
+          previous.descriptor !== descriptor
+        ) {
+          runtime.values.reset(descriptor);
           runtime.notes.clear();
           runtime.lastSuccessAt = undefined;
         }
       }
+      runtime.descriptor = descriptor;
       runtime.config = config;
       runtime.token = token;
       runtime.tokenSource = tokenSource;
@@ -203,9 +210,13 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
   private async restoreFromHistory(runtime: Runtime): Promise<void> {
     try {
       const latest = await this.history.latest(runtime.config.id, { withinMs: 24 * 60 * 60 * 1000 });
-      for (const sample of latest) runtime.latest.set(sampleKey(sample), sample);
-      const newest = latest.reduce((max, sample) => Math.max(max, sample.at), 0);
-      if (newest > 0) runtime.lastSuccessAt = newest;
+      runtime.values.merge(latest);
+      const newest = runtime.values.newestAt();
+      if (newest > 0) {
+        runtime.lastSuccessAt = newest;
+        // The reading before each latest one: a counter's rate and a histogram's quantiles need it.
+        runtime.values.merge(await this.history.query(runtime.config.id, { from: newest - RESTORE_PREVIOUS_MS, to: newest }));
+      }
       await this.loadQuotaHistory(runtime);
     } catch (error) {
       this.log.warn(`${runtime.config.label}: could not read its history: ${error instanceof Error ? error.message : String(error)}`);
@@ -213,13 +224,14 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
   }
 
   private async loadQuotaHistory(runtime: Runtime): Promise<void> {
-    if (runtime.config.kind !== 'browserbase') return;
+    const series = quotaHistorySeries(runtime.descriptor);
+    if (series.length === 0) return;
     const now = Date.now();
     const cycle = billingCycle(now, runtime.config.quota?.billingCycleDay);
     runtime.quotaHistory = await this.history.query(runtime.config.id, {
-      from: Math.min(cycle.start, now - 2 * 24 * 60 * 60 * 1000),
+      from: Math.min(cycle.start - BOUNDARY_EVIDENCE_MS, now - 2 * 24 * 60 * 60 * 1000),
       to: now,
-      series: ['browserbase.usage.browserMinutes', 'browserbase.usage.proxyBytes'],
+      series,
     });
   }
 
@@ -229,16 +241,13 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     runtime.errors.delete(feed.key);
     runtime.lastSuccessAt = reading.fetchedAt;
     runtime.lastAttemptAt = reading.fetchedAt;
-    for (const sample of reading.samples) {
-      const key = sampleKey(sample);
-      const existing = runtime.latest.get(key);
-      if (!existing || existing.at <= sample.at) runtime.latest.set(key, sample);
-    }
+    runtime.values.merge(reading.samples);
     runtime.notes.set(feed.key, reading.notes ?? []);
     if (reading.samples.length > 0) {
+      const needsHistory = reading.samples.some((sample) => quotaHistorySeries(runtime.descriptor).includes(sample.series));
       void this.history
         .append(feed.connectionId, reading.samples)
-        .then(() => (runtime.config.kind === 'browserbase' ? this.loadQuotaHistory(runtime) : undefined))
+        .then(() => (needsHistory ? this.loadQuotaHistory(runtime) : undefined))
         .then(() => this.scheduleChange())
         .catch((error: unknown) =>
           this.log.warn(`${runtime.config.label}: could not store history: ${error instanceof Error ? error.message : String(error)}`),
@@ -276,7 +285,9 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
 
   private onShared(connectionId: string, shared: SharedSnapshot<ConnectionSnapshot>): void {
     const runtime = this.runtimes.get(connectionId);
-    if (!runtime || !shared.data) return;
+    // Another window may run another version of the extension (during an update) and publish another
+    // shape: only a snapshot this version can draw is mirrored.
+    if (!runtime || !isConnectionSnapshot(shared.data)) return;
     runtime.mirrored = shared.data;
     this.scheduleChange();
   }
@@ -299,22 +310,6 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     }, 50);
   }
 
-  private health(runtime: Runtime, now: number): ConnectionHealth {
-    if (runtime.config.enabled === false) return 'disabled';
-    if (runtime.tokenSource === 'none' && !tokenOptional(runtime.config)) return 'authNeeded';
-    const errors = [...runtime.errors.values()];
-    if (errors.some((error) => error.kind === 'auth')) return 'authNeeded';
-    if (runtime.configError) return 'error';
-    // The first feed carries the live values; a failing secondary feed (e.g. the heavy /metrics/total)
-    // is reported in the snapshot's error without declaring the whole connection down.
-    const primary = runtime.feeds[0];
-    if (primary && runtime.errors.has(primary.key)) return 'error';
-    if (!runtime.lastSuccessAt) return errors.length > 0 ? 'error' : 'loading';
-    const primaryInterval = primary?.intervalMs ?? 60_000;
-    if (now - runtime.lastSuccessAt > 3 * primaryInterval) return 'stale';
-    return 'ok';
-  }
-
   snapshot(id: string, now = Date.now()): ConnectionSnapshot | undefined {
     const runtime = this.runtimes.get(id);
     if (!runtime) return undefined;
@@ -322,8 +317,6 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     if (!polledHere && runtime.mirrored) {
       return { ...runtime.mirrored, label: runtime.config.label, polledHere: false };
     }
-    const latest = [...runtime.latest.values()];
-    const quotas = evaluateQuotas(runtime.config, latest, runtime.quotaHistory, now);
     const errors = [...runtime.errors.values()];
     const firstError = runtime.configError
       ? { kind: 'request' as const, message: runtime.configError }
@@ -335,23 +328,31 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     const retryAt = (failingFeed === undefined ? undefined : runtime.pollState?.retryAt[failingFeed]) ?? runtime.pollState?.notBefore;
     const notes = [...new Set([...runtime.notes.values()].flat())];
     if (runtime.tokenSource === 'environment') notes.push('Token from the environment');
-    return {
-      id,
-      label: runtime.config.label,
-      kind: runtime.config.kind,
-      health: this.health(runtime, now),
+    const primary = runtime.feeds[0];
+    const health = connectionHealth({
+      enabled: runtime.config.enabled !== false,
+      tokenMissing: runtime.tokenSource === 'none' && !tokenOptional(runtime.config),
+      errors: new Map([...runtime.errors].map(([key, error]) => [key, error.kind])),
+      ...(runtime.configError ? { configError: runtime.configError } : {}),
+      ...(primary ? { primaryFeed: { key: primary.key, intervalMs: primary.intervalMs } } : {}),
+      ...(runtime.lastSuccessAt === undefined ? {} : { lastSuccessAt: runtime.lastSuccessAt }),
+      now,
+    });
+    return buildSnapshot({
+      config: runtime.config,
+      latest: runtime.values.latest(),
+      previous: runtime.values.previous(),
+      history: runtime.quotaHistory,
+      health,
       ...(firstError ? { error: { ...firstError, ...(retryAt ? { retryAt } : {}) } } : {}),
-      ...(runtime.lastSuccessAt ? { lastSuccessAt: runtime.lastSuccessAt } : {}),
-      ...(runtime.lastAttemptAt ? { lastAttemptAt: runtime.lastAttemptAt } : {}),
+      ...(runtime.lastSuccessAt === undefined ? {} : { lastSuccessAt: runtime.lastSuccessAt }),
+      ...(runtime.lastAttemptAt === undefined ? {} : { lastAttemptAt: runtime.lastAttemptAt }),
       ...(runtime.pollState?.nextPollAt ? { nextPollAt: runtime.pollState.nextPollAt } : {}),
-      latest,
-      quotas,
-      level: worstLevel(quotas),
       ...(runtime.pollState?.rateLimit ? { rateLimit: runtime.pollState.rateLimit } : {}),
       notes,
       tokenSource: runtime.tokenSource,
-      polledHere: true,
-    };
+      now,
+    });
   }
 
   snapshots(now = Date.now()): ConnectionSnapshot[] {
@@ -390,50 +391,26 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     await this.history.removeConnection(connectionId);
   }
 
-  async test(config: ConnectionConfig, token: string | undefined): Promise<string> {
-    const feeds = feedsFor(config, token, this.http);
-    const signal = AbortSignal.timeout(30_000);
-    const parts: string[] = [];
-    let values = 0;
-    for (const connectionFeed of feeds) {
-      const reading = await connectionFeed.run(signal);
-      values += reading.samples.length;
-      const notes = reading.notes?.length ? ` (${reading.notes.join('; ')})` : '';
-      parts.push(`${connectionFeed.name}: ${reading.samples.length} value(s)${notes}`);
-    }
-    return `Connected: ${values} value(s) read — ${parts.join(', ')}.`;
+  test(config: ConnectionConfig, token: string | undefined): Promise<string> {
+    return this.probe.test(config, token);
   }
 
-  async listChoices(
-    kind: 'browserbaseProjects' | 'northflankProjects' | 'northflankServices',
-    config: ConnectionConfig,
-    token: string | undefined,
-  ): Promise<{ id: string; label: string; detail?: string }[] | undefined> {
-    if (!token) {
-      const resolved = await this.tokens.resolve(config.id, config.kind).catch(() => undefined);
-      token = resolved?.token;
-    }
-    if (!token) return undefined;
-    const signal = AbortSignal.timeout(20_000);
-    const target = { baseUrl: config.baseUrl, token };
-    if (kind === 'browserbaseProjects') {
-      const result = await new BrowserbaseClient(this.http, { ...target, projectId: '' }).listProjects({ signal });
-      return result.projects.map((project) => ({ id: project.id, label: project.name, detail: `concurrency ${project.concurrency}` }));
-    }
-    const client = new NorthflankClient(this.http, { ...target, projectId: config.projectId ?? '' });
-    if (kind === 'northflankProjects') {
-      const result = await client.listProjects({ signal });
-      return result.projects.map((project) => ({ id: project.id, label: project.name }));
-    }
-    const result = await client.listServices({ signal });
-    return result.services.map((service) => ({ id: service.id, label: service.name, ...(service.description ? { detail: service.description } : {}) }));
+  listChoices(kind: ChoiceKind, config: ConnectionConfig, token: string | undefined): Promise<Choice[] | undefined> {
+    return this.probe.listChoices(kind, config, token);
   }
 
-  dispose(): void {
+  /** Stops polling and resolves once this window's leases are released for another window to take. */
+  async close(): Promise<void> {
+    if (this.disposed) return this.closed;
     this.disposed = true;
     for (const disposable of this.disposables) disposable.dispose();
     this.changeEmitter.dispose();
-    void this.polling.dispose();
+    this.closed = this.polling.dispose();
+    return this.closed;
+  }
+
+  dispose(): void {
+    void this.close();
   }
 }
 

@@ -11,8 +11,11 @@ import { CerebrasClient } from '../providers/cerebras/cerebrasClient';
 import { NorthflankClient } from '../providers/northflank/client';
 import { PrometheusClient } from '../providers/prometheus/prometheusClient';
 import type { Reading } from '../providers/types';
+import { cycleSamples, runningSamples } from '../providers/browserbase/normalize';
+import { NORTHFLANK_METRIC_TYPES } from '../providers/northflank/descriptor';
+import { TOKEN_OPTIONAL } from '../providers/registry';
+import { billingCycle } from '../quota/evaluateQuotas';
 import type { ConnectionConfig } from '../shared/connections';
-import { countSample } from '../shared/samples';
 
 export interface ConnectionFeed {
   /** `<connectionId>/<feed>`: unique across all connections. */
@@ -24,9 +27,6 @@ export interface ConnectionFeed {
 }
 
 const SECOND = 1000;
-
-/** Northflank metric types fetched in one batched call per poll. */
-export const NORTHFLANK_METRIC_TYPES = ['cpu', 'memory', 'networkIngress', 'networkEgress', 'requests', 'http5xxResponses'] as const;
 
 /**
  * The feed's interval from polling/timingPolicy.ts: the provider's default, the connection's
@@ -69,10 +69,15 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
         feed(config, 'usage', (signal) => client.usage({ signal })),
         feed(config, 'sessions', async (signal) => {
           const result = await client.listSessions({ status: 'RUNNING' }, { signal });
-          const running = result.sessions.length;
-          return { ...result, samples: [countSample('browserbase.sessions.running', running, result.fetchedAt)] };
+          return { ...result, samples: runningSamples(result.sessions, config.projectId ?? '', result.fetchedAt) };
         }),
         feed(config, 'project', (signal) => client.getProject({ signal })),
+        // This cycle's minutes and proxy bytes, per session as billed: the figure the reported usage is checked against.
+        feed(config, 'billing', async (signal) => {
+          const result = await client.listSessions({}, { signal });
+          const cycle = billingCycle(result.fetchedAt, config.quota?.billingCycleDay);
+          return { ...result, samples: cycleSamples(result.sessions, config.projectId ?? '', cycle, result.fetchedAt) };
+        }),
       ];
     }
     case 'northflank': {
@@ -104,5 +109,5 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
 
 /** Whether a provider works without a token (self-hosted Browserless without TOKEN, an open exporter). */
 export function tokenOptional(config: ConnectionConfig): boolean {
-  return config.kind === 'prometheus' || config.kind === 'browserless';
+  return TOKEN_OPTIONAL[config.kind];
 }

@@ -47,6 +47,7 @@ const connectionSchema = z.object({
   projectId: z.optional(z.string().check(z.minLength(1))),
   resourceKind: z.optional(z.enum(['service', 'job', 'addon'])),
   resourceId: z.optional(z.string().check(z.minLength(1))),
+  usageScope: z.optional(z.enum(['billingCycle', 'lifetime', 'auto'])),
   organizationId: z.optional(z.string().check(z.minLength(1))),
   pollIntervalSeconds: z.optional(z.number().check(z.minimum(5), z.maximum(86_400))),
   quota: z.optional(quotaSchema),

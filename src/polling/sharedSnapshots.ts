@@ -47,6 +47,8 @@ export interface WatchOptions<T> {
   readonly pollMs?: number;
   /** Skip this window's own writes. */
   readonly ignoreWriter?: string;
+  /** Folder watching on top of polling (default true); tests switch it off to run on a fake clock alone. */
+  readonly watch?: boolean;
 }
 
 const SNAPSHOTS = 'snapshots';
@@ -160,7 +162,7 @@ export class SnapshotWatcher<T> {
     private readonly clock: Clock,
   ) {
     this.pollMs = options.pollMs ?? DEFAULT_READER_POLL_MS;
-    void this.startWatching();
+    if (options.watch !== false) void this.startWatching();
     this.poke(0);
   }
 

@@ -13,38 +13,18 @@
  * - `isStale(lastSuccessAt, intervalMs, now)`: data older than three intervals is shown as stale.
  */
 import type { RateLimitInfo } from '../http/errors';
+import { DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } from '../providers/registry';
 import type { ProviderKind } from '../providers/types';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 
 /**
- * Default pace per provider and feed. The first feed of each provider is its live feed (the one the
- * user's `pollIntervalSeconds` sets). Browserless aggregates `/metrics` in 5-minute periods, so
- * fetching it more often only re-downloads the same window; Northflank's billing usage is recomputed
- * hourly; Cerebras' metrics API allows 6 requests a minute for the whole organization.
+ * Default pace per provider and feed, and the fastest a user override may go: both come from the
+ * provider descriptors (src/providers/<id>/descriptor.ts say why each is what it is). The first feed of
+ * each provider is its live feed, the one the user's `pollIntervalSeconds` sets.
  */
-export const DEFAULT_FEED_INTERVALS_MS: Readonly<Record<ProviderKind, Readonly<Record<string, number>>>> = {
-  // /metrics/total carries every stored session time: heavy and slow-moving.
-  browserless: { pressure: 15 * SECOND, metrics: 5 * MINUTE, total: 15 * MINUTE },
-  // The project's concurrency limit changes with the plan only.
-  browserbase: { usage: 3 * MINUTE, sessions: MINUTE, project: 30 * MINUTE },
-  northflank: { metrics: MINUTE, billing: 15 * MINUTE },
-  cerebras: { metrics: MINUTE },
-  prometheus: { scrape: 30 * SECOND },
-};
-
-/**
- * The fastest a user override may go. Cerebras' 6/min is per organization, so one extension window
- * must leave most of it to the user's own tools; Northflank's hourly budget is shared the same way.
- */
-export const MIN_INTERVAL_MS: Readonly<Record<ProviderKind, number>> = {
-  browserless: 5 * SECOND,
-  browserbase: 30 * SECOND,
-  northflank: 30 * SECOND,
-  cerebras: 30 * SECOND,
-  prometheus: 5 * SECOND,
-};
+export { DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } from '../providers/registry';
 
 export const JITTER_FRACTION = 0.1;
 export const MAX_BACKOFF_MS = 15 * MINUTE;

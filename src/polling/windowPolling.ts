@@ -51,6 +51,11 @@ export interface WindowPollingOptions<T> {
   readonly readerPollMs?: number;
   readonly focused?: boolean;
   readonly pauseWhenUnfocused?: boolean;
+  /**
+   * Watch the shared folders for other windows' changes (default true). Without it, changes are seen
+   * on the next heartbeat or reader poll; tests switch it off so a fake clock alone drives them.
+   */
+  readonly watch?: boolean;
   onReading(feed: Feed, reading: Reading): void;
   onError(feed: Feed, error: unknown): void;
   onState?(connectionId: string, state: ConnectionPollState): void;
@@ -115,6 +120,7 @@ export class WindowPolling<T> {
       heartbeatMs: options.heartbeatMs,
       staleAfterMs: options.staleAfterMs,
       yielding: this.yielding,
+      watch: options.watch,
       onError: (error) => this.reportError(error),
     });
     this.leases.onChange((owned) => this.onLeasesChanged(owned));
@@ -126,6 +132,7 @@ export class WindowPolling<T> {
       onTick: () => this.checkRefreshRequests(),
       pollMs: options.readerPollMs,
       ignoreWriter: options.windowId,
+      watch: options.watch,
     });
   }
 

@@ -3,7 +3,7 @@
  * accessibility label, so a number reads the same everywhere. Pure; no `vscode`.
  */
 import type { QuotaStatus } from '../shared/snapshot';
-import { formatBytes, formatDuration, formatNumber, formatPercent, formatUnitValue, type FormatOptions } from '../statusbar/format';
+import { formatBytes, formatDuration, formatNumber, formatPercent, formatUnitValue, type FormatOptions } from '../shared/format';
 import { QUOTA_RULE_IDS } from './series';
 
 /** The share of the limit in percent, or null when either side is unknown. */

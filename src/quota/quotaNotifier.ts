@@ -7,7 +7,8 @@
  * persisted, so a reload does not repeat a notification the user already saw. Snoozes and
  * "don't show again" are persisted the same way.
  */
-import { PROVIDER_NAMES, type ProviderKind } from '../shared/connections';
+import { PROVIDER_NAMES } from '../providers/registry';
+import type { ProviderKind } from '../shared/connections';
 import type { QuotaLevel, QuotaStatus } from '../shared/snapshot';
 import { describeQuota } from './describeQuota';
 import { levelRank } from './evaluateQuotas';

@@ -1,41 +1,9 @@
 /**
- * The series ids the quota rules and the status bar read, in one block. They restate the provider
- * normalizers' ids instead of importing them so this module (and the webviews that reuse the status bar
- * formatters) do not pull in provider code, zod schemas or the HTTP layer. `test/unit/quota/series.test.ts`
- * checks them against the normalizers, so a rename there fails a test here.
+ * Stable rule ids: notifications, snoozes and "don't show again" are keyed by them, so never rename
+ * one. Which series each rule reads is its provider descriptor's business (src/providers/<id>/descriptor.ts).
  */
+import type { QuotaRuleId } from '../providers/descriptor';
 
-export const QUOTA_SERIES = {
-  browserless: {
-    running: 'browserless.pressure.running',
-    maxConcurrent: 'browserless.pressure.maxConcurrent',
-    queued: 'browserless.pressure.queued',
-    maxQueued: 'browserless.pressure.maxQueued',
-    recentlyRejected: 'browserless.pressure.recentlyRejected',
-    cpu: 'browserless.pressure.cpu',
-    memory: 'browserless.pressure.memory',
-    isAvailable: 'browserless.pressure.isAvailable',
-  },
-  browserbase: {
-    browserMinutes: 'browserbase.usage.browserMinutes',
-    proxyBytes: 'browserbase.usage.proxyBytes',
-    concurrencyLimit: 'browserbase.project.concurrencyLimit',
-    // Provisional: no client emits a running-session count yet. The rule stays silent until one does.
-    runningSessions: 'browserbase.sessions.running',
-  },
-  cerebras: {
-    endpointStatus: 'cerebras.endpoint.status',
-    requests: 'cerebras.requests.count',
-    failures: 'cerebras.requests.failure',
-    e2eLatency: 'cerebras.latency.e2e',
-  },
-  northflank: {
-    cpu: 'northflank.cpu',
-    memory: 'northflank.memory',
-  },
-} as const;
-
-/** Stable rule ids: notifications, snoozes and "don't show again" are keyed by them, so never rename one. */
 export const QUOTA_RULE_IDS = {
   browserMinutes: 'browserMinutes',
   proxyData: 'proxyData',
@@ -49,6 +17,6 @@ export const QUOTA_RULE_IDS = {
   endpointStatus: 'endpointStatus',
   cpu: 'cpu',
   memory: 'memory',
-} as const;
+} as const satisfies Readonly<Record<QuotaRuleId, QuotaRuleId>>;
 
-export type QuotaRuleId = (typeof QUOTA_RULE_IDS)[keyof typeof QUOTA_RULE_IDS];
+export type { QuotaRuleId };

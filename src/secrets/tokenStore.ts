@@ -4,7 +4,7 @@
  * The storage is behind a small interface so the rules are tested without VS Code.
  */
 import type { ProviderKind } from '../shared/connections';
-import { TOKEN_ENVIRONMENT_VARIABLES } from '../shared/connections';
+import { TOKEN_ENVIRONMENT_VARIABLES } from '../providers/registry';
 
 /** The subset of vscode.SecretStorage we use. */
 export interface SecretBackend {

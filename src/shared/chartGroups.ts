@@ -1,25 +1,27 @@
 /**
- * Which series make which chart: a connection's history (series and label sets as parallel arrays)
- * in, one ChartData per chart out, each with one dataset per series and label set, and the threshold
- * lines of the quota rule it belongs to. Pure, so the grouping is tested without a window; it runs
- * in the webview, which keeps the extension host bundle small.
+ * Which lines make which chart: a connection's history (series and label sets as parallel arrays) in,
+ * one ChartData per chart out. The provider's descriptor names the charts; every series is first read
+ * by its semantics (displayColumns.ts: rates for counters, p50/p95/p99 for histograms), so a chart
+ * never draws a counter as an ever-rising total or a histogram as a dozen `le` lines. Pure, so the
+ * grouping is tested without a window; it runs in the webview, which keeps the host bundle small.
  *
- * Every provider has a few curated charts (several series per chart where the data has them); every
- * other series still gets a chart, grouped by family and unit, under "More charts". A generic
- * Prometheus connection gets one chart per metric.
+ * Curated charts first; every other series the descriptor knows still gets a chart, grouped by family
+ * and unit under "More charts" (a generic exporter: one chart per metric). A series the descriptor
+ * does not know gets no chart: the panel lists it under "Other values".
  */
-import type { ProviderKind } from './connections';
+import type { ChartSpec, ProviderDescriptor, QuotaRuleId } from '../providers/descriptor';
+import { deriveColumns, type DisplayColumn } from './displayColumns';
 import { formatUnitValue, unitLabel } from './format';
-import { HEADLINES } from './headlines';
 import type { ConnectionHistory, SeriesColumns } from './protocol';
 import type { MetricUnit } from './samples';
+import { wordsOf } from './seriesModel';
 import type { QuotaStatus } from './snapshot';
 
 export type ThresholdLevel = 'warning' | 'critical' | 'limit';
 
 /** One line of a chart: parallel arrays, times ascending. */
 export interface SeriesData {
-  /** Stable within its chart, so an update replaces the right dataset in place. */
+  /** Stable within its connection (a display column's key), so an update replaces the right dataset in place. */
   readonly key: string;
   readonly label: string;
   readonly t: readonly number[];
@@ -59,11 +61,13 @@ export interface ChartData {
   readonly primary: boolean;
   /** Label sets left out of a crowded chart. */
   readonly omitted?: number;
-  /** Enumerated states (up/down) are drawn as steps. */
+  /** Enumerated states (up/down, yes/no) are drawn as steps. */
   readonly stepped?: boolean;
+  /** Words for the values of a state or yes/no chart, for its axis and tooltips. */
+  readonly words?: Readonly<Record<string, string>>;
 }
 
-/** A card's sparkline: the headline series, label sets combined into one line. */
+/** A card's sparkline: the line of a figure's chart. */
 export interface Sparkline {
   readonly label: string;
   readonly unit: MetricUnit;
@@ -74,180 +78,19 @@ export interface Sparkline {
 /** More datasets than this make a legend nobody can read; the rest is counted in `omitted`. */
 export const MAX_SERIES_PER_CHART = 12;
 
-interface ChartRule {
-  readonly key: string;
-  readonly title: string;
-  readonly description: string;
-  /** Series ids drawn together, in dataset order. */
-  readonly series: readonly string[];
-  /** Dataset names of the series (when the chart has several). */
-  readonly names?: Readonly<Record<string, string>>;
-  /** One chart per value of this label (e.g. one latency chart per endpoint). */
-  readonly splitBy?: string;
-  /** The quota rule whose limit gives the threshold lines. */
-  readonly quota?: string;
-  readonly quotaLabel?: string;
-  /** A running total: a bucket is read by its last value, and a min–max band means nothing. */
-  readonly cumulative?: boolean;
-  readonly primary?: boolean;
-}
+/** Dataset keys of the lines a chart adds itself: a total, a ratio, a quota's own figure. */
+export const totalKey = (series: string): string => `total:${series}`;
+export const ratioKey = (numerator: string, denominator: string): string => `ratio:${numerator}/${denominator}`;
+export const quotaKey = (rule: string): string => `quota:${rule}`;
 
-const RULES: Readonly<Record<ProviderKind, readonly ChartRule[]>> = {
-  browserless: [
-    {
-      key: 'concurrency',
-      title: 'Concurrent sessions',
-      description: 'Browser sessions running and waiting in the queue, from the pressure endpoint.',
-      series: ['browserless.pressure.running', 'browserless.pressure.queued'],
-      names: { 'browserless.pressure.running': 'running', 'browserless.pressure.queued': 'queued' },
-      quota: 'concurrency',
-    },
-    {
-      key: 'outcomes',
-      title: 'Sessions by outcome',
-      description: 'Sessions per 5-minute window by how they ended.',
-      series: ['browserless.metrics.successful', 'browserless.metrics.error', 'browserless.metrics.timedout', 'browserless.metrics.rejected'],
-      names: {
-        'browserless.metrics.successful': 'successful',
-        'browserless.metrics.error': 'error',
-        'browserless.metrics.timedout': 'timed out',
-        'browserless.metrics.rejected': 'rejected',
-      },
-    },
-    {
-      key: 'resources',
-      title: 'CPU and memory',
-      description: 'CPU and memory use of the Browserless server.',
-      series: ['browserless.pressure.cpu', 'browserless.pressure.memory'],
-      names: { 'browserless.pressure.cpu': 'CPU', 'browserless.pressure.memory': 'memory' },
-    },
-    {
-      key: 'sessionTime',
-      title: 'Session time',
-      description: 'Mean, shortest and longest session per 5-minute window.',
-      series: ['browserless.metrics.meanTime', 'browserless.metrics.minTime', 'browserless.metrics.maxTime'],
-      names: { 'browserless.metrics.meanTime': 'mean', 'browserless.metrics.minTime': 'min', 'browserless.metrics.maxTime': 'max' },
-      primary: false,
-    },
-    {
-      key: 'units',
-      title: 'Units used',
-      description: 'Billing units per 5-minute window (one per started 30 seconds of browser time).',
-      series: ['browserless.metrics.units'],
-      primary: false,
-    },
-  ],
-  browserbase: [
-    {
-      key: 'browserMinutes',
-      title: 'Browser minutes',
-      description: 'Browser minutes as the provider reports them; the quota counts the use within the billing cycle.',
-      series: ['browserbase.usage.browserMinutes'],
-      quota: 'browserMinutes',
-      quotaLabel: 'allocation',
-      cumulative: true,
-    },
-    {
-      key: 'sessions',
-      title: 'Running sessions',
-      description: 'Sessions running in the project.',
-      series: ['browserbase.sessions.running'],
-      quota: 'sessions',
-    },
-    {
-      key: 'proxyData',
-      title: 'Proxy data',
-      description: 'Proxy data as the provider reports it; the quota counts the use within the billing cycle.',
-      series: ['browserbase.usage.proxyBytes'],
-      quota: 'proxyData',
-      quotaLabel: 'allocation',
-      cumulative: true,
-    },
-  ],
-  northflank: [
-    { key: 'cpu', title: 'CPU', description: 'CPU use per container.', series: ['northflank.cpu'], quota: 'cpu' },
-    { key: 'memory', title: 'Memory', description: 'Memory use per container.', series: ['northflank.memory'], quota: 'memory' },
-    {
-      key: 'network',
-      title: 'Network',
-      description: 'Network traffic in and out per container.',
-      series: ['northflank.networkIngress', 'northflank.networkEgress'],
-      names: { 'northflank.networkIngress': 'in', 'northflank.networkEgress': 'out' },
-    },
-    {
-      key: 'requests',
-      title: 'HTTP requests',
-      description: 'HTTP requests and 5xx responses per second per container.',
-      series: ['northflank.requests', 'northflank.http5xxResponses'],
-      names: { 'northflank.requests': 'requests', 'northflank.http5xxResponses': '5xx' },
-    },
-  ],
-  cerebras: [
-    { key: 'requests', title: 'Requests per minute', description: 'Requests per minute per endpoint.', series: ['cerebras.requests.count'] },
-    {
-      key: 'e2e',
-      title: 'End-to-end latency',
-      description: 'End-to-end latency per minute: average and percentiles.',
-      series: ['cerebras.latency.e2e'],
-      splitBy: 'endpoint',
-      quota: 'p95Latency',
-      quotaLabel: 'p95 limit',
-    },
-    {
-      key: 'failures',
-      title: 'Failed requests per minute',
-      description: 'Failed requests per minute by endpoint and HTTP status.',
-      series: ['cerebras.requests.failure'],
-    },
-    {
-      key: 'tokens',
-      title: 'Tokens per minute',
-      description: 'Input and output tokens per minute per endpoint.',
-      series: ['cerebras.tokens.input', 'cerebras.tokens.output'],
-      names: { 'cerebras.tokens.input': 'input', 'cerebras.tokens.output': 'output' },
-    },
-    ...(
-      [
-        ['ttft', 'Time to first token', 'cerebras.latency.ttft'],
-        ['queueTime', 'Queue time', 'cerebras.latency.queueTime'],
-        ['generation', 'Generation latency', 'cerebras.latency.generation'],
-        ['tpot', 'Time per output token', 'cerebras.latency.tpot'],
-      ] as const
-    ).map(([key, title, series]) => ({
-      key,
-      title,
-      description: `${title} per minute: average and percentiles.`,
-      series: [series],
-      splitBy: 'endpoint',
-      primary: false,
-    })),
-  ],
-  prometheus: [],
+const PART_NAMES: Readonly<Record<DisplayColumn['part'], string>> = {
+  value: '',
+  rate: '',
+  p50: 'p50',
+  p95: 'p95',
+  p99: 'p99',
+  observations: '',
 };
-
-/** Labels that say where a value came from, not what it is: never a dataset name. */
-const CONTEXT_LABELS = new Set(['project', 'basis', 'reason']);
-
-interface Dataset extends SeriesData {
-  readonly order: number;
-}
-
-interface Group {
-  readonly id: string;
-  readonly key: string;
-  readonly title: string;
-  readonly rule?: ChartRule;
-  readonly unit: MetricUnit;
-  readonly primary: boolean;
-  readonly datasets: Map<string, Dataset>;
-}
-
-function sortedLabels(labels: Readonly<Record<string, string>> | undefined, skip: string | undefined): [string, string][] {
-  if (!labels) return [];
-  return Object.entries(labels)
-    .filter(([name]) => name !== skip && !CONTEXT_LABELS.has(name))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
 
 function lastSegment(series: string): string {
   return series.slice(series.lastIndexOf('.') + 1);
@@ -257,151 +100,295 @@ function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Where a sample goes when no curated chart takes it: per metric for Prometheus, per family and unit otherwise. */
-function fallbackGroup(kind: ProviderKind, sample: SeriesColumns): { key: string; title: string; primary: boolean; name: string } {
-  if (kind === 'prometheus') return { key: sample.series, title: sample.series, primary: true, name: '' };
-  const dot = sample.series.lastIndexOf('.');
-  const family = dot > 0 ? sample.series.slice(0, dot) : sample.series;
+function specFor(descriptor: ProviderDescriptor, series: string): ChartSpec<string> | undefined {
+  return descriptor.charts.find((chart) => chart.series.includes(series));
+}
+
+/** The key of the chart a split spec draws a label set in: `e2e:llama-3.3-70b`. */
+export function splitChartKey(spec: Pick<ChartSpec<string>, 'key' | 'splitBy'>, labels: Readonly<Record<string, string>> | undefined): string {
+  const split = spec.splitBy ? labels?.[spec.splitBy] : undefined;
+  return split === undefined ? spec.key : `${spec.key}:${split}`;
+}
+
+interface Placement {
+  readonly key: string;
+  readonly title: string;
+  readonly description: string;
+  readonly primary: boolean;
+  readonly spec?: ChartSpec<string>;
+  readonly order: number;
+}
+
+/** Where a display column is drawn: its curated chart, else a chart of its family (or metric, for an exporter). */
+export function placementOf(descriptor: ProviderDescriptor, column: Pick<DisplayColumn, 'series' | 'labels' | 'part' | 'unit'>): Placement {
+  const spec = specFor(descriptor, column.series);
+  if (spec) {
+    const split = spec.splitBy ? column.labels?.[spec.splitBy] : undefined;
+    return {
+      key: splitChartKey(spec, column.labels),
+      title: `${spec.title}${split === undefined ? '' : ` — ${split}`}`,
+      description: spec.description,
+      primary: spec.primary !== false,
+      spec,
+      order: spec.series.indexOf(column.series),
+    };
+  }
+  if (descriptor.id === 'prometheus') {
+    const observations = column.part === 'observations';
+    const perSecond = column.part === 'rate' || observations;
+    const title = observations ? `${column.series} observations` : column.series;
+    return {
+      key: observations ? `${column.series}#observations` : column.series,
+      title: `${title}${perSecond ? ` per ${column.unit.startsWith('rate:minute') ? 'minute' : 'second'}` : ''}`,
+      description: `${title} as scraped${perSecond ? ', as a rate (a counter reset counts as a restart from zero)' : ''}.`,
+      primary: true,
+      order: 0,
+    };
+  }
+  const dot = column.series.lastIndexOf('.');
+  const family = dot > 0 ? column.series.slice(0, dot) : column.series;
   const familyName = family.includes('.') ? family.slice(family.indexOf('.') + 1) : family;
-  const unit = unitLabel(sample.unit);
-  return {
-    key: `${family}~${sample.unit}`,
-    title: `${capitalized(familyName.replaceAll('.', ' '))}${unit ? ` (${unit})` : ''}`,
-    primary: false,
-    name: lastSegment(sample.series),
-  };
+  const unit = unitLabel(column.unit);
+  const title = `${capitalized(familyName.replaceAll('.', ' '))}${unit ? ` (${unit})` : ''}`;
+  return { key: `${family}~${column.unit}`, title, description: `${title}.`, primary: false, order: 0 };
 }
 
-function ruleFor(kind: ProviderKind): Map<string, { rule: ChartRule; order: number }> {
-  const bySeries = new Map<string, { rule: ChartRule; order: number }>();
-  for (const rule of RULES[kind]) rule.series.forEach((series, order) => bySeries.set(series, { rule, order }));
-  return bySeries;
-}
-
-function thresholdLines(rule: ChartRule | undefined, unit: MetricUnit, history: ConnectionHistory, quotas: readonly QuotaStatus[]): ThresholdLine[] {
-  if (!rule?.quota) return [];
-  const quota = quotas.find((status) => status.id === rule.quota);
+function thresholdLines(
+  rule: QuotaRuleId | undefined,
+  label: string | undefined,
+  unit: MetricUnit,
+  history: ConnectionHistory,
+  quotas: readonly QuotaStatus[],
+): ThresholdLine[] {
+  if (!rule) return [];
+  const quota = quotas.find((status) => status.id === rule);
   if (!quota || quota.limit === null || !(quota.limit > 0) || quota.unit !== unit) return [];
   const limit = quota.limit;
   const { warnPercent, criticalPercent } = history;
   const show = (value: number) => formatUnitValue(value, unit);
-  const lines: ThresholdLine[] = [{ level: 'limit', value: limit, label: `${rule.quotaLabel ?? 'limit'} ${show(limit)}` }];
-  if (criticalPercent < 100)
+  const lines: ThresholdLine[] = [{ level: 'limit', value: limit, label: `${label ?? 'limit'} ${show(limit)}` }];
+  if (criticalPercent < 100) {
     lines.push({
       level: 'critical',
       value: (limit * criticalPercent) / 100,
       label: `critical ${show((limit * criticalPercent) / 100)} (${criticalPercent} %)`,
     });
-  if (warnPercent < criticalPercent)
+  }
+  if (warnPercent < criticalPercent) {
     lines.push({ level: 'warning', value: (limit * warnPercent) / 100, label: `warning ${show((limit * warnPercent) / 100)} (${warnPercent} %)` });
+  }
   return lines;
 }
 
-/** The connection's charts for its window, curated ones first, then by title. */
-export function buildCharts(kind: ProviderKind, history: ConnectionHistory, quotas: readonly QuotaStatus[]): ChartData[] {
-  const rules = ruleFor(kind);
+interface Dataset extends SeriesData {
+  readonly order: number;
+}
+
+interface Group {
+  readonly placement: Placement;
+  readonly key: string;
+  readonly unit: MetricUnit;
+  readonly datasets: Map<string, Dataset>;
+  words?: Readonly<Record<string, string>>;
+  stepped?: boolean;
+}
+
+function datasetLabel(placement: Placement, column: DisplayColumn, descriptor: ProviderDescriptor): string {
+  const spec = placement.spec;
+  const labels = Object.entries(column.labels ?? {})
+    .filter(([name]) => name !== spec?.splitBy)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const part = PART_NAMES[column.part];
+  if (!spec) {
+    const name = descriptor.id === 'prometheus' ? '' : lastSegment(column.series);
+    const text = labels.map(([name, value]) => `${name}=${value}`).join(', ');
+    return [name, text, part].filter(Boolean).join(' · ') || column.series;
+  }
+  const name = spec.series.length > 1 ? (spec.names?.[column.series] ?? lastSegment(column.series)) : '';
+  const text = labels.map(([, value]) => value).join(' · ');
+  return [name, text, part].filter(Boolean).join(' · ') || spec.names?.[column.series] || spec.title;
+}
+
+/** The stored readings of one series as a line that starts at `since` and is offset by `offset`. */
+function basisLine(stored: readonly SeriesColumns[], basis: NonNullable<QuotaStatus['basis']>): { t: number[]; v: (number | null)[] } {
+  const t: number[] = [];
+  const v: (number | null)[] = [];
+  for (const columns of stored) {
+    if (columns.series !== basis.series) continue;
+    const values = columns.last ?? columns.v;
+    columns.t.forEach((at, index) => {
+      if (at < basis.since) return;
+      const value = values[index] ?? null;
+      t.push(at);
+      v.push(value === null ? null : value - basis.offset);
+    });
+  }
+  return { t, v };
+}
+
+/** Σ of the datasets at each time: a time where one of them has no value has no total. */
+function sumLine(datasets: readonly Pick<SeriesData, 't' | 'v'>[]): { t: number[]; v: (number | null)[] } {
+  const byTime = new Map<number, number | null>();
+  const counts = new Map<number, number>();
+  for (const dataset of datasets) {
+    dataset.t.forEach((at, index) => {
+      const value = dataset.v[index] ?? null;
+      const known = byTime.get(at);
+      byTime.set(at, value === null || known === null ? null : (known ?? 0) + value);
+      counts.set(at, (counts.get(at) ?? 0) + 1);
+    });
+  }
+  const t = [...byTime.keys()].filter((at) => counts.get(at) === datasets.length).sort((a, b) => a - b);
+  return { t, v: t.map((at) => byTime.get(at) ?? null) };
+}
+
+/** The connection's charts for its window, curated ones first (in the descriptor's order), then by title. */
+export function buildCharts(descriptor: ProviderDescriptor, history: ConnectionHistory, quotas: readonly QuotaStatus[]): ChartData[] {
+  const display = deriveColumns(history.series).filter((column) => column.known);
   const groups = new Map<string, Group>();
-  const connectionId = history.connectionId;
-  for (const columns of history.series) {
-    const matched = rules.get(columns.series);
-    const rule = matched?.rule;
-    const split = rule?.splitBy ? columns.labels?.[rule.splitBy] : undefined;
-    const fallback = rule ? undefined : fallbackGroup(kind, columns);
-    const baseKey = rule ? `${rule.key}${split === undefined ? '' : `:${split}`}` : (fallback as { key: string }).key;
-    const groupKey = `${baseKey}|${columns.unit}`;
+  const groupFor = (placement: Placement, unit: MetricUnit): Group => {
+    const groupKey = `${placement.key}|${unit}`;
     let group = groups.get(groupKey);
     if (!group) {
       // A second unit for the same chart (a service switching from vCPU to %) gets a chart of its own.
-      const clash = [...groups.values()].some((other) => other.key === baseKey);
-      const key = clash ? `${baseKey}~${columns.unit}` : baseKey;
-      const title = rule ? `${rule.title}${split === undefined ? '' : ` — ${split}`}` : (fallback as { title: string }).title;
-      group = {
-        id: `${connectionId}/${key}`,
-        key,
-        title,
-        unit: columns.unit,
-        primary: rule ? rule.primary !== false : (fallback as { primary: boolean }).primary,
-        datasets: new Map(),
-        ...(rule ? { rule } : {}),
-      };
+      const clash = [...groups.values()].some((other) => other.placement.key === placement.key);
+      group = { placement, key: clash ? `${placement.key}~${unit}` : placement.key, unit, datasets: new Map() };
       groups.set(groupKey, group);
     }
-    const labels = sortedLabels(columns.labels, rule?.splitBy);
-    const labelText = rule ? labels.map(([, value]) => value).join(' · ') : labels.map(([name, value]) => `${name}=${value}`).join(', ');
-    const key = `${columns.series}{${labels.map(([name, value]) => `${name}=${value}`).join(',')}}`;
-    const name = rule ? (rule.series.length > 1 ? (rule.names?.[columns.series] ?? lastSegment(columns.series)) : '') : (fallback as { name: string }).name;
-    const label =
-      [name, labelText].filter(Boolean).join(' · ') || rule?.names?.[columns.series] || (rule?.series.length === 1 ? rule.title : lastSegment(columns.series));
-    // A running total is read by each bucket's newest value, and has no band.
-    const cumulative = rule?.cumulative === true && columns.last !== undefined;
-    group.datasets.set(key, {
-      key,
-      order: matched?.order ?? 0,
-      label,
-      t: columns.t,
-      v: cumulative ? (columns.last as readonly (number | null)[]) : columns.v,
-      ...(columns.lo && columns.hi && !cumulative ? { lo: columns.lo, hi: columns.hi } : {}),
-      ...(columns.n ? { n: columns.n } : {}),
+    return group;
+  };
+  for (const column of display) {
+    const placement = placementOf(descriptor, column);
+    const group = groupFor(placement, column.unit);
+    if (column.semantics === 'boolean' || column.semantics === 'state') {
+      const spec = (descriptor.series as Readonly<Record<string, { readonly states?: Readonly<Record<string, string>> } | undefined>>)[column.series];
+      group.stepped = true;
+      const words = wordsOf({ semantics: column.semantics, ...(spec?.states ? { states: spec.states } : {}) });
+      if (words) group.words = words;
+    }
+    group.datasets.set(column.key, {
+      key: column.key,
+      order: placement.order,
+      label: datasetLabel(placement, column, descriptor),
+      t: column.t,
+      v: column.v,
+      ...(column.lo && column.hi ? { lo: column.lo, hi: column.hi } : {}),
+      ...(column.n ? { n: column.n } : {}),
     });
   }
+  // Lines a chart adds itself.
+  descriptor.charts.forEach((spec, index) => {
+    const placement: Placement = { key: spec.key, title: spec.title, description: spec.description, primary: spec.primary !== false, spec, order: index };
+    if (spec.total) {
+      const group = [...groups.values()].find((entry) => entry.placement.key === spec.key);
+      if (group && group.datasets.size > 0) {
+        const line = sumLine([...group.datasets.values()]);
+        group.datasets.set(totalKey(spec.series[0] ?? spec.key), { key: totalKey(spec.series[0] ?? spec.key), order: -1, label: spec.total, ...line });
+      }
+    }
+    if (spec.ratio) {
+      const numerator = display.filter((column) => column.series === spec.ratio?.numerator);
+      const denominator = display.filter((column) => column.series === spec.ratio?.denominator);
+      if (numerator.length > 0 && denominator.length > 0) {
+        const top = sumLine(numerator);
+        const bottom = new Map((({ t, v }) => t.map((at, position) => [at, v[position] ?? null] as const))(sumLine(denominator)));
+        const t = top.t.filter((at) => bottom.has(at));
+        const v = t.map((at) => {
+          const over = bottom.get(at) ?? null;
+          const under = top.v[top.t.indexOf(at)] ?? null;
+          return over === null || under === null || over === 0 ? null : (under * 100) / over;
+        });
+        groupFor(placement, 'percent').datasets.set(ratioKey(spec.ratio.numerator, spec.ratio.denominator), {
+          key: ratioKey(spec.ratio.numerator, spec.ratio.denominator),
+          order: 0,
+          label: spec.ratio.name,
+          t,
+          v,
+        });
+      }
+    }
+    if (spec.fromQuota) {
+      const quota = quotas.find((status) => status.id === spec.fromQuota);
+      if (quota?.basis) {
+        const line = basisLine(history.series, quota.basis);
+        if (line.t.length > 0) {
+          groupFor(placement, quota.unit).datasets.set(quotaKey(quota.id), {
+            key: quotaKey(quota.id),
+            order: 0,
+            label: `used this cycle${quota.source ? ` (${quota.source})` : ''}`,
+            ...line,
+          });
+        }
+      }
+    }
+  });
 
   const charts: ChartData[] = [];
   for (const group of groups.values()) {
     const datasets = [...group.datasets.values()].sort((a, b) => a.order - b.order || a.label.localeCompare(b.label, 'en', { numeric: true }));
+    if (datasets.length === 0) continue;
     const shown = datasets.slice(0, MAX_SERIES_PER_CHART);
+    const spec = group.placement.spec;
     charts.push({
-      id: group.id,
-      connectionId,
+      id: `${history.connectionId}/${group.key}`,
+      connectionId: history.connectionId,
       key: group.key,
-      title: group.title,
+      title: group.placement.title,
       unit: group.unit,
-      description: group.rule?.description ?? `${group.title}${kind === 'prometheus' ? ' as scraped' : ''}.`,
+      description: group.placement.description,
       series: shown.map(({ order: _order, ...series }) => series),
-      thresholds: thresholdLines(group.rule, group.unit, history, quotas),
+      thresholds: thresholdLines(spec?.quota, spec?.quotaLabel, group.unit, history, quotas),
       from: history.from,
       to: history.to,
       ...(history.bucketMs === undefined ? {} : { bucketMs: history.bucketMs }),
-      primary: group.primary,
+      primary: group.placement.primary,
       ...(datasets.length > shown.length ? { omitted: datasets.length - shown.length } : {}),
-      ...(group.unit === 'state' ? { stepped: true } : {}),
+      ...(group.stepped ? { stepped: true } : {}),
+      ...(group.words ? { words: group.words } : {}),
     });
   }
   const order = (chart: ChartData) => {
-    const index = RULES[kind].findIndex((rule) => chart.key === rule.key || chart.key.startsWith(`${rule.key}:`) || chart.key.startsWith(`${rule.key}~`));
-    return index < 0 ? RULES[kind].length : index;
+    const index = descriptor.charts.findIndex((spec) => chart.key === spec.key || chart.key.startsWith(`${spec.key}:`) || chart.key.startsWith(`${spec.key}~`));
+    return index < 0 ? descriptor.charts.length : index;
   };
   return charts.sort((a, b) => Number(b.primary) - Number(a.primary) || order(a) - order(b) || a.title.localeCompare(b.title, 'en', { numeric: true }));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Sparklines
-
-/** The card's line: the headline series with its label sets combined per time; undefined without data. */
-export function buildSparkline(kind: ProviderKind, history: ConnectionHistory): Sparkline | undefined {
-  const headline = HEADLINES[kind];
-  const wanted = headline.series ?? history.series.find((columns) => columns.v.some((value) => value !== null))?.series;
-  // Prometheus: the first label set only; summing unrelated label sets would mean nothing.
-  const matching = history.series.filter((columns) => columns.series === wanted);
-  const parts = headline.combine === 'first' ? matching.slice(0, 1) : matching;
-  const unit = parts[0]?.unit;
-  if (unit === undefined) return undefined;
-  const byTime = new Map<number, number | null>();
-  for (const columns of parts) {
-    if (columns.unit !== unit) continue;
-    const values = headline.cumulative && columns.last ? columns.last : columns.v;
-    columns.t.forEach((at, index) => {
-      const value = values[index] ?? null;
-      const known = byTime.get(at);
-      if (value === null) {
-        if (known === undefined) byTime.set(at, null);
-      } else if (known === undefined || known === null) {
-        byTime.set(at, value);
-      } else {
-        byTime.set(at, headline.combine === 'max' ? Math.max(known, value) : known + value);
-      }
-    });
+/** The stored series a chart needs (for the sidebar's short read), or undefined for "all of them". */
+export function seriesOfChart(descriptor: ProviderDescriptor, chartKey: string): string[] | undefined {
+  const base = chartKey.split(/[:~]/)[0] ?? chartKey;
+  const spec = descriptor.charts.find((chart) => chart.key === base);
+  if (!spec) return undefined;
+  const series = new Set<string>(spec.series);
+  if (spec.ratio) {
+    series.add(spec.ratio.numerator);
+    series.add(spec.ratio.denominator);
   }
-  if (byTime.size === 0) return undefined;
-  const times = [...byTime.keys()].sort((a, b) => a - b);
-  return { label: headline.series ? headline.label : `${wanted}, ${headline.label}`, unit, t: times, v: times.map((at) => byTime.get(at) ?? null) };
+  if (spec.fromQuota) {
+    for (const rule of descriptor.quotas) {
+      if (rule.id === spec.fromQuota && rule.kind === 'cycleUsage') {
+        series.add(rule.reported);
+        series.add(rule.fromSessions);
+      }
+    }
+  }
+  return [...series];
+}
+
+/** The card's line: the dataset of its figure's chart, or undefined without data. */
+export function buildSparkline(
+  descriptor: ProviderDescriptor,
+  history: ConnectionHistory,
+  snapshot: {
+    readonly quotas: readonly QuotaStatus[];
+    readonly figures: readonly { readonly id: string; readonly label: string; readonly chart?: { readonly key: string; readonly dataset: string } }[];
+  },
+): Sparkline | undefined {
+  const figure = snapshot.figures.find((entry) => entry.id === descriptor.sparkline.figure) ?? snapshot.figures[0];
+  if (!figure?.chart) return undefined;
+  const chart = buildCharts(descriptor, history, snapshot.quotas).find((entry) => entry.key === figure.chart?.key);
+  const line = chart?.series.find((dataset) => dataset.key === figure.chart?.dataset);
+  if (!chart || !line || line.t.length === 0) return undefined;
+  const label = descriptor.sparkline.figure ? descriptor.sparkline.label : `${figure.label}, ${descriptor.sparkline.label}`;
+  return { label, unit: chart.unit, t: line.t, v: line.v };
 }

@@ -6,6 +6,9 @@ import type { ProviderKind } from '../providers/types';
 
 export type { ProviderKind };
 
+/** Whether Browserbase's reported usage covers the billing cycle or the project's lifetime. */
+export type UsageScope = 'billingCycle' | 'lifetime' | 'auto';
+
 export interface QuotaSettings {
   /** Warn at this percentage of a limit (default 75). */
   readonly warnPercent?: number;
@@ -42,6 +45,11 @@ export interface ConnectionConfig {
   /** Northflank: what is monitored (default service) and its id. */
   readonly resourceKind?: 'service' | 'job' | 'addon';
   readonly resourceId?: string;
+  /**
+   * Browserbase: what the reported usage covers. `auto` (default) infers it from whether the figure
+   * drops at a cycle boundary, or how it compares with this cycle's sessions, and says why.
+   */
+  readonly usageScope?: UsageScope;
   /** Cerebras organization id (`org_…`). */
   readonly organizationId?: string;
   /** Overrides the provider's default poll interval, in seconds. */
@@ -51,27 +59,4 @@ export interface ConnectionConfig {
   readonly enabled?: boolean;
 }
 
-/** Environment variables a provider's own tools read, used when no token is stored. */
-export const TOKEN_ENVIRONMENT_VARIABLES: Readonly<Record<ProviderKind, readonly string[]>> = {
-  browserless: ['BROWSERLESS_TOKEN', 'BROWSERLESS_API_KEY'],
-  browserbase: ['BROWSERBASE_API_KEY'],
-  northflank: ['NORTHFLANK_API_TOKEN', 'NF_API_TOKEN'],
-  cerebras: ['CEREBRAS_API_KEY'],
-  prometheus: [],
-};
-
-export const DEFAULT_BASE_URLS: Readonly<Record<ProviderKind, string>> = {
-  browserless: 'https://production-sfo.browserless.io',
-  browserbase: 'https://api.browserbase.com',
-  northflank: 'https://api.northflank.com',
-  cerebras: 'https://cloud.cerebras.ai',
-  prometheus: 'http://localhost:9090/metrics',
-};
-
-export const PROVIDER_NAMES: Readonly<Record<ProviderKind, string>> = {
-  browserless: 'Browserless',
-  browserbase: 'Browserbase',
-  northflank: 'Northflank',
-  cerebras: 'Cerebras',
-  prometheus: 'Prometheus',
-};
+// Provider names, default URLs and token variables are derived from the descriptors: src/providers/registry.ts.

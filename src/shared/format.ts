@@ -3,7 +3,7 @@
  * live in shared/: no `vscode`, no DOM). Every function takes an optional locale so tests are
  * deterministic and the host can pass VS Code's display language.
  */
-import type { MetricUnit } from './samples';
+import { rateParts, type MetricUnit } from './samples';
 
 /** English with day-before-month dates ("28 Nov") and comma thousands ("5,520"), as the docs show. */
 export const DEFAULT_LOCALE = 'en-GB';
@@ -108,6 +108,13 @@ export function formatDuration(seconds: number | null | undefined, options: Form
 /** A value with its unit as a person reads it: "45 %", "0.45 vCPU", "1.2 GB", "412 min". */
 export function formatUnitValue(value: number | null | undefined, unit: MetricUnit, options: FormatOptions = {}): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return NO_VALUE;
+  const rate = rateParts(unit);
+  if (rate) {
+    // "15.2/s", "1.2 MB/s", "3 units/min": the base as it reads, then what it is per.
+    const per = rate.per === 'second' ? '/s' : '/min';
+    const plain = rate.base === 'count' || rate.base === 'none' || rate.base === 'state';
+    return plain ? `${formatNumber(value, options)}${per}` : `${formatUnitValue(value, rate.base, options)}${per}`;
+  }
   const number = (suffix: string) => `${formatNumber(value, options)} ${suffix}`;
   switch (unit) {
     case 'percent':
@@ -192,6 +199,11 @@ export function formatClockTime(at: number, options: DateFormatOptions = {}): st
 
 /** The short name of a unit for an axis title or a column header: "%", "ms", "vCPU", "kbit/s". */
 export function unitLabel(unit: MetricUnit): string {
+  const rate = rateParts(unit);
+  if (rate) {
+    const base = rate.base === 'count' || rate.base === 'none' || rate.base === 'state' ? '' : unitLabel(rate.base);
+    return `${base}/${rate.per === 'second' ? 's' : 'min'}`;
+  }
   switch (unit) {
     case 'percent':
       return '%';
@@ -218,6 +230,11 @@ export function unitLabel(unit: MetricUnit): string {
 
 /** The unit in words, for sentences: "seconds", "kilobits per second". */
 export function unitName(unit: MetricUnit): string {
+  const rate = rateParts(unit);
+  if (rate) {
+    const base = rate.base === 'count' || rate.base === 'none' || rate.base === 'state' ? 'events' : unitName(rate.base);
+    return `${base} per ${rate.per}`;
+  }
   const names: Partial<Record<MetricUnit, string>> = {
     percent: 'percent',
     milliseconds: 'milliseconds',
@@ -229,4 +246,10 @@ export function unitName(unit: MetricUnit): string {
     units: 'billing units',
   };
   return names[unit] ?? unitLabel(unit);
+}
+
+/** "Yes" / "No" for a 0/1 value (a boolean series); a dash for no value. */
+export function formatBoolean(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return NO_VALUE;
+  return value === 0 ? 'No' : 'Yes';
 }

@@ -9,7 +9,8 @@
  * when it becomes visible. Nothing is ever posted to a hidden view.
  */
 import { arrayOf, isBoolean, isId, isNumber, isNumberOrNull, isRecord, isString, oneOf, optional } from './guards';
-import type { MetricUnit } from './samples';
+import type { MetricUnit, RatePer } from './samples';
+import { SERIES_SEMANTICS, type SeriesSemantics } from './seriesModel';
 import type { ConnectionSnapshot } from './snapshot';
 import { isRangeId, type RangeId } from './ranges';
 
@@ -27,7 +28,17 @@ export type ExportFormat = 'csv' | 'json';
 export interface SeriesColumns {
   readonly series: string;
   readonly unit: MetricUnit;
+  /** The identifying labels only: readings that differ in a context label are one column. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** How the series reads, from its provider's descriptor (absent: a gauge). */
+  readonly semantics?: SeriesSemantics;
+  /** False for a series the descriptor does not declare: it goes to "Other values", not to a chart. */
+  readonly known?: boolean;
+  /** Histogram and summary parts: the family and which part this is. */
+  readonly family?: string;
+  readonly component?: 'bucket' | 'sum' | 'count' | 'quantile';
+  /** Counters: the rate is per second or per minute. */
+  readonly rate?: RatePer;
   /** Epoch ms of each point (a bucket's start when the history is bucketed). */
   readonly t: readonly number[];
   /** The value; null is "no value". For buckets: the mean. */
@@ -71,7 +82,7 @@ export interface SidebarSnapshot {
   readonly now: number;
   readonly theme: ThemeKind;
   readonly connections: readonly ConnectionSnapshot[];
-  /** The headline series of each connection over a short window (see src/shared/headlines.ts). */
+  /** What each card's sparkline draws, over a short window (the descriptor's `sparkline`). */
   readonly histories: readonly ConnectionHistory[];
 }
 
@@ -110,6 +121,9 @@ function isStringRecord(value: unknown): value is Record<string, string> {
   return isRecord(value) && Object.values(value).every(isString);
 }
 
+const isSemantics = oneOf(SERIES_SEMANTICS);
+const isComponent = oneOf(['bucket', 'sum', 'count', 'quantile'] as const);
+const isRatePer = oneOf(['second', 'minute'] as const);
 const isNumbers = arrayOf(isNumber);
 const isNullableNumbers = arrayOf(isNumberOrNull);
 
@@ -137,9 +151,56 @@ function isQuota(value: unknown): boolean {
     isString(value.unit) &&
     isNumberOrNull(value.ratio) &&
     isLevel(value.level) &&
-    optional(isString)(value.detail)
+    optional(isString)(value.detail) &&
+    optional(isString)(value.source) &&
+    optional(isStringRecord)(value.words)
   );
 }
+
+const isChartRef = (value: unknown): boolean => isRecord(value) && isString(value.key) && isString(value.dataset);
+
+function isFigure(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isString(value.id) &&
+    isString(value.label) &&
+    isString(value.short) &&
+    isNumberOrNull(value.value) &&
+    isNumberOrNull(value.limit) &&
+    isString(value.unit) &&
+    isNumberOrNull(value.ratio) &&
+    isLevel(value.level) &&
+    optional(isStringRecord)(value.words) &&
+    optional(isString)(value.source) &&
+    optional(isString)(value.quota) &&
+    (value.chart === undefined || isChartRef(value.chart))
+  );
+}
+
+const isPart = oneOf(['value', 'rate', 'p50', 'p95', 'p99', 'observations'] as const);
+
+function isValueRow(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isString(value.key) &&
+    isString(value.series) &&
+    optional(isStringRecord)(value.labels) &&
+    optional(isStringRecord)(value.context) &&
+    isString(value.label) &&
+    isPart(value.part) &&
+    isSemantics(value.semantics) &&
+    isBoolean(value.known) &&
+    isString(value.unit) &&
+    isNumberOrNull(value.value) &&
+    isNumber(value.at) &&
+    (value.total === undefined || isNumberOrNull(value.total)) &&
+    optional(isString)(value.totalUnit) &&
+    optional(isStringRecord)(value.words) &&
+    optional(arrayOf(isString))(value.flags)
+  );
+}
+
+const isInfoRow = (value: unknown): boolean => isRecord(value) && isString(value.name) && isStringRecord(value.labels);
 
 export function isConnectionSnapshot(value: unknown): value is ConnectionSnapshot {
   if (!isRecord(value)) return false;
@@ -157,6 +218,12 @@ export function isConnectionSnapshot(value: unknown): value is ConnectionSnapsho
     value.latest.every(isSample) &&
     Array.isArray(value.quotas) &&
     value.quotas.every(isQuota) &&
+    Array.isArray(value.values) &&
+    value.values.every(isValueRow) &&
+    Array.isArray(value.info) &&
+    value.info.every(isInfoRow) &&
+    Array.isArray(value.figures) &&
+    value.figures.every(isFigure) &&
     isLevel(value.level) &&
     arrayOf(isString)(value.notes) &&
     oneOf(['secretStorage', 'environment', 'none', 'notNeeded'] as const)(value.tokenSource) &&
@@ -170,6 +237,11 @@ function isColumns(value: unknown): value is SeriesColumns {
     !isString(value.series) ||
     !isString(value.unit) ||
     !optional(isStringRecord)(value.labels) ||
+    !optional(isSemantics)(value.semantics) ||
+    !optional(isBoolean)(value.known) ||
+    !optional(isString)(value.family) ||
+    !optional(isComponent)(value.component) ||
+    !optional(isRatePer)(value.rate) ||
     !isNumbers(value.t) ||
     !isNullableNumbers(value.v)
   )

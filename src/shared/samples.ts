@@ -23,7 +23,30 @@ export type KnownUnit =
 
 /** A unit the source named that we do not know; kept verbatim rather than guessed. */
 export type RawUnit = `raw:${string}`;
-export type MetricUnit = KnownUnit | RawUnit;
+/** What a rate is counted per: counters and observation counts are shown as a rate per second or per minute. */
+export type RatePer = 'second' | 'minute';
+/**
+ * A rate derived from a counter: `rate:second:count` reads "per second", `rate:minute:units` "units per
+ * minute". Never stored in history (rates are computed from the stored totals when drawn).
+ */
+export type RateUnit = `rate:${RatePer}:${KnownUnit | RawUnit}`;
+export type MetricUnit = KnownUnit | RawUnit | RateUnit;
+
+/** The parts of a rate unit, or undefined for any other unit. */
+export function rateParts(unit: MetricUnit): { per: RatePer; base: KnownUnit | RawUnit } | undefined {
+  if (!unit.startsWith('rate:')) return undefined;
+  const rest = unit.slice('rate:'.length);
+  const colon = rest.indexOf(':');
+  const per = rest.slice(0, colon);
+  if (colon < 0 || (per !== 'second' && per !== 'minute')) return undefined;
+  return { per, base: rest.slice(colon + 1) as KnownUnit | RawUnit };
+}
+
+export function rateUnit(base: MetricUnit, per: RatePer): RateUnit {
+  // A rate of a rate is not a thing we draw; the base of a rate unit is its own base.
+  const parts = rateParts(base);
+  return `rate:${per}:${parts ? parts.base : (base as KnownUnit | RawUnit)}`;
+}
 
 /**
  * Why a value is not to be taken at face value.

@@ -4,24 +4,13 @@
  * the background to `statusBarItem.warningBackground`/`errorBackground`. The tooltip's command links
  * only work when the host marks the MarkdownString trusted for these commands.
  */
+import { PROVIDER_ABBREVIATIONS, PROVIDER_NAMES, descriptorOfKind } from '../providers/registry';
 import { describeQuota, quotaHeadline, quotaPercent } from '../quota/describeQuota';
-import { isUsableSample, latestMinuteTotal, levelRank, worseLevel } from '../quota/evaluateQuotas';
-import { QUOTA_RULE_IDS, QUOTA_SERIES } from '../quota/series';
-import { PROVIDER_NAMES, type ProviderKind } from '../shared/connections';
-import type { Sample } from '../shared/samples';
-import type { ConnectionSnapshot, QuotaLevel, QuotaStatus } from '../shared/snapshot';
-import {
-  formatBytes,
-  formatCompactNumber,
-  formatDay,
-  formatDuration,
-  formatNumber,
-  formatPercent,
-  formatRelativeTime,
-  formatUnitValue,
-  NO_VALUE,
-  type FormatOptions,
-} from './format';
+import { levelRank, worseLevel } from '../quota/evaluateQuotas';
+import type { ProviderKind } from '../shared/connections';
+import { figureCompact, figureText } from '../shared/figures';
+import type { ConnectionSnapshot, Figure, QuotaLevel, QuotaStatus } from '../shared/snapshot';
+import { formatDay, formatNumber, formatPercent, formatRelativeTime, NO_VALUE, type FormatOptions } from './format';
 
 export {
   formatBytes,
@@ -65,13 +54,7 @@ const DEFAULT_MAX_IN_TEXT = 2;
 const MAX_MESSAGE_CHARS = 160;
 const MAX_LABEL_IN_TEXT = 16;
 
-const ABBREVIATIONS: Readonly<Record<ProviderKind, string>> = {
-  browserless: 'BL',
-  browserbase: 'BB',
-  northflank: 'NF',
-  cerebras: 'CB',
-  prometheus: 'Prom',
-};
+const ABBREVIATIONS: Readonly<Record<ProviderKind, string>> = PROVIDER_ABBREVIATIONS;
 
 /**
  * Backslash-escapes every ASCII punctuation character, which CommonMark then renders literally: no
@@ -99,146 +82,58 @@ function needsAttention(snapshot: ConnectionSnapshot): boolean {
   return snapshot.health === 'error' || snapshot.health === 'authNeeded';
 }
 
-function newestUsable(samples: readonly Sample[], series: string): number | null {
-  let newest: Sample | undefined;
-  for (const sample of samples) {
-    if (sample.series === series && (!newest || sample.at > newest.at)) newest = sample;
-  }
-  return newest && isUsableSample(newest) ? (newest.value as number) : null;
-}
-
 function quotaOf(snapshot: ConnectionSnapshot, id: string): QuotaStatus | undefined {
   return snapshot.quotas.find((quota) => quota.id === id);
 }
 
 /** The one or two figures a user glances at, per provider, in three registers. */
 interface Figures {
-  /** For the status bar text: "3/10 (2 queued)". Empty when there is nothing to show. */
+  /** For the status bar text: "3/10 sessions (2 queued)". Empty when there is nothing to show. */
   readonly compact: string;
-  /** For the tooltip: "3 of 10 running, 2 of 10 queued, CPU 44 %". */
+  /** For the tooltip: "3 of 10 concurrent sessions running, 2 of 10 queue places taken, …". */
   readonly values: string;
-  /** For screen readers: "3 of 10 sessions running, 2 queued". */
+  /** For screen readers: "3 of 10 concurrent sessions running". */
   readonly spoken: string;
 }
 
 const NO_FIGURES: Figures = { compact: '', values: '', spoken: '' };
 
-function browserlessFigures(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
-  const ids = QUOTA_SERIES.browserless;
-  const running = newestUsable(snapshot.latest, ids.running);
-  const maxConcurrent = newestUsable(snapshot.latest, ids.maxConcurrent);
-  const queued = newestUsable(snapshot.latest, ids.queued);
-  const maxQueued = newestUsable(snapshot.latest, ids.maxQueued);
-  const cpu = newestUsable(snapshot.latest, ids.cpu);
-  const memory = newestUsable(snapshot.latest, ids.memory);
-  if (running === null && maxConcurrent === null) return NO_FIGURES;
-  const number = (value: number | null) => formatNumber(value, options);
-  const waiting = queued !== null && queued > 0 ? queued : 0;
-  const values = [
-    `${number(running)} of ${number(maxConcurrent)} running`,
-    queued === null ? undefined : maxQueued === null ? `${number(queued)} queued` : `${number(queued)} of ${number(maxQueued)} queued`,
-    cpu === null ? undefined : `CPU ${formatPercent(cpu, options)}`,
-    memory === null ? undefined : `memory ${formatPercent(memory, options)}`,
-  ].filter(Boolean);
-  return {
-    compact: `${number(running)}/${number(maxConcurrent)}${waiting > 0 ? ` (${number(waiting)} queued)` : ''}`,
-    values: values.join(', '),
-    spoken: `${number(running)} of ${number(maxConcurrent)} sessions running${waiting > 0 ? `, ${number(waiting)} queued` : ''}`,
-  };
+/** The figure the status bar shows: the one at the worst level (the worst share of its limit first), else the descriptor's own. */
+export function statusFigure(snapshot: Pick<ConnectionSnapshot, 'kind' | 'figures'>): Figure | undefined {
+  let worst: Figure | undefined;
+  for (const figure of snapshot.figures) {
+    if (figure.level === 'ok') continue;
+    if (!worst || levelRank(figure.level) > levelRank(worst.level) || (figure.level === worst.level && (figure.ratio ?? -1) > (worst.ratio ?? -1)))
+      worst = figure;
+  }
+  if (worst) return worst;
+  const preferred = descriptorOfKind(snapshot.kind).statusBar.figure;
+  return snapshot.figures.find((figure) => figure.id === preferred) ?? snapshot.figures[0];
 }
 
-function browserbaseFigures(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
-  const minutes = quotaOf(snapshot, QUOTA_RULE_IDS.browserMinutes);
-  const proxy = quotaOf(snapshot, QUOTA_RULE_IDS.proxyData);
-  const sessions = quotaOf(snapshot, QUOTA_RULE_IDS.sessions);
-  const whole = { ...options, maximumFractionDigits: 0 };
-  let compact = '';
-  let spoken = '';
-  const values: string[] = [];
-  if (minutes && minutes.value !== null) {
-    compact =
-      minutes.limit === null
-        ? `${formatCompactNumber(minutes.value, whole)} min`
-        : `${formatCompactNumber(minutes.value, whole)}/${formatCompactNumber(minutes.limit, whole)} min`;
-    spoken = quotaHeadline(minutes, options);
-    values.push(minutes.limit === null ? `${formatNumber(minutes.value, whole)} browser minutes this cycle` : quotaHeadline(minutes, options));
-  } else {
-    // No quota row (yet): the figure as reported, whatever period it covers.
-    const reported = newestUsable(snapshot.latest, QUOTA_SERIES.browserbase.browserMinutes);
-    if (reported !== null) {
-      compact = `${formatCompactNumber(reported, whole)} min`;
-      spoken = `${formatNumber(reported, whole)} browser minutes reported`;
-      values.push(`${formatNumber(reported, whole)} browser minutes reported`);
-    }
-  }
-  if (proxy && proxy.value !== null) values.push(proxy.limit === null ? `${formatBytes(proxy.value, options)} proxy data` : quotaHeadline(proxy, options));
-  else {
-    const bytes = newestUsable(snapshot.latest, QUOTA_SERIES.browserbase.proxyBytes);
-    if (bytes !== null) values.push(`${formatBytes(bytes, options)} proxy data reported`);
-  }
-  if (sessions && sessions.value !== null) values.push(quotaHeadline(sessions, options));
-  return { compact, values: values.join(', '), spoken };
-}
-
-function cerebrasFigures(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
-  const requests = latestMinuteTotal(snapshot.latest, QUOTA_SERIES.cerebras.requests);
-  const latency = quotaOf(snapshot, QUOTA_RULE_IDS.p95Latency);
-  const failure = quotaOf(snapshot, QUOTA_RULE_IDS.failureRate);
-  const status = quotaOf(snapshot, QUOTA_RULE_IDS.endpointStatus);
-  const p95 = latency && latency.value !== null ? formatDuration(latency.value, options) : undefined;
-  const values = [
-    requests ? `${formatNumber(requests.total, options)} requests/min` : undefined,
-    failure && failure.value !== null ? `${formatPercent(failure.value, options)} failed` : undefined,
-    p95 ? `p95 ${p95}` : undefined,
-    status && status.value !== null ? quotaHeadline(status, options) : undefined,
-  ].filter(Boolean);
-  const parts: string[] = [];
-  const spoken: string[] = [];
-  if (requests) {
-    parts.push(`${formatCompactNumber(requests.total, options)} req/min`);
-    spoken.push(`${formatNumber(requests.total, options)} requests per minute`);
-  }
-  // Latency joins the text only when it matters or when there is nothing else to show.
-  if (p95 && (!requests || (latency && latency.level !== 'ok'))) {
-    parts.push(`p95 ${p95}`);
-    spoken.push(`p95 latency ${p95}`);
-  }
-  return { compact: parts.join(', '), values: values.join(', '), spoken: spoken.join(', ') };
-}
-
-function northflankFigures(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
-  const describe = (quota: QuotaStatus | undefined, name: string): { compact: string; spoken: string } | undefined => {
-    if (!quota || quota.value === null) return undefined;
-    const percent = quotaPercent(quota);
-    const shown = percent === null ? formatUnitValue(quota.value, quota.unit, options) : formatPercent(percent, options);
-    return { compact: `${name} ${shown}`, spoken: `${name} at ${shown}` };
-  };
-  const cpu = describe(quotaOf(snapshot, QUOTA_RULE_IDS.cpu), 'CPU');
-  const memory = describe(quotaOf(snapshot, QUOTA_RULE_IDS.memory), 'memory');
-  const values = [cpu?.compact, memory?.compact].filter(Boolean).join(', ');
-  const glance = cpu ?? memory;
-  return { compact: glance?.compact ?? '', values, spoken: glance?.spoken ?? '' };
-}
-
-function prometheusFigures(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
-  // A generic endpoint has no figure that means something at a glance; the tooltip says how much it sends.
-  const series = new Set(snapshot.latest.map((sample) => sample.series)).size;
-  return series === 0 ? NO_FIGURES : { compact: '', values: `${formatNumber(series, options)} series`, spoken: '' };
+/** A figure in words: a quota's headline ("3 of 10 concurrent sessions running"), else "Requests per minute 1,482". */
+function figureWords(snapshot: ConnectionSnapshot, figure: Figure, options: FormatOptions): string {
+  const quota = figure.quota === undefined ? undefined : quotaOf(snapshot, figure.quota);
+  const words = quota ? quotaHeadline(quota, options) : `${figure.label} ${figureText(figure, options)}`;
+  return figure.source ? `${words} (${figure.source})` : words;
 }
 
 function figuresOf(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
-  switch (snapshot.kind) {
-    case 'browserless':
-      return browserlessFigures(snapshot, options);
-    case 'browserbase':
-      return browserbaseFigures(snapshot, options);
-    case 'cerebras':
-      return cerebrasFigures(snapshot, options);
-    case 'northflank':
-      return northflankFigures(snapshot, options);
-    default:
-      return prometheusFigures(snapshot, options);
+  const shown = statusFigure(snapshot);
+  if (!shown) return NO_FIGURES;
+  let compact = shown.value === null ? '' : figureCompact(shown, options);
+  let spoken = shown.value === null ? '' : figureWords(snapshot, shown, options);
+  // "3/10 sessions (2 queued)": a second figure that matters whenever it is above zero.
+  const append = descriptorOfKind(snapshot.kind).statusBar.appendWhenPositive;
+  if (compact && append && shown.id === descriptorOfKind(snapshot.kind).statusBar.figure) {
+    const extra = snapshot.figures.find((figure) => figure.id === append.figure);
+    if (extra?.value !== null && extra?.value !== undefined && extra.value > 0) {
+      compact += ` (${formatNumber(extra.value, options)} ${append.words})`;
+      spoken += `, ${formatNumber(extra.value, options)} ${append.words}`;
+    }
   }
+  const values = snapshot.figures.filter((figure) => figure.value !== null).map((figure) => figureWords(snapshot, figure, options));
+  return { compact, values: values.join(', '), spoken };
 }
 
 /** The quota most worth a look: highest level, then highest share; rows without a value only when they carry a level. */

@@ -14,7 +14,8 @@ export interface SampleWindow {
   readonly from: number;
   readonly to: number;
   readonly bucketMs?: number;
-  readonly series?: string;
+  /** Only these series (all when absent). */
+  readonly series?: readonly string[];
 }
 
 interface Entry {
@@ -44,10 +45,10 @@ export class ChartDataSource {
    * poll: while it stays the same (and was read after it settled) the cached samples are reused.
    */
   async samples(connectionId: string, window: SampleWindow, dataAt: number, now = Date.now()): Promise<Sample[]> {
-    const key = `${connectionId}|${window.bucketMs ?? 0}|${window.series ?? ''}`;
+    const key = `${connectionId}|${window.bucketMs ?? 0}|${window.series?.join(',') ?? ''}`;
     const entry = this.entries.get(key);
     this.used.add(key);
-    const series = window.series === undefined ? {} : { series: [window.series] };
+    const series = window.series === undefined ? {} : { series: window.series };
     const bucket = window.bucketMs === undefined ? {} : { bucketMs: window.bucketMs };
     const inWindow = (samples: Sample[]) => samples.filter((sample) => sample.at >= alignDown(window.from, window.bucketMs) && sample.at <= window.to);
     if (entry && entry.from <= window.from && entry.dataAt === dataAt && entry.readAt - dataAt >= SETTLE_MS) return inWindow(entry.samples);

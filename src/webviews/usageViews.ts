@@ -7,9 +7,10 @@
  */
 import * as vscode from 'vscode';
 import { billingCycle, quotaThresholds } from '../quota/evaluateQuotas';
+import { columnIdentity, descriptorFor, descriptorOfKind } from '../providers/registry';
+import { seriesOfChart } from '../shared/chartGroups';
 import { toColumns } from '../shared/columns';
 import type { ConnectionConfig } from '../shared/connections';
-import { HEADLINES } from '../shared/headlines';
 import { parseWebviewMessage, type ConnectionHistory, type ExportFormat, type HostMessage, type ThemeKind, type WebviewMessage } from '../shared/protocol';
 import { bucketForSpan, DEFAULT_RANGE, isRangeId, RANGE_IDS, RANGE_SPANS, type RangeId } from '../shared/ranges';
 import type { ConnectionSnapshot } from '../shared/snapshot';
@@ -67,17 +68,16 @@ export class UsageViews implements vscode.Disposable, vscode.WebviewViewProvider
   ) {
     this.panelData = new ChartDataSource(history);
     this.sidebarData = new ChartDataSource(history);
-    this.disposables.push(
-      vscode.window.registerWebviewViewProvider(OVERVIEW_VIEW, this),
-      vscode.window.registerWebviewPanelSerializer(PANEL_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => {
-          const range = typeof state === 'object' && state !== null ? (state as { range?: unknown }).range : undefined;
-          if (isRangeId(range)) this.range = range;
-          this.adoptPanel(panel);
-        },
-      }),
-      vscode.window.onDidChangeActiveColorTheme(() => this.update()),
-    );
+    // The view provider and the panel serializer are registered by the container during activation
+    // and forward here (resolveWebviewView, deserializePanel) once the services are up.
+    this.disposables.push(vscode.window.onDidChangeActiveColorTheme(() => this.update()));
+  }
+
+  /** A panel VS Code restores after a reload, with the state its page saved. */
+  deserializePanel(panel: vscode.WebviewPanel, state: unknown): void {
+    const range = typeof state === 'object' && state !== null ? (state as { range?: unknown }).range : undefined;
+    if (isRangeId(range)) this.range = range;
+    this.adoptPanel(panel);
   }
 
   private options(): vscode.WebviewOptions {
@@ -232,8 +232,13 @@ export class UsageViews implements vscode.Disposable, vscode.WebviewViewProvider
     const configs = this.configs();
     const histories: ConnectionHistory[] = [];
     for (const snapshot of connections) {
-      const headline = HEADLINES[snapshot.kind];
-      histories.push(await this.history(snapshot, configs.get(snapshot.id), now - headline.windowMs, now, headline.bucketMs, headline.series));
+      const config = configs.get(snapshot.id);
+      const descriptor = config ? descriptorFor(config) : descriptorOfKind(snapshot.kind);
+      const sparkline = descriptor.sparkline;
+      // Only what the sparkline's chart draws: a card needs one line, not the whole history.
+      const figure = snapshot.figures.find((entry) => entry.id === sparkline.figure) ?? snapshot.figures[0];
+      const series = figure?.chart ? seriesOfChart(descriptor, figure.chart.key) : undefined;
+      histories.push(await this.history(snapshot, config, now - sparkline.windowMs, now, sparkline.bucketMs, series ?? []));
     }
     this.sidebarData.sweep();
     return { type: 'snapshot', surface: 'sidebar', now, theme: this.theme(), connections, histories };
@@ -245,13 +250,23 @@ export class UsageViews implements vscode.Disposable, vscode.WebviewViewProvider
     from: number,
     to: number,
     bucketMs?: number,
-    series?: string,
+    series?: readonly string[],
   ): Promise<ConnectionHistory> {
     const data = series === undefined ? this.panelData : this.sidebarData;
     const window = { from, to, ...(bucketMs === undefined ? {} : { bucketMs }), ...(series === undefined ? {} : { series }) };
     const samples = await data.samples(snapshot.id, window, snapshot.lastSuccessAt ?? 0, to);
     const { warnPercent, criticalPercent } = quotaThresholds(config?.quota);
-    return { connectionId: snapshot.id, from, to, ...(bucketMs === undefined ? {} : { bucketMs }), warnPercent, criticalPercent, series: toColumns(samples) };
+    // Columns keyed and typed by the descriptor: context labels merge, semantics travel with each column.
+    const identity = columnIdentity(config ? descriptorFor(config) : descriptorOfKind(snapshot.kind));
+    return {
+      connectionId: snapshot.id,
+      from,
+      to,
+      ...(bucketMs === undefined ? {} : { bucketMs }),
+      warnPercent,
+      criticalPercent,
+      series: toColumns(samples, identity),
+    };
   }
 
   private onMessage(page: Page, data: unknown): void {

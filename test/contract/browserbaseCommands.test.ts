@@ -12,7 +12,7 @@ import { BrowserbaseSessionService } from '../../src/browserbase/sessionService'
 import { sessionHost } from '../../src/browserbase/sessionHost';
 import { HttpClient } from '../../src/http/httpClient';
 import type { ConnectionConfig } from '../../src/shared/connections';
-import { FAST_TIMEOUTS } from '../support/faultMatrix';
+import { ROOMY_TIMEOUTS } from '../support/faultMatrix';
 import { useSandbox } from '../support/sandbox';
 
 type Item = { label: string; description?: string; detail?: string; session?: { id: string }; buttons?: { tooltip?: string }[] };
@@ -122,7 +122,7 @@ beforeEach(async () => {
   };
   const token = ctx.sandbox.tokens.browserbase;
   const service = new BrowserbaseSessionService(
-    sessionHost({ connections: () => [config] }, { resolve: async () => ({ token }) }, http, { timeouts: { ...FAST_TIMEOUTS, totalMs: 5000 } }),
+    sessionHost({ connections: () => [config] }, { resolve: async () => ({ token }) }, http, { timeouts: ROOMY_TIMEOUTS }),
   );
   saved = new SavedQueries({ get: <T>(key: string) => state.get(key) as T | undefined, update: async (key, value) => void state.set(key, value) });
   const { browserbaseCommandHandlers } = await import('../../src/commands/browserbaseCommands');

@@ -15,7 +15,7 @@ import type { Session } from '../../src/providers/browserbase/schemas';
 import type { ConnectionConfig } from '../../src/shared/connections';
 import { matchesConditions, type MetadataQuery } from '../../src/shared/metadataQuery';
 import { NO_VALUE_LABEL, usageByTag } from '../../src/shared/usageByTag';
-import { FAST_TIMEOUTS } from '../support/faultMatrix';
+import { ROOMY_TIMEOUTS } from '../support/faultMatrix';
 import { assertNoSecret, rejectsWith } from '../support/providerFaults';
 import { useSandbox } from '../support/sandbox';
 
@@ -33,7 +33,7 @@ function setUp(): void {
   config = { id: 'bb-sandbox', kind: 'browserbase', label: 'Sandbox Browserbase', baseUrl: ctx.sandbox.baseUrl('browserbase'), projectId: PROJECT };
   const token = ctx.sandbox.tokens.browserbase;
   service = new BrowserbaseSessionService(
-    sessionHost({ connections: () => [config] }, { resolve: async () => ({ token }) }, http, { timeouts: { ...FAST_TIMEOUTS, totalMs: 5000 } }),
+    sessionHost({ connections: () => [config] }, { resolve: async () => ({ token }) }, http, { timeouts: ROOMY_TIMEOUTS }),
   );
 }
 beforeEach(setUp);

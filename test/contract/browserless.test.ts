@@ -28,8 +28,11 @@ const VARIANTS: readonly Variant[] = [
   { mount: 'browserless-v1-all', version: 'v1', pressure: 'wrapped', totalRoute: '/metrics/all', authModes: ['query', 'basic'] },
 ];
 
-/** Short deadlines so the timeout faults finish fast; the happy paths stay far below them. */
-const FAST = { headersMs: 300, bodyMs: 300, totalMs: 3000 } as const;
+/**
+ * Deadlines no answer of the local servers comes near, even on a busy machine; a test about a deadline
+ * shortens only that one, against a fault that can never meet it.
+ */
+const ROOMY = { headersMs: 10_000, bodyMs: 10_000, totalMs: 30_000 } as const;
 
 describe('Browserless clients against the sandbox', () => {
   const context = useSandbox();
@@ -55,7 +58,7 @@ describe('Browserless clients against the sandbox', () => {
       token: sandbox.tokens.browserless,
       version: variant.version,
       authMode: 'query',
-      timeouts: FAST,
+      timeouts: ROOMY,
       ...overrides,
     });
   }
@@ -213,22 +216,20 @@ describe('Browserless clients against the sandbox', () => {
 
         test('a server that never answers: headers timeout', async () => {
           sandbox.injectFault({ route: route(variant, '/metrics'), fault: { kind: 'hang' }, times: 1 });
-          const started = Date.now();
-          const error = await rejectsWith(clientFor(variant).metrics(), 'timeout');
+          const error = await rejectsWith(clientFor(variant, { timeouts: { ...ROOMY, headersMs: 300 } }).metrics(), 'timeout');
           assert.equal(error.phase, 'headers');
-          assert.ok(Date.now() - started < 2000);
           assertNoSecret(error, token());
         });
 
         test('a body that stalls: body timeout', async () => {
           sandbox.injectFault({ route: route(variant, '/metrics'), fault: { kind: 'slowDrip', chunkDelayMs: 2500 }, times: 1 });
-          const error = await rejectsWith(clientFor(variant).metrics(), 'timeout');
+          const error = await rejectsWith(clientFor(variant, { timeouts: { ...ROOMY, bodyMs: 300 } }).metrics(), 'timeout');
           assert.equal(error.phase, 'body');
         });
 
         test('a slow drip with short gaps: total timeout', async () => {
           sandbox.injectFault({ route: route(variant, '/metrics'), fault: { kind: 'slowDrip', chunkDelayMs: 40, chunkBytes: 4 }, times: 1 });
-          const error = await rejectsWith(clientFor(variant, { timeouts: { ...FAST, totalMs: 400 } }).metrics(), 'timeout');
+          const error = await rejectsWith(clientFor(variant, { timeouts: { ...ROOMY, totalMs: 400 } }).metrics(), 'timeout');
           assert.equal(error.phase, 'total');
         });
 

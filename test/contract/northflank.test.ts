@@ -9,7 +9,7 @@ import { HttpClient } from '../../src/http/httpClient';
 import type { RequestLimits } from '../../src/providers/clientSupport';
 import { NorthflankClient, type NorthflankConfig } from '../../src/providers/northflank';
 import type { Sample } from '../../src/shared/samples';
-import { FAST_TIMEOUTS, faultMatrix } from '../support/faultMatrix';
+import { ROOMY_TIMEOUTS, faultMatrix } from '../support/faultMatrix';
 import { rejectsWith } from '../support/providerFaults';
 import { useSandbox } from '../support/sandbox';
 import { NORTHFLANK_PROJECT, NORTHFLANK_SERVICE_COUNT } from '../../sandbox/providers/northflank';
@@ -31,7 +31,7 @@ function client(overrides: Partial<NorthflankConfig> = {}): NorthflankClient {
     token: ctx.sandbox.tokens.northflank,
     projectId: PROJECT,
     resourceId: 'api',
-    timeouts: { ...FAST_TIMEOUTS, totalMs: 5000 },
+    timeouts: ROOMY_TIMEOUTS,
     ...overrides,
   });
 }

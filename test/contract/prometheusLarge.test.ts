@@ -55,14 +55,14 @@ describe('large expositions through the worker', () => {
     assert.equal(reading.format, 'prometheus');
     assert.equal(reading.familyCount, whole.families.length);
     assert.deepEqual(reading.issues, whole.issues);
-    assert.deepEqual(reading.samples, normalizeExposition(whole, { at: reading.fetchedAt }));
+    assert.deepEqual(reading.samples, normalizeExposition(whole, { at: reading.fetchedAt, typeLabel: true }));
   });
 
   test('Prometheus client, OpenMetrics content: read as OpenMetrics, flags reported in a note, values kept', async () => {
     const reading = await new PrometheusClient(http, { baseUrl: `${base}/openmetrics` }).scrape();
     const whole = parsePrometheusText(openMetricsBody, { format: 'openmetrics' });
     assert.equal(reading.format, 'openmetrics');
-    assert.deepEqual(reading.samples, normalizeExposition(whole, { at: reading.fetchedAt }));
+    assert.deepEqual(reading.samples, normalizeExposition(whole, { at: reading.fetchedAt, typeLabel: true }));
     // The generated counters are written 0.0.4-style (no _total suffix), which OpenMetrics flags.
     assert.ok((whole.flags ?? []).length > 0);
     const first = whole.flags![0]!;

@@ -21,7 +21,7 @@ import {
   type SessionsHostMessage,
   type SessionsWebviewMessage,
 } from '../../src/shared/sessionsProtocol';
-import { FAST_TIMEOUTS } from '../support/faultMatrix';
+import { ROOMY_TIMEOUTS } from '../support/faultMatrix';
 import { useSandbox } from '../support/sandbox';
 
 const PROJECT = 'proj_sandbox';
@@ -53,7 +53,7 @@ function harness(): Harness {
   };
   const token = ctx.sandbox.tokens.browserbase;
   const service = new BrowserbaseSessionService(
-    sessionHost({ connections: () => [config] }, { resolve: async () => ({ token }) }, http, { timeouts: { ...FAST_TIMEOUTS, totalMs: 5000 } }),
+    sessionHost({ connections: () => [config] }, { resolve: async () => ({ token }) }, http, { timeouts: ROOMY_TIMEOUTS }),
   );
   const store = new Map<string, unknown>();
   const saved = new SavedQueries({ get: <T>(key: string) => store.get(key) as T | undefined, update: async (key, value) => void store.set(key, value) });

@@ -21,6 +21,7 @@ import {
 } from 'chart.js';
 import type { ChartData, SeriesData } from '../../src/shared/chartGroups';
 import { envelope, medianStep, minMaxIndices, pointsForDrawing, type DrawPoint, type Envelope } from '../../src/shared/downsample';
+import { valueText } from '../../src/shared/figures';
 import { formatUnitValue, unitLabel } from '../../src/shared/format';
 import { bucketName, formatBucket, formatDateTime, formatTick, timeTicks } from '../../src/shared/timeAxis';
 import { seriesStyle, withAlpha, type Palette } from '../common/theme';
@@ -251,7 +252,13 @@ export class ChartView {
         beginAtZero: !(dataMin < 0),
         ...(limits.length > 0 ? { suggestedMax: Math.max(...limits.map((line) => line.value)) * 1.08 } : {}),
         ...axis,
-        ticks: { color: palette.muted, font, callback: (value) => formatUnitValue(Number(value), this.data.unit) },
+        // A yes/no or up/down chart reads its axis in words, one tick per state.
+        ticks: {
+          color: palette.muted,
+          font,
+          ...(this.data.words ? { stepSize: 1 } : {}),
+          callback: (value) => (this.data.words ? (this.data.words[String(value)] ?? '') : formatUnitValue(Number(value), this.data.unit)),
+        },
         title: { display: unit !== '', text: unit, color: palette.muted, font },
       },
     };
@@ -299,7 +306,7 @@ export class ChartView {
     const point = item.raw as DrawPoint;
     const series = this.data.series[item.datasetIndex];
     if (!series || point.y === null) return '';
-    const exact = (value: number | null | undefined) => formatUnitValue(value, this.data.unit, { maximumFractionDigits: 3 });
+    const exact = (value: number | null | undefined) => valueText(value, this.data.unit, this.data.words, { maximumFractionDigits: 3 });
     let text = `${series.label}: ${exact(point.y)}`;
     const low = series.lo?.[point.index];
     const high = series.hi?.[point.index];
@@ -530,7 +537,7 @@ export class ChartView {
   /** A sentence for screen readers: what the chart shows, its range, and each series' latest, lowest and highest value. */
   summary(): string {
     const unit = this.data.unit;
-    const show = (value: number) => formatUnitValue(value, unit);
+    const show = (value: number) => valueText(value, unit, this.data.words);
     const [from, to] = this.window();
     const parts = [`${this.data.description} From ${formatDateTime(from, {}, false)} to ${formatDateTime(to, {}, false)}${this.zoom ? ' (zoomed)' : ''}.`];
     if (this.data.bucketMs) parts.push(`Points are ${bucketName(this.data.bucketMs)} averages with their minimum and maximum.`);

@@ -3,11 +3,14 @@
  * table, its charts (the main ones, then "More charts" opened on demand) and every latest value.
  * Built once and updated in place, so scroll position, focus and open details survive updates.
  */
+import type { ProviderDescriptor } from '../../src/providers/descriptor';
+import { descriptorOfKind, PROVIDER_NAMES, resolveSeries } from '../../src/providers/registry';
 import type { ChartData } from '../../src/shared/chartGroups';
 import { connectionState, HEALTH_TEXT } from '../../src/shared/connectionState';
-import { PROVIDER_NAMES } from '../../src/shared/connections';
+
+import { valueText } from '../../src/shared/figures';
 import { formatPercent, formatRelativeTime, formatUnitValue } from '../../src/shared/format';
-import type { ConnectionSnapshot } from '../../src/shared/snapshot';
+import type { ConnectionSnapshot, ValueRow } from '../../src/shared/snapshot';
 import { domId, el, icon, replaceChildren } from '../common/dom';
 import type { Palette } from '../common/theme';
 import { ChartCard, type ChartCardHost } from './chartCard';
@@ -35,6 +38,8 @@ export class ConnectionSection {
   private readonly moreSummary: HTMLElement;
   private readonly moreCharts: HTMLElement;
   private readonly values: HTMLDetailsElement;
+  private readonly others: HTMLDetailsElement;
+  private readonly info: HTMLElement;
   private readonly cards = new Map<string, ChartCard>();
   private snapshot: ConnectionSnapshot;
 
@@ -58,6 +63,8 @@ export class ConnectionSection {
       if (this.more.open) for (const card of this.cards.values()) if (this.moreCharts.contains(card.element)) card.show();
     });
     this.values = el('details', { class: 'latest-values' });
+    this.others = el('details', { class: 'other-values' });
+    this.info = el('dl', { class: 'info-labels' });
     const refresh = el('vscode-button', { secondary: true, icon: 'refresh', class: 'refresh' }, 'Refresh');
     const token = el('vscode-button', { secondary: true, icon: 'key', class: 'set-token' }, 'Set token');
     refresh.addEventListener('click', () => this.host.refresh(this.snapshot.id));
@@ -71,10 +78,12 @@ export class ConnectionSection {
       { class: 'connection', id, 'data-connection': snapshot.id, 'aria-labelledby': `${id}-title` },
       el('header', { class: 'connection-header' }, this.heading, el('div', { class: 'connection-actions' }, sessions, refresh, token)),
       this.status,
+      this.info,
       this.quotas,
       this.primary,
       this.more,
       this.values,
+      this.others,
     );
     this.update(snapshot, [], Date.now());
   }
@@ -138,10 +147,11 @@ export class ConnectionSection {
         'tr',
         { class: `level-${quota.level}`, 'data-quota': quota.id },
         el('th', { scope: 'row' }, quota.label),
-        el('td', {}, formatUnitValue(quota.value, quota.unit)),
+        el('td', { class: 'quota-value' }, valueText(quota.value, quota.unit, quota.words)),
         el('td', {}, quota.limit === null ? '—' : formatUnitValue(quota.limit, quota.unit)),
         el('td', {}, quota.ratio === null ? '—' : formatPercent(quota.ratio * 100)),
         el('td', {}, quota.level),
+        el('td', { class: 'quota-source' }, quota.source ?? ''),
         el('td', {}, quota.detail ?? ''),
       ),
     );
@@ -151,7 +161,7 @@ export class ConnectionSection {
         'table',
         { class: 'quotas' },
         el('caption', {}, 'Quotas'),
-        el('thead', {}, el('tr', {}, ...['Rule', 'Value', 'Limit', 'Used', 'Level', 'Detail'].map((name) => el('th', { scope: 'col' }, name)))),
+        el('thead', {}, el('tr', {}, ...['Rule', 'Value', 'Limit', 'Used', 'Level', 'Source', 'Detail'].map((name) => el('th', { scope: 'col' }, name)))),
         el('tbody', {}, ...rows),
       ),
     );
@@ -200,29 +210,66 @@ export class ConnectionSection {
   }
 
   private renderValues(snapshot: ConnectionSnapshot): void {
-    const values = [...snapshot.latest].sort((a, b) => a.series.localeCompare(b.series) || labelsText(a.labels).localeCompare(labelsText(b.labels)));
-    const rows = values.map((sample) => {
-      const withheld = sample.flags?.includes('invalidNegative') ? ` (server reported ${sample.rawValue}; withheld)` : '';
-      return el(
-        'tr',
-        {},
-        el('th', { scope: 'row' }, sample.series + labelsText(sample.labels)),
-        el('td', { 'data-series': sample.series }, formatUnitValue(sample.value, sample.unit) + withheld),
-        el('td', {}, new Date(sample.at).toISOString()),
-      );
-    });
-    const open = this.values.open;
-    replaceChildren(
-      this.values,
-      el('summary', {}, `Latest values (${values.length})`),
+    const known = snapshot.values.filter((row) => row.known);
+    const unknown = snapshot.values.filter((row) => !row.known);
+    const table = (caption: string, rows: readonly ValueRow[]) =>
       el(
         'table',
         { class: 'values' },
-        el('caption', {}, 'Latest values'),
-        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Series'), el('th', { scope: 'col' }, 'Value'), el('th', { scope: 'col' }, 'At'))),
-        el('tbody', {}, ...rows),
-      ),
-    );
+        el('caption', {}, caption),
+        el('thead', {}, el('tr', {}, ...['Series', 'Value', 'Total', 'At'].map((name) => el('th', { scope: 'col' }, name)))),
+        el('tbody', {}, ...rows.map((row) => valueRow(row, descriptorOfKind(snapshot.kind)))),
+      );
+    const open = this.values.open;
+    replaceChildren(this.values, el('summary', {}, `Latest values (${known.length})`), table('Latest values', known));
     this.values.open = open;
+    const othersOpen = this.others.open;
+    this.others.hidden = unknown.length === 0;
+    replaceChildren(
+      this.others,
+      el('summary', {}, `Other values (${unknown.length})`),
+      el('p', { class: 'meta' }, 'Values this version of Live Usage does not know yet, as the provider sent them. They are kept in history.'),
+      table('Other values', unknown),
+    );
+    this.others.open = othersOpen;
+    // Info series are labels (a version, a build), not numbers.
+    this.info.hidden = snapshot.info.length === 0;
+    replaceChildren(
+      this.info,
+      ...snapshot.info.flatMap((row) => [
+        el('dt', {}, row.name),
+        el(
+          'dd',
+          {},
+          Object.entries(row.labels)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(', ') || '—',
+        ),
+      ]),
+    );
   }
+}
+
+/** One row of a values table: the value as its semantics read it, a counter's total beside its rate, what it means on hover. */
+function valueRow(row: ValueRow, descriptor: ProviderDescriptor): HTMLElement {
+  const withheld = row.flags?.includes('invalidNegative') ? ` (server reported ${row.rawValue}; withheld)` : '';
+  const context = row.context
+    ? ` (${Object.entries(row.context)
+        .filter(([name]) => !name.startsWith('__'))
+        .map(([name, value]) => `${name}=${value}`)
+        .join(', ')})`
+    : '';
+  const rate = row.part === 'rate' && row.value === null ? 'after the next reading' : valueText(row.value, row.unit, row.words);
+  return el(
+    'tr',
+    {},
+    el(
+      'th',
+      { scope: 'row', title: `${row.label}: ${resolveSeries(descriptor, row.series, row.labels).spec.description}` },
+      row.series + labelsText(row.labels) + (row.part === 'value' || row.part === 'rate' ? '' : ` ${row.part}`),
+    ),
+    el('td', { 'data-series': row.series }, rate + (context === ' ()' ? '' : context) + withheld),
+    el('td', {}, row.total === undefined ? '' : formatUnitValue(row.total, row.totalUnit ?? 'count')),
+    el('td', {}, new Date(row.at).toISOString()),
+  );
 }

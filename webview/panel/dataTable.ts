@@ -4,7 +4,8 @@
  * `data-value` for tools and tests; the text is formatted for people.
  */
 import type { ChartData } from '../../src/shared/chartGroups';
-import { formatUnitValue, unitName } from '../../src/shared/format';
+import { valueText } from '../../src/shared/figures';
+import { unitName } from '../../src/shared/format';
 import { bucketName, formatBucket, formatDateTime } from '../../src/shared/timeAxis';
 import { el } from '../common/dom';
 
@@ -13,7 +14,7 @@ export const MAX_TABLE_ROWS = 5000;
 
 export function renderDataTable(chart: ChartData): HTMLElement {
   const unit = unitName(chart.unit);
-  const exact = (value: number | null | undefined) => formatUnitValue(value, chart.unit, { maximumFractionDigits: 3 });
+  const exact = (value: number | null | undefined) => valueText(value, chart.unit, chart.words, { maximumFractionDigits: 3 });
   const times = [...new Set(chart.series.flatMap((series) => series.t))].sort((a, b) => b - a);
   const shown = times.slice(0, MAX_TABLE_ROWS);
   const positions = chart.series.map((series) => new Map(series.t.map((at, index) => [at, index])));

@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import { descriptorOfKind } from '../../src/providers/registry';
 import { buildCharts, type ChartData } from '../../src/shared/chartGroups';
 import { chartToCsv, chartToJson, exportFileName } from '../../src/shared/exportData';
 import { formatClockTime } from '../../src/shared/format';
@@ -190,7 +191,7 @@ function render(message: PanelSnapshot, receivedAt: number): void {
   for (const connection of message.connections) {
     seen.add(connection.id);
     const history = histories.get(connection.id);
-    const charts = history ? buildCharts(connection.kind, history, connection.quotas) : [];
+    const charts = history ? buildCharts(descriptorOfKind(connection.kind), history, connection.quotas) : [];
     let section = sections.get(connection.id);
     if (!section) {
       section = new ConnectionSection(connection, host);

@@ -7,10 +7,13 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import { descriptorOfKind, PROVIDER_NAMES } from '../../src/providers/registry';
 import { buildSparkline, type Sparkline } from '../../src/shared/chartGroups';
 import { connectionState } from '../../src/shared/connectionState';
-import { PROVIDER_NAMES } from '../../src/shared/connections';
+
+import { figureText } from '../../src/shared/figures';
 import { formatPercent, formatRelativeTime, formatUnitValue } from '../../src/shared/format';
+import type { ConnectionHistory } from '../../src/shared/protocol';
 import type { SidebarSnapshot } from '../../src/shared/protocol';
 import type { ConnectionSnapshot } from '../../src/shared/snapshot';
 import { domId, el, icon, replaceChildren } from '../common/dom';
@@ -84,39 +87,44 @@ function createCard(connection: ConnectionSnapshot): Card {
   return { element, title, state, reason, values, canvas, meta };
 }
 
-/** Quota rows when the provider has rules (value against limit), else the first few latest values. */
+/** The connection's figures (value against limit, with their source), and its info series as labels. */
 function renderValues(card: Card, connection: ConnectionSnapshot): void {
-  const rows = connection.quotas.slice(0, 4).map((quota) => {
-    const value = formatUnitValue(quota.value, quota.unit);
-    // A state (available, endpoints up) reads better in words; a percentage of a percentage does not read at all.
-    const text =
-      quota.unit === 'state' && quota.detail ? quota.detail : quota.limit === null ? value : `${value} / ${formatUnitValue(quota.limit, quota.unit)}`;
-    const share = quota.ratio === null || quota.unit === 'percent' ? '' : ` (${formatPercent(quota.ratio * 100)})`;
-    const meter = el('div', { class: 'meter', 'aria-hidden': 'true' }, el('div', { class: `fill level-${quota.level}` }));
+  const rows = connection.figures.slice(0, 4).map((figure) => {
+    // A percentage of a percentage, or of a state, does not read at all.
+    const share = figure.ratio === null || figure.unit === 'percent' || figure.words ? '' : ` (${formatPercent(figure.ratio * 100)})`;
+    const meter = el('div', { class: 'meter', 'aria-hidden': 'true' }, el('div', { class: `fill level-${figure.level}` }));
     // CSSOM, not a style attribute: allowed by the page's CSP.
-    (meter.firstElementChild as HTMLElement).style.width = `${Math.min(100, Math.max(0, (quota.ratio ?? 0) * 100))}%`;
+    (meter.firstElementChild as HTMLElement).style.width = `${Math.min(100, Math.max(0, (figure.ratio ?? 0) * 100))}%`;
     return el(
       'li',
-      { class: `level-${quota.level}`, 'data-quota': quota.id },
-      el('span', { class: 'name' }, quota.label),
-      el('span', { class: 'value' }, text, share),
-      quota.limit === null ? undefined : meter,
+      { class: `level-${figure.level}`, 'data-figure': figure.id, ...(figure.quota ? { 'data-quota': figure.quota } : {}) },
+      el('span', { class: 'name' }, figure.label),
+      el('span', { class: 'value' }, figureText(figure), share),
+      figure.source ? el('span', { class: 'source' }, figure.source) : undefined,
+      figure.limit === null || figure.words ? undefined : meter,
     );
   });
-  if (rows.length === 0) {
-    for (const sample of connection.latest.slice(0, 4)) {
-      const labels = sample.labels ? Object.values(sample.labels).join(', ') : '';
-      rows.push(
+  for (const info of connection.info.slice(0, 2)) {
+    rows.push(
+      el(
+        'li',
+        { class: 'info' },
+        el('span', { class: 'name' }, info.name),
         el(
-          'li',
-          {},
-          el('span', { class: 'name' }, `${sample.series.slice(sample.series.indexOf('.') + 1)}${labels ? ` (${labels})` : ''}`),
-          el('span', { class: 'value' }, formatUnitValue(sample.value, sample.unit)),
+          'span',
+          { class: 'value' },
+          Object.entries(info.labels)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(', '),
         ),
-      );
-    }
+      ),
+    );
   }
   replaceChildren(card.values, ...rows);
+}
+
+function sparklineOf(connection: ConnectionSnapshot, history: ConnectionHistory | undefined): Sparkline | undefined {
+  return history ? buildSparkline(descriptorOfKind(connection.kind), history, connection) : undefined;
 }
 
 function describeSparkline(sparkline: Sparkline): string {
@@ -162,7 +170,7 @@ function render(message: SidebarSnapshot, receivedAt: number): void {
       cards.set(connection.id, card);
     }
     const history = histories.get(connection.id);
-    updateCard(card, connection, history ? buildSparkline(connection.kind, history) : undefined, message.now);
+    updateCard(card, connection, sparklineOf(connection, history), message.now);
     const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
     if (expected !== card.element) {
       if (previous) previous.after(card.element);
@@ -202,7 +210,7 @@ setInterval(() => {
   for (const connection of snapshot.connections) {
     const card = cards.get(connection.id);
     const history = histories.get(connection.id);
-    if (card) updateCard(card, connection, history ? buildSparkline(connection.kind, history) : undefined, now);
+    if (card) updateCard(card, connection, sparklineOf(connection, history), now);
   }
 }, 15_000);
 

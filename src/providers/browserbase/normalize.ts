@@ -3,7 +3,8 @@
  * must pass before it is sent. No I/O, so the UI can run the same checks on a form as the client does.
  */
 import { countSample, type Sample } from '../../shared/samples';
-import { usageDurationMs } from '../../shared/usageByTag';
+import { usageDurationMs, usageTotals } from '../../shared/usageByTag';
+import { BROWSERBASE_SERIES } from './descriptor';
 import { FINISHED_SESSION_STATUSES, type Project, type ProjectUsage, type Session } from './schemas';
 
 /** Browserbase measures `JSON.stringify(userMetadata).length` and requires it to be under this. */
@@ -12,23 +13,54 @@ export const MIN_SESSION_TIMEOUT_S = 60;
 export const MAX_SESSION_TIMEOUT_S = 21_600;
 
 /**
- * Whether the usage covers the billing cycle or the project's lifetime is not documented, so the
- * samples say "reported" and per-period figures are left to deltas over our own history.
+ * Whether the usage covers the billing cycle or the project lifetime is not documented: the quota rules
+ * decide it (the connection's usageScope) and say which in their detail.
  */
 export const REPORTED_USAGE_NOTE =
-  'Reported usage: Browserbase does not say whether these totals cover the billing cycle or the project lifetime; compare readings over time for per-period figures.';
+  'Browserbase does not say whether its usage figures cover the billing cycle or the project’s lifetime: the Browser minutes row says which is used, and why.';
 
 export function usageSamples(usage: ProjectUsage, projectId: string, at: number): Sample[] {
   const labels = { project: projectId, basis: 'reported usage' };
   return [
-    countSample('browserbase.usage.browserMinutes', usage.browserMinutes, at, { unit: 'minutes', labels }),
-    countSample('browserbase.usage.proxyBytes', usage.proxyBytes, at, { unit: 'bytes', labels }),
+    countSample(BROWSERBASE_SERIES.usage.browserMinutes, usage.browserMinutes, at, { unit: 'minutes', labels }),
+    countSample(BROWSERBASE_SERIES.usage.proxyBytes, usage.proxyBytes, at, { unit: 'bytes', labels }),
   ];
 }
 
 /** The project's concurrency limit, charted next to running sessions. */
 export function projectSamples(project: Project, at: number): Sample[] {
-  return [countSample('browserbase.project.concurrencyLimit', project.concurrency, at, { labels: { project: project.id } })];
+  return [countSample(BROWSERBASE_SERIES.project.concurrencyLimit, project.concurrency, at, { labels: { project: project.id } })];
+}
+
+/**
+ * Sessions of the project running now. The list answers for every project the key can see, and only
+ * this project's count against its concurrency limit.
+ */
+export function runningSamples(sessions: readonly Pick<Session, 'status' | 'projectId'>[], projectId: string, at: number): Sample[] {
+  const running = sessions.filter((session) => session.status === 'RUNNING' && (projectId === '' || session.projectId === projectId));
+  return [countSample(BROWSERBASE_SERIES.sessions.running, running.length, at)];
+}
+
+/**
+ * This billing cycle's use counted from the sessions list, the way Browserbase bills it: every session
+ * of the project that started in the cycle, in whole minutes and at least one (running ones up to
+ * `at`), and the proxy bytes they moved. A session that started before the cycle counts in the cycle
+ * it started in.
+ */
+export function cycleSamples(sessions: readonly Session[], projectId: string, cycle: { readonly start: number; readonly end: number }, at: number): Sample[] {
+  const inCycle = sessions.filter((session) => {
+    if (session.projectId !== projectId || !session.startedAt) return false;
+    const started = Date.parse(session.startedAt);
+    return started >= cycle.start && started < cycle.end;
+  });
+  const totals = usageTotals(inCycle, at);
+  const labels = { project: projectId };
+  const ids = BROWSERBASE_SERIES.cycle;
+  return [
+    countSample(ids.browserMinutes, totals.minutes, at, { unit: 'minutes', labels }),
+    countSample(ids.proxyBytes, totals.proxyBytes, at, { unit: 'bytes', labels }),
+    countSample(ids.sessions, totals.sessions, at, { labels }),
+  ];
 }
 
 export function isSessionFinished(session: Pick<Session, 'status' | 'endedAt'>): boolean {

@@ -4,12 +4,15 @@
  */
 import { countSample, fractionToPercent, gaugeSample, type Sample } from '../../shared/samples';
 import type { Reading } from '../types';
+import { schemaKeys, unknownFieldSamples } from '../unknownFields';
 import { parseResponse } from '../validate';
 import {
   pressureSchema,
   v1MetricsSchema,
+  v1PeriodSchema,
   v1TotalSchema,
   v2MetricsSchema,
+  v2PeriodSchema,
   v2TotalSchema,
   wrappedPressureSchema,
   type BrowserlessPeriodBody,
@@ -180,6 +183,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const valueOf = (sample: Sample): number | null => sample.value;
 
+/** Fields the schemas read; any other number a server sends is kept as an unknown series. */
+const PRESSURE_KEYS = schemaKeys(pressureSchema);
+const PERIOD_KEYS = { v2: schemaKeys(v2PeriodSchema), v1: schemaKeys(v1PeriodSchema) };
+const TOTAL_KEYS = { v2: schemaKeys(v2TotalSchema), v1: schemaKeys(v1TotalSchema) };
+
 /** Validates and normalizes a /pressure body, wrapped (`{pressure: {...}}`) or bare (v2.11). */
 export function normalizePressure(body: unknown, fetchedAt: number, url?: string): BrowserlessPressureReading {
   const wrapped = isRecord(body) && 'pressure' in body;
@@ -200,7 +208,18 @@ export function normalizePressure(body: unknown, fetchedAt: number, url?: string
   const memory = gaugeSample(ids.memory, pressure.memory, 'percent', at);
   const reason = pressure.reason ?? '';
   const isAvailable = gaugeSample(ids.isAvailable, pressure.isAvailable ? 1 : 0, 'state', at, reason ? { labels: { reason } } : {});
-  const samples = [running, queued, maxConcurrent, maxQueued, recentlyRejected, cpu, memory, isAvailable];
+  const raw = wrapped ? (body as { pressure: unknown }).pressure : body;
+  const samples = [
+    running,
+    queued,
+    maxConcurrent,
+    maxQueued,
+    recentlyRejected,
+    cpu,
+    memory,
+    isAvailable,
+    ...unknownFieldSamples(raw, PRESSURE_KEYS, 'browserless.pressure.', at),
+  ];
   const notes = samples.some((sample) => sample.flags?.includes('invalidNegative'))
     ? ['The server reported a negative count in /pressure; that value is withheld (a known Browserless counting bug).']
     : undefined;
@@ -226,7 +245,12 @@ export function normalizePressure(body: unknown, fetchedAt: number, url?: string
   };
 }
 
-function normalizePeriod(period: BrowserlessPeriodBody, date: number): { period: BrowserlessPeriod; samples: Sample[] } {
+function normalizePeriod(
+  period: BrowserlessPeriodBody,
+  date: number,
+  raw?: unknown,
+  known?: ReadonlySet<string>,
+): { period: BrowserlessPeriod; samples: Sample[] } {
   const ids = BROWSERLESS_SERIES.metrics;
   const windowMs = BROWSERLESS_PERIOD_MS;
   const windowed = { windowMs };
@@ -302,7 +326,10 @@ function normalizePeriod(period: BrowserlessPeriodBody, date: number): { period:
       memoryPercent: valueOf(memory),
       rollUpGlitch,
     },
-    samples: sent.filter(([, raw]) => raw !== undefined).map(([sample]) => sample),
+    samples: [
+      ...sent.filter(([, value]) => value !== undefined).map(([sample]) => sample),
+      ...(known ? unknownFieldSamples(raw, known, 'browserless.metrics.', date, windowed) : []),
+    ],
   };
 }
 
@@ -336,7 +363,8 @@ export function normalizeMetrics(body: unknown, fetchedAt: number, options: Norm
   let periodCount = 0;
   let undated = 0;
   let glitches = 0;
-  for (const element of finished) {
+  const rawElements: readonly unknown[] = Array.isArray(body) ? body : [];
+  for (const [index, element] of finished.entries()) {
     if (typeof element.date !== 'number') {
       // Without a date a period cannot be placed in time or merged; it is counted, not guessed.
       undated++;
@@ -345,7 +373,7 @@ export function normalizeMetrics(body: unknown, fetchedAt: number, options: Norm
     periodCount++;
     latestDate = latestDate === undefined ? element.date : Math.max(latestDate, element.date);
     if (options.since !== undefined && element.date <= options.since) continue;
-    const normalized = normalizePeriod(element, element.date);
+    const normalized = normalizePeriod(element, element.date, rawElements[index], PERIOD_KEYS[options.version]);
     if (normalized.period.rollUpGlitch) glitches++;
     periods.push(normalized.period);
     samples.push(...normalized.samples);
@@ -421,6 +449,7 @@ export function normalizeTotal(body: unknown, fetchedAt: number, options: Normal
     meanTime,
     maxTime,
     totalTime,
+    ...unknownFieldSamples(body, TOTAL_KEYS[options.version], 'browserless.total.', at),
   ];
   const notes: string[] = [];
   if (minutes === 0) notes.push('The server has no finished 5-minute period yet, so there are no totals and no monthly estimate.');

@@ -7,20 +7,8 @@ import type { QueryValue } from '../../http/httpClient';
 import { gaugeSample, type MetricUnit, type Sample } from '../../shared/samples';
 import type { MetricsResponse } from './schemas';
 
-/** Documented metric types; others are sent as given, since Northflank adds types over time. */
-export const NORTHFLANK_METRIC_TYPES = [
-  'cpu',
-  'memory',
-  'networkIngress',
-  'networkEgress',
-  'tcpConnectionsOpen',
-  'diskUsage',
-  'requests',
-  'http4xxResponses',
-  'http5xxResponses',
-  'bandwidth',
-  'bandwidthVolume',
-] as const;
+/** The documented metric types: the one list, in the descriptor. Others are sent as given, since Northflank adds types over time. */
+export { NORTHFLANK_METRIC_TYPES } from './descriptor';
 
 interface MetricsQueryBase {
   /** Batched into one call on purpose: every call spends the token's 1,000-per-hour budget. */

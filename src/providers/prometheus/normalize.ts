@@ -5,6 +5,7 @@
 import { ProviderError } from '../../http/errors';
 import type { MetricFamily, MetricType, ParseIssue, ParseResult, PromSample } from '../../prometheus/types';
 import { countSample, gaugeSample, type MetricUnit, type Sample } from '../../shared/samples';
+import { TYPE_LABEL } from './descriptor';
 
 /** OpenMetrics `# UNIT` values we know; anything else is kept verbatim as `raw:<unit>`. */
 const KNOWN_UNITS: Readonly<Record<string, MetricUnit>> = {
@@ -57,6 +58,11 @@ export interface NormalizeExpositionOptions {
   /** Epoch ms for samples without their own timestamp. */
   readonly at: number;
   readonly windowMs?: number;
+  /**
+   * Keep the family's `# TYPE` with each sample, in the reserved `__type__` label (Prometheus' own name
+   * for it): a counter without `_total`, or a histogram's `_count`, is then read by what it is.
+   */
+  readonly typeLabel?: boolean;
 }
 
 export interface SampleOverride {
@@ -74,7 +80,7 @@ export interface SampleOverride {
 export function toSample(family: MetricFamily, sample: PromSample, options: NormalizeExpositionOptions, override: SampleOverride = {}): Sample {
   const series = override.series ?? `${options.seriesPrefix ?? ''}${sample.name}`;
   const at = sample.timestampMs ?? options.at;
-  const labels = override.labels ?? sample.labels;
+  const labels = override.labels ?? (options.typeLabel ? { ...sample.labels, [TYPE_LABEL]: family.type } : sample.labels);
   const extra = {
     ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
     ...(Object.keys(labels).length > 0 ? { labels } : {}),

@@ -51,7 +51,7 @@ export class PrometheusClient {
       contentType: response.contentType,
       ...(options.signal ? { signal: options.signal } : {}),
       onPart: (part) => {
-        for (const sample of normalizeExposition(part, { at: fetchedAt })) samples.push(sample);
+        for (const sample of normalizeExposition(part, { at: fetchedAt, typeLabel: true })) samples.push(sample);
       },
     });
     assertReadable(response.body, result, `The response of ${new URL(response.url).host}`, response.url);

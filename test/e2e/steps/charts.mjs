@@ -55,7 +55,7 @@ const sidebarFrame = (page) => webviewFrame(page, 'main.surface-sidebar .cards, 
 export const panelFrame = (page) => webviewFrame(page, 'main.surface-panel #connections', 'the usage panel');
 
 /** @param {import('playwright-core').Page} page */
-async function openSidebar(page) {
+export async function openSidebar(page) {
   const item = page.locator('.activitybar .action-item [aria-label^="Live Usage"]').first();
   await expectVisible(item, 'the Live Usage activity bar item');
   // Clicking an already selected container closes the side bar: only click when it is not shown.
@@ -94,7 +94,7 @@ async function selectRange(frame, label, value) {
  * @param {import('playwright-core').Frame} frame
  * @param {string} chartId
  */
-async function chartTable(frame, chartId) {
+export async function chartTable(frame, chartId) {
   const card = frame.locator(`.chart-card[data-chart-id="${chartId}"]`);
   await card.scrollIntoViewIfNeeded();
   const toggle = card.locator('vscode-button.toggle-table');
@@ -108,7 +108,7 @@ async function chartTable(frame, chartId) {
  * @param {import('playwright-core').Locator} card
  * @returns {Promise<{ from: number, to: number, rows: Map<number, Record<string, number | null>> }>}
  */
-async function readTable(card) {
+export async function readTable(card) {
   const table = await card.evaluate((element) => {
     /** @type {[number, Record<string, number | null>][]} */
     const rows = [];
@@ -326,7 +326,7 @@ export const sidebarShowsCards = {
     const state = ((await browserless.locator('.state').textContent()) ?? '').trim();
     if (state !== 'OK') throw new Error(`the Browserless card's state reads "${state}"`);
     const sessions = ((await browserbase.locator('li[data-quota="sessions"] .value').textContent()) ?? '').trim();
-    if (!/^2 \/ 3\b/.test(sessions)) throw new Error(`the Browserbase card shows "${sessions}" running sessions, the sandbox runs 2 of 3`);
+    if (!/^1 \/ 3\b/.test(sessions)) throw new Error(`the Browserbase card shows "${sessions}" running sessions, the sandbox runs 1 of 3 in proj_sandbox`);
     const sparkline = browserless.locator('canvas.sparkline');
     await waitFor(async () => /^running sessions, last hour: now 3\b/.test((await sparkline.getAttribute('aria-label')) ?? ''), {
       message: async () => `the sparkline's description to end at 3 running (reads "${await sparkline.getAttribute('aria-label')}")`,

@@ -1,6 +1,7 @@
 // The end-to-end checks, in the order they run. Later steps may rely on what earlier ones left open.
 import { chartSteps, sidebarWelcome } from './charts.mjs';
 import { connectionSteps } from './connections.mjs';
+import { oneNumberEverywhere } from './oneNumber.mjs';
 import { sessionSteps } from './sessions.mjs';
 import { showLogOpensOutputChannel } from './showLog.mjs';
 import { workbenchLoadsAndExtensionActivates } from './workbench.mjs';
@@ -11,6 +12,7 @@ export const steps = [
   showLogOpensOutputChannel,
   ...connectionSteps,
   ...chartSteps,
+  oneNumberEverywhere,
   ...sessionSteps,
   // Removes every connection: last.
   sidebarWelcome,

@@ -22,7 +22,7 @@ const northflank: ConnectionConfig = { id: 'nf', kind: 'northflank', label: 'NF'
 describe('feed intervals', () => {
   test('provider defaults', () => {
     assert.deepEqual(intervals(browserless), { pressure: 15, metrics: 300, total: 900 });
-    assert.deepEqual(intervals(browserbase), { usage: 180, sessions: 60, project: 1800 });
+    assert.deepEqual(intervals(browserbase), { usage: 180, sessions: 60, project: 1800, billing: 300 });
     assert.deepEqual(intervals(cerebras), { metrics: 60 });
   });
 
@@ -33,7 +33,7 @@ describe('feed intervals', () => {
 
   test('never under the provider floor, whatever the setting says', () => {
     assert.deepEqual(intervals({ ...cerebras, pollIntervalSeconds: 5 }), { metrics: 30 });
-    assert.deepEqual(intervals({ ...browserbase, pollIntervalSeconds: 5 }), { usage: 30, sessions: 60, project: 1800 });
+    assert.deepEqual(intervals({ ...browserbase, pollIntervalSeconds: 5 }), { usage: 30, sessions: 60, project: 1800, billing: 300 });
     assert.deepEqual(intervals({ ...northflank, pollIntervalSeconds: 10 }), { metrics: 30 });
   });
 });

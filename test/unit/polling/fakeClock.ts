@@ -10,9 +10,29 @@ interface Timer {
   readonly callback: () => void;
 }
 
-/** Lets every queued promise callback (and I/O callbacks ready now) run. */
-export async function settle(rounds = 3): Promise<void> {
-  for (let round = 0; round < rounds; round++) await new Promise((resolve) => setImmediate(resolve));
+/** File-system requests of this process still under way (libuv's thread pool answers them in real time). */
+function fileSystemBusy(): boolean {
+  return process.getActiveResourcesInfo().some((name) => name.startsWith('FSReq') || name === 'FileHandleCloseReq');
+}
+
+/**
+ * Lets every queued promise callback run, and waits for the file-system requests they start: on a
+ * busy machine a write can take longer than any fixed number of event-loop turns, so "settled" means
+ * `quietRounds` turns in a row with no request in flight. Gives up after a minute of real time
+ * (something keeps the disk busy forever); the test's own assertions then say what did not happen.
+ */
+export async function settle(quietRounds = 3): Promise<void> {
+  const giveUpAt = Date.now() + 60_000;
+  for (let quiet = 0; quiet < quietRounds;) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!fileSystemBusy()) {
+      quiet++;
+      continue;
+    }
+    quiet = 0;
+    if (Date.now() > giveUpAt) return;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 }
 
 export class FakeClock implements Clock {

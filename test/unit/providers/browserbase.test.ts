@@ -258,7 +258,7 @@ describe('BrowserbaseClient (stubbed transport)', () => {
     assert.deepEqual(reading.usage, { browserMinutes: 1342, proxyBytes: 73_400_320 });
     assert.equal(reading.samples.length, 2);
     assert.deepEqual(reading.rateLimit, rateLimit);
-    assert.match(reading.notes?.[0] ?? '', /Reported usage/);
+    assert.match(reading.notes?.[0] ?? '', /the Browser minutes row says which is used/);
   });
 
   test('the base URL keeps its path prefix and the project id is encoded', async () => {

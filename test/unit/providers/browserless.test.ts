@@ -9,8 +9,8 @@ import { BROWSERLESS_PERIOD_MS, BROWSERLESS_SERIES, normalizeMetrics, normalizeP
 import type { Sample } from '../../../src/shared/samples';
 import { stubHttp } from '../../support/stubHttp';
 
-// Real bodies from an open-source Browserless v2.56 server, shared with the sandbox.
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/browserless-v2');
+// Real bodies from an open-source Browserless v2.56 server (see test/fixtures/browserless-v2/README.md).
+const FIXTURES = path.resolve(__dirname, '../../fixtures/browserless-v2');
 const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8'));
 
 const NOW = 1_795_418_620_000;

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { billingCycle, evaluateQuotas, levelForPercent, quotaThresholds, type EvaluateQuotaOptions } from '../../../src/quota/evaluateQuotas';
-import { QUOTA_SERIES } from '../../../src/quota/series';
+import { BROWSERLESS_SERIES } from '../../../src/providers/browserless/descriptor';
+import { CEREBRAS_SERIES } from '../../../src/providers/cerebras/descriptor';
 import type { QuotaSettings } from '../../../src/shared/connections';
 import type { Sample } from '../../../src/shared/samples';
 import type { QuotaStatus } from '../../../src/shared/snapshot';
-import { config, DAY, HOUR, MINUTE, sample } from './builders';
+import { config, HOUR, MINUTE, sample } from './builders';
 
 const UTC: EvaluateQuotaOptions = { timeZone: 'UTC' };
 const NOW = Date.UTC(2025, 10, 15, 12); // 15 Nov 2025 12:00 UTC
@@ -34,7 +35,7 @@ describe('thresholds', () => {
 });
 
 describe('Browserless rules', () => {
-  const ids = QUOTA_SERIES.browserless;
+  const ids = BROWSERLESS_SERIES.pressure;
   const pressure = (values: Partial<Record<keyof typeof ids, number>>, extra: Sample[] = []): Sample[] => [
     ...Object.entries(values).map(([key, value]) => sample(ids[key as keyof typeof ids], value, NOW, { unit: key === 'isAvailable' ? 'state' : 'count' })),
     ...extra,
@@ -122,144 +123,12 @@ describe('billingCycle', () => {
   });
 });
 
-describe('Browserbase rules', () => {
-  const minutes = (value: number | null, at: number, flags?: Sample['flags']) =>
-    sample(QUOTA_SERIES.browserbase.browserMinutes, value, at, { unit: 'minutes', ...(flags ? { flags } : {}) });
-  const evaluate = (latest: Sample[], history: Sample[], quota: QuotaSettings = { monthlyBrowserMinutes: 6000 }, now = NOW) =>
-    evaluateQuotas(config('browserbase', quota), latest, history, now, UTC);
-
-  // Watching since before the cycle: 50,000 lifetime minutes on 31 Oct, 40 minutes a day lately.
-  const current = minutes(55_530, NOW);
-  const history = [minutes(50_000, Date.UTC(2025, 9, 31, 23)), minutes(50_010, Date.UTC(2025, 10, 1, 0, 10)), minutes(55_490, NOW - DAY), current];
-
-  test('cycle use is the increase since the first reading of the cycle, with a run-out date', () => {
-    const status = rule(evaluate([current], history), 'browserMinutes');
-    assert.equal(status.value, 5_520);
-    assert.equal(status.limit, 6_000);
-    assert.equal(status.level, 'critical');
-    assert.equal(status.unit, 'minutes');
-    // 480 minutes left at 40 a day: 12 days.
-    assert.equal(status.exhaustedAt, NOW + 12 * DAY);
-    assert.match(
-      status.detail ?? '',
-      /^at this rate the budget runs out on 27 Nov; counted since the cycle started on 1 Nov; the provider reports 55,530 min in total$/,
-    );
-  });
-
-  test('a projection past the cycle end gives the expected total at renewal instead of a date', () => {
-    const status = rule(evaluate([current], history, { monthlyBrowserMinutes: 20_000 }), 'browserMinutes');
-    assert.equal(status.exhaustedAt, undefined);
-    assert.equal(status.level, 'ok');
-    // 5,520 + 40 a day for the 15.5 days to 1 Dec = 6,140.
-    assert.match(status.detail ?? '', /about 6,140 min will be used by the time the cycle renews on 1 Dec/);
-  });
-
-  test('across a month boundary with billing day 15 the cycle starts in the previous month', () => {
-    const now = Date.UTC(2025, 0, 10, 12);
-    const readings = [
-      minutes(900, Date.UTC(2024, 11, 14, 23)),
-      minutes(1_000, Date.UTC(2024, 11, 15, 0, 30)),
-      minutes(1_500, Date.UTC(2024, 11, 31, 12)),
-      minutes(2_000, now),
-    ];
-    const status = rule(evaluate([readings[3] as Sample], readings, { monthlyBrowserMinutes: 1_000, billingCycleDay: 15 }, now), 'browserMinutes');
-    assert.equal(status.value, 1_000);
-    assert.equal(status.level, 'critical');
-    assert.match(status.detail ?? '', /allocation is used up/);
-    assert.match(status.detail ?? '', /since the cycle started on 15 Dec/);
-  });
-
-  test('without earlier readings the reported figure is used, and the detail says so', () => {
-    const status = rule(evaluate([minutes(4_600, NOW)], []), 'browserMinutes');
-    assert.equal(status.value, 4_600);
-    assert.equal(status.level, 'warning');
-    assert.equal(status.exhaustedAt, undefined);
-    assert.match(status.detail ?? '', /as reported by the provider, which does not say/);
-  });
-
-  test('a figure that dropped resets per period, so the reported value is the cycle use', () => {
-    const readings = [minutes(5_900, Date.UTC(2025, 9, 31, 22)), minutes(12, Date.UTC(2025, 10, 1, 1)), minutes(3_000, NOW)];
-    const status = rule(evaluate([readings[2] as Sample], readings), 'browserMinutes');
-    assert.equal(status.value, 3_000);
-    assert.match(status.detail ?? '', /reset by 1 Nov/);
-  });
-
-  test('first readings mid-cycle count only from then on and say so', () => {
-    const readings = [minutes(50_000, Date.UTC(2025, 10, 5)), minutes(50_300, NOW)];
-    const status = rule(evaluate([readings[1] as Sample], readings), 'browserMinutes');
-    assert.equal(status.value, 300);
-    assert.match(status.detail ?? '', /since our first reading this cycle \(5 Nov\), so earlier use is missing/);
-  });
-
-  test('when the current reading is the first of the cycle, the last reading before it is the baseline', () => {
-    const readings = [minutes(50_000, Date.UTC(2025, 9, 31, 23)), minutes(50_020, Date.UTC(2025, 10, 1, 1))];
-    const status = rule(evaluate([readings[1] as Sample], readings, undefined, Date.UTC(2025, 10, 1, 1)), 'browserMinutes');
-    assert.equal(status.value, 20);
-    assert.match(status.detail ?? '', /last reading before the cycle started/);
-  });
-
-  test('flagged history samples are never a baseline', () => {
-    const readings = [
-      minutes(null, Date.UTC(2025, 10, 1, 0, 5), ['invalidNegative']),
-      { ...minutes(0, Date.UTC(2025, 10, 1, 0, 6)), flags: ['invalidNegative' as const] },
-      ...history,
-    ];
-    assert.equal(rule(evaluate([current], readings), 'browserMinutes').value, 5_520);
-  });
-
-  test('a downsampled history point counts with its newest value, not the bucket mean', () => {
-    const bucket: Sample = {
-      ...minutes(50_005, Date.UTC(2025, 10, 1, 1)),
-      aggregate: { bucketMs: HOUR, count: 12, min: 50_001, max: 50_010, last: 50_010 },
-    };
-    const readings = [minutes(50_000, Date.UTC(2025, 9, 31, 23, 55)), bucket, current];
-    assert.equal(rule(evaluate([current], readings), 'browserMinutes').value, 5_520);
-  });
-
-  test('a newest reading from the previous cycle is no value for this one', () => {
-    const old = minutes(50_000, Date.UTC(2025, 9, 30));
-    const status = rule(evaluate([old], [old]), 'browserMinutes');
-    assert.equal(status.value, null);
-    assert.equal(status.level, 'ok');
-    assert.match(status.detail ?? '', /no reading in this billing cycle yet/);
-  });
-
-  test('without an allocation the rule reports use but no level, and names the setting', () => {
-    const status = rule(evaluate([current], history, {}), 'browserMinutes');
-    assert.equal(status.value, 5_520);
-    assert.equal(status.limit, null);
-    assert.equal(status.ratio, null);
-    assert.equal(status.level, 'ok');
-    assert.match(status.detail ?? '', /quota\.monthlyBrowserMinutes/);
-  });
-
-  test('proxy data is compared in bytes against decimal gigabytes', () => {
-    const proxy = (value: number, at: number) => sample(QUOTA_SERIES.browserbase.proxyBytes, value, at, { unit: 'bytes' });
-    const status = rule(evaluate([proxy(4.6e9, NOW)], [], { monthlyProxyGigabytes: 5 }), 'proxyData');
-    assert.equal(status.limit, 5e9);
-    assert.equal(status.unit, 'bytes');
-    assert.equal(status.level, 'critical');
-    assert.equal(rule(evaluate([proxy(3.7e9, NOW)], [], { monthlyProxyGigabytes: 5 }), 'proxyData').level, 'ok');
-  });
-
-  test('running sessions vs the project concurrency only once a session count is reported', () => {
-    const limit = sample(QUOTA_SERIES.browserbase.concurrencyLimit, 3, NOW);
-    assert.equal(
-      evaluate([limit], []).find((status) => status.id === 'sessions'),
-      undefined,
-    );
-    const status = rule(evaluate([limit, sample(QUOTA_SERIES.browserbase.runningSessions, 3, NOW)], []), 'sessions');
-    assert.equal(status.level, 'critical');
-    assert.match(status.detail ?? '', /HTTP 429/);
-  });
-});
-
 describe('Cerebras rules', () => {
-  const ids = QUOTA_SERIES.cerebras;
+  const ids = CEREBRAS_SERIES;
   const minute = Date.UTC(2025, 10, 15, 11, 59);
   const evaluate = (latest: Sample[], quota?: QuotaSettings) => evaluateQuotas(config('cerebras', quota), latest, [], NOW, UTC);
   const requests = (value: number, endpoint = 'llama', at = minute) => sample(ids.requests, value, at, { labels: { endpoint } });
-  const failures = (value: number, code = '500', at = minute) => sample(ids.failures, value, at, { labels: { endpoint: 'llama', code } });
+  const failures = (value: number, code = '500', at = minute) => sample(ids.requestsFailure, value, at, { labels: { endpoint: 'llama', code } });
 
   test('failure rate of the newest minute against 5 %, at 74.9 / 75 / 89.9 / 90 % of it', () => {
     const level = (failed: number) => rule(evaluate([requests(10_000), failures(failed)]), 'failureRate').level;
@@ -287,7 +156,7 @@ describe('Cerebras rules', () => {
   test('no failure family, no requests, or a withheld count give no ratio', () => {
     assert.equal(rule(evaluate([requests(100)]), 'failureRate').ratio, null);
     assert.match(rule(evaluate([requests(0), failures(0)]), 'failureRate').detail ?? '', /no requests/);
-    const withheld = rule(evaluate([requests(100), sample(ids.failures, null, minute, { flags: ['invalidNegative'], rawValue: -3 })]), 'failureRate');
+    const withheld = rule(evaluate([requests(100), sample(ids.requestsFailure, null, minute, { flags: ['invalidNegative'], rawValue: -3 })]), 'failureRate');
     assert.equal(withheld.ratio, null);
     assert.equal(withheld.level, 'ok');
   });

@@ -70,13 +70,14 @@ describe('minMaxIndices', () => {
     );
   });
 
-  test('reduces 43,200 points quickly and to the target', () => {
+  // Its speed on these points is measured by `npm run bench -- compute`.
+  test('reduces a month of minute samples (43,200 points) to the target', () => {
     const t = Array.from({ length: 43_200 }, (_, index) => index * 60_000);
     const v = t.map((_, index) => Math.sin(index / 500) * 50 + 50);
-    const started = performance.now();
     const indices = minMaxIndices(t, v, 1200);
-    assert.ok(performance.now() - started < 50);
     assert.ok(indices.length <= 1200 && indices.length > 600);
+    assert.equal(indices[0], 0);
+    assert.equal(indices.at(-1), t.length - 1);
   });
 });
 

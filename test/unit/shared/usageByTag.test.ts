@@ -1,6 +1,6 @@
 /**
  * Usage of a result set: billed minutes (at least one per session), totals, the breakdown by one
- * metadata key, and that it stays fast for ten thousand sessions.
+ * metadata key, over ten thousand sessions too (its speed is measured by `npm run bench -- compute`).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -135,7 +135,7 @@ describe('usage totals and breakdown', () => {
     );
   });
 
-  test('fast for 10,000 sessions', () => {
+  test('10,000 sessions: every one counted, one bucket per client', () => {
     const many: UsageSession[] = Array.from({ length: 10_000 }, (_, i) => ({
       status: i % 10 === 0 ? 'RUNNING' : 'COMPLETED',
       startedAt: at(i % 300),
@@ -143,18 +143,17 @@ describe('usage totals and breakdown', () => {
       proxyBytes: i * 13,
       userMetadata: { client: `client-${i % 40}`, workflow: { name: `wf-${i % 7}` }, env: i % 2 ? 'prod' : 'staging' },
     }));
-    // Best of five: the steady state the panel sees, not the JIT's first pass or a busy test machine.
-    let best = Infinity;
-    let result = usageByTag(many, ['client'], NOW);
-    for (let run = 0; run < 5; run++) {
-      const started = performance.now();
-      result = usageByTag(many, ['client'], NOW);
-      usageTotals(many, NOW);
-      metadataKeyPaths(many);
-      best = Math.min(best, performance.now() - started);
-    }
+    const result = usageByTag(many, ['client'], NOW);
     assert.equal(result.buckets.length, 40);
     assert.equal(result.totals.sessions, 10_000);
-    assert.ok(best < 100, `took ${best.toFixed(1)} ms`);
+    assert.deepEqual(result.totals, usageTotals(many, NOW));
+    assert.equal(
+      result.buckets.reduce((sum, bucket) => sum + bucket.sessions, 0),
+      10_000,
+    );
+    assert.deepEqual(
+      metadataKeyPaths(many).map((entry) => entry.path.join('.')),
+      ['client', 'env', 'workflow.name'],
+    );
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { evaluateQuotas, worstLevel } from '../../../src/quota/evaluateQuotas';
-import { QUOTA_SERIES } from '../../../src/quota/series';
+import { buildSnapshot } from '../../../src/connections/snapshotBuilder';
+import { BROWSERBASE_SERIES } from '../../../src/providers/browserbase/descriptor';
+import { BROWSERLESS_SERIES } from '../../../src/providers/browserless/descriptor';
+import { CEREBRAS_SERIES } from '../../../src/providers/cerebras/descriptor';
 import { escapeMarkdown, escapeStatusBarText, formatStatusBar, type StatusBarOptions } from '../../../src/statusbar/formatStatusBar';
 import type { QuotaSettings } from '../../../src/shared/connections';
 import type { Sample } from '../../../src/shared/samples';
@@ -11,19 +13,30 @@ import { config, quota, sample, snapshot } from '../quota/builders';
 const NOW = Date.UTC(2025, 10, 15, 12);
 const OPTIONS: StatusBarOptions = { now: NOW, timeZone: 'UTC' };
 
-/** A snapshot whose quotas come from the real rules, as the host builds it. */
+/** A snapshot from the real builder (quotas, figures and values), as the host builds it. */
 function evaluated(
   kind: ConnectionSnapshot['kind'],
   latest: Sample[],
   overrides: Partial<ConnectionSnapshot> = {},
   settings?: QuotaSettings,
 ): ConnectionSnapshot {
-  const quotas = evaluateQuotas(config(kind, settings), latest, [], NOW, { timeZone: 'UTC' });
-  return snapshot({ kind, id: `${kind}-${overrides.label ?? 'prod'}`, latest, quotas, level: worstLevel(quotas), lastSuccessAt: NOW - 12_000, ...overrides });
+  const built = buildSnapshot({
+    config: config(kind, settings),
+    latest,
+    previous: [],
+    history: [],
+    health: 'ok',
+    lastSuccessAt: NOW - 12_000,
+    notes: [],
+    tokenSource: 'secretStorage',
+    now: NOW,
+    options: { timeZone: 'UTC' },
+  });
+  return { ...built, id: `${kind}-${overrides.label ?? 'prod'}`, ...overrides };
 }
 
 function browserless(running: number, maxConcurrent: number, queued = 0, overrides: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
-  const ids = QUOTA_SERIES.browserless;
+  const ids = BROWSERLESS_SERIES.pressure;
   return evaluated(
     'browserless',
     [
@@ -42,7 +55,7 @@ function browserless(running: number, maxConcurrent: number, queued = 0, overrid
 function browserbase(minutes: number, settings?: QuotaSettings, overrides: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
   return evaluated(
     'browserbase',
-    [sample(QUOTA_SERIES.browserbase.browserMinutes, minutes, NOW, { unit: 'minutes' })],
+    [sample(BROWSERBASE_SERIES.usage.browserMinutes, minutes, NOW, { unit: 'minutes' })],
     { label: 'staging', ...overrides },
     settings,
   );
@@ -65,17 +78,18 @@ describe('status bar text', () => {
 
   test('healthy connections show their glance figures in configuration order', () => {
     const view = formatStatusBar([browserless(3, 10), browserbase(412)], OPTIONS);
-    assert.equal(view.text, '$(pulse) BL 3/10 · BB 412 min');
+    assert.equal(view.text, '$(pulse) BL 3/10 sessions · BB 412 min');
     assert.equal(view.background, undefined);
   });
 
   test('a queue adds its length and an amber warning', () => {
     const view = formatStatusBar([browserless(10, 10, 2)], OPTIONS);
-    assert.equal(view.text, '$(warning) BL 10/10 (2 queued)');
+    assert.equal(view.text, '$(warning) BL 10/10 sessions (2 queued)');
     // 10/10 is critical before the queue is even counted.
     assert.equal(view.background, 'error');
     const queuedOnly = formatStatusBar([browserless(3, 10, 1)], OPTIONS);
-    assert.equal(queuedOnly.text, '$(warning) BL 3/10 (1 queued)');
+    // The queue is the worst figure now, and the status bar names it.
+    assert.equal(queuedOnly.text, '$(warning) BL 1/10 queued');
     assert.equal(queuedOnly.background, 'warning');
   });
 
@@ -88,21 +102,21 @@ describe('status bar text', () => {
       ],
       OPTIONS,
     );
-    assert.equal(view.text, '$(warning) BB 5,520/6,000 min · BL 3/10 +1');
+    assert.equal(view.text, '$(warning) BB 5,520/6,000 min · BL 3/10 sessions +1');
     assert.equal(view.background, 'error');
-    assert.equal(formatStatusBar([browserless(3, 10), browserbase(412)], { ...OPTIONS, maxInText: 1 }).text, '$(pulse) BL 3/10 +1');
+    assert.equal(formatStatusBar([browserless(3, 10), browserbase(412)], { ...OPTIONS, maxInText: 1 }).text, '$(pulse) BL 3/10 sessions +1');
   });
 
   test('a failing connection gets the error icon and no background', () => {
     const failing = snapshot({ kind: 'northflank', label: 'api', health: 'error', error: { kind: 'network', message: 'connect ECONNREFUSED' } });
     const view = formatStatusBar([browserless(3, 10), failing], OPTIONS);
-    assert.equal(view.text, '$(error) NF · BL 3/10');
+    assert.equal(view.text, '$(error) NF · BL 3/10 sessions');
     assert.equal(view.background, undefined);
   });
 
   test('a connection without a token gets the key icon', () => {
     const view = formatStatusBar([browserless(3, 10), snapshot({ kind: 'cerebras', health: 'authNeeded', tokenSource: 'none' })], OPTIONS);
-    assert.equal(view.text, '$(key) CB · BL 3/10');
+    assert.equal(view.text, '$(key) CB · BL 3/10 sessions');
     assert.match(view.tooltipMarkdown, /token needed/);
     assert.equal(view.background, undefined);
   });
@@ -123,13 +137,14 @@ describe('status bar text', () => {
     assert.equal(formatStatusBar([snapshot({ kind: 'browserless', health: 'error' })], OPTIONS).background, undefined);
   });
 
-  test('Cerebras shows requests per minute, and p95 once it matters', () => {
+  test('Cerebras shows requests per minute, and p95 instead once it is the worst', () => {
     const minute = NOW - 60_000;
-    const ids = QUOTA_SERIES.cerebras;
+    const ids = CEREBRAS_SERIES;
     const requests = [sample(ids.requests, 70, minute, { labels: { endpoint: 'a' } }), sample(ids.requests, 50, minute, { labels: { endpoint: 'b' } })];
     const p95 = (value: number) => sample(ids.e2eLatency, value, minute, { unit: 'seconds', labels: { endpoint: 'a', statistic: 'p95' } });
     assert.equal(formatStatusBar([evaluated('cerebras', [...requests, p95(1.2)])], OPTIONS).text, '$(pulse) CB 120 req/min');
-    assert.equal(formatStatusBar([evaluated('cerebras', [...requests, p95(9.5)])], OPTIONS).text, '$(warning) CB 120 req/min, p95 9.5 s');
+    // 9.5 s of a 10 s limit is critical: the worst figure, named, takes the place.
+    assert.equal(formatStatusBar([evaluated('cerebras', [...requests, p95(9.5)])], OPTIONS).text, '$(warning) CB p95 9.5 s');
   });
 
   test('Northflank shows CPU as a share of its limit', () => {
@@ -149,7 +164,7 @@ describe('status bar text', () => {
 
   test('two connections of one provider are told apart by label, with icon syntax escaped', () => {
     const view = formatStatusBar([browserless(3, 10, 0, { label: 'eu $(bug)' }), browserless(1, 5, 0, { label: 'us' })], OPTIONS);
-    assert.equal(view.text, '$(pulse) eu \\$(bug) 3/10 · us 1/5');
+    assert.equal(view.text, '$(pulse) eu \\$(bug) 3/10 sessions · us 1/5 sessions');
     assert.equal(escapeStatusBarText('a $(x) b'), 'a \\$(x) b');
   });
 });
@@ -161,7 +176,7 @@ describe('tooltip', () => {
     const markdown = formatStatusBar([browserless(3, 10), warning, never], OPTIONS).tooltipMarkdown;
     const rows = markdown.split('\n').filter((line) => line.startsWith('| **'));
     assert.equal(rows.length, 3);
-    assert.match(rows[0] ?? '', /3 of 10 running\\, 0 of 10 queued\\, CPU 44 \\%/);
+    assert.match(rows[0] ?? '', /3 of 10 concurrent sessions running \\\(30 \\%\\\)\\, 0 of 10 queue places taken/);
     assert.match(rows[0] ?? '', /Concurrent sessions 30 \\%/);
     assert.match(rows[0] ?? '', /12 s ago/);
     assert.match(rows[1] ?? '', /Browser minutes 92 \\% \\\(critical\\\)/);
@@ -200,8 +215,10 @@ describe('accessibility label', () => {
     const view = formatStatusBar([browserless(3, 10, 2), browserbase(5_520, { monthlyBrowserMinutes: 6_000 })], OPTIONS);
     assert.ok(!view.accessibilityLabel.includes('$('));
     assert.match(view.accessibilityLabel, /^Live Usage\. /);
-    assert.match(view.accessibilityLabel, /prod \(Browserless\): 3 of 10 sessions running, 2 queued/);
-    assert.match(view.accessibilityLabel, /staging \(Browserbase\): 5,520 of 6,000 browser minutes used \(92 %\); critical: /);
+    // Two queued is the worst figure (a warning): it is the one read out.
+    assert.match(view.accessibilityLabel, /prod \(Browserless\): 2 of 10 queue places taken \(20 %\); warning: /);
+    assert.match(formatStatusBar([browserless(10, 10, 2)], OPTIONS).accessibilityLabel, /10 of 10 concurrent sessions running \(100 %\), 2 queued/);
+    assert.match(view.accessibilityLabel, /staging \(Browserbase\): 5,520 of 6,000 browser minutes used \(92 %\) \(reported by Browserbase\); critical: /);
     assert.match(view.accessibilityLabel, /A quota is at its critical level\.$/);
   });
 
