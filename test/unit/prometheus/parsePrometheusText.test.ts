@@ -833,6 +833,35 @@ describe('OpenMetrics rules', () => {
     assert.equal(family(result, 'a').help, ' he\n\\l\\tp');
   });
 
+  test("what Prometheus keeps is kept: exemplars on _count and _sum, a family split by another family's metadata, a missing comma", () => {
+    const text = [
+      '# TYPE lat histogram',
+      'lat_bucket{le="+Inf"} 2',
+      'lat_count 2 # {trace="a"} 0.5',
+      'lat_sum 1.5 # {trace="b"} 0.5',
+      '# TYPE temp gauge',
+      'temp{room="a"} 20',
+      '# TYPE other gauge',
+      'temp{room="b"} 21',
+      'other{a="1"b="2"} 3',
+      '# EOF',
+    ].join('\n');
+    const result = om(text);
+    assert.deepEqual(result.issues, []);
+    assertFlag(result, 3, /exemplars are only allowed/);
+    assertFlag(result, 4, /exemplars are only allowed/);
+    assertFlag(result, 8, /interleaved/);
+    assertFlag(result, 9, /separated by commas/);
+    assert.deepEqual(
+      result.families.map((f) => [f.name, f.samples.map((s) => s.value)]),
+      [
+        ['lat', [2, 2, 1.5]],
+        ['temp', [20, 21]],
+        ['other', [3]],
+      ],
+    );
+  });
+
   test('a series repeated at the same instant keeps its first value and reports the repeat', () => {
     const result = om('# TYPE g gauge\ng{k="a"} 1\ng{k="a"} 2\ng{k="b"} 3 5\ng{k="b"} 4 5.0000000001\ng{k="b"} 5 5.000000001\n# EOF\n');
     assert.deepEqual(issueLines(result), [3, 5]);
