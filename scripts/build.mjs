@@ -25,19 +25,34 @@ const lazyBrowserbaseSessions = {
   setup: (build) => build.onResolve({ filter: /^\.\/browserbaseSessions$/ }, () => ({ path: './browserbaseSessions.js', external: true })),
 };
 
+/**
+ * Keeps `require('./parseWorker')` (src/worker/parserModule.ts) a require of the worker's own bundle:
+ * the parser ships once, in dist/parseWorker.js, loaded on the host's thread only when first needed.
+ * @type {esbuild.Plugin}
+ */
+const lazyParser = {
+  name: 'lazy-parser',
+  setup: (build) => build.onResolve({ filter: /^\.\/parseWorker$/ }, () => ({ path: './parseWorker.js', external: true })),
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
   {
     ...common,
     // browserbaseSessions: the tagged-sessions feature, loaded on first use (src/browserbase/host.ts).
-    entryPoints: { extension: 'src/extension.ts', browserbaseSessions: 'src/browserbase/browserbaseSessions.ts' },
+    // parseWorker: the worker thread that reads large bodies off the host's thread (src/worker/).
+    entryPoints: {
+      extension: 'src/extension.ts',
+      browserbaseSessions: 'src/browserbase/browserbaseSessions.ts',
+      parseWorker: 'src/worker/parseWorker.ts',
+    },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node18',
     // undici stays external: bundled it would be ~0.5 MB minified. It ships in the .vsix instead.
     external: ['vscode', 'undici'],
-    plugins: [lazyBrowserbaseSessions],
+    plugins: [lazyBrowserbaseSessions, lazyParser],
   },
   {
     ...common,

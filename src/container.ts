@@ -22,6 +22,7 @@ import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
 import { OVERVIEW_VIEW, PANEL_TYPE, UsageViews } from './webviews/usageViews';
+import { shutdownParseWorker } from './worker/workerHost';
 
 /** What exists once start-up is done. */
 interface Services {
@@ -189,7 +190,8 @@ export class Container implements vscode.Disposable {
 
   /**
    * Stops everything and waits for what must finish: the poller aborts its runs and releases its
-   * leases (so another window polls at once), history writes what it holds, the HTTP client closes.
+   * leases (so another window polls at once), history writes what it holds, the HTTP client closes and
+   * the parser worker stops.
    * Safe to call more than once; `dispose()` starts it without waiting.
    */
   shutdown(): Promise<void> {
@@ -208,7 +210,8 @@ export class Container implements vscode.Disposable {
     this.disposeRegistered();
     // Polling first: it may still hand samples to history and requests to the HTTP client.
     await this.services?.service.close();
-    await Promise.allSettled([this.history?.close(), this.http?.close()]);
+    // The parser worker after polling, which may still have a body in it.
+    await Promise.allSettled([this.history?.close(), this.http?.close(), shutdownParseWorker()]);
     // Last: shutting down may still have something to log.
     this.channel.dispose();
   }

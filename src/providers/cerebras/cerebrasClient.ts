@@ -6,7 +6,7 @@
  */
 import { ProviderError } from '../../http/errors';
 import type { Auth, HttpClient, HttpResponse } from '../../http/httpClient';
-import { parsePrometheusText } from '../../prometheus/parsePrometheusText';
+import { readExposition } from '../../prometheus/readExposition';
 import { pathId } from '../ids';
 import { capSeries, DEFAULT_MAX_SERIES } from '../seriesCap';
 import { notOfferedReading, requestLimits, validBaseUrl, type NotOfferedReading, type RequestLimits } from '../clientSupport';
@@ -68,7 +68,7 @@ export class CerebrasClient {
     const fetchedAt = Date.now();
     // The API speaks 0.0.4 text (blank lines, no # EOF): parse leniently unless it says OpenMetrics.
     const format = formatFromContentType(response.contentType) === 'openmetrics' ? 'openmetrics' : 'prometheus';
-    const result = parsePrometheusText(response.body, { format });
+    const result = await readExposition(response.body, { format, ...(options.signal ? { signal: options.signal } : {}) });
     const reading = normalizeCerebras(response.body, result, fetchedAt, response.url);
     const capped = capSeries(reading.samples, options.maxSeries ?? DEFAULT_MAX_SERIES);
     return capped.note ? { ...reading, samples: capped.samples, notes: [capped.note, ...(reading.notes ?? [])] } : reading;
