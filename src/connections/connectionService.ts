@@ -24,6 +24,7 @@ import { BOUNDARY_EVIDENCE_MS } from '../quota/cycleUsage';
 import type { ConnectionController } from '../commands/connectionCommands';
 import type { TokenStore, TokenSource } from '../secrets/tokenStore';
 import type { ConnectionConfig } from '../shared/connections';
+import type { RunningSession } from '../shared/runawaySessions';
 import type { Sample } from '../shared/samples';
 import { isConnectionSnapshot } from '../shared/protocol';
 import type { ConnectionSnapshot } from '../shared/snapshot';
@@ -53,6 +54,8 @@ interface Runtime {
   quotaHistory: Sample[];
   /** What another window published, when this window does not poll the connection. */
   mirrored?: ConnectionSnapshot;
+  /** Browserbase: the running sessions at the newest read of the list, for runaway detection. */
+  running?: { readonly sessions: readonly RunningSession[]; readonly readAt: number };
 }
 
 export interface QuotaNotificationSink {
@@ -179,6 +182,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
         ) {
           runtime.values.reset(descriptor);
           runtime.notes.clear();
+          runtime.running = undefined;
           runtime.lastSuccessAt = undefined;
         }
       }
@@ -251,6 +255,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     runtime.values.merge(reading.samples);
     runtime.values.limit(this.feedLimits.maxSeries());
     runtime.notes.set(feed.key, reading.notes ?? []);
+    if (reading.running) runtime.running = { sessions: reading.running, readAt: reading.fetchedAt };
     if (reading.samples.length > 0) {
       const needsHistory = reading.samples.some((sample) => quotaHistorySeries(runtime.descriptor).includes(sample.series));
       void this.history
@@ -362,6 +367,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
       notes,
       tokenSource: runtime.tokenSource,
       now,
+      ...(runtime.running ? { running: runtime.running } : {}),
     });
   }
 

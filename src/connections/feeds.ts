@@ -17,6 +17,7 @@ import { NORTHFLANK_METRIC_TYPES } from '../providers/northflank/descriptor';
 import { TOKEN_OPTIONAL } from '../providers/registry';
 import { billingCycle } from '../quota/evaluateQuotas';
 import type { ConnectionConfig } from '../shared/connections';
+import { runningSessionsOf } from '../shared/runawaySessions';
 
 export interface ConnectionFeed {
   /** `<connectionId>/<feed>`: unique across all connections. */
@@ -78,7 +79,14 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
         feed(config, 'usage', (signal) => client.usage({ signal })),
         feed(config, 'sessions', async (signal) => {
           const result = await client.listSessions({ status: 'RUNNING' }, { signal });
-          return { ...result, samples: runningSamples(result.sessions, config.projectId ?? '', result.fetchedAt) };
+          const projectId = config.projectId ?? '';
+          // Only the fields runaway detection shows: the list's other fields (URLs, keys) stay here.
+          return {
+            fetchedAt: result.fetchedAt,
+            ...(result.rateLimit ? { rateLimit: result.rateLimit } : {}),
+            samples: runningSamples(result.sessions, projectId, result.fetchedAt),
+            running: runningSessionsOf(result.sessions, projectId),
+          };
         }),
         feed(config, 'project', (signal) => client.getProject({ signal })),
         // This cycle's minutes and proxy bytes, per session as billed: the figure the reported usage is checked against.

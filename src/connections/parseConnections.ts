@@ -8,6 +8,7 @@ import { checkBrowserlessConfig } from '../providers/browserless/browserlessClie
 import { SEGMENT_ID } from '../providers/ids';
 import { describeSettingIssue } from './settingIssues';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
+import { MAX_RUNAWAY_MINUTES, MIN_RUNAWAY_MINUTES } from '../shared/runawaySessions';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const KINDS = ['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus'] as const satisfies readonly ProviderKind[];
@@ -69,6 +70,7 @@ const connectionSchema = z.object({
   resourceKind: z.optional(z.enum(['service', 'job', 'addon'])),
   resourceId: z.optional(providerId),
   usageScope: z.optional(z.enum(['billingCycle', 'lifetime', 'auto'])),
+  runawaySessionMinutes: z.optional(z.number().check(z.minimum(MIN_RUNAWAY_MINUTES), z.maximum(MAX_RUNAWAY_MINUTES))),
   organizationId: z.optional(providerId),
   pollIntervalSeconds: z.optional(z.number().check(z.minimum(5), z.maximum(86_400))),
   quota: z.optional(quotaSchema),
