@@ -17,6 +17,9 @@ import { ConnectionSettings } from './connections/connectionSettings';
 import { GuardedHistory } from './history/historyGuard';
 import { HttpClient } from './http/httpClient';
 import { RedactingLog } from './log';
+import { RunawayNotifier } from './browserbase/runawayNotifier';
+import { RunawayPresenter, type RunawayActions } from './browserbase/runawayPresenter';
+import { checkedExternalUrl } from './http/externalUrl';
 import { NotificationPresenter } from './quota/notificationPresenter';
 import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
@@ -148,7 +151,26 @@ export class Container implements vscode.Disposable {
     if (this.shutdownPromise) throw new Error('Live Usage was shut down while starting');
     const notifier = new QuotaNotifier(context.globalState, () => Date.now());
     const presenter = new NotificationPresenter(notifier, () => settings.general().notificationsEnabled, log);
-    const service = new ConnectionService(settings, tokens, this.http, this.history, log, presenter, `${storage}/coordination`);
+    const runawayPresenter = new RunawayPresenter(
+      new RunawayNotifier(
+        context.globalState,
+        () => Date.now(),
+        (error) => log.warn(`Could not store which runaway sessions were notified: ${String(error)}`),
+      ),
+      () => settings.general().notificationsEnabled,
+      runawayActions(
+        () => this.services,
+        () => this.services?.service,
+      ),
+      log,
+    );
+    const notifications = {
+      notify: (...args: Parameters<NotificationPresenter['notify']>) => {
+        presenter.notify(...args);
+        runawayPresenter.notify(...args);
+      },
+    };
+    const service = new ConnectionService(settings, tokens, this.http, this.history, log, notifications, `${storage}/coordination`);
     const views = new UsageViews(context.extensionUri, service, this.history, {
       warn: (message) => log.warn(message),
       debug: (message) => log.debug(message),
@@ -225,6 +247,23 @@ export class Container implements vscode.Disposable {
       }
     }
   }
+}
+
+/** The runaway notification's buttons, through the one session service (its feature loads on first use). */
+function runawayActions(services: () => Services | undefined, connections: () => ConnectionService | undefined): RunawayActions {
+  const sessionService = async () => {
+    const ready = services();
+    if (!ready) throw new Error('Live Usage is still starting; try again in a moment.');
+    return ready.sessions.service();
+  };
+  return {
+    release: async (connectionId, sessionId) => (await (await sessionService()).release(connectionId, sessionId)).status,
+    openDebugger: async (connectionId, sessionId) => {
+      const urls = await (await sessionService()).debugUrls(connectionId, sessionId);
+      await vscode.env.openExternal(vscode.Uri.parse(checkedExternalUrl(urls.debuggerFullscreenUrl, 'live-view URL')));
+    },
+    refresh: (connectionId) => connections()?.refresh(connectionId),
+  };
 }
 
 /** The command ids the manifest contributes: all of them are registered during activation. */

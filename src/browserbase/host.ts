@@ -45,6 +45,11 @@ export class BrowserbaseSessions implements vscode.Disposable {
     (await this.load()).panel.adopt(panel, typeof connectionId === 'string' ? connectionId : undefined);
   }
 
+  /** The one session service: the panel, the Command Palette, the runaway notifications and the language model tools share its launch guard. */
+  async service(): Promise<Feature['service']> {
+    return (await this.load()).service;
+  }
+
   load(): Promise<Feature> {
     this.feature ??= Promise.resolve().then(() => {
       // A plain require, as VS Code loads extensions, so the feature's own require('vscode') resolves
