@@ -10,6 +10,7 @@ import { launchConfirmation, type BrowserbaseSessionService, type LaunchRequest 
 import { checkedExternalUrl } from '../http/externalUrl';
 import type { Session } from '../providers/browserbase/schemas';
 import type { ConnectionConfig } from '../shared/connections';
+import { describeHeadroom, type Headroom } from '../shared/headroom';
 import { formatBytes, formatDuration, formatNumber } from '../shared/format';
 import {
   describeCondition,
@@ -25,6 +26,9 @@ import {
 import { metadataKeyPaths, usageByTag, usageDurationMs, usageTotals } from '../shared/usageByTag';
 
 type Action = 'id' | 'connect' | 'debugger' | 'release';
+
+/** Reading the headroom must not hold the launch up for long: after this the launch goes ahead without it. */
+const HEADROOM_TIMEOUT_MS = 5000;
 type Item = vscode.QuickPickItem & { readonly session?: Session; readonly run?: () => unknown };
 
 const KEY_PROMPT = 'Key path: client, order > status or order.status. A key holding > or dots: a JSON array, e.g. ["example.com", "visits"].';
@@ -271,8 +275,19 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
     };
     const problem = service.launchProblems(request)[0];
     if (problem) return void vscode.window.showErrorMessage(`Session not launched: ${problem}`);
+    let headroom: Headroom;
+    try {
+      headroom = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Reading how many sessions ${connection.label} runs…` },
+        () => service.headroom(connection.id, AbortSignal.timeout(HEADROOM_TIMEOUT_MS)),
+      );
+    } catch (error) {
+      // Without a key nothing can be launched either: say so now rather than after the confirmation.
+      if ((error as { kind?: unknown }).kind === 'auth') return void vscode.window.showErrorMessage(`${connection.label}: ${describeError(error)}`);
+      headroom = { running: null, limit: null, readAt: Date.now(), oldest: [], problem: describeError(error) };
+    }
     const start = 'Start Session';
-    const confirmation = launchConfirmation(connection.label, request);
+    const confirmation = launchConfirmation(connection.label, request, describeHeadroom(headroom, Date.now()));
     if ((await vscode.window.showWarningMessage(confirmation.message, { modal: true, detail: confirmation.detail }, start)) !== start) return;
     let session: Session;
     try {

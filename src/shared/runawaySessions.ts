@@ -87,6 +87,14 @@ export interface ListedSession {
 }
 
 /**
+ * Sessions of the project the list calls RUNNING: what its concurrency limit counts. The list answers
+ * for every project the key can see.
+ */
+export function countRunning(sessions: readonly Pick<ListedSession, 'status' | 'projectId'>[], projectId: string): number {
+  return sessions.filter((session) => session.status === 'RUNNING' && (projectId === '' || session.projectId === projectId)).length;
+}
+
+/**
  * The project's running sessions as a poll keeps them: RUNNING, not ended, with a start time; oldest
  * first, at most MAX_KEPT_RUNNING. Sessions of other projects the key can see are left out.
  */

@@ -237,6 +237,8 @@ describe('Launch Browserbase Session with Tags…', () => {
         assert.match(prompt.text ?? '', /Start a billed Browserbase browser on Sandbox BB\?/);
         assert.match(prompt.text ?? '', /"run":\{"id":"cmd-/);
         assert.match(prompt.text ?? '', /at least one minute, and a keep-alive browser runs until you release it/);
+        assert.match(prompt.text ?? '', /\nHeadroom: 1 of 3 concurrent sessions running: room for 2 more\.\n/, 'the headroom, read before confirming');
+        assert.doesNotMatch(prompt.text ?? '', /Warning/);
         return 'Start Session';
       },
       (prompt) => {
@@ -261,7 +263,7 @@ describe('Launch Browserbase Session with Tags…', () => {
     await results.press(item, 'Release…');
   });
 
-  test('on 429 the error says the concurrency limit is reached and names the limit', async () => {
+  test('at the limit the confirmation warns of the 429 first; on 429 the error names the limit', async () => {
     ctx.sandbox.setState({ browserbase: { concurrency: 1 } });
     try {
       ui.answers = [
@@ -269,7 +271,14 @@ describe('Launch Browserbase Session with Tags…', () => {
         pick('us-west-2'),
         pick('No'),
         input(''),
-        () => 'Start Session',
+        (prompt) => {
+          // Warned, not blocked: the person may still start it (a session may end meanwhile).
+          assert.match(
+            prompt.text ?? '',
+            /\nWarning: Browserbase will most likely refuse this launch with HTTP 429: the project already runs 1 of its 1 concurrent sessions\. Release one first, e\.g\. [0-9a-f-]{36} \(running for .+, keep-alive\)\.\nHeadroom: 1 of 1 concurrent session running: no room\./,
+          );
+          return 'Start Session';
+        },
         (prompt) => {
           assert.equal(prompt.kind, 'error');
           assert.match(prompt.text ?? '', /Sandbox BB: .*the plan's concurrency limit is reached.*This project allows 1 concurrent session\./);

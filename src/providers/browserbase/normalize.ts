@@ -3,6 +3,7 @@
  * must pass before it is sent. No I/O, so the UI can run the same checks on a form as the client does.
  */
 import { countSample, type Sample } from '../../shared/samples';
+import { countRunning } from '../../shared/runawaySessions';
 import { usageDurationMs, usageTotals } from '../../shared/usageByTag';
 import { BROWSERBASE_SERIES } from './descriptor';
 import { FINISHED_SESSION_STATUSES, type Project, type ProjectUsage, type Session } from './schemas';
@@ -37,8 +38,7 @@ export function projectSamples(project: Project, at: number): Sample[] {
  * this project's count against its concurrency limit.
  */
 export function runningSamples(sessions: readonly Pick<Session, 'status' | 'projectId'>[], projectId: string, at: number): Sample[] {
-  const running = sessions.filter((session) => session.status === 'RUNNING' && (projectId === '' || session.projectId === projectId));
-  return [countSample(BROWSERBASE_SERIES.sessions.running, running.length, at)];
+  return [countSample(BROWSERBASE_SERIES.sessions.running, countRunning(sessions, projectId), at)];
 }
 
 /**
