@@ -36,6 +36,7 @@ export class BrowserbaseSessions implements vscode.Disposable {
         (await this.load()).panel.open(typeof connectionId === 'string' ? connectionId : undefined),
       'liveUsage.findBrowserbaseSessions': async (arg?: Parameters<Feature['find']>[0]) => (await this.load()).find(arg),
       'liveUsage.launchBrowserbaseSession': async (arg?: Parameters<Feature['launch']>[0]) => (await this.load()).launch(arg),
+      'liveUsage.browserbaseCostPerTag': async (arg?: Parameters<Feature['costPerTag']>[0]) => (await this.load()).costPerTag(arg),
     };
   }
 

@@ -21,6 +21,8 @@ import {
   type MetadataQuery,
   type ServerQueryPlan,
 } from '../shared/metadataQuery';
+import { sessionsInCycle, type CycleWindow } from '../shared/costPerTag';
+import { billingCycle } from '../quota/ruleSupport';
 import { HEADROOM_OLDEST, type Headroom, type HeadroomView } from '../shared/headroom';
 import { countRunning, runningSessionsOf } from '../shared/runawaySessions';
 
@@ -43,6 +45,13 @@ export interface FoundSessions {
   /** How many the server returned before the local checks: the cost of a query sent without `q`. */
   readonly returned: number;
   readonly fetchedAt: number;
+}
+
+export interface CycleSessions {
+  readonly sessions: readonly Session[];
+  readonly cycle: CycleWindow;
+  /** When the list was read. */
+  readonly at: number;
 }
 
 export interface LaunchRequest {
@@ -168,6 +177,17 @@ export class BrowserbaseSessionService {
       oldest: list.status === 'fulfilled' ? runningSessionsOf(list.value.sessions, projectId).slice(0, HEADROOM_OLDEST) : [],
       ...(problems.length > 0 ? { problem: [...new Set(problems)].join('; ') } : {}),
     };
+  }
+
+  /**
+   * This billing cycle's sessions of the project, the list read whole: the set the cycle's minutes
+   * are counted from, for its cost per tag (src/shared/costPerTag.ts).
+   */
+  async cycleSessions(connectionId: string, signal?: AbortSignal): Promise<CycleSessions> {
+    const { client, config } = await this.client(connectionId);
+    const result = await client.listSessions({}, signal ? { signal } : {});
+    const cycle = billingCycle(result.fetchedAt, config.quota?.billingCycleDay);
+    return { sessions: sessionsInCycle(result.sessions, config.projectId ?? '', cycle), cycle, at: result.fetchedAt };
   }
 
   async release(connectionId: string, sessionId: string): Promise<Session> {

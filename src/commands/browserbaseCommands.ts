@@ -11,6 +11,7 @@ import { checkedExternalUrl } from '../http/externalUrl';
 import type { Session } from '../providers/browserbase/schemas';
 import type { ConnectionConfig } from '../shared/connections';
 import { describeHeadroom, type Headroom } from '../shared/headroom';
+import { costPerTagCommand } from './costPerTagCommand';
 import { formatBytes, formatDuration, formatNumber } from '../shared/format';
 import {
   describeCondition,
@@ -48,7 +49,7 @@ const actionsFor = (session: Session) => ACTIONS.filter((a) => a.action !== 'rel
 
 export type BrowserbaseCommandHandlers = ReturnType<typeof browserbaseCommandHandlers>;
 
-/** The two command handlers; host.ts registers them and loads this module on first use. */
+/** The Command Palette handlers; host.ts registers them and loads this module on first use. */
 export function browserbaseCommandHandlers(service: BrowserbaseSessionService, saved: SavedQueries) {
   const [minTimeout, maxTimeout] = service.host.timeoutRange;
   const pickConnection = async (id?: unknown): Promise<ConnectionConfig | undefined> => {
@@ -307,5 +308,5 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
     if (action) await act(connection, session, action.action);
   };
 
-  return { find, launch };
+  return { find, launch, costPerTag: costPerTagCommand(service, pickConnection) };
 }
