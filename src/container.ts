@@ -24,6 +24,8 @@ import { NotificationPresenter } from './quota/notificationPresenter';
 import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
+import { BrowserbaseTools } from './tools/browserbaseTools';
+import { registerLanguageModelTools } from './tools/languageModelTools';
 import { OVERVIEW_VIEW, PANEL_TYPE, UsageViews } from './webviews/usageViews';
 import { shutdownParseWorker } from './worker/workerHost';
 
@@ -32,6 +34,7 @@ interface Services {
   readonly service: ConnectionService;
   readonly views: UsageViews;
   readonly sessions: BrowserbaseSessions;
+  readonly tools: BrowserbaseTools;
 }
 
 const COMPACTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
@@ -64,7 +67,13 @@ export class Container implements vscode.Disposable {
         Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Live Usage is starting…' }, () => starting)),
     });
     this.commands.provide({ 'liveUsage.showLog': () => channel.show() });
-    this.disposables.push(this.settings, this.statusBar, this.commands, ...this.registerWebviews());
+    this.disposables.push(
+      this.settings,
+      this.statusBar,
+      this.commands,
+      ...this.registerWebviews(),
+      ...registerLanguageModelTools(() => this.servicesPromise.then((services) => services.tools)),
+    );
 
     // Everything below touches the disk or the network: after activation returns.
     this.servicesPromise = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.startServices());
@@ -199,7 +208,18 @@ export class Container implements vscode.Disposable {
       ...connectionCommandHandlers(service, settings, tokens),
       ...sessions.commandHandlers(),
     });
-    this.services = { service, views, sessions };
+    const tools = new BrowserbaseTools({
+      connections: () => service.connections(),
+      snapshots: () => service.snapshots(),
+      sessions: () => sessions.service(),
+      tokenSource: async (config) => (await tokens.resolve(config.id, config.kind)).source,
+      secrets: async () => {
+        const resolved = await Promise.all(service.connections().map((config) => tokens.resolve(config.id, config.kind).catch(() => undefined)));
+        return resolved.flatMap((entry) => (entry?.token ? [entry.token] : []));
+      },
+      now: Date.now,
+    });
+    this.services = { service, views, sessions, tools };
     await service.reload();
     // Retention runs once a start and then every six hours.
     const compact = () => void this.history?.compact().catch((error: unknown) => log.warn(`History compaction failed: ${String(error)}`));
