@@ -202,15 +202,13 @@ export class BrowserbaseTools {
     const now = this.host.now();
     if (cached && now - cached.at < HEADROOM_REUSE_MS) return cached.headroom;
     const timeout = AbortSignal.timeout(HEADROOM_TIMEOUT_MS);
-    const headroom = await service
-      .headroom(config.id, signal ? AbortSignal.any([signal, timeout]) : timeout)
-      .catch((error: unknown): Headroom => ({
-        running: null,
-        limit: null,
-        readAt: now,
-        oldest: [],
-        problem: error instanceof Error ? error.message : String(error),
-      }));
+    const headroom = await service.headroom(config.id, signal ? AbortSignal.any([signal, timeout]) : timeout).catch((error: unknown): Headroom => ({
+      running: null,
+      limit: null,
+      readAt: now,
+      oldest: [],
+      problem: error instanceof Error ? error.message : String(error),
+    }));
     this.headrooms.set(config.id, { headroom, at: now });
     return headroom;
   }
