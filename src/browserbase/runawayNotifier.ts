@@ -5,8 +5,8 @@
  */
 import type { NotifiedConnection, QuotaNotifierStore } from '../quota/quotaNotifier';
 import { connectionDisplayName } from '../quota/quotaNotifier';
-import { formatClockTime, formatDuration, type DateFormatOptions } from '../shared/format';
-import type { RunawaySession } from '../shared/runawaySessions';
+import { formatClockTime, type DateFormatOptions } from '../shared/format';
+import { formatRunningFor, type RunawaySession } from '../shared/runawaySessions';
 
 export const RUNAWAY_NOTIFIER_STATE_KEY = 'liveUsage.runawayNotifier.v1';
 /** Browserbase ends a session after six hours at most: a week later its id can only be noise. */
@@ -106,7 +106,7 @@ export function runawayMessage(connection: NotifiedConnection, session: RunawayS
   const facts = [session.keepAlive ? 'keep-alive' : '', session.tags].filter(Boolean).join('; ');
   const ends = session.expiresAt === undefined ? 'it times out' : `it times out at ${formatClockTime(session.expiresAt, options)}`;
   return (
-    `${connectionDisplayName(connection)}: session ${session.id} has run for ${formatDuration(session.runningMs / 1000, format)}, ` +
+    `${connectionDisplayName(connection)}: session ${session.id} has run for ${formatRunningFor(session.runningMs, format)}, ` +
     `past the ${thresholdMinutes} min runaway threshold${facts ? ` (${facts})` : ''}. It is billed until you release it or ${ends}.`
   );
 }

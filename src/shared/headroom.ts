@@ -4,8 +4,8 @@
  * limit is refused with HTTP 429, so that is said before the billed browser is asked for, as a
  * warning: the launch itself is never blocked (a session may end in the meantime). Pure and shared.
  */
-import { formatDuration, formatNumber, type FormatOptions } from './format';
-import type { RunningSession } from './runawaySessions';
+import { formatNumber, type FormatOptions } from './format';
+import { formatRunningFor, type RunningSession } from './runawaySessions';
 
 export interface Headroom {
   /** Sessions of the project running now; null when the list could not be read. */
@@ -54,7 +54,7 @@ export function describeHeadroom(headroom: Headroom, now: number, options: Forma
   }
   const oldest = headroom.oldest[0];
   const release = oldest
-    ? ` Release one first, e.g. ${oldest.id} (running for ${formatDuration((now - oldest.startedAt) / 1000, options)}${oldest.keepAlive ? ', keep-alive' : ''}).`
+    ? ` Release one first, e.g. ${oldest.id} (running for ${formatRunningFor(now - oldest.startedAt, options)}${oldest.keepAlive ? ', keep-alive' : ''}).`
     : ' Release one first.';
   return {
     text: `${of}: no room.`,

@@ -5,6 +5,7 @@
  * shared: the poll keeps the running sessions, the snapshot builder picks the runaways, and the status
  * bar, the card, the sessions table and the notification all read the same list.
  */
+import { formatDuration, type FormatOptions } from './format';
 import { formatKeyPath } from './metadataQuery';
 
 export const DEFAULT_RUNAWAY_MINUTES = 30;
@@ -138,4 +139,10 @@ export function findRunaways(running: readonly RunningSession[], thresholdMinute
 /** A session id short enough for a tooltip or a toast, still recognisable: `3f2a9c1e…`. */
 export function shortSessionId(id: string): string {
   return id.length > 13 ? `${id.slice(0, 8)}…` : id;
+}
+
+/** How long a session has run, in whole minutes once past one ("47 min", not "47 min 1 s"): its age, not a stopwatch. */
+export function formatRunningFor(ms: number, options: FormatOptions = {}): string {
+  const seconds = Math.max(0, ms) / 1000;
+  return formatDuration(seconds < 60 ? Math.round(seconds) : Math.floor(seconds / 60) * 60, options);
 }

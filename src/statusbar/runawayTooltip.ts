@@ -2,8 +2,8 @@
  * The runaway Browserbase sessions of every connection, as a section of the status bar tooltip and a
  * sentence for screen readers. Pure; server text (tags) is escaped like every label there.
  */
-import { formatDuration, type FormatOptions } from '../shared/format';
-import { shortSessionId } from '../shared/runawaySessions';
+import type { FormatOptions } from '../shared/format';
+import { formatRunningFor, shortSessionId } from '../shared/runawaySessions';
 import type { ConnectionSnapshot } from '../shared/snapshot';
 import { escapeMarkdown } from './markdown';
 
@@ -35,7 +35,7 @@ export function runawayTooltip(snapshots: readonly ConnectionSnapshot[], options
       const cells = [
         snapshot.label,
         shortSessionId(session.id),
-        `${formatDuration(session.runningMs / 1000, options)} (over ${runaways.thresholdMinutes} min)`,
+        `${formatRunningFor(session.runningMs, options)} (over ${runaways.thresholdMinutes} min)`,
         session.keepAlive ? 'yes' : 'no',
         session.tags || '—',
       ];
@@ -53,7 +53,7 @@ export function runawaysSpoken(snapshots: readonly ConnectionSnapshot[], options
     .map((snapshot) => {
       const count = total(snapshot);
       const oldest = snapshot.runaways?.sessions[0];
-      const age = oldest ? `, the oldest running for ${formatDuration(oldest.runningMs / 1000, options)}` : '';
+      const age = oldest ? `, the oldest running for ${formatRunningFor(oldest.runningMs, options)}` : '';
       return `${count} runaway Browserbase session${count === 1 ? '' : 's'} on ${snapshot.label}${age}`;
     })
     .join('. ');

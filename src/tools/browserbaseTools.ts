@@ -12,9 +12,8 @@ import { MAX_SESSION_TIMEOUT_S, MIN_SESSION_TIMEOUT_S } from '../providers/brows
 import { PROVIDER_NAMES, TOKEN_ENVIRONMENT_VARIABLES } from '../providers/registry';
 import type { ConnectionConfig } from '../shared/connections';
 import { describeHeadroom, type Headroom } from '../shared/headroom';
-import { formatDuration } from '../shared/format';
 import { describeQuery, NO_SERVER_QUERY } from '../shared/metadataQuery';
-import { describeTags, shortSessionId } from '../shared/runawaySessions';
+import { describeTags, formatRunningFor, shortSessionId } from '../shared/runawaySessions';
 import type { ConnectionSnapshot } from '../shared/snapshot';
 import { usageDurationMs, usageTotals } from '../shared/usageByTag';
 import { CONNECT_URL_WITHHELD, sessionFacts } from './toolAnswers';
@@ -144,7 +143,7 @@ export class BrowserbaseTools {
       const duration = session ? usageDurationMs(session, now) : null;
       const about = session
         ? session.status === 'RUNNING'
-          ? ` It has run for ${duration === null ? 'an unknown time' : formatDuration(duration / 1000)}${session.keepAlive ? ' (keep-alive)' : ''}${describeTags(session.userMetadata) ? `, tagged ${describeTags(session.userMetadata)}` : ''}.`
+          ? ` It has run for ${duration === null ? 'an unknown time' : formatRunningFor(duration)}${session.keepAlive ? ' (keep-alive)' : ''}${describeTags(session.userMetadata) ? `, tagged ${describeTags(session.userMetadata)}` : ''}.`
           : ` It is already ${session.status}: releasing it changes nothing.`
         : '';
       return {

@@ -2,6 +2,7 @@
 import { chartSteps, sidebarWelcome } from './charts.mjs';
 import { connectionSteps } from './connections.mjs';
 import { oneNumberEverywhere } from './oneNumber.mjs';
+import { runawayReleasedFromNotification } from './runaways.mjs';
 import { sessionSteps } from './sessions.mjs';
 import { showLogOpensOutputChannel } from './showLog.mjs';
 import { workbenchLoadsAndExtensionActivates } from './workbench.mjs';
@@ -14,6 +15,7 @@ export const steps = [
   ...chartSteps,
   oneNumberEverywhere,
   ...sessionSteps,
+  runawayReleasedFromNotification,
   // Removes every connection: last.
   sidebarWelcome,
 ];

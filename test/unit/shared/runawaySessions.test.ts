@@ -12,6 +12,7 @@ import {
   MAX_KEPT_RUNNING,
   MAX_LISTED_RUNAWAYS,
   runawayThresholdMinutes,
+  formatRunningFor,
   runningSessionsOf,
   shortSessionId,
   type ListedSession,
@@ -135,6 +136,12 @@ describe('tags beside a session', () => {
     const text = describeTags(Object.fromEntries(Array.from({ length: 100 }, (_, index) => [`key${index}`, 'x'.repeat(20)])));
     assert.ok(text.length <= 160, `${text.length} characters`);
     assert.ok(text.endsWith('…'));
+  });
+
+  test("a session's age in whole minutes once past one, seconds before", () => {
+    assert.equal(formatRunningFor(47 * MINUTE + 1_000), '47 min');
+    assert.equal(formatRunningFor(59_400), '59 s');
+    assert.equal(formatRunningFor(-5), '0 s');
   });
 
   test('a short id form for toasts and tooltips', () => {
