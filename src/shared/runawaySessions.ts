@@ -18,6 +18,12 @@ export const MAX_LISTED_RUNAWAYS = 20;
 export const MAX_KEPT_RUNNING = 200;
 /** Tags as shown beside a session: enough to recognise it, never a wall of text. */
 const MAX_TAG_CHARS = 160;
+const MAX_REGION_CHARS = 40;
+/**
+ * Browserbase session ids are UUIDs (src/providers/ids.ts, which this shared module cannot import):
+ * a listed session with any other id could be neither released nor shown safely, so it is left out.
+ */
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a poll keeps of one running session: only fields a person or a model needs, no URLs or keys. */
 export interface RunningSession {
@@ -102,7 +108,7 @@ export function countRunning(sessions: readonly Pick<ListedSession, 'status' | '
 export function runningSessionsOf(sessions: readonly ListedSession[], projectId: string): RunningSession[] {
   const running: RunningSession[] = [];
   for (const session of sessions) {
-    if (session.status !== 'RUNNING' || session.endedAt || (projectId !== '' && session.projectId !== projectId)) continue;
+    if (session.status !== 'RUNNING' || session.endedAt || (projectId !== '' && session.projectId !== projectId) || !SESSION_ID.test(session.id)) continue;
     const startedAt = session.startedAt ? Date.parse(session.startedAt) : NaN;
     if (Number.isNaN(startedAt)) continue;
     const expiresAt = session.expiresAt ? Date.parse(session.expiresAt) : NaN;
@@ -110,7 +116,7 @@ export function runningSessionsOf(sessions: readonly ListedSession[], projectId:
       id: session.id,
       startedAt,
       keepAlive: session.keepAlive,
-      region: session.region,
+      region: session.region.slice(0, MAX_REGION_CHARS),
       ...(Number.isNaN(expiresAt) ? {} : { expiresAt }),
       tags: describeTags(session.userMetadata),
     });

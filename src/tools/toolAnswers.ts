@@ -11,6 +11,8 @@ import { billedMinutes, usageDurationMs } from '../shared/usageByTag';
 const MAX_METADATA_JSON = 600;
 
 const iso = (value: string | null | undefined) => (value ? new Date(Date.parse(value)).toISOString() : null);
+/** A server's words cut to what a status or region can be: an answer stays small whatever it sends. */
+const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
 
 export function sessionFacts(session: Session, now: number) {
   const duration = usageDurationMs(session, now);
@@ -19,8 +21,8 @@ export function sessionFacts(session: Session, now: number) {
   const json = JSON.stringify(metadata);
   return {
     sessionId: session.id,
-    status: session.status,
-    region: session.region,
+    status: clip(session.status),
+    region: clip(session.region),
     keepAlive: session.keepAlive,
     startedAt: iso(session.startedAt),
     ...(session.endedAt ? { endedAt: iso(session.endedAt) } : {}),

@@ -22,9 +22,18 @@ const NOW = Date.UTC(2025, 10, 15, 12);
 const MINUTE = 60_000;
 const iso = (at: number) => new Date(at).toISOString();
 
-function listed(id: string, minutesAgo: number, extra: Partial<ListedSession> = {}): ListedSession & { connectUrl: string; signingKey: string } {
+/** Browserbase ids are UUIDs; tests name sessions and read the names back. */
+const ids = new Map<string, string>();
+const uuidOf = (name: string) => {
+  if (!ids.has(name)) ids.set(name, `00000000-0000-4000-8000-${ids.size.toString(16).padStart(12, '0')}`);
+  return ids.get(name) as string;
+};
+const nameOf = (id: string) => [...ids].find(([, uuid]) => uuid === id)?.[0] ?? id;
+const names = (sessions: readonly { id: string }[]) => sessions.map((session) => nameOf(session.id));
+
+function listed(name: string, minutesAgo: number, extra: Partial<ListedSession> = {}): ListedSession & { connectUrl: string; signingKey: string } {
   return {
-    id,
+    id: uuidOf(name),
     status: 'RUNNING',
     projectId: 'proj',
     startedAt: iso(NOW - minutesAgo * MINUTE),
@@ -51,12 +60,9 @@ describe('the running sessions a poll keeps', () => {
       ],
       'proj',
     );
-    assert.deepEqual(
-      kept.map((session) => session.id),
-      ['old', 'young'],
-    );
+    assert.deepEqual(names(kept), ['old', 'young']);
     assert.deepEqual(kept[0], {
-      id: 'old',
+      id: uuidOf('old'),
       startedAt: NOW - 45 * MINUTE,
       keepAlive: true,
       region: 'us-west-2',
@@ -66,11 +72,17 @@ describe('the running sessions a poll keeps', () => {
     assert.ok(!JSON.stringify(kept).includes('secret-key'));
   });
 
+  test('a session whose id is not a Browserbase id is left out; a long region is cut', () => {
+    const kept = runningSessionsOf([{ ...listed('odd', 40), id: '../x' }, listed('long', 40, { region: 'r'.repeat(500) })], 'proj');
+    assert.deepEqual(names(kept), ['long']);
+    assert.equal(kept[0]?.region.length, 40);
+  });
+
   test('a list far longer than any concurrency keeps a bounded number', () => {
     const many = Array.from({ length: MAX_KEPT_RUNNING + 50 }, (_, index) => listed(`s${index}`, index));
     const kept = runningSessionsOf(many, 'proj');
     assert.equal(kept.length, MAX_KEPT_RUNNING);
-    assert.equal(kept[0]?.id, `s${MAX_KEPT_RUNNING + 49}`, 'the oldest are the ones kept');
+    assert.equal(nameOf(kept[0]?.id ?? ''), `s${MAX_KEPT_RUNNING + 49}`, 'the oldest are the ones kept');
   });
 });
 
@@ -80,7 +92,7 @@ describe('runaways', () => {
   test('at the threshold or beyond, keep-alive included, oldest first, with how long each has run', () => {
     const found = findRunaways(running, 30, NOW, NOW - 20_000);
     assert.deepEqual(
-      found.sessions.map((session) => [session.id, session.runningMs / MINUTE, session.keepAlive]),
+      found.sessions.map((session) => [nameOf(session.id), session.runningMs / MINUTE, session.keepAlive]),
       [
         ['c', 200, false],
         ['b', 30, true],
@@ -92,15 +104,9 @@ describe('runaways', () => {
   });
 
   test('time moving on makes a young session a runaway; a session past its own expiry is not one', () => {
-    assert.deepEqual(
-      findRunaways(running, 30, NOW + MINUTE, NOW).sessions.map((session) => session.id),
-      ['c', 'b', 'a'],
-    );
+    assert.deepEqual(names(findRunaways(running, 30, NOW + MINUTE, NOW).sessions), ['c', 'b', 'a']);
     // c started 200 minutes ago and expires after 360: 161 minutes later Browserbase has ended it.
-    assert.deepEqual(
-      findRunaways(running, 30, NOW + 161 * MINUTE, NOW).sessions.map((session) => session.id),
-      ['b', 'a'],
-    );
+    assert.deepEqual(names(findRunaways(running, 30, NOW + 161 * MINUTE, NOW).sessions), ['b', 'a']);
   });
 
   test('beyond the listed number, the rest are counted', () => {
