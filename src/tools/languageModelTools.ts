@@ -26,10 +26,25 @@ function abortSignal(token: vscode.CancellationToken): AbortSignal {
   return controller.signal;
 }
 
+/**
+ * One paragraph per line, every line as text: tags come from a model and a server's words may ride
+ * along, and neither may become a link, an image or markup in the confirmation.
+ */
+function paragraphs(text: string): vscode.MarkdownString {
+  const markdown = new vscode.MarkdownString();
+  text.split('\n').forEach((line, index) => {
+    if (index > 0) markdown.appendMarkdown('\n\n');
+    markdown.appendText(line);
+  });
+  return markdown;
+}
+
 function prepared(preparation: Preparation): vscode.PreparedToolInvocation {
   return {
     invocationMessage: preparation.invocationMessage,
-    ...(preparation.confirmation ? { confirmationMessages: { title: preparation.confirmation.title, message: preparation.confirmation.message } } : {}),
+    ...(preparation.confirmation
+      ? { confirmationMessages: { title: preparation.confirmation.title, message: paragraphs(preparation.confirmation.message) } }
+      : {}),
   };
 }
 
