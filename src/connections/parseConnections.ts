@@ -54,10 +54,22 @@ const connectionSchema = z.object({
   enabled: z.optional(z.boolean()),
 });
 
+/** The fields a connection may have (the team exporter refuses any other in its file). */
+export const CONNECTION_FIELDS: readonly string[] = Object.keys(connectionSchema.shape);
+export const QUOTA_FIELDS: readonly string[] = Object.keys(quotaSchema.shape);
+
+/** What is wrong with one entry: which entry (`"id"` or `#3`), and the field at fault with why. */
+export interface ConnectionIssue {
+  readonly entry: string;
+  readonly detail: string;
+}
+
 export interface ParsedConnections {
   readonly connections: readonly ConnectionConfig[];
   /** One plain-words line per skipped entry. */
   readonly problems: readonly string[];
+  /** The same, structured, in the same order. */
+  readonly issues: readonly ConnectionIssue[];
 }
 
 /** Fields a provider cannot work without, beyond the common ones. */
@@ -78,10 +90,10 @@ function missingRequired(config: ConnectionConfig): string | undefined {
 }
 
 export function parseConnections(value: unknown): ParsedConnections {
-  if (value === undefined || value === null) return { connections: [], problems: [] };
-  if (!Array.isArray(value)) return { connections: [], problems: ['liveUsage.connections must be a list of connections'] };
+  if (value === undefined || value === null) return { connections: [], problems: [], issues: [] };
+  if (!Array.isArray(value)) return { connections: [], problems: ['liveUsage.connections must be a list of connections'], issues: [] };
   const connections: ConnectionConfig[] = [];
-  const problems: string[] = [];
+  const issues: ConnectionIssue[] = [];
   const seen = new Set<string>();
   value.forEach((entry: unknown, index) => {
     const name =
@@ -89,23 +101,23 @@ export function parseConnections(value: unknown): ParsedConnections {
     const result = connectionSchema.safeParse(entry);
     if (!result.success) {
       const issue = result.error.issues[0];
-      problems.push(`Connection ${name} was skipped: ${issue ? `${formatPath(issue.path)}: ${issue.message}` : 'not a valid connection'}`);
+      issues.push({ entry: name, detail: issue ? `${formatPath(issue.path)}: ${issue.message}` : 'not a valid connection' });
       return;
     }
     const config: ConnectionConfig = { ...result.data, label: result.data.label?.trim() || result.data.id, baseUrl: result.data.baseUrl.trim() };
     const missing = missingRequired(config);
     if (missing) {
-      problems.push(`Connection ${name} was skipped: ${missing}`);
+      issues.push({ entry: name, detail: missing });
       return;
     }
     if (seen.has(config.id)) {
-      problems.push(`Connection ${name} was skipped: another connection already uses this id`);
+      issues.push({ entry: name, detail: 'id: another connection already uses this id' });
       return;
     }
     seen.add(config.id);
     connections.push(config);
   });
-  return { connections, problems };
+  return { connections, problems: issues.map((issue) => `Connection ${issue.entry} was skipped: ${issue.detail}`), issues };
 }
 
 /** A new id from a label: readable, unique among `taken`. */

@@ -6,7 +6,7 @@ const browserless = { id: 'bl', kind: 'browserless', baseUrl: 'http://localhost:
 
 describe('parseConnections', () => {
   test('absent setting means no connections and no problems', () => {
-    assert.deepEqual(parseConnections(undefined), { connections: [], problems: [] });
+    assert.deepEqual(parseConnections(undefined), { connections: [], problems: [], issues: [] });
   });
 
   test('a valid entry is kept, with the label defaulting to the id', () => {
