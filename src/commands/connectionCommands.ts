@@ -18,12 +18,12 @@ export interface ConnectionController {
   connections(): readonly ConnectionConfig[];
   /** Runs every feed of the connection once with the given token; resolves to a plain-words summary. */
   test(config: ConnectionConfig, token: string | undefined): Promise<string>;
-  /** Lists Browserbase projects or Northflank projects/services for pickers; undefined when it can't. */
+  /** Lists Browserbase projects, Northflank projects/services or a team Prometheus' exporter connections for pickers; undefined when it can't. */
   listChoices(
-    kind: 'browserbaseProjects' | 'northflankProjects' | 'northflankServices',
+    kind: 'browserbaseProjects' | 'northflankProjects' | 'northflankServices' | 'exportedConnections',
     config: ConnectionConfig,
     token: string | undefined,
-  ): Promise<{ id: string; label: string; detail?: string }[] | undefined>;
+  ): Promise<{ id: string; label: string; detail?: string; kind?: string; descriptor?: string }[] | undefined>;
   refresh(connectionId?: string): void;
   tokenChanged(connectionId: string): void;
   removeHistory(connectionId: string): Promise<void>;
@@ -105,6 +105,95 @@ async function pickOrInput(
   return typed?.trim();
 }
 
+/**
+ * Add Connection for a team Prometheus: how it takes credentials, then the exporter connections it
+ * holds, several at once, each added as a connection shown like its provider. PromQL panels are
+ * written in settings.json (the last step says so when the server holds no exporter series).
+ */
+async function addTeamConnections(
+  controller: ConnectionController,
+  settings: ConnectionSettings,
+  tokens: TokenStore,
+  base: ConnectionConfig,
+  taken: Set<string>,
+): Promise<void> {
+  const auth = await vscode.window.showQuickPick(
+    [
+      { label: 'No authentication', value: 'none' as const },
+      { label: 'Bearer token', detail: 'Authorization: Bearer (a reverse proxy, Grafana Cloud, Mimir)', value: 'bearer' as const },
+      { label: 'Basic authentication', detail: 'A user name and a password', value: 'basic' as const },
+    ],
+    { title: 'Add Connection (3/4): how does the server take credentials?', ignoreFocusOut: true },
+  );
+  if (!auth) return;
+  let draft: ConnectionConfig = base;
+  let token: string | undefined;
+  if (auth.value === 'basic') {
+    const username = await vscode.window.showInputBox({
+      title: 'User name',
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'Required'),
+    });
+    if (!username) return;
+    draft = { ...draft, authMode: 'basic', username: username.trim() };
+  }
+  if (auth.value !== 'none') {
+    const answer = await askToken(draft, false);
+    if (answer === null) return;
+    token = answer;
+  }
+  let choices: Awaited<ReturnType<ConnectionController['listChoices']>>;
+  try {
+    choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Asking the Prometheus server…' }, () =>
+      controller.listChoices('exportedConnections', draft, token),
+    );
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Live Usage: ${describeError(error)}`);
+    return;
+  }
+  if (!choices || choices.length === 0) {
+    const open = 'Edit in settings.json';
+    const choice = await vscode.window.showWarningMessage(
+      'The server holds no series of the Live Usage exporter. For PromQL panels, add a prometheusQuery connection with "queries" in settings.json.',
+      open,
+    );
+    if (choice === open)
+      await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'liveUsage.connections', edit: true } });
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    choices.map((choice) => ({ label: choice.label, ...(choice.detail ? { description: choice.detail } : {}), picked: true, choice })),
+    { title: 'Add Connection (4/4): the exporter’s connections to show', canPickMany: true, ignoreFocusOut: true },
+  );
+  if (!picked || picked.length === 0) return;
+  const added: ConnectionConfig[] = [];
+  for (const { choice } of picked) {
+    const label = `${choice.label} (team)`;
+    const config: ConnectionConfig = {
+      ...draft,
+      id: makeConnectionId(label, taken),
+      label,
+      exportedConnection: choice.id,
+      exportedKind: choice.kind as NonNullable<ConnectionConfig['exportedKind']>,
+      ...(choice.descriptor === 'browserlessV1' ? { browserlessVersion: 'v1' as const } : {}),
+    };
+    taken.add(config.id);
+    try {
+      if (token) await tokens.set(config.id, token);
+    } catch (error) {
+      void vscode.window.showErrorMessage(describeError(error));
+      return;
+    }
+    await settings.add(config);
+    added.push(config);
+  }
+  void vscode.window
+    .showInformationMessage(`Added ${added.map((config) => config.label).join(', ')}: read from the team Prometheus, no provider is asked.`, 'Open Usage Panel')
+    .then((choice) => {
+      if (choice) void vscode.commands.executeCommand('liveUsage.openPanel');
+    });
+}
+
 /** The handlers of the connection commands, by command id (registered by the container's DeferredCommands). */
 export function connectionCommandHandlers(controller: ConnectionController, settings: ConnectionSettings, tokens: TokenStore): Record<string, CommandHandler> {
   const addConnection = async (): Promise<void> => {
@@ -119,7 +208,9 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
       prompt:
         kind === 'prometheus'
           ? 'The full scrape URL, e.g. http://localhost:9090/metrics'
-          : `The ${PROVIDER_NAMES[kind]} API's base URL (a regional, self-hosted or local server works too)`,
+          : kind === 'prometheusQuery'
+            ? 'The team Prometheus server (its query API is under /api/v1), e.g. https://prometheus.example.com'
+            : `The ${PROVIDER_NAMES[kind]} API's base URL (a regional, self-hosted or local server works too)`,
       value: DEFAULT_BASE_URLS[kind],
       ignoreFocusOut: true,
       validateInput: validateUrl,
@@ -127,6 +218,7 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
     if (baseUrl === undefined) return;
     const taken = new Set(controller.connections().map((connection) => connection.id));
     let draft: ConnectionConfig = { id: makeConnectionId(PROVIDER_NAMES[kind], taken), kind, label: PROVIDER_NAMES[kind], baseUrl: baseUrl.trim() };
+    if (kind === 'prometheusQuery') return addTeamConnections(controller, settings, tokens, draft, taken);
 
     if (kind === 'browserless') {
       const version = await vscode.window.showQuickPick(

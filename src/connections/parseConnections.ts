@@ -6,10 +6,31 @@
 import * as z from 'zod/mini';
 import { checkBrowserlessConfig } from '../providers/browserless/browserlessClient';
 import { formatPath } from '../providers/validate';
+import { EXPORTABLE_KINDS } from '../providers/types';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
+import type { KnownUnit } from '../shared/samples';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const KINDS = ['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus'] as const satisfies readonly ProviderKind[];
+const KINDS = ['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus', 'prometheusQuery'] as const satisfies readonly ProviderKind[];
+export const PANEL_UNITS = [
+  'count',
+  'percent',
+  'ratio',
+  'seconds',
+  'milliseconds',
+  'minutes',
+  'bytes',
+  'megabytes',
+  'requestsPerSecond',
+  'kilobitsPerSecond',
+  'vcpu',
+  'tokens',
+  'units',
+  'state',
+  'none',
+] as const satisfies readonly KnownUnit[];
+/** Panels per connection: each is one query per poll. */
+export const MAX_PANELS = 20;
 
 const percent = z.number().check(z.minimum(1), z.maximum(100));
 const positive = z.number().check(z.positive());
@@ -37,6 +58,13 @@ const httpUrl = z.string().check(
   }, 'must be an http:// or https:// URL'),
 );
 
+const panelSchema = z.object({
+  title: z.string().check(z.minLength(1), z.maxLength(80)),
+  query: z.string().check(z.minLength(1), z.maxLength(4000)),
+  unit: z.optional(z.enum(PANEL_UNITS)),
+  threshold: z.optional(positive),
+});
+
 const connectionSchema = z.object({
   id: z.string().check(z.regex(ID_PATTERN, 'letters, digits, - and _ only (at most 64)')),
   kind: z.enum(KINDS),
@@ -44,6 +72,10 @@ const connectionSchema = z.object({
   baseUrl: httpUrl,
   browserlessVersion: z.optional(z.enum(['v2', 'v1'])),
   authMode: z.optional(z.enum(['query', 'bearer', 'basic'])),
+  username: z.optional(z.string().check(z.minLength(1))),
+  exportedConnection: z.optional(z.string().check(z.regex(ID_PATTERN, 'the exporter’s connection id: letters, digits, - and _ only'))),
+  exportedKind: z.optional(z.enum(EXPORTABLE_KINDS as readonly ['browserless', 'browserbase', 'northflank', 'cerebras'])),
+  queries: z.optional(z.array(panelSchema).check(z.maxLength(MAX_PANELS))),
   projectId: z.optional(z.string().check(z.minLength(1))),
   resourceKind: z.optional(z.enum(['service', 'job', 'addon'])),
   resourceId: z.optional(z.string().check(z.minLength(1))),
@@ -78,6 +110,10 @@ function missingRequired(config: ConnectionConfig): string | undefined {
   if (config.kind === 'northflank' && (!config.projectId || !config.resourceId))
     return 'projectId and resourceId (the Northflank project and service) are required';
   if (config.kind === 'cerebras' && !config.organizationId) return 'organizationId (org_…) is required';
+  if (config.kind === 'prometheusQuery') {
+    const problem = prometheusQueryProblem(config);
+    if (problem) return problem;
+  }
   if (config.kind === 'browserless') {
     const problem = checkBrowserlessConfig({ version: config.browserlessVersion ?? 'v2', authMode: config.authMode ?? 'query' });
     if (problem) return problem;
@@ -85,6 +121,26 @@ function missingRequired(config: ConnectionConfig): string | undefined {
   const quota = config.quota;
   if (quota?.warnPercent !== undefined && quota.criticalPercent !== undefined && quota.warnPercent > quota.criticalPercent) {
     return 'quota.warnPercent must not be above quota.criticalPercent';
+  }
+  return undefined;
+}
+
+/** What a Prometheus query connection needs: something to read, and auth the HTTP API takes. */
+function prometheusQueryProblem(config: ConnectionConfig): string | undefined {
+  const exported = config.exportedConnection !== undefined;
+  if (exported !== (config.exportedKind !== undefined)) {
+    return 'exportedConnection and exportedKind go together: the exporter’s connection id and its provider';
+  }
+  const panels = config.queries ?? [];
+  if (!exported && panels.length === 0) return 'exportedConnection (a connection of the team exporter) or queries (PromQL panels) is required';
+  if (exported && panels.length > 0)
+    return 'queries: a connection reads an exporter connection or PromQL panels, not both; add another connection for the panels';
+  if (config.authMode === 'query') return 'authMode: a Prometheus server takes bearer or basic';
+  if (config.authMode === 'basic' && !config.username) return 'username is required with authMode basic (the token is the password)';
+  const titles = new Set<string>();
+  for (const [index, panel] of panels.entries()) {
+    if (titles.has(panel.title)) return `queries[${index}].title: another panel has this title`;
+    titles.add(panel.title);
   }
   return undefined;
 }
