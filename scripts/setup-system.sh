@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the real-VS-Code parts need, only when missing:
-# libkrb5-dev (code-server's native build), chromium (end-to-end tests), openssl (TLS tests).
+# libkrb5-dev (code-server's native build), chromium (end-to-end tests), openssl (TLS tests),
+# prometheus (the team exporter's tests start it on 127.0.0.1; the package starts no service here).
 # Usage: scripts/setup-system.sh [--with-browser]
 set -euo pipefail
 missing=()
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 if [ "${1:-}" = "--with-browser" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-liberation)
 fi
