@@ -130,7 +130,9 @@ export async function startPrometheus({ targets, scrapeIntervalSeconds = 1, read
   return { url, pid: child.pid ?? 0, output: () => output, stop };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Bundled into the integration suite (CommonJS), import.meta has no url: it is then never the entry point.
+const self = typeof import.meta.url === 'string' ? fileURLToPath(import.meta.url) : undefined;
+if (self && process.argv[1] && resolve(process.argv[1]) === self) {
   const targets = process.argv.slice(2);
   if (targets.length === 0) {
     console.error('usage: node scripts/prometheus.mjs HOST:PORT [...]');
