@@ -7,6 +7,9 @@
  * exporter's problems are the connection's. Skipped, saying why, only when Prometheus is not installed.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { feedsFor } from '../../src/connections/feeds';
 import { LatestValues } from '../../src/connections/latestValues';
@@ -22,6 +25,7 @@ import type { ConnectionConfig, ExportableKind } from '../../src/shared/connecti
 import type { ConnectionSnapshot } from '../../src/shared/snapshot';
 import { findPrometheus, MISSING_PROMETHEUS, startPrometheus, type PrometheusServer } from '../../scripts/prometheus.mjs';
 import { FakeClock } from '../unit/polling/fakeClock';
+import { dashboardQueries, EXPORTER_DOCS } from '../support/exporterDocs';
 import { useSandbox } from '../support/sandbox';
 
 const NOT_INSTALLED = findPrometheus() ? false : `skipped: ${MISSING_PROMETHEUS}`;
@@ -236,6 +240,21 @@ describe('a team Prometheus scraping the exporter, read back by the extension', 
     const wrong = await poll(team('bb', 'cerebras')).catch((error: unknown) => error);
     assert.ok(wrong instanceof ProviderError && wrong.kind === 'request', String(wrong));
     assert.match(wrong.message, /set exportedKind to "browserbase"/);
+  });
+
+  test('the starter Grafana dashboard’s queries run, and promtool accepts the documented scrape config', async () => {
+    const client = queryClient(team('x', 'browserless'), undefined, http);
+    const empty: string[] = [];
+    for (const query of dashboardQueries()) {
+      const result = await client.query(query);
+      // Failed polls and the Browserless totals' rates need more than one scrape to have a value.
+      if (result.points.length === 0 && !/live_usage_poll_errors_total|_total\{/.test(query)) empty.push(query);
+    }
+    assert.deepEqual(empty, [], 'every panel but the rates has data from the local servers');
+    const promtool = path.join(path.dirname(findPrometheus() ?? ''), 'promtool');
+    if (!existsSync(promtool)) return;
+    const check = spawnSync(promtool, ['check', 'config', path.join(EXPORTER_DOCS, 'prometheus.yml')], { encoding: 'utf8' });
+    assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
   });
 
   test('Add Connection lists the exporter’s connections the server holds', async () => {
