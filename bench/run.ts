@@ -12,6 +12,7 @@ import { runHistoryBench } from './historyBench';
 import { runParserBench } from './parserBench';
 import { runPollingBench } from './pollingBench';
 import { runSizeBench } from './sizeBench';
+import { runTeamBench } from './teamBench';
 import { runWebviewBench } from './webviewBench';
 
 const SECTIONS: Record<string, () => Promise<void>> = {
@@ -22,6 +23,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   polling: runPollingBench,
   history: runHistoryBench,
   webview: runWebviewBench,
+  team: runTeamBench,
 };
 
 async function main(): Promise<void> {

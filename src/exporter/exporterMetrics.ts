@@ -60,10 +60,11 @@ function quotaSettings(quota: QuotaSettings | undefined): [string, number][] {
   return Object.entries(quota ?? {}).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]));
 }
 
-function compareSamples(a: ExpositionSample, b: ExpositionSample): number {
-  const left = JSON.stringify(a.labels);
-  const right = JSON.stringify(b.labels);
-  return left < right ? -1 : left > right ? 1 : 0;
+/** Samples in a stable order (by their labels as written), each key computed once. */
+function sortSamples(samples: readonly ExpositionSample[]): ExpositionSample[] {
+  const keyed = samples.map((sample) => ({ sample, key: Object.values(sample.labels).join('\u0000') }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((entry) => entry.sample);
 }
 
 export function collectFamilies(state: MetricsState): ExpositionFamily[] {
@@ -139,5 +140,5 @@ export function collectFamilies(state: MetricsState): ExpositionFamily[] {
     }
   }
   const ordered = [...families.values(), ...[...series.values()].sort((a, b) => (a.family.name < b.family.name ? -1 : 1))];
-  return ordered.filter((entry) => entry.samples.length > 0).map((entry) => ({ ...entry.family, samples: entry.samples.sort(compareSamples) }));
+  return ordered.filter((entry) => entry.samples.length > 0).map((entry) => ({ ...entry.family, samples: sortSamples(entry.samples) }));
 }
