@@ -25,7 +25,7 @@ const MINUTE = 60_000;
 /** How far back the first poll reads, so counters have a reading before the latest at once. */
 const SEED_MS = 40 * MINUTE;
 const SEED_STEP_MS = MINUTE;
-/** Points per chart line: plenty for a panel a few hundred pixels wide. */
+/** Points per line when the caller names no bucket: plenty for a chart a few hundred pixels wide. */
 const POINTS_PER_RANGE = 720;
 const MIN_STEP_MS = 15_000;
 
@@ -119,7 +119,8 @@ export function panelsFeed(config: ConnectionConfig, client: PrometheusQueryClie
 
 /** A range of a connection's series for a chart (or the history a quota rule needs), from Prometheus. */
 export async function readRange(config: ConnectionConfig, client: PrometheusQueryClient, query: HistoryQuery, signal?: AbortSignal): Promise<Sample[]> {
-  const stepMs = Math.max(query.bucketMs ?? 0, MIN_STEP_MS, Math.ceil((query.to - query.from) / POINTS_PER_RANGE));
+  // The chart's bucket when it names one (its caption says so), else about POINTS_PER_RANGE points.
+  const stepMs = Math.max(MIN_STEP_MS, query.bucketMs ?? Math.ceil((query.to - query.from) / POINTS_PER_RANGE));
   const range = { start: query.from, end: query.to, stepMs };
   const options = signal ? { signal } : {};
   if (config.exportedConnection === undefined) {
