@@ -3,7 +3,7 @@
 # Run it with a connections file and tokens from the environment or from mounted secrets:
 #   docker run -p 9470:9470 -v "$PWD/connections.json:/config/connections.json:ro" \
 #     -e LIVE_USAGE_TOKEN_BB_FILE=/run/secrets/bb -v "$PWD/bb-token:/run/secrets/bb:ro" live-usage-exporter
-# The image holds Node and one bundled file: no npm packages, no shell tools it does not need.
+# The image holds Node and two bundled files: no npm packages, no shell tools it does not need.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
@@ -16,7 +16,8 @@ RUN node scripts/build.mjs --production
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build /src/dist/exporter.js /app/exporter.js
+# The exporter and the parser it loads (and runs in a worker thread for large bodies).
+COPY --from=build /src/dist/exporter.js /src/dist/parseWorker.js /app/
 USER node
 EXPOSE 9470
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \

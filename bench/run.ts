@@ -9,6 +9,7 @@
 import { runActivationBench } from './activationBench';
 import { runComputeBench } from './computeBench';
 import { runHistoryBench } from './historyBench';
+import { runLimitsBench } from './limitsBench';
 import { runParserBench } from './parserBench';
 import { runPollingBench } from './pollingBench';
 import { runSizeBench } from './sizeBench';
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   polling: runPollingBench,
   history: runHistoryBench,
   webview: runWebviewBench,
+  limits: runLimitsBench,
   team: runTeamBench,
 };
 

@@ -26,25 +26,40 @@ const lazyBrowserbaseSessions = {
   setup: (build) => build.onResolve({ filter: /^\.\/browserbaseSessions$/ }, () => ({ path: './browserbaseSessions.js', external: true })),
 };
 
+/**
+ * Keeps `require('./parseWorker')` (src/worker/parserModule.ts) a require of the worker's own bundle:
+ * the parser ships once, in dist/parseWorker.js, loaded on the host's thread only when first needed.
+ * @type {esbuild.Plugin}
+ */
+const lazyParser = {
+  name: 'lazy-parser',
+  setup: (build) => build.onResolve({ filter: /^\.\/parseWorker$/ }, () => ({ path: './parseWorker.js', external: true })),
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
   {
     ...common,
     // browserbaseSessions: the tagged-sessions feature, loaded on first use (src/browserbase/host.ts).
-    entryPoints: { extension: 'src/extension.ts', browserbaseSessions: 'src/browserbase/browserbaseSessions.ts' },
+    // parseWorker: the worker thread that reads large bodies off the host's thread (src/worker/).
+    entryPoints: {
+      extension: 'src/extension.ts',
+      browserbaseSessions: 'src/browserbase/browserbaseSessions.ts',
+      parseWorker: 'src/worker/parseWorker.ts',
+    },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node18',
     // undici stays external: bundled it would be ~0.5 MB minified. It ships in the .vsix instead.
     external: ['vscode', 'undici'],
-    plugins: [lazyBrowserbaseSessions],
+    plugins: [lazyBrowserbaseSessions, lazyParser],
   },
   {
     ...common,
-    // The team exporter (package.json `bin`): one self-contained file, undici included, so
-    // `npx live-usage-exporter` and the container need nothing installed beside it. It is not in the
-    // .vsix (.vscodeignore lists what is).
+    // The team exporter (package.json `bin`): undici included, the parser in the parseWorker.js beside
+    // it, so `npx live-usage-exporter` and the container need nothing installed but those two files.
+    // Neither the exporter nor its use of them is in the .vsix (.vscodeignore lists what is).
     entryPoints: { exporter: 'src/exporter/main.ts' },
     outdir: 'dist',
     platform: 'node',
@@ -52,6 +67,7 @@ const targets = [
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
     define: { LIVE_USAGE_VERSION: JSON.stringify(version) },
+    plugins: [lazyParser],
   },
   {
     ...common,

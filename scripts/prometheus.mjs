@@ -1,4 +1,4 @@
-// Starts a real Prometheus (Debian's `prometheus` package: scripts/setup-system.sh --with-prometheus) on
+// Starts a real Prometheus (Debian's `prometheus` package: scripts/setup-system.sh --with-browser) on
 // 127.0.0.1 scraping the given targets every second, for the tests that read the team exporter back
 // through Prometheus' query API: the contract tests, the integration suite and the e2e step.
 //
@@ -32,7 +32,7 @@ export function findPrometheus() {
 
 /** What to say when Prometheus is missing. */
 export const MISSING_PROMETHEUS =
-  'Prometheus is not installed (apt-get install prometheus, or bash scripts/setup-system.sh --with-prometheus); set LIVE_USAGE_PROMETHEUS to use another binary';
+  'Prometheus is not installed (apt-get install prometheus, or bash scripts/setup-system.sh --with-browser); set LIVE_USAGE_PROMETHEUS to use another binary';
 
 /** @returns {Promise<number>} a port nothing listens on right now */
 function freePort() {

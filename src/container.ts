@@ -14,7 +14,8 @@ import { connectionCommandHandlers } from './commands/connectionCommands';
 import { DeferredCommands } from './commands/deferredCommands';
 import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
-import { HistoryStore, type HistoryQuery } from './history/historyStore';
+import { GuardedHistory } from './history/historyGuard';
+import type { HistoryQuery } from './history/historyStore';
 import { HttpClient } from './http/httpClient';
 import { RedactingLog } from './log';
 import { NotificationPresenter } from './quota/notificationPresenter';
@@ -22,6 +23,7 @@ import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
 import { OVERVIEW_VIEW, PANEL_TYPE, UsageViews } from './webviews/usageViews';
+import { shutdownParseWorker } from './worker/workerHost';
 
 /** What exists once start-up is done. */
 interface Services {
@@ -42,7 +44,7 @@ export class Container implements vscode.Disposable {
   private readonly commands: DeferredCommands;
   private readonly servicesPromise: Promise<Services>;
   private services: Services | undefined;
-  private history: HistoryStore | undefined;
+  private history: GuardedHistory | undefined;
   private http: HttpClient | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -127,13 +129,19 @@ export class Container implements vscode.Disposable {
   private async startServices(): Promise<Services> {
     const { context, log, settings, tokens, statusBar } = this;
     const storage = context.globalStorageUri.fsPath;
-    await vscode.workspace.fs.createDirectory(context.globalStorageUri);
+    try {
+      await vscode.workspace.fs.createDirectory(context.globalStorageUri);
+    } catch (error) {
+      // History says why it is paused; live values do not need the folder to start.
+      log.warn(`The extension's storage folder could not be created: ${error instanceof Error ? error.message : String(error)}`);
+    }
     const general = settings.general();
     this.http = new HttpClient({
       proxy: { ...settings.proxy(), env: process.env },
       userAgent: `live-usage-vscode/${String(context.extension.packageJSON.version)}`,
     });
-    this.history = await HistoryStore.open(`${storage}/history`, {
+    // Never fails: a folder that cannot be written starts history paused, with the reason.
+    this.history = await GuardedHistory.open(`${storage}/history`, {
       fullResolutionDays: general.fullResolutionDays,
       downsampledDays: general.downsampledDays,
       log: { info: (message) => log.info(message), warn: (message) => log.warn(message) },
@@ -186,7 +194,8 @@ export class Container implements vscode.Disposable {
 
   /**
    * Stops everything and waits for what must finish: the poller aborts its runs and releases its
-   * leases (so another window polls at once), history writes what it holds, the HTTP client closes.
+   * leases (so another window polls at once), history writes what it holds, the HTTP client closes and
+   * the parser worker stops.
    * Safe to call more than once; `dispose()` starts it without waiting.
    */
   shutdown(): Promise<void> {
@@ -205,7 +214,8 @@ export class Container implements vscode.Disposable {
     this.disposeRegistered();
     // Polling first: it may still hand samples to history and requests to the HTTP client.
     await this.services?.service.close();
-    await Promise.allSettled([this.history?.close(), this.http?.close()]);
+    // The parser worker after polling, which may still have a body in it.
+    await Promise.allSettled([this.history?.close(), this.http?.close(), shutdownParseWorker()]);
     // Last: shutting down may still have something to log.
     this.channel.dispose();
   }

@@ -3,6 +3,7 @@
  * saved queries. No vscode import: the panel (sessionsPanel.ts) lends it the few editor services it
  * needs through `SessionsUi`, so tests drive it against the local Browserbase server as the page would.
  */
+import { checkedExternalUrl } from '../http/externalUrl';
 import type { ConnectionConfig } from '../shared/connections';
 import { describeQuery } from '../shared/metadataQuery';
 import {
@@ -148,7 +149,7 @@ export class SessionsController {
           return await this.ui.copy(session.connectUrl, 'connect URL');
         }
         case 'openDebugger':
-          return await this.ui.openExternal((await this.service.debugUrls(connectionId, sessionId)).debuggerFullscreenUrl);
+          return await this.ui.openExternal(checkedExternalUrl((await this.service.debugUrls(connectionId, sessionId)).debuggerFullscreenUrl, 'live-view URL'));
         case 'release': {
           const go = await this.ui.confirm(`Release Browserbase session ${sessionId}?`, 'The browser stops now, and so does its billing.', 'Release');
           if (!go) return;

@@ -6,7 +6,7 @@
 import type { CommandHandler } from './deferredCommands';
 import * as vscode from 'vscode';
 import { ProviderError } from '../http/errors';
-import { makeConnectionId } from '../connections/parseConnections';
+import { baseUrlProblem, makeConnectionId } from '../connections/parseConnections';
 import { DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } from '../polling/timingPolicy';
 import { DEFAULT_BASE_URLS, PROVIDER_NAMES, PROVIDER_SUMMARIES, TOKEN_ENVIRONMENT_VARIABLES } from '../providers/registry';
 import type { ConnectionSettings } from '../connections/connectionSettings';
@@ -30,12 +30,8 @@ export interface ConnectionController {
 }
 
 function validateUrl(value: string): string | undefined {
-  try {
-    const url = new URL(value.trim());
-    return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'The URL must start with http:// or https://';
-  } catch {
-    return 'Enter a full URL, e.g. https://production-sfo.browserless.io';
-  }
+  const problem = baseUrlProblem(value);
+  return problem === undefined ? undefined : `The URL ${problem}`;
 }
 
 export function describeError(error: unknown): string {

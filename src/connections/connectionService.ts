@@ -10,7 +10,9 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isProviderError, ProviderError } from '../http/errors';
 import type { HttpClient } from '../http/httpClient';
-import type { HistoryQuery, HistoryStore } from '../history/historyStore';
+import { proxySecrets } from '../http/proxy';
+import { describeHistoryStatus, type GuardedHistory } from '../history/historyGuard';
+import type { HistoryQuery } from '../history/historyStore';
 import type { RedactingLog } from '../log';
 import type { ConnectionPollState, Feed } from '../polling/pollScheduler';
 import type { SharedSnapshot } from '../polling/sharedSnapshots';
@@ -27,7 +29,7 @@ import type { Sample } from '../shared/samples';
 import { isConnectionSnapshot } from '../shared/protocol';
 import type { ConnectionSnapshot } from '../shared/snapshot';
 import type { ConnectionSettings } from './connectionSettings';
-import { feedsFor, tokenOptional, type ConnectionFeed } from './feeds';
+import { feedsFor, tokenOptional, type ConnectionFeed, type FeedLimits } from './feeds';
 import { LatestValues } from './latestValues';
 import { ProviderProbe, type Choice, type ChoiceKind } from './providerProbe';
 import { SettingsProblems } from './settingsProblems';
@@ -96,19 +98,22 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
   private reloadChain: Promise<void> = Promise.resolve();
   private disposed = false;
   private closed: Promise<void> = Promise.resolve();
+  private readonly feedLimits: FeedLimits = { maxSeries: () => this.settings.general().maxSeriesPerConnection };
 
   constructor(
     private readonly settings: ConnectionSettings,
     private readonly tokens: TokenStore,
     private readonly http: HttpClient,
-    private readonly history: HistoryStore,
+    private readonly history: GuardedHistory,
     private readonly log: RedactingLog,
     private readonly notifications: QuotaNotificationSink,
     sharedFolder: string,
   ) {
     this.problems = new SettingsProblems(log);
-    this.probe = new ProviderProbe(http, tokens);
+    this.probe = new ProviderProbe(http, tokens, this.feedLimits);
     const general = settings.general();
+    http.setMaxJsonDepth(general.maxJsonDepth);
+    for (const secret of proxySecrets({ ...settings.proxy(), env: process.env })) log.addSecret(secret);
     this.polling = new WindowPolling<ConnectionSnapshot>({
       folder: sharedFolder,
       windowId: randomUUID(),
@@ -124,12 +129,15 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     this.disposables.push(
       settings.onDidChange(() => {
         this.http.setProxyConfiguration({ ...settings.proxy(), env: process.env });
+        for (const secret of proxySecrets({ ...settings.proxy(), env: process.env })) this.log.addSecret(secret);
+        this.http.setMaxJsonDepth(settings.general().maxJsonDepth);
         this.polling.setPauseWhenUnfocused(settings.general().pauseWhenUnfocused);
         this.history.setRetention({ fullResolutionDays: settings.general().fullResolutionDays, downsampledDays: settings.general().downsampledDays });
         // reload() logs its own failures and never rejects.
         void this.reload();
       }),
       vscode.window.onDidChangeWindowState((state) => this.polling.setFocused(state.focused)),
+      history.onDidChangeStatus(() => this.scheduleChange()),
     );
   }
 
@@ -201,7 +209,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
         runtime.errors.clear();
         runtime.configError = undefined;
         try {
-          runtime.feeds = config.enabled === false ? [] : feedsFor(config, token, this.http);
+          runtime.feeds = config.enabled === false ? [] : feedsFor(config, token, this.http, this.feedLimits);
         } catch (error) {
           runtime.feeds = [];
           runtime.configError = error instanceof Error ? error.message : String(error);
@@ -292,6 +300,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     runtime.lastSuccessAt = reading.fetchedAt;
     runtime.lastAttemptAt = reading.fetchedAt;
     runtime.values.merge(reading.samples);
+    runtime.values.limit(this.feedLimits.maxSeries());
     runtime.notes.set(feed.key, reading.notes ?? []);
     if (readsTeamPrometheus(runtime.config)) {
       this.onTeamReading(runtime, reading);
@@ -381,6 +390,8 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     const retryAt = (failingFeed === undefined ? undefined : runtime.pollState?.retryAt[failingFeed]) ?? runtime.pollState?.notBefore;
     const notes = [...new Set([...runtime.notes.values()].flat())];
     if (runtime.tokenSource === 'environment') notes.push('Token from the environment');
+    const historyNote = describeHistoryStatus(this.history.status());
+    if (historyNote) notes.push(historyNote);
     const primary = runtime.feeds[0];
     const feedErrors = new Map([...runtime.errors].map(([key, error]): [string, ProviderError['kind']] => [key, error.kind]));
     // The exporter failing to read the provider is this connection failing, whatever Prometheus answered.

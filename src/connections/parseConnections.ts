@@ -5,8 +5,9 @@
  */
 import * as z from 'zod/mini';
 import { checkBrowserlessConfig } from '../providers/browserless/browserlessClient';
-import { formatPath } from '../providers/validate';
+import { SEGMENT_ID } from '../providers/ids';
 import { EXPORTABLE_KINDS } from '../providers/types';
+import { describeSettingIssue } from './settingIssues';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
 import type { KnownUnit } from '../shared/samples';
 
@@ -33,13 +34,16 @@ export const PANEL_UNITS = [
 export const MAX_PANELS = 20;
 
 const percent = z.number().check(z.minimum(1), z.maximum(100));
+/** A limit: 0 would mean nothing, so it must be above 0. */
 const positive = z.number().check(z.positive());
+/** A plan allowance: 0 means "none included", so any use is billed as overage (and is over quota). */
+const allowance = z.number().check(z.minimum(0));
 
 const quotaSchema = z.object({
   warnPercent: z.optional(percent),
   criticalPercent: z.optional(percent),
-  monthlyBrowserMinutes: z.optional(positive),
-  monthlyProxyGigabytes: z.optional(positive),
+  monthlyBrowserMinutes: z.optional(allowance),
+  monthlyProxyGigabytes: z.optional(allowance),
   billingCycleDay: z.optional(z.int().check(z.minimum(1), z.maximum(28))),
   failureRatePercent: z.optional(percent),
   p95LatencySeconds: z.optional(positive),
@@ -47,15 +51,30 @@ const quotaSchema = z.object({
   memoryLimitMegabytes: z.optional(positive),
 });
 
+/**
+ * Why a base URL cannot be used, or undefined. Credentials in it are refused rather than dropped: the
+ * user meant them to be sent, and settings are no place for them (the token command keeps them in the
+ * OS keychain). The URL is never repeated in the message.
+ */
+export function baseUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return 'must be a full http:// or https:// URL, e.g. https://production-sfo.browserless.io';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must start with http:// or https://';
+  if (url.username !== '' || url.password !== '') {
+    return 'contains a user name or password: remove it and store the token with "Live Usage: Set Token…" (kept in the OS keychain, never in settings)';
+  }
+  return undefined;
+}
+
 const httpUrl = z.string().check(
-  z.refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL'),
+  z.superRefine((value, context) => {
+    const problem = baseUrlProblem(value);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: value });
+  }),
 );
 
 const panelSchema = z.object({
@@ -64,6 +83,8 @@ const panelSchema = z.object({
   unit: z.optional(z.enum(PANEL_UNITS)),
   threshold: z.optional(positive),
 });
+
+const providerId = z.string().check(z.regex(SEGMENT_ID, 'letters, digits, - and _ only (at most 128, starting with a letter or digit)'));
 
 const connectionSchema = z.object({
   id: z.string().check(z.regex(ID_PATTERN, 'letters, digits, - and _ only (at most 64)')),
@@ -76,11 +97,11 @@ const connectionSchema = z.object({
   exportedConnection: z.optional(z.string().check(z.regex(ID_PATTERN, 'the exporter’s connection id: letters, digits, - and _ only'))),
   exportedKind: z.optional(z.enum(EXPORTABLE_KINDS as readonly ['browserless', 'browserbase', 'northflank', 'cerebras'])),
   queries: z.optional(z.array(panelSchema).check(z.maxLength(MAX_PANELS))),
-  projectId: z.optional(z.string().check(z.minLength(1))),
+  projectId: z.optional(providerId),
   resourceKind: z.optional(z.enum(['service', 'job', 'addon'])),
-  resourceId: z.optional(z.string().check(z.minLength(1))),
+  resourceId: z.optional(providerId),
   usageScope: z.optional(z.enum(['billingCycle', 'lifetime', 'auto'])),
-  organizationId: z.optional(z.string().check(z.minLength(1))),
+  organizationId: z.optional(providerId),
   pollIntervalSeconds: z.optional(z.number().check(z.minimum(5), z.maximum(86_400))),
   quota: z.optional(quotaSchema),
   enabled: z.optional(z.boolean()),
@@ -145,9 +166,13 @@ function prometheusQueryProblem(config: ConnectionConfig): string | undefined {
   return undefined;
 }
 
-export function parseConnections(value: unknown): ParsedConnections {
+/**
+ * `base` names the list in messages: `liveUsage.connections` in settings, the exporter's own word in
+ * its file.
+ */
+export function parseConnections(value: unknown, base = 'liveUsage.connections'): ParsedConnections {
   if (value === undefined || value === null) return { connections: [], problems: [], issues: [] };
-  if (!Array.isArray(value)) return { connections: [], problems: ['liveUsage.connections must be a list of connections'], issues: [] };
+  if (!Array.isArray(value)) return { connections: [], problems: [`${base} must be a list of connections`], issues: [] };
   const connections: ConnectionConfig[] = [];
   const issues: ConnectionIssue[] = [];
   const seen = new Set<string>();
@@ -157,7 +182,7 @@ export function parseConnections(value: unknown): ParsedConnections {
     const result = connectionSchema.safeParse(entry);
     if (!result.success) {
       const issue = result.error.issues[0];
-      issues.push({ entry: name, detail: issue ? `${formatPath(issue.path)}: ${issue.message}` : 'not a valid connection' });
+      issues.push({ entry: name, detail: issue ? describeSettingIssue(issue, entry, `${base}[${index}]`) : 'not a valid connection' });
       return;
     }
     const config: ConnectionConfig = { ...result.data, label: result.data.label?.trim() || result.data.id, baseUrl: result.data.baseUrl.trim() };

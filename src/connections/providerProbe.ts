@@ -10,7 +10,7 @@ import type { ConnectionConfig } from '../shared/connections';
 import { EXPORTABLE_KINDS } from '../providers/types';
 import { EXPORTER_FAMILIES } from '../providers/exportedSeries';
 import type { PrometheusQueryClient } from '../providers/prometheusQuery/client';
-import { feedsFor } from './feeds';
+import { feedsFor, type FeedLimits } from './feeds';
 import { queryClient } from './teamPrometheus';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -49,11 +49,12 @@ export class ProviderProbe {
   constructor(
     private readonly http: HttpClient,
     private readonly tokens: Pick<TokenStore, 'resolve'>,
+    private readonly limits?: FeedLimits,
   ) {}
 
   /** Runs every feed of the connection once with the given token; resolves to a plain-words summary. */
   async test(config: ConnectionConfig, token: string | undefined): Promise<string> {
-    const feeds = feedsFor(config, token, this.http);
+    const feeds = feedsFor(config, token, this.http, this.limits);
     const signal = AbortSignal.timeout(30_000);
     const parts: string[] = [];
     let values = 0;

@@ -46,10 +46,9 @@ function entryProblems(entry: unknown, name: string): string[] {
   if (typeof record.baseUrl === 'string') {
     try {
       const url = new URL(record.baseUrl);
+      // A user name or password in the URL the parser refuses itself.
       const secretParameter = [...url.searchParams.keys()].find((key) => CREDENTIAL_PARAMETER.test(key));
-      if (url.username || url.password || secretParameter) {
-        problems.push(`connection ${name}: baseUrl: carries a credential (${secretParameter ?? 'user:password@'}); set ${where} instead`);
-      }
+      if (secretParameter) problems.push(`connection ${name}: baseUrl: carries a credential (${secretParameter}); set ${where} instead`);
     } catch {
       // The parser reports an unreadable URL.
     }
@@ -78,7 +77,7 @@ export function parseConnectionsFile(text: string): ConnectionConfig[] {
   const list = listIn(document);
   if (!Array.isArray(list)) throw new ConnectionsFileError(['must be a JSON list of connections (or an object with a "liveUsage.connections" list)']);
   const problems = list.flatMap((entry, index) => entryProblems(entry, entryName(entry, index)));
-  const parsed = parseConnections(list);
+  const parsed = parseConnections(list, 'connections');
   problems.push(...parsed.issues.map((issue) => `connection ${issue.entry}: ${issue.detail}`));
   for (const config of parsed.connections) {
     if (!EXPORTABLE.includes(config.kind)) {

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { LogSink } from '../log';
+import { shutdownParseWorker } from '../worker/workerHost';
 import { ConnectionsFileError, parseConnectionsFile } from './connectionsFile';
 import { DEFAULT_PORT, startExporter } from './exporter';
 import { resolveTokens } from './tokens';
@@ -120,10 +121,13 @@ async function main(argv: readonly string[]): Promise<number> {
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       line('info', `${signal}: stopping`);
-      exporter.close().then(
-        () => resolve(0),
-        () => resolve(1),
-      );
+      exporter
+        .close()
+        .then(() => shutdownParseWorker())
+        .then(
+          () => resolve(0),
+          () => resolve(1),
+        );
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

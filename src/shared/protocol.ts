@@ -8,7 +8,20 @@
  * `snapshot`, and posts a new whole snapshot on every change while the view is visible and again
  * when it becomes visible. Nothing is ever posted to a hidden view.
  */
-import { arrayOf, isBoolean, isId, isNumber, isNumberOrNull, isRecord, isString, oneOf, optional } from './guards';
+import {
+  arrayOf,
+  isBoolean,
+  isId,
+  isNumber,
+  isNumberOrNull,
+  isRecord,
+  isString,
+  MAX_HOST_MESSAGE_DEPTH,
+  MAX_WEBVIEW_MESSAGE_DEPTH,
+  oneOf,
+  optional,
+  withinDepth,
+} from './guards';
 import type { MetricUnit, RatePer } from './samples';
 import { SERIES_SEMANTICS, type SeriesSemantics } from './seriesModel';
 import type { ConnectionSnapshot } from './snapshot';
@@ -272,7 +285,7 @@ const isTheme = oneOf(THEME_KINDS);
 
 /** The host's message, or undefined when it is not one (the webview then ignores it). */
 export function parseHostMessage(data: unknown): HostMessage | undefined {
-  if (!isRecord(data)) return undefined;
+  if (!isRecord(data) || !withinDepth(data, MAX_HOST_MESSAGE_DEPTH)) return undefined;
   if (data.type === 'reveal') return isId(data.connectionId) ? { type: 'reveal', connectionId: data.connectionId } : undefined;
   if (data.type !== 'snapshot' || !isNumber(data.now) || !isTheme(data.theme) || !arrayOf(isConnectionSnapshot)(data.connections)) return undefined;
   if (!arrayOf(isConnectionHistory)(data.histories)) return undefined;
@@ -287,7 +300,7 @@ const isSurface = oneOf(['panel', 'sidebar'] as const);
  * undefined when it is not one the host accepts.
  */
 export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
-  if (!isRecord(data)) return undefined;
+  if (!isRecord(data) || !withinDepth(data, MAX_WEBVIEW_MESSAGE_DEPTH)) return undefined;
   const connectionId = data.connectionId;
   switch (data.type) {
     case 'ready':

@@ -8,7 +8,19 @@
  * and posts it again whenever those change. Every find and launch carries a request id the answer
  * repeats, so a late answer to an older query never replaces a newer one.
  */
-import { arrayOf, isCount, isFiniteNumber, isId, isRecord, isString, nullish, optional } from './guards';
+import {
+  arrayOf,
+  isCount,
+  isFiniteNumber,
+  isId,
+  isRecord,
+  isString,
+  MAX_HOST_MESSAGE_DEPTH,
+  MAX_WEBVIEW_MESSAGE_DEPTH,
+  nullish,
+  optional,
+  withinDepth,
+} from './guards';
 import { SESSION_STATUSES, type MetadataCondition, type MetadataQuery, type SavedQuery } from './metadataQuery';
 
 /** The session fields the panel shows and totals (a Browserbase Session, trimmed). */
@@ -144,7 +156,7 @@ const ACTIONS: readonly SessionAction[] = ['copyId', 'copyConnectUrl', 'openDebu
 
 /** The page's message rebuilt from checked fields, or undefined when the host does not accept it. */
 export function parseSessionsWebviewMessage(data: unknown): SessionsWebviewMessage | undefined {
-  if (!isRecord(data)) return undefined;
+  if (!isRecord(data) || !withinDepth(data, MAX_WEBVIEW_MESSAGE_DEPTH)) return undefined;
   const { requestId, connectionId } = data;
   switch (data.type) {
     case 'ready':
@@ -223,7 +235,7 @@ function isConnection(value: unknown): value is SessionsConnection {
 
 /** The host's message, or undefined (the page then ignores it). */
 export function parseSessionsHostMessage(data: unknown): SessionsHostMessage | undefined {
-  if (!isRecord(data)) return undefined;
+  if (!isRecord(data) || !withinDepth(data, MAX_HOST_MESSAGE_DEPTH)) return undefined;
   const ok = (check: boolean) => (check ? (data as unknown as SessionsHostMessage) : undefined);
   switch (data.type) {
     case 'init': {
@@ -287,7 +299,7 @@ export function fromSessionColumns(columns: SessionColumns): SessionRow[] {
     if (text !== '') {
       try {
         const parsed: unknown = JSON.parse(text);
-        if (isRecord(parsed)) metadata = parsed;
+        if (isRecord(parsed) && withinDepth(parsed, MAX_HOST_MESSAGE_DEPTH)) metadata = parsed;
       } catch {
         // Left as none: one bad cell does not hide the result.
       }

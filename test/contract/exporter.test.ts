@@ -110,8 +110,10 @@ describe('the team exporter against the local provider servers', () => {
   test('OpenMetrics for Prometheus: the strict parser reads it with zero issues and zero flags', async () => {
     const { contentType, text } = await scrape(PROMETHEUS_ACCEPT);
     assert.equal(contentType, 'application/openmetrics-text; version=1.0.0; charset=utf-8');
-    const result = parsePrometheusText(text, { format: 'openmetrics' });
+    const result = parsePrometheusText(text, { format: 'openmetrics', contentType });
     assert.deepEqual(result.issues, []);
+    assert.deepEqual(result.flags, [], 'no rule broken, not even one Prometheus would forgive');
+    assert.equal(result.format, 'openmetrics');
     assert.ok(result.sawEof);
     const samples = normalizeExposition(result, { at: Date.now() });
     assert.deepEqual(
@@ -178,8 +180,10 @@ describe('the team exporter against the local provider servers', () => {
     const plain = await scrape();
     assert.equal(plain.contentType, 'text/plain; version=0.0.4; charset=utf-8');
     assert.ok(!plain.text.includes('# EOF') && !plain.text.includes('# UNIT'));
-    const result = parsePrometheusText(plain.text, { format: 'prometheus' });
+    const result = parsePrometheusText(plain.text, { format: 'auto', contentType: plain.contentType });
+    assert.equal(result.format, 'prometheus', 'the Content-Type says 0.0.4');
     assert.deepEqual(result.issues, []);
+    assert.deepEqual(result.flags, []);
     const open = parsePrometheusText((await scrape(PROMETHEUS_ACCEPT)).text, { format: 'openmetrics' });
     const values = (parsed: ParseResult) =>
       parsed.families

@@ -10,6 +10,7 @@ import { connectionState, HEALTH_TEXT } from '../../src/shared/connectionState';
 
 import { valueText } from '../../src/shared/figures';
 import { formatPercent, formatRelativeTime, formatUnitValue } from '../../src/shared/format';
+import { isWithheld } from '../../src/shared/samples';
 import type { ConnectionSnapshot, ValueRow } from '../../src/shared/snapshot';
 import { domId, el, icon, replaceChildren } from '../common/dom';
 import type { Palette } from '../common/theme';
@@ -254,7 +255,7 @@ export class ConnectionSection {
 
 /** One row of a values table: the value as its semantics read it, a counter's total beside its rate, what it means on hover. */
 function valueRow(row: ValueRow, descriptor: ProviderDescriptor): HTMLElement {
-  const withheld = row.flags?.includes('invalidNegative') ? ` (server reported ${row.rawValue}; withheld)` : '';
+  const withheld = isWithheld(row) && row.rawValue !== undefined ? ` (server reported ${row.rawValue}; withheld)` : '';
   const context = row.context
     ? ` (${Object.entries(row.context)
         .filter(([name]) => !name.startsWith('__'))

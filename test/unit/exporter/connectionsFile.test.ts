@@ -37,7 +37,10 @@ describe('exporter connections file', () => {
 
   test('a bad entry names the entry and the field, with the extension’s message', () => {
     const problems = problemsOf([...GOOD, { id: 'nf', kind: 'northflank', baseUrl: 'ftp://x', projectId: 'p', resourceId: 's' }, { kind: 'cerebras' }]);
-    assert.deepEqual(problems, ['connection "nf": baseUrl: must be an http:// or https:// URL', 'connection #4: id: Invalid input']);
+    assert.deepEqual(problems, [
+      'connection "nf": connections[2].baseUrl: must start with http:// or https://',
+      'connection #4: connections[3].id: required, expected a string',
+    ]);
     assert.deepEqual(problemsOf([{ id: 'cb', kind: 'cerebras', baseUrl: 'https://cloud.cerebras.ai' }]), [
       'connection "cb": organizationId (org_…) is required',
     ]);
@@ -54,7 +57,9 @@ describe('exporter connections file', () => {
     const inUrl = problemsOf([{ ...GOOD[0], baseUrl: 'https://production-sfo.browserless.io/?token=abc123' }]);
     assert.match(inUrl.join('\n'), /connection "bl": baseUrl: carries a credential \(token\)/);
     assert.ok(!inUrl.join('').includes('abc123'));
-    assert.match(problemsOf([{ ...GOOD[0], baseUrl: 'https://user:pw@host.example' }]).join('\n'), /user:password@/);
+    const userinfo = problemsOf([{ ...GOOD[0], baseUrl: 'https://user:pw@host.example' }]);
+    assert.match(userinfo.join('\n'), /connection "bl": connections\[0\]\.baseUrl: contains a user name or password/);
+    assert.ok(!userinfo.join('').includes('pw@'));
   });
 
   test('unknown fields are named, not ignored', () => {

@@ -48,7 +48,7 @@ describe('docs/exporter', () => {
     assert.match(dockerfile, new RegExp(`^EXPOSE ${DEFAULT_PORT}$`, 'm'));
     assert.match(dockerfile, new RegExp(`"--listen", "0\\.0\\.0\\.0:${DEFAULT_PORT}"`));
     assert.match(dockerfile, new RegExp(`127\\.0\\.0\\.1:${DEFAULT_PORT}/healthz`));
-    assert.match(dockerfile, /^COPY --from=build \/src\/dist\/exporter\.js \/app\/exporter\.js$/m);
+    assert.match(dockerfile, /^COPY --from=build \/src\/dist\/exporter\.js \/src\/dist\/parseWorker\.js \/app\/$/m);
     assert.match(readFileSync(path.resolve(EXPORTER_DOCS, '../../scripts/build.mjs'), 'utf8'), /entryPoints: \{ exporter: 'src\/exporter\/main\.ts' \}/);
   });
 });

@@ -49,6 +49,7 @@ describe('exposition', () => {
     assert.ok(text.endsWith('# EOF\n'));
     const result = parsePrometheusText(text, { format: 'openmetrics' });
     assert.deepEqual(result.issues, []);
+    assert.deepEqual(result.flags, [], 'no rule broken, not even one Prometheus would forgive');
     assert.ok(result.sawEof);
     const byName = new Map(result.families.map((family) => [family.name, family]));
     assert.equal(byName.get('live_usage_exporter')?.type, 'info');
@@ -75,6 +76,7 @@ describe('exposition', () => {
     assert.match(text, /^# TYPE live_usage_exporter_info gauge$/m);
     const result = parsePrometheusText(text, { format: 'prometheus' });
     assert.deepEqual(result.issues, []);
+    assert.deepEqual(result.flags, []);
     const byName = new Map(result.families.map((family) => [family.name, family]));
     assert.equal(byName.get('live_usage_up')?.help, 'Up "or" down \\ with a\nnewline.');
     assert.equal(byName.get('live_usage_browserless_metrics_mean_time_seconds')?.samples[0]?.labels.name, 'quote " back \\ slash\nline');
