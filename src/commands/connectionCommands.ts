@@ -11,6 +11,7 @@ import { DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } from '../polling/timingPol
 import { DEFAULT_BASE_URLS, PROVIDER_NAMES, PROVIDER_SUMMARIES, TOKEN_ENVIRONMENT_VARIABLES } from '../providers/registry';
 import type { ConnectionSettings } from '../connections/connectionSettings';
 import { SecretStorageUnavailableError, type TokenStore } from '../secrets/tokenStore';
+import { addTeamConnections } from './teamConnectionCommands';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
 
 /** What the commands need from the connection service. */
@@ -101,95 +102,6 @@ async function pickOrInput(
   return typed?.trim();
 }
 
-/**
- * Add Connection for a team Prometheus: how it takes credentials, then the exporter connections it
- * holds, several at once, each added as a connection shown like its provider. PromQL panels are
- * written in settings.json (the last step says so when the server holds no exporter series).
- */
-async function addTeamConnections(
-  controller: ConnectionController,
-  settings: ConnectionSettings,
-  tokens: TokenStore,
-  base: ConnectionConfig,
-  taken: Set<string>,
-): Promise<void> {
-  const auth = await vscode.window.showQuickPick(
-    [
-      { label: 'No authentication', value: 'none' as const },
-      { label: 'Bearer token', detail: 'Authorization: Bearer (a reverse proxy, Grafana Cloud, Mimir)', value: 'bearer' as const },
-      { label: 'Basic authentication', detail: 'A user name and a password', value: 'basic' as const },
-    ],
-    { title: 'Add Connection (3/4): how does the server take credentials?', ignoreFocusOut: true },
-  );
-  if (!auth) return;
-  let draft: ConnectionConfig = base;
-  let token: string | undefined;
-  if (auth.value === 'basic') {
-    const username = await vscode.window.showInputBox({
-      title: 'User name',
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() ? undefined : 'Required'),
-    });
-    if (!username) return;
-    draft = { ...draft, authMode: 'basic', username: username.trim() };
-  }
-  if (auth.value !== 'none') {
-    const answer = await askToken(draft, false);
-    if (answer === null) return;
-    token = answer;
-  }
-  let choices: Awaited<ReturnType<ConnectionController['listChoices']>>;
-  try {
-    choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Asking the Prometheus server…' }, () =>
-      controller.listChoices('exportedConnections', draft, token),
-    );
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Live Usage: ${describeError(error)}`);
-    return;
-  }
-  if (!choices || choices.length === 0) {
-    const open = 'Edit in settings.json';
-    const choice = await vscode.window.showWarningMessage(
-      'The server holds no series of the Live Usage exporter. For PromQL panels, add a prometheusQuery connection with "queries" in settings.json.',
-      open,
-    );
-    if (choice === open)
-      await vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'liveUsage.connections', edit: true } });
-    return;
-  }
-  const picked = await vscode.window.showQuickPick(
-    choices.map((choice) => ({ label: choice.label, ...(choice.detail ? { description: choice.detail } : {}), picked: true, choice })),
-    { title: 'Add Connection (4/4): the exporter’s connections to show', canPickMany: true, ignoreFocusOut: true },
-  );
-  if (!picked || picked.length === 0) return;
-  const added: ConnectionConfig[] = [];
-  for (const { choice } of picked) {
-    const label = `${choice.label} (team)`;
-    const config: ConnectionConfig = {
-      ...draft,
-      id: makeConnectionId(label, taken),
-      label,
-      exportedConnection: choice.id,
-      exportedKind: choice.kind as NonNullable<ConnectionConfig['exportedKind']>,
-      ...(choice.descriptor === 'browserlessV1' ? { browserlessVersion: 'v1' as const } : {}),
-    };
-    taken.add(config.id);
-    try {
-      if (token) await tokens.set(config.id, token);
-    } catch (error) {
-      void vscode.window.showErrorMessage(describeError(error));
-      return;
-    }
-    await settings.add(config);
-    added.push(config);
-  }
-  void vscode.window
-    .showInformationMessage(`Added ${added.map((config) => config.label).join(', ')}: read from the team Prometheus, no provider is asked.`, 'Open Usage Panel')
-    .then((choice) => {
-      if (choice) void vscode.commands.executeCommand('liveUsage.openPanel');
-    });
-}
-
 /** The handlers of the connection commands, by command id (registered by the container's DeferredCommands). */
 export function connectionCommandHandlers(controller: ConnectionController, settings: ConnectionSettings, tokens: TokenStore): Record<string, CommandHandler> {
   const addConnection = async (): Promise<void> => {
@@ -214,7 +126,7 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
     if (baseUrl === undefined) return;
     const taken = new Set(controller.connections().map((connection) => connection.id));
     let draft: ConnectionConfig = { id: makeConnectionId(PROVIDER_NAMES[kind], taken), kind, label: PROVIDER_NAMES[kind], baseUrl: baseUrl.trim() };
-    if (kind === 'prometheusQuery') return addTeamConnections(controller, settings, tokens, draft, taken);
+    if (kind === 'prometheusQuery') return addTeamConnections({ controller, settings, tokens, askToken }, draft, taken);
 
     if (kind === 'browserless') {
       const version = await vscode.window.showQuickPick(

@@ -77,7 +77,9 @@ export class ExporterPoller {
       const token = resolution.token;
       let down: string | undefined;
       let connectionFeeds: ConnectionFeed[] = [];
-      if (!token && !tokenOptional(config)) {
+      if (config.enabled === false) {
+        down = 'disabled in the connections file (enabled: false)';
+      } else if (!token && !tokenOptional(config)) {
         down = resolution.problem ?? 'no token';
       } else {
         try {

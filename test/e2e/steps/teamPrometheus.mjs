@@ -211,8 +211,19 @@ export const teamPrometheus = {
       // Leave the workbench as the next steps expect it: only the direct connections, removed through the
       // workbench so that what it holds and the file agree.
       await page.keyboard.press('Escape').catch(() => {});
-      for (const name of ['Local Browserless (team)', 'Local Browserbase (team)', 'Team panels']) {
-        await removeConnection(page, name).catch((error) => note(`could not remove ${name}: ${error instanceof Error ? error.message.split('\n')[0] : error}`));
+      const sidebar = await openSidebar(page);
+      for (const [name, id] of [
+        ['Local Browserless (team)', TEAM_BROWSERLESS],
+        ['Local Browserbase (team)', TEAM_BROWSERBASE],
+        ['Team panels', PANELS],
+      ]) {
+        try {
+          await removeConnection(page, name);
+          // Each removal finishes (settings, token, card) before the next command, or the next step's.
+          await sidebar.locator(`article.card[data-connection="${id}"]`).waitFor({ state: 'detached', timeout: 15_000 });
+        } catch (error) {
+          note(`could not remove ${name}: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+        }
       }
       await prometheus?.stop();
       await exporter.stop();
