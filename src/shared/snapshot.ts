@@ -131,4 +131,6 @@ export interface ConnectionSnapshot {
   readonly alerts?: readonly string[];
   /** True when this window polls the connection; false when another window does and this one mirrors it. */
   readonly polledHere: boolean;
+  /** Read from a team Prometheus rather than the provider: its actions (sessions, launches) are not available here. */
+  readonly via?: 'prometheus';
 }

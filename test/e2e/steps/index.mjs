@@ -5,6 +5,7 @@ import { oneNumberEverywhere } from './oneNumber.mjs';
 import { runawayReleasedFromNotification } from './runaways.mjs';
 import { sessionSteps } from './sessions.mjs';
 import { showLogOpensOutputChannel } from './showLog.mjs';
+import { teamPrometheus } from './teamPrometheus.mjs';
 import { workbenchLoadsAndExtensionActivates } from './workbench.mjs';
 
 /** @type {import('../support.mjs').E2eStep[]} */
@@ -16,6 +17,7 @@ export const steps = [
   oneNumberEverywhere,
   ...sessionSteps,
   runawayReleasedFromNotification,
+  teamPrometheus,
   // Removes every connection: last.
   sidebarWelcome,
 ];
