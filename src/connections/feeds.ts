@@ -35,6 +35,12 @@ export interface FeedLimits {
 
 const DEFAULT_LIMITS: FeedLimits = { maxSeries: () => DEFAULT_MAX_SERIES };
 
+/** What a connection already holds (its latest values, restored from history at start). */
+export interface StoredReadings {
+  /** The time of the newest value held of any series whose id starts with `seriesPrefix`. */
+  newestAt(connectionId: string, seriesPrefix: string): number | undefined;
+}
+
 const SECOND = 1000;
 
 /**
@@ -51,7 +57,13 @@ function feed(config: ConnectionConfig, name: string, run: (signal: AbortSignal)
  * Builds the feeds of a connection. Throws a ProviderError('request') when the configuration cannot
  * work (e.g. Browserless v1 with a Bearer token), which the caller shows as the connection's error.
  */
-export function feedsFor(config: ConnectionConfig, token: string | undefined, http: HttpClient, limits: FeedLimits = DEFAULT_LIMITS): ConnectionFeed[] {
+export function feedsFor(
+  config: ConnectionConfig,
+  token: string | undefined,
+  http: HttpClient,
+  limits: FeedLimits = DEFAULT_LIMITS,
+  stored?: StoredReadings,
+): ConnectionFeed[] {
   const target = { baseUrl: config.baseUrl, ...(token ? { token } : {}) };
   switch (config.kind) {
     case 'browserless': {
@@ -60,13 +72,15 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
         version: config.browserlessVersion ?? 'v2',
         authMode: config.authMode ?? 'query',
       });
-      // Only windows newer than the last one seen are returned, so history gets each window once.
-      let newestWindow: number | undefined;
+      // Only periods newer than those already held are read (the server sends all it keeps, up to
+      // 10,000), so history gets each period once; after a restart, from what history held.
+      let newestPeriod: number | undefined;
       return [
         feed(config, 'pressure', (signal) => client.pressure({ signal })),
         feed(config, 'metrics', async (signal) => {
-          const reading = await client.metrics({ signal, ...(newestWindow === undefined ? {} : { since: newestWindow }) });
-          for (const sample of reading.samples) newestWindow = Math.max(newestWindow ?? 0, sample.at);
+          newestPeriod ??= stored?.newestAt(config.id, 'browserless.metrics.');
+          const reading = await client.metrics({ signal, ...(newestPeriod === undefined ? {} : { since: newestPeriod }) });
+          if (reading.offered && reading.latestDate !== undefined) newestPeriod = Math.max(newestPeriod ?? reading.latestDate, reading.latestDate);
           return reading;
         }),
         feed(config, 'total', (signal) => client.metricsTotal({ signal })),

@@ -13,7 +13,7 @@ import { ProviderError, type RateLimitInfo } from './errors';
 import { DEFAULT_MAX_JSON_DEPTH, limitJsonDepth, UnclosedDeepJson, type DepthLimitedJson } from './jsonDepth';
 import { parseRateLimit } from './headers';
 import { chooseProxy, proxySecrets, type ProxyConfiguration, type ProxyInUse } from './proxy';
-import { redactSecrets, redactText, redactTruncated, redactUrl } from './redact';
+import { redactSecrets, redactText, redactTruncated, redactUrl, StreamRedactor } from './redact';
 import { statusError, unexpectedStatus } from './statusErrors';
 import { classifyTransportError, type TransportContext } from './transportErrors';
 
@@ -82,6 +82,32 @@ export interface HttpResponse<T> {
   readonly rateLimit?: RateLimitInfo;
   /** JSON only: containers deeper than the depth limit, replaced by a marker string. */
   readonly prunedJsonDepth?: number;
+}
+
+/** A response whose body is read as it arrives (`HttpClient.stream`). */
+export interface HttpStreamResponse extends Omit<HttpResponse<AsyncIterable<string>>, 'bytes' | 'prunedJsonDepth'> {
+  /** Bytes of the body read so far. */
+  bytesRead(): number;
+}
+
+/** What a response shows of itself before its body: credentials masked. */
+type ShownResponse = Pick<HttpResponse<never>, 'status' | 'headers' | 'url' | 'contentType' | 'rateLimit'>;
+
+interface OpenedResponse {
+  readonly response: Dispatcher.ResponseData;
+  readonly context: TransportContext;
+  readonly shown: ShownResponse;
+  readonly maxBytes: number;
+}
+
+/** The error for a body over its cap, declared or read: `where: 'body size'` is how callers tell it apart. */
+function tooLarge(shown: ShownResponse, maxBytes: number, declared?: number): ProviderError {
+  const host = new URL(shown.url).host;
+  const what =
+    declared === undefined
+      ? `more than the ${describeBytes(maxBytes)} response limit`
+      : `a ${describeBytes(declared)} response, over the ${describeBytes(maxBytes)} limit`;
+  return new ProviderError('badResponse', `${host} sent ${what}`, { url: shown.url, status: shown.status, where: 'body size' });
 }
 
 export interface HttpClientOptions {
@@ -197,6 +223,60 @@ export class HttpClient {
 
   /** Sends a request and returns the checked body as text. Throws ProviderError only. */
   async send(options: HttpRequest): Promise<HttpResponse<string>> {
+    const opened = await this.open(options);
+    const { response, context, shown, maxBytes } = opened;
+    let text: string;
+    try {
+      context.bodyStarted = true;
+      // Redacted here, before any parser, note or cut sees it: an echoed token never reaches a label,
+      // a parse-issue excerpt, history or a webview.
+      text = redactSecrets((await readBody(response.body, maxBytes, false)).text, context.secrets);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) throw tooLarge(shown, maxBytes);
+      throw classifyTransportError(error, context);
+    }
+    return { ...shown, body: text, bytes: Buffer.byteLength(text) };
+  }
+
+  /**
+   * Sends a request and hands the checked body over as it arrives: text pieces, redacted exactly as a
+   * whole body would be, read within the byte cap (past it, the next piece throws a `badResponse`
+   * ProviderError with `where: 'body size'`). For bodies too large to hold or parse in one piece; the
+   * caller must read the stream to its end or stop reading (`break`), which closes the connection.
+   */
+  async stream(options: HttpRequest): Promise<HttpStreamResponse> {
+    const { response, context, shown, maxBytes } = await this.open(options);
+    let bytes = 0;
+    async function* pieces(): AsyncGenerator<string, void, undefined> {
+      const decoder = new TextDecoder();
+      const redactor = new StreamRedactor(context.secrets);
+      let complete = false;
+      context.bodyStarted = true;
+      try {
+        for await (const chunk of response.body) {
+          const buffer = chunk as Buffer;
+          bytes += buffer.length;
+          if (bytes > maxBytes) throw tooLarge(shown, maxBytes);
+          const text = redactor.push(decoder.decode(buffer, { stream: true }));
+          if (text !== '') yield text;
+        }
+        const rest = redactor.push(decoder.decode()) + redactor.end();
+        complete = true;
+        if (rest !== '') yield rest;
+      } catch (error) {
+        throw error instanceof ProviderError ? error : classifyTransportError(error, context);
+      } finally {
+        if (!complete) discardBody(response.body);
+      }
+    }
+    return { ...shown, body: pieces(), bytesRead: () => bytes };
+  }
+
+  /**
+   * Sends a request and checks the answer up to its body: status, content type, declared size. Every
+   * failure is a ProviderError; what comes back is ready to read.
+   */
+  private async open(options: HttpRequest): Promise<OpenedResponse> {
     const timeouts = { ...this.timeouts, ...options.timeouts };
     const secrets = [tokenOf(options.auth), ...this.proxySecrets];
     let url: URL;
@@ -281,14 +361,17 @@ export class HttpClient {
       throw unexpectedStatus(status, responseHeaders, { host, url: shownUrl, secrets });
     }
 
+    const shown: ShownResponse = {
+      status,
+      headers: responseHeaders,
+      url: shownUrl,
+      ...(contentType ? { contentType } : {}),
+      ...(rateLimit ? { rateLimit } : {}),
+    };
     const declaredLength = Number(responseHeaders['content-length']);
     if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
       discardBody(response.body);
-      throw new ProviderError('badResponse', `${host} sent a ${describeBytes(declaredLength)} response, over the ${describeBytes(maxBytes)} limit`, {
-        url: shownUrl,
-        status,
-        where: 'body size',
-      });
+      throw tooLarge(shown, maxBytes, declaredLength);
     }
     if (contentType && /text\/html/i.test(contentType)) {
       discardBody(response.body);
@@ -306,32 +389,7 @@ export class HttpClient {
         where: 'content-type',
       });
     }
-
-    let text: string;
-    try {
-      context.bodyStarted = true;
-      // Redacted here, before any parser, note or cut sees it: an echoed token never reaches a label,
-      // a parse-issue excerpt, history or a webview.
-      text = redactSecrets((await readBody(response.body, maxBytes, false)).text, secrets);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        throw new ProviderError('badResponse', `${host} sent more than the ${describeBytes(maxBytes)} response limit`, {
-          url: shownUrl,
-          status,
-          where: 'body size',
-        });
-      }
-      throw classifyTransportError(error, context);
-    }
-    return {
-      status,
-      headers: responseHeaders,
-      body: text,
-      url: shownUrl,
-      ...(contentType ? { contentType } : {}),
-      bytes: Buffer.byteLength(text),
-      ...(rateLimit ? { rateLimit } : {}),
-    };
+    return { response, context, shown, maxBytes };
   }
 
   /** Sends a request and parses the JSON body. Shape validation is the caller's (per provider). */
