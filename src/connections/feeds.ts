@@ -12,7 +12,7 @@ import { NorthflankClient } from '../providers/northflank/client';
 import { PrometheusClient } from '../providers/prometheus/prometheusClient';
 import { DEFAULT_MAX_SERIES } from '../providers/seriesCap';
 import type { Reading } from '../providers/types';
-import { cycleSamples, runningSamples } from '../providers/browserbase/normalize';
+import { cycleSamples } from '../providers/browserbase/normalize';
 import { NORTHFLANK_METRIC_TYPES } from '../providers/northflank/descriptor';
 import { TOKEN_OPTIONAL } from '../providers/registry';
 import { billingCycle } from '../quota/evaluateQuotas';
@@ -90,10 +90,8 @@ export function feedsFor(
       const client = new BrowserbaseClient(http, { ...target, projectId: config.projectId ?? '' });
       return [
         feed(config, 'usage', (signal) => client.usage({ signal })),
-        feed(config, 'sessions', async (signal) => {
-          const result = await client.listSessions({ status: 'RUNNING' }, { signal });
-          return { ...result, samples: runningSamples(result.sessions, config.projectId ?? '', result.fetchedAt) };
-        }),
+        // The project's own running sessions: the list answers for every project the key sees.
+        feed(config, 'sessions', (signal) => client.runningSessions({ signal })),
         feed(config, 'project', (signal) => client.getProject({ signal })),
         // This cycle's minutes and proxy bytes, per session as billed: the figure the reported usage is checked against.
         feed(config, 'billing', async (signal) => {
