@@ -3,16 +3,18 @@
  * size caps, content-type checks, proxying, typed errors and redaction are written once.
  *
  * undici is kept external to the bundle (it ships in the .vsix): bundled it would be larger than the
- * whole rest of the extension. Proxy settings are applied explicitly with undici's ProxyAgent, so the
- * behaviour does not depend on whether the host patched the module.
+ * whole rest of the extension. Which proxy and which certificate authorities a request uses is
+ * decided in dispatchers.ts, explicitly, so the behaviour does not depend on what the host patched.
  */
-import type * as UndiciModule from 'undici';
-import type { Agent, Dispatcher, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BodyTooLarge, describeBytes, discardBody, readBody } from './body';
 import { ProviderError, type RateLimitInfo } from './errors';
 import { DEFAULT_MAX_JSON_DEPTH, limitJsonDepth, UnclosedDeepJson, type DepthLimitedJson } from './jsonDepth';
 import { parseRateLimit } from './headers';
-import { chooseProxy, proxySecrets, type ProxyConfiguration, type ProxyInUse } from './proxy';
+import { Dispatchers, loadUndici, type DispatcherChoice, type NetworkSettings } from './dispatchers';
+import type { HostNetwork } from './hostNetwork';
+import { proxySecrets } from './proxy';
+import type { CertificateSources } from './trust';
 import { redactSecrets, redactText, redactTruncated, redactUrl, StreamRedactor } from './redact';
 import { statusError, unexpectedStatus } from './statusErrors';
 import { classifyTransportError, type TransportContext } from './transportErrors';
@@ -34,15 +36,6 @@ export interface HttpTimeouts {
   readonly bodyMs: number;
   /** The whole exchange, so a slow drip of bytes cannot hold a poll forever. */
   readonly totalMs: number;
-}
-
-type Undici = typeof UndiciModule;
-let undiciModule: Promise<Undici> | undefined;
-
-/** undici is loaded on the first request, not at activation: it is the heaviest module we ship. */
-function loadUndici(): Promise<Undici> {
-  undiciModule ??= import('undici');
-  return undiciModule;
 }
 
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 15_000, bodyMs: 15_000, totalMs: 60_000 };
@@ -111,7 +104,12 @@ function tooLarge(shown: ShownResponse, maxBytes: number, declared?: number): Pr
 }
 
 export interface HttpClientOptions {
-  readonly proxy?: ProxyConfiguration;
+  /** VS Code's `http.*` settings (proxy, no-proxy, proxy authorization, strict SSL, system certificates) and the environment. */
+  readonly proxy?: NetworkSettings;
+  /** What the editor knows of the network (its proxy resolver, its certificate loader), when it says. */
+  readonly host?: HostNetwork;
+  /** Where system certificates come from, instead of the host, Node and this process (tests). */
+  readonly certificates?: CertificateSources;
   readonly userAgent?: string;
   readonly timeouts?: Partial<HttpTimeouts>;
   readonly maxBytes?: number;
@@ -149,20 +147,23 @@ export class HttpClient {
   private readonly timeouts: HttpTimeouts;
   private readonly maxBytes: number;
   private maxJsonDepth: number;
-  private proxyConfiguration: ProxyConfiguration;
   /** Proxy credentials, masked like tokens in everything this client reports. */
   private proxySecrets: readonly string[];
-  private directAgent: Agent | undefined;
-  private readonly proxyAgents = new Map<string, ProxyAgent>();
-  private closed = false;
+  private readonly dispatchers: Dispatchers;
 
   constructor(options: HttpClientOptions = {}) {
     this.userAgent = options.userAgent ?? 'live-usage-vscode';
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
-    this.proxyConfiguration = options.proxy ?? {};
-    this.proxySecrets = proxySecrets(this.proxyConfiguration);
+    this.dispatchers = new Dispatchers({
+      connectMs: this.timeouts.connectMs,
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.certificates ? { certificates: options.certificates } : {}),
+    });
+    const settings = options.proxy ?? {};
+    this.dispatchers.configure(settings);
+    this.proxySecrets = proxySecrets(settings);
   }
 
   /** Applies a changed depth limit (setting `liveUsage.limits.maxJsonDepth`) to the next responses. */
@@ -170,55 +171,15 @@ export class HttpClient {
     this.maxJsonDepth = maxJsonDepth;
   }
 
-  /** Applies new proxy settings; connections through the old ones are closed. */
-  setProxyConfiguration(configuration: ProxyConfiguration): void {
-    this.proxyConfiguration = configuration;
+  /** Applies new network settings; connections made under the old ones are closed. */
+  setProxyConfiguration(configuration: NetworkSettings): void {
     this.proxySecrets = proxySecrets(configuration);
-    void this.closeDispatchers();
+    this.dispatchers.configure(configuration);
   }
 
-  private strictSSL(): boolean {
-    return this.proxyConfiguration.strictSSL !== false;
-  }
-
-  /**
-   * The dispatcher for a URL: one keep-alive agent for direct traffic, one per proxy. Through a proxy,
-   * https goes in a CONNECT tunnel and plain http as absolute-form requests (what every forward proxy
-   * accepts; Debian's default squid refuses CONNECT to ports other than 443). VS Code's
-   * http.proxyAuthorization, when set, is the Proxy-Authorization of both.
-   */
-  async dispatcherFor(url: URL): Promise<{ readonly dispatcher: Dispatcher; readonly proxy?: ProxyInUse }> {
-    if (this.closed) throw new ProviderError('cancelled', 'The HTTP client has been closed');
-    const { Agent, ProxyAgent } = await loadUndici();
-    const choice = chooseProxy(url, this.proxyConfiguration);
-    const tls = { rejectUnauthorized: this.strictSSL() };
-    if (choice.kind === 'invalid') {
-      throw new ProviderError('request', `Not sent: ${choice.problem}.`, { where: 'proxy' });
-    }
-    if (choice.kind === 'direct') {
-      this.directAgent ??= new Agent({
-        connect: { timeout: this.timeouts.connectMs, ...tls },
-        keepAliveTimeout: 30_000,
-        keepAliveMaxTimeout: 120_000,
-        connections: 8,
-      });
-      return { dispatcher: this.directAgent };
-    }
-    const authorization = this.proxyConfiguration.proxyAuthorization?.trim() || undefined;
-    let agent = this.proxyAgents.get(choice.url);
-    if (!agent) {
-      agent = new ProxyAgent({
-        uri: choice.url,
-        proxyTunnel: false,
-        ...(authorization ? { token: authorization } : {}),
-        requestTls: tls,
-        proxyTls: tls,
-        connect: { timeout: this.timeouts.connectMs },
-        keepAliveTimeout: 30_000,
-      } as ProxyAgent.Options);
-      this.proxyAgents.set(choice.url, agent);
-    }
-    return { dispatcher: agent, proxy: { host: choice.host, source: choice.source } };
+  /** The dispatcher for a URL, the proxy it goes through and the trust its TLS uses (see dispatchers.ts). */
+  dispatcherFor(url: URL): Promise<DispatcherChoice> {
+    return this.dispatchers.for(url);
   }
 
   /** Sends a request and returns the checked body as text. Throws ProviderError only. */
@@ -316,8 +277,9 @@ export class HttpClient {
     let response: Dispatcher.ResponseData;
     try {
       const { request } = await loadUndici();
-      const { dispatcher, proxy } = await this.dispatcherFor(url);
+      const { dispatcher, proxy, trust } = await this.dispatcherFor(url);
       if (proxy) context.proxy = proxy;
+      context.trust = trust;
       response = await request(url, {
         method: options.method ?? 'GET',
         headers,
@@ -431,17 +393,8 @@ export class HttpClient {
     return this.send({ ...options, expect: 'text' });
   }
 
-  private async closeDispatchers(): Promise<void> {
-    const dispatchers: Dispatcher[] = [...this.proxyAgents.values()];
-    if (this.directAgent) dispatchers.push(this.directAgent);
-    this.proxyAgents.clear();
-    this.directAgent = undefined;
-    await Promise.allSettled(dispatchers.map((dispatcher) => dispatcher.destroy()));
-  }
-
   /** Cancels everything in flight and closes every connection. */
   async close(): Promise<void> {
-    this.closed = true;
-    await this.closeDispatchers();
+    await this.dispatchers.close();
   }
 }
