@@ -8,6 +8,7 @@
  * are read as streams by the parser worker, so their size never blocks the extension host; a body
  * over the size limit skips that route for an hour with a note, while the others keep working.
  */
+import { describeBytes } from '../../http/body';
 import { ProviderError } from '../../http/errors';
 import type { Auth, HttpClient, HttpRequest, HttpStreamResponse } from '../../http/httpClient';
 import { parseObjectCounting, readMetricsPeriods } from '../../worker/metricsPeriods';
@@ -266,7 +267,7 @@ export class BrowserlessClient {
    */
   private tooLargeOr<T>(error: unknown, route: HeavyRoute, reading: () => T): (T & { readonly notes: readonly string[] }) | NotOfferedReading {
     if (!isTooLarge(error)) throw error;
-    const limit = `${Math.round((this.config.maxBytes ?? MANAGEMENT_MAX_BYTES) / (1024 * 1024))} MB`;
+    const limit = describeBytes(this.config.maxBytes ?? MANAGEMENT_MAX_BYTES);
     const what =
       route === '/metrics'
         ? `its 5-minute periods are not read; /metrics/total and /pressure still show totals and live load`
