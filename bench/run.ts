@@ -13,6 +13,7 @@ import { runLimitsBench } from './limitsBench';
 import { runParserBench } from './parserBench';
 import { runPollingBench } from './pollingBench';
 import { runSizeBench } from './sizeBench';
+import { runTeamBench } from './teamBench';
 import { runWebviewBench } from './webviewBench';
 
 const SECTIONS: Record<string, () => Promise<void>> = {
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   history: runHistoryBench,
   webview: runWebviewBench,
   limits: runLimitsBench,
+  team: runTeamBench,
 };
 
 async function main(): Promise<void> {

@@ -1,8 +1,9 @@
 // Builds one Node bundle for the extension host and one browser bundle per webview surface.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const watch = process.argv.includes('--watch');
 
 /** @type {esbuild.BuildOptions} */
@@ -56,6 +57,20 @@ const targets = [
   },
   {
     ...common,
+    // The team exporter (package.json `bin`): undici included, the parser in the parseWorker.js beside
+    // it, so `npx live-usage-exporter` and the container need nothing installed but those two files.
+    // Neither the exporter nor its use of them is in the .vsix (.vscodeignore lists what is).
+    entryPoints: { exporter: 'src/exporter/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    define: { LIVE_USAGE_VERSION: JSON.stringify(version) },
+    plugins: [lazyParser],
+  },
+  {
+    ...common,
     entryPoints: {
       sidebar: 'webview/sidebar/main.ts',
       panel: 'webview/panel/main.ts',
@@ -82,6 +97,7 @@ if (watch) {
   console.log('watching for changes…');
 } else {
   const results = await Promise.all(targets.map((options) => esbuild.build(options)));
+  chmodSync('dist/exporter.js', 0o755);
   for (const result of results) {
     for (const [file, output] of Object.entries(result.metafile.outputs)) {
       if (file.endsWith('.map')) continue;

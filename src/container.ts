@@ -15,6 +15,7 @@ import { DeferredCommands } from './commands/deferredCommands';
 import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
 import { GuardedHistory } from './history/historyGuard';
+import type { HistoryQuery } from './history/historyStore';
 import { vscodeHostNetwork } from './http/hostNetwork';
 import { HttpClient } from './http/httpClient';
 import { RedactingLog } from './log';
@@ -154,7 +155,10 @@ export class Container implements vscode.Disposable {
     const notifier = new QuotaNotifier(context.globalState, () => Date.now());
     const presenter = new NotificationPresenter(notifier, () => settings.general().notificationsEnabled, log);
     const service = new ConnectionService(settings, tokens, this.http, this.history, log, presenter, `${storage}/coordination`);
-    const views = new UsageViews(context.extensionUri, service, this.history, {
+    const history = this.history;
+    // Charts of a connection that reads a team Prometheus ask it for the range; the others read this machine's history.
+    const chartHistory = { query: (id: string, query: HistoryQuery) => service.rangeSource(id)?.(query) ?? history.query(id, query) };
+    const views = new UsageViews(context.extensionUri, service, chartHistory, {
       warn: (message) => log.warn(message),
       debug: (message) => log.debug(message),
     });

@@ -16,6 +16,7 @@ import { cycleSamples } from '../providers/browserbase/normalize';
 import { NORTHFLANK_METRIC_TYPES } from '../providers/northflank/descriptor';
 import { TOKEN_OPTIONAL } from '../providers/registry';
 import { billingCycle } from '../quota/evaluateQuotas';
+import { exportedFeed, panelsFeed, queryClient } from './teamPrometheus';
 import type { ConnectionConfig } from '../shared/connections';
 
 export interface ConnectionFeed {
@@ -124,6 +125,11 @@ export function feedsFor(
     case 'prometheus': {
       const client = new PrometheusClient(http, target);
       return [feed(config, 'scrape', (signal) => client.scrape({ signal, maxSeries: limits.maxSeries() }))];
+    }
+    case 'prometheusQuery': {
+      // No provider is asked: the team Prometheus holds what the exporter read.
+      const client = queryClient(config, token, http);
+      return [feed(config, 'query', config.exportedConnection === undefined ? panelsFeed(config, client) : exportedFeed(config, client))];
     }
   }
 }

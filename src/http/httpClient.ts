@@ -24,7 +24,8 @@ export type Auth =
   | { readonly kind: 'none' }
   | { readonly kind: 'bearer'; readonly token: string }
   | { readonly kind: 'header'; readonly name: string; readonly token: string }
-  | { readonly kind: 'basic'; readonly token: string }
+  /** Browserless sends the token as the user name; a Prometheus server behind basic auth takes a user name and the token as password. */
+  | { readonly kind: 'basic'; readonly token: string; readonly username?: string }
   | { readonly kind: 'query'; readonly name: string; readonly token: string };
 
 export interface HttpTimeouts {
@@ -261,7 +262,8 @@ export class HttpClient {
     };
     const auth = options.auth;
     if (auth?.kind === 'bearer') headers.authorization = `Bearer ${auth.token}`;
-    else if (auth?.kind === 'basic') headers.authorization = `Basic ${Buffer.from(`${auth.token}:`).toString('base64')}`;
+    else if (auth?.kind === 'basic')
+      headers.authorization = `Basic ${Buffer.from(auth.username === undefined ? `${auth.token}:` : `${auth.username}:${auth.token}`).toString('base64')}`;
     else if (auth?.kind === 'header') headers[auth.name.toLowerCase()] = auth.token;
     let body: string | undefined;
     if (options.json !== undefined) {

@@ -107,6 +107,20 @@ export function readLatest(samples: readonly Sample[], series: string): { value:
   return { value: sample.value as number, sample };
 }
 
+/**
+ * Samples in the order of their labels. A rule that picks one of several equal readings (all endpoints
+ * up, two containers at the same share) then picks the same one whatever order the readings came in:
+ * from a provider, from history, or back from a team Prometheus.
+ */
+export function byLabels(samples: readonly Sample[]): Sample[] {
+  const keyOf = (sample: Sample) =>
+    Object.keys(sample.labels ?? {})
+      .sort()
+      .map((name) => `${name}=${sample.labels?.[name] ?? ''}`)
+      .join(',');
+  return [...samples].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+}
+
 /** The reading a value came from: the series and its labels, so a chart can show the same one. */
 export function fromSample(sample: Sample | undefined): Pick<QuotaStatus, 'from'> {
   return sample ? { from: { series: sample.series, ...(sample.labels ? { labels: sample.labels } : {}) } } : {};

@@ -221,7 +221,7 @@ export function isConnectionSnapshot(value: unknown): value is ConnectionSnapsho
   return (
     isId(value.id) &&
     isString(value.label) &&
-    oneOf(['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus'] as const)(value.kind) &&
+    oneOf(['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus', 'prometheusQuery'] as const)(value.kind) &&
     oneOf(['loading', 'ok', 'stale', 'authNeeded', 'error', 'disabled'] as const)(value.health) &&
     (error === undefined || (isRecord(error) && isString(error.kind) && isString(error.message) && optional(isNumber)(error.retryAt))) &&
     optional(isNumber)(value.lastSuccessAt) &&

@@ -72,7 +72,9 @@ export class ConnectionSection {
     token.addEventListener('click', () => this.host.setToken(this.snapshot.id));
     // Browserbase: its sessions, found by tag, in their own panel.
     const sessions =
-      snapshot.kind === 'browserbase' ? el('vscode-button', { secondary: true, icon: 'vm', class: 'open-sessions' }, 'Sessions by tag') : undefined;
+      snapshot.kind === 'browserbase' && !snapshot.via
+        ? el('vscode-button', { secondary: true, icon: 'vm', class: 'open-sessions' }, 'Sessions by tag')
+        : undefined;
     sessions?.addEventListener('click', () => this.host.openSessions(this.snapshot.id));
     this.element = el(
       'section',

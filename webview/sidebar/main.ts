@@ -73,7 +73,7 @@ function createCard(connection: ConnectionSnapshot): Card {
         { class: 'card-actions' },
         action('refresh', `Refresh ${connection.label}`, () => post({ type: 'refresh', connectionId }), 'refresh'),
         action('graph', `Open ${connection.label} in the usage panel`, () => post({ type: 'openPanel', connectionId }), 'open-panel'),
-        connection.kind === 'browserbase'
+        connection.kind === 'browserbase' && !connection.via
           ? action('vm', `Find and launch ${connection.label} sessions by tag`, () => post({ type: 'openSessions', connectionId }), 'open-sessions')
           : undefined,
         action('key', `Set the token of ${connection.label}`, () => post({ type: 'setToken', connectionId }), 'set-token'),

@@ -4,6 +4,7 @@ import { connectionSteps } from './connections.mjs';
 import { oneNumberEverywhere } from './oneNumber.mjs';
 import { sessionSteps } from './sessions.mjs';
 import { showLogOpensOutputChannel } from './showLog.mjs';
+import { teamPrometheus } from './teamPrometheus.mjs';
 import { workbenchLoadsAndExtensionActivates } from './workbench.mjs';
 
 /** @type {import('../support.mjs').E2eStep[]} */
@@ -14,6 +15,7 @@ export const steps = [
   ...chartSteps,
   oneNumberEverywhere,
   ...sessionSteps,
+  teamPrometheus,
   // Removes every connection: last.
   sidebarWelcome,
 ];

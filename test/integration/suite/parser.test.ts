@@ -41,11 +41,14 @@ suite('The parser inside the extension host', function () {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await vscode.workspace.getConfiguration('liveUsage').update('pauseWhenUnfocused', false, vscode.ConfigurationTarget.Global);
+    // Every one of the large exposition's 4,000 series is checked: above the default cap of 1,000.
+    await vscode.workspace.getConfiguration('liveUsage').update('limits.maxSeriesPerConnection', 5000, vscode.ConfigurationTarget.Global);
   });
 
   suiteTeardown(async () => {
     await vscode.workspace.getConfiguration('liveUsage').update('connections', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('liveUsage').update('pauseWhenUnfocused', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('liveUsage').update('limits.maxSeriesPerConnection', undefined, vscode.ConfigurationTarget.Global);
     if (server !== undefined) await new Promise((resolve) => server.close(resolve));
   });
 

@@ -8,7 +8,7 @@ const browserless = { id: 'bl', kind: 'browserless', baseUrl: 'http://localhost:
 
 describe('parseConnections', () => {
   test('absent setting means no connections and no problems', () => {
-    assert.deepEqual(parseConnections(undefined), { connections: [], problems: [] });
+    assert.deepEqual(parseConnections(undefined), { connections: [], problems: [], issues: [] });
   });
 
   test('a valid entry is kept, with the label defaulting to the id', () => {
@@ -55,6 +55,32 @@ describe('parseConnections', () => {
 
   test('a poll interval under 5 s is refused', () => {
     assert.match(parseConnections([{ ...browserless, pollIntervalSeconds: 1 }]).problems[0] ?? '', /pollIntervalSeconds/);
+  });
+
+  test('a team Prometheus connection reads an exporter connection or PromQL panels, with bearer or basic auth', () => {
+    const team = { id: 'team-bb', kind: 'prometheusQuery', baseUrl: 'https://prometheus.example.com' };
+    const exported = parseConnections([{ ...team, exportedConnection: 'bb', exportedKind: 'browserbase' }]);
+    assert.deepEqual(exported.problems, []);
+    assert.equal(exported.connections[0]?.exportedKind, 'browserbase');
+    const panels = parseConnections([{ ...team, queries: [{ title: 'Errors', query: 'sum(rate(errors_total[5m]))', unit: 'count', threshold: 5 }] }]);
+    assert.deepEqual(panels.problems, []);
+    const problem = (entry: object) => parseConnections([{ ...team, ...entry }]).problems[0] ?? '';
+    assert.match(problem({}), /exportedConnection .* or queries .* is required/);
+    assert.match(problem({ exportedConnection: 'bb' }), /exportedConnection and exportedKind go together/);
+    assert.match(problem({ exportedConnection: 'bb"} or vector(1)', exportedKind: 'browserbase' }), /exportedConnection: the exporter’s connection id/);
+    assert.match(problem({ exportedConnection: 'bb', exportedKind: 'prometheus' }), /exportedKind/);
+    assert.match(problem({ exportedConnection: 'bb', exportedKind: 'browserbase', authMode: 'query' }), /authMode: a Prometheus server takes bearer or basic/);
+    assert.match(problem({ exportedConnection: 'bb', exportedKind: 'browserbase', authMode: 'basic' }), /username is required/);
+    assert.match(
+      problem({ exportedConnection: 'bb', exportedKind: 'browserbase', queries: [{ title: 'x', query: 'up' }] }),
+      /not both; add another connection for the panels/,
+    );
+    const twice = [
+      { title: 'Up', query: 'up' },
+      { title: 'Up', query: 'up == 0' },
+    ];
+    assert.match(problem({ queries: twice }), /queries\[1\]\.title: another panel has this title/);
+    assert.match(problem({ queries: [{ title: 'x', query: 'up', unit: 'parsecs' }] }), /queries\[0\]\.unit/);
   });
 
   test('a wrong type names the field by its JSON path and the type expected', () => {
