@@ -42,6 +42,8 @@ export interface HttpTimeouts {
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 15_000, bodyMs: 15_000, totalMs: 60_000 };
 export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 const ERROR_BODY_BYTES = 4096;
+/** Bytes of a streamed body decoded and redacted per turn of the event loop (about a millisecond). */
+const STREAM_BYTES_PER_TURN = 256 * 1024;
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
 
@@ -213,6 +215,7 @@ export class HttpClient {
       const decoder = new TextDecoder();
       const redactor = new StreamRedactor(context.secrets);
       let complete = false;
+      let sinceTurn = 0;
       context.bodyStarted = true;
       try {
         for await (const chunk of response.body) {
@@ -221,6 +224,13 @@ export class HttpClient {
           if (bytes > maxBytes) throw tooLarge(shown, maxBytes);
           const text = redactor.push(decoder.decode(buffer, { stream: true }));
           if (text !== '') yield text;
+          // Chunks already buffered are handed over without a return to the event loop: a body that
+          // arrived all at once would be decoded and redacted in one stall. A turn every so often.
+          sinceTurn += buffer.length;
+          if (sinceTurn >= STREAM_BYTES_PER_TURN) {
+            sinceTurn = 0;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
         }
         const rest = redactor.push(decoder.decode()) + redactor.end();
         complete = true;
