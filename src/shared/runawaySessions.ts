@@ -95,10 +95,10 @@ export interface ListedSession {
 
 /**
  * Sessions of the project the list calls RUNNING: what its concurrency limit counts. The list answers
- * for every project the key can see.
+ * for every project the key can see: a session of another project, or one that names none, is not counted.
  */
 export function countRunning(sessions: readonly Pick<ListedSession, 'status' | 'projectId'>[], projectId: string): number {
-  return sessions.filter((session) => session.status === 'RUNNING' && (projectId === '' || session.projectId === projectId)).length;
+  return sessions.filter((session) => session.status === 'RUNNING' && projectId !== '' && session.projectId === projectId).length;
 }
 
 /**
@@ -108,7 +108,7 @@ export function countRunning(sessions: readonly Pick<ListedSession, 'status' | '
 export function runningSessionsOf(sessions: readonly ListedSession[], projectId: string): RunningSession[] {
   const running: RunningSession[] = [];
   for (const session of sessions) {
-    if (session.status !== 'RUNNING' || session.endedAt || (projectId !== '' && session.projectId !== projectId) || !SESSION_ID.test(session.id)) continue;
+    if (session.status !== 'RUNNING' || session.endedAt || projectId === '' || session.projectId !== projectId || !SESSION_ID.test(session.id)) continue;
     const startedAt = session.startedAt ? Date.parse(session.startedAt) : NaN;
     if (Number.isNaN(startedAt)) continue;
     const expiresAt = session.expiresAt ? Date.parse(session.expiresAt) : NaN;
