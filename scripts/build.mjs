@@ -15,29 +15,17 @@ const common = {
   metafile: true,
 };
 
-/**
- * Keeps `require('./browserbaseSessions')` as a require of the sibling bundle built from that file,
- * instead of inlining it: the feature costs nothing until used.
- * @type {esbuild.Plugin}
- */
-const lazyBrowserbaseSessions = {
-  name: 'lazy-browserbase-sessions',
-  setup: (build) => build.onResolve({ filter: /^\.\/browserbaseSessions$/ }, () => ({ path: './browserbaseSessions.js', external: true })),
-};
-
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
   {
     ...common,
-    // browserbaseSessions: the tagged-sessions feature, loaded on first use (src/browserbase/host.ts).
-    entryPoints: { extension: 'src/extension.ts', browserbaseSessions: 'src/browserbase/browserbaseSessions.ts' },
+    entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node18',
     // undici stays external: bundled it would be ~0.5 MB minified. It ships in the .vsix instead.
     external: ['vscode', 'undici'],
-    plugins: [lazyBrowserbaseSessions],
   },
   {
     ...common,

@@ -9,7 +9,8 @@
  */
 import * as vscode from 'vscode';
 import type { LiveUsageApi } from './api';
-import { BrowserbaseSessions, SESSIONS_PANEL_TYPE, sessionHost } from './browserbase/host';
+import { BrowserbaseSessions, SESSIONS_PANEL_TYPE } from './browserbase/browserbaseSessions';
+import { sessionHost } from './browserbase/sessionHost';
 import { connectionCommandHandlers } from './commands/connectionCommands';
 import { DeferredCommands } from './commands/deferredCommands';
 import { ConnectionService } from './connections/connectionService';

@@ -14,7 +14,7 @@ import {
   type SessionsWebviewMessage,
 } from '../shared/sessionsProtocol';
 import type { SavedQueries } from './savedQueries';
-import { launchConfirmation, type BrowserbaseSessionService } from './sessionService';
+import { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE, type BrowserbaseSessionService } from './sessionService';
 
 export interface SessionsUi {
   /** A modal yes/no; true to go ahead. */
@@ -48,7 +48,7 @@ export class SessionsController {
 
   /** The page's choices: connections, saved queries, launch options. */
   sendInit(): void {
-    const [min, max] = this.service.host.timeoutRange;
+    const [min, max] = SESSION_TIMEOUT_RANGE;
     const connections = this.service
       .connections()
       .map((config: ConnectionConfig) => ({ id: config.id, label: config.label, ...(config.projectId ? { projectId: config.projectId } : {}) }));
@@ -58,7 +58,7 @@ export class SessionsController {
       type: 'init',
       connections,
       savedQueries: this.saved.list(),
-      regions: [...this.service.host.regions],
+      regions: [...SESSION_REGIONS],
       timeoutRange: [min, max],
       ...(connectionId ? { connectionId } : {}),
     });

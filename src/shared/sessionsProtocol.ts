@@ -1,8 +1,6 @@
 /**
  * The messages between the extension host and the Browserbase sessions panel (query builder,
- * results, usage by tag, launch form), with the guards each side runs on arrival. Separate from
- * protocol.ts because both ends live outside the main bundle: the host side in the lazily loaded
- * dist/browserbaseSessions.js, the page in dist/webview/sessions.js.
+ * results, usage by tag, launch form), with the guards each side runs on arrival.
  *
  * Flow: the page posts `ready`; the host answers `init` (connections, saved queries, launch options)
  * and posts it again whenever those change. Every find and launch carries a request id the answer
