@@ -22,12 +22,14 @@ import { NotificationPresenter } from './quota/notificationPresenter';
 import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
-import { OVERVIEW_VIEW, PANEL_TYPE, UsageViews } from './webviews/usageViews';
+import { OVERVIEW_VIEW, sidebarView } from './webviews/sidebar/registration';
+import { PANEL_TYPE, usagePanel } from './webviews/usagePanel/registration';
 
 /** What exists once start-up is done. */
 interface Services {
   readonly service: ConnectionService;
-  readonly views: UsageViews;
+  readonly sidebar: ReturnType<typeof sidebarView>;
+  readonly panel: ReturnType<typeof usagePanel>;
   readonly sessions: BrowserbaseSessions;
 }
 
@@ -114,10 +116,10 @@ export class Container implements vscode.Disposable {
   private registerWebviews(): vscode.Disposable[] {
     return [
       vscode.window.registerWebviewViewProvider(OVERVIEW_VIEW, {
-        resolveWebviewView: async (view) => (await this.servicesPromise).views.resolveWebviewView(view),
+        resolveWebviewView: async (view) => (await this.servicesPromise).sidebar.resolveWebviewView(view),
       }),
       vscode.window.registerWebviewPanelSerializer(PANEL_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => (await this.servicesPromise).views.deserializePanel(panel, state),
+        deserializeWebviewPanel: async (panel, state: unknown) => (await this.servicesPromise).panel.restore(panel, state),
       }),
       vscode.window.registerWebviewPanelSerializer(SESSIONS_PANEL_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => (await this.servicesPromise).sessions.deserializePanel(panel, state),
@@ -143,19 +145,18 @@ export class Container implements vscode.Disposable {
     const notifier = new QuotaNotifier(context.globalState, () => Date.now());
     const presenter = new NotificationPresenter(notifier, () => settings.general().notificationsEnabled, log);
     const service = new ConnectionService(settings, tokens, this.http, this.history, log, presenter, `${storage}/coordination`);
-    const views = new UsageViews(context.extensionUri, service, this.history, {
-      warn: (message) => log.warn(message),
-      debug: (message) => log.debug(message),
-    });
-    const sessions = new BrowserbaseSessions(sessionHost(service, tokens, this.http), context.globalState, context.extensionUri, {
-      debug: (message) => log.debug(message),
-    });
+    const viewLog = { warn: (message: string) => log.warn(message), debug: (message: string) => log.debug(message) };
+    const sidebar = sidebarView(context.extensionUri, service, this.history, viewLog);
+    const panel = usagePanel(context.extensionUri, service, this.history, viewLog);
+    const sessions = new BrowserbaseSessions(sessionHost(service, tokens, this.http), context.globalState, context.extensionUri, viewLog);
     this.disposables.push(
-      views,
+      sidebar,
+      panel,
       sessions,
       service.onDidChange((snapshots) => {
         statusBar.update(snapshots);
-        views.update();
+        sidebar.update();
+        panel.update();
       }),
       context.secrets.onDidChange((event) => {
         const id = TokenStore.connectionIdOfKey(event.key);
@@ -163,7 +164,7 @@ export class Container implements vscode.Disposable {
       }),
     );
     this.commands.provide({
-      'liveUsage.openPanel': (connectionId?: unknown) => views.openPanel(typeof connectionId === 'string' ? connectionId : undefined),
+      'liveUsage.openPanel': (connectionId?: unknown) => panel.open(typeof connectionId === 'string' ? { connectionId } : undefined),
       'liveUsage.resetNotifications': async () => {
         await Promise.all(service.connections().map((connection) => notifier.forgetConnection(connection.id)));
         void vscode.window.showInformationMessage('Live Usage: snoozed and silenced warnings will show again.');
@@ -171,7 +172,7 @@ export class Container implements vscode.Disposable {
       ...connectionCommandHandlers(service, settings, tokens),
       ...sessions.commandHandlers(),
     });
-    this.services = { service, views, sessions };
+    this.services = { service, sidebar, panel, sessions };
     await service.reload();
     // Retention runs once a start and then every six hours.
     const compact = () => void this.history?.compact().catch((error: unknown) => log.warn(`History compaction failed: ${String(error)}`));

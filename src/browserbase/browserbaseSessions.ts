@@ -33,8 +33,7 @@ export class BrowserbaseSessions implements vscode.Disposable {
 
   /** The panel comes back after a reload; the page restores its own UI choices from its state. */
   deserializePanel(panel: vscode.WebviewPanel, state: unknown): void {
-    const connectionId = typeof state === 'object' && state !== null ? (state as { connectionId?: unknown }).connectionId : undefined;
-    this.panel.adopt(panel, typeof connectionId === 'string' ? connectionId : undefined);
+    this.panel.restore(panel, state);
   }
 
   dispose(): void {

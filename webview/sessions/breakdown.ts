@@ -1,0 +1,215 @@
+/**
+ * Usage of the result set by the values of one metadata key (minutes per `client`): a bar chart of
+ * the largest values, its axis naming the measure and its unit, and a table of all of them. Regrouped
+ * on the page from the rows it has, so changing the key or the measure costs no request; the key the
+ * query fixes is marked, since breaking down by it gives one bar.
+ */
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { formatBytes, formatNumber } from '../../src/shared/format';
+import { parseKeyPath } from '../../src/shared/metadataQuery';
+import { usageByTag, type TagBucket } from '../../src/shared/usageByTag';
+import { define, LightElement } from '../common/lightElement';
+import { withAlpha, type Palette } from '../common/palette';
+import { measureSpec, MEASURES, type Measure } from './breakdownModel';
+import type { ResultSet, SessionsState, SessionsStateProvider } from './state';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
+
+/** Bars beyond this many would be unreadable; the table lists every value. */
+const MAX_BARS = 15;
+
+const valueOf = (event: Event) => (event.target as HTMLElement & { value: string }).value;
+
+export class Breakdown extends LightElement {
+  static override properties = { state: { attribute: false }, palette: { attribute: false } };
+  declare state: SessionsState;
+  declare palette: Palette;
+  provider!: SessionsStateProvider;
+  private chart: Chart<'bar', number[], string> | undefined;
+  /** The results drawn: usage by tag follows the table in the task after it. */
+  private drawnResults: ResultSet | undefined;
+  private pending = false;
+
+  private buckets(): TagBucket[] {
+    const { results, breakdown, choices } = this.state;
+    const path = breakdown.key === undefined ? undefined : parseKeyPath(breakdown.key);
+    if (!results || !path || !('path' in path)) return [];
+    return usageByTag(results.rows, path.path, results.now, choices.measure).buckets;
+  }
+
+  protected override render(): TemplateResult {
+    const { breakdown, choices, results } = this.state;
+    // The table is painted first; regrouping every session and drawing a chart follows in the next task.
+    const ready = results !== undefined && results === this.drawnResults;
+    const buckets = ready ? this.buckets() : [];
+    const measure = measureSpec(choices.measure);
+    return html`<div class="breakdown">
+      <div class="form-line">
+        <label for="breakdown-key">By key</label>
+        <vscode-single-select
+          id="breakdown-key"
+          aria-label="Break down by metadata key"
+          .value=${breakdown.key ?? ''}
+          @change=${(event: Event) => this.provider.setBreakdownKey(valueOf(event))}
+        >
+          ${breakdown.choices.map(
+            (choice) =>
+              html`<vscode-option
+                value=${choice.text}
+                description="${choice.sessions} session${choice.sessions === 1 ? '' : 's'}${choice.fixed ? ', fixed by the query' : ''}"
+                ?selected=${choice.text === breakdown.key}
+                >${choice.text}</vscode-option
+              >`,
+          )}
+        </vscode-single-select>
+        <label for="breakdown-measure">Measure</label>
+        <vscode-single-select
+          id="breakdown-measure"
+          aria-label="Measure"
+          .value=${choices.measure}
+          @change=${(event: Event) => this.provider.setMeasure(valueOf(event) as Measure)}
+        >
+          ${MEASURES.map((entry) => html`<vscode-option value=${entry.id} ?selected=${entry.id === choices.measure}>${entry.label}</vscode-option>`)}
+        </vscode-single-select>
+      </div>
+      ${
+        breakdown.key === undefined
+          ? html`<p class="empty">No metadata keys with string values in these sessions.</p>`
+          : html`<p class="meta breakdown-note" ?hidden=${!breakdown.choices.find((choice) => choice.text === breakdown.key)?.fixed}>
+                The query fixes ${breakdown.key} to one value: every session falls in one bar.
+              </p>
+              <div class="breakdown-chart bars-${buckets.length <= 3 ? 'few' : buckets.length <= 8 ? 'some' : 'many'}">
+                <canvas
+                  role="img"
+                  aria-label="${measure.label} by ${breakdown.key}: ${buckets
+                    .slice(0, MAX_BARS)
+                    .map((bucket) => `${bucket.label} ${measure.format(bucket[choices.measure])}`)
+                    .join(', ')}"
+                ></canvas>
+              </div>
+              <table class="breakdown-table">
+                <caption>
+                  Usage by ${breakdown.key}
+                </caption>
+                <thead>
+                  <tr>
+                    ${['Value', 'Sessions', 'Browser minutes', 'Proxy data', 'Running'].map(
+                      (text, index) => html`<th scope="col" class=${index > 0 ? 'numeric' : nothing}>${text}</th>`,
+                    )}
+                  </tr>
+                </thead>
+                <tbody>
+                  ${buckets.map(
+                    (bucket) =>
+                      html`<tr data-value=${bucket.value ?? ''}>
+                        <th scope="row" class=${bucket.value === null ? 'no-value' : nothing}>${bucket.label}</th>
+                        <td class="numeric" data-sessions=${bucket.sessions}>${formatNumber(bucket.sessions)}</td>
+                        <td class="numeric" data-minutes=${bucket.minutes}>
+                          ${formatNumber(bucket.minutes)} min${bucket.unknownDurations ? ` (+${bucket.unknownDurations} unknown)` : ''}
+                        </td>
+                        <td class="numeric" data-proxy-bytes=${bucket.proxyBytes}>${formatBytes(bucket.proxyBytes)}</td>
+                        <td class="numeric">${formatNumber(bucket.running)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+      }
+    </div>`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const results = this.state.results;
+    if (results !== this.drawnResults) {
+      if (this.pending) return;
+      this.pending = true;
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          this.pending = false;
+          this.drawnResults = this.state.results;
+          this.requestUpdate();
+        }),
+      );
+      return;
+    }
+    if (changed.has('palette') && changed.get('palette') !== undefined) {
+      this.chart?.destroy();
+      this.chart = undefined;
+    }
+    this.drawChart(this.buckets().slice(0, MAX_BARS));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.chart?.destroy();
+    this.chart = undefined;
+  }
+
+  private drawChart(buckets: readonly TagBucket[]): void {
+    const canvas = this.querySelector<HTMLCanvasElement>('.breakdown-chart canvas');
+    if (!canvas) {
+      this.chart?.destroy();
+      this.chart = undefined;
+      return;
+    }
+    if (this.chart && this.chart.canvas !== canvas) {
+      this.chart.destroy();
+      this.chart = undefined;
+    }
+    const palette = this.palette;
+    const measure: Measure = this.state.choices.measure;
+    const spec = measureSpec(measure);
+    const labels = buckets.map((bucket) => bucket.label);
+    const values = buckets.map((bucket) => bucket[measure]);
+    const colour = palette.series[0] ?? palette.foreground;
+    const font = { family: palette.fontFamily, size: Math.max(10, palette.fontSize - 1) };
+    const scales = {
+      x: {
+        beginAtZero: true,
+        grid: { color: palette.grid },
+        border: { color: palette.grid },
+        ticks: { color: palette.muted, font, precision: 0, callback: (value: string | number) => spec.format(Number(value)) },
+        title: { display: true, text: spec.axis, color: palette.muted, font },
+      },
+      y: { grid: { display: false }, border: { color: palette.grid }, ticks: { color: palette.foreground, font } },
+    };
+    if (this.chart) {
+      this.chart.data.labels = labels;
+      const dataset = this.chart.data.datasets[0];
+      if (dataset) dataset.data = values;
+      this.chart.options.scales = scales;
+      this.chart.update('none');
+      return;
+    }
+    this.chart = new Chart(canvas, {
+      type: 'bar',
+      data: {
+        labels,
+        datasets: [
+          {
+            data: values,
+            maxBarThickness: 26,
+            backgroundColor: withAlpha(colour, palette.highContrast ? 1 : 0.6),
+            borderColor: colour,
+            borderWidth: palette.highContrast ? 2 : 1,
+          },
+        ],
+      },
+      options: {
+        indexAxis: 'y',
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        color: palette.foreground,
+        font,
+        scales,
+        plugins: { tooltip: { callbacks: { label: (item) => measureSpec(this.state.choices.measure).format(Number(item.raw)) } } },
+      },
+    });
+  }
+}
+
+define('lu-breakdown', Breakdown);
