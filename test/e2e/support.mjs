@@ -430,15 +430,19 @@ export async function readStatusTooltip(page, expected, timeoutMs = 20_000) {
 }
 
 /**
- * The notification toasts on screen: message and button labels.
+ * The notification toasts on screen: message, button labels, and the labels the toast cuts short.
  * @param {import('playwright-core').Page} page
- * @returns {Promise<{ message: string, buttons: string[], icon: string }[]>}
+ * @returns {Promise<{ message: string, buttons: string[], cut: string[], icon: string }[]>}
  */
 export async function notificationToasts(page) {
   return page.locator('.notifications-toasts .notification-toast').evaluateAll((toasts) =>
     toasts.map((toast) => ({
       message: (toast.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
       buttons: [...toast.querySelectorAll('.monaco-button')].map((button) => (button.textContent ?? '').trim()),
+      // A label wider than its button is drawn with an ellipsis.
+      cut: [...toast.querySelectorAll('.monaco-button')]
+        .filter((button) => button.scrollWidth > button.clientWidth + 1 || [...button.children].some((child) => child.scrollWidth > child.clientWidth + 1))
+        .map((button) => (button.textContent ?? '').trim()),
       icon: [...(toast.querySelector('.notification-list-item-icon')?.classList ?? [])].find((name) => name.startsWith('codicon-') && name !== 'codicon') ?? '',
     })),
   );
