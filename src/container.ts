@@ -22,6 +22,7 @@ import { NotificationPresenter } from './quota/notificationPresenter';
 import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
+import { WALKTHROUGH_ID } from './webviews/connectionActions';
 import { OVERVIEW_VIEW, sidebarView } from './webviews/sidebar/registration';
 import { PANEL_TYPE, usagePanel } from './webviews/usagePanel/registration';
 
@@ -34,6 +35,7 @@ interface Services {
 }
 
 const COMPACTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
+const WALKTHROUGH_SHOWN_KEY = 'liveUsage.walkthroughShown';
 
 export class Container implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -62,7 +64,10 @@ export class Container implements vscode.Disposable {
       whileStarting: (starting) =>
         Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Live Usage is starting…' }, () => starting)),
     });
-    this.commands.provide({ 'liveUsage.showLog': () => channel.show() });
+    this.commands.provide({
+      'liveUsage.showLog': () => channel.show(),
+      'liveUsage.gettingStarted': () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
+    });
     this.disposables.push(this.settings, this.statusBar, this.commands, ...this.registerWebviews());
 
     // Everything below touches the disk or the network: after activation returns.
@@ -180,7 +185,20 @@ export class Container implements vscode.Disposable {
     const timer = setInterval(compact, COMPACTION_INTERVAL_MS);
     this.disposables.push({ dispose: () => clearInterval(timer) });
     log.info(`Live Usage started with ${service.connections().length} connection(s)`);
+    this.showWalkthroughOnce();
     return this.services;
+  }
+
+  /**
+   * The first start after installing opens the Get Started walkthrough, once (an editor, not a
+   * prompt, and after activation); Live Usage: Get Started opens it again.
+   */
+  private showWalkthroughOnce(): void {
+    const state = this.context.globalState;
+    if (state.get<boolean>(WALKTHROUGH_SHOWN_KEY)) return;
+    void Promise.resolve(state.update(WALKTHROUGH_SHOWN_KEY, true))
+      .then(() => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false))
+      .catch((error: unknown) => this.log.debug(`The walkthrough did not open: ${String(error)}`));
   }
 
   /**
