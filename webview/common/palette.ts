@@ -1,10 +1,11 @@
 /**
  * The charts' colours, from VS Code's theme: series in the `charts.*` colours the theme defines for
  * exactly this, thresholds in its warning and error colours, axes and grid in its foreground and
- * border colours. A theme colour that does not stand out from the chart's background (some themes
- * give `charts.orange` a transparency, which reads as brown on dark grey) is made opaque and moved
- * toward white or black until it reaches 3:1 contrast, the WCAG minimum for graphics. Pure: reads
- * the variables through `read`, so the contrast is tested against the themes' colour tables.
+ * border colours. Series are drawn opaque: the Modern themes give `charts.orange` a third of its
+ * opacity (it comes from the minimap's find highlight), which over dark grey reads as dark brown. A
+ * colour that still does not stand out from the chart's background is moved toward white or black
+ * until it reaches 3:1 contrast, the WCAG minimum for graphics. Pure: reads the variables through
+ * `read`, so the contrast is tested against the themes' colour tables.
  */
 import { contrastRatio, parseColour, toHex, withContrast, type Rgba } from './colour';
 
@@ -73,7 +74,7 @@ export function buildPalette(read: (variable: string) => string | undefined, kin
   const background: Rgba = parseColour(backgroundText) ?? (light ? { r: 255, g: 255, b: 255, a: 1 } : { r: 31, g: 31, b: 31, a: 1 });
   const visible = (text: string): string => {
     const colour = parseColour(text);
-    return colour ? toHex(withContrast(colour, { ...background, a: 1 }, MIN_GRAPHIC_CONTRAST)) : text;
+    return colour ? toHex(withContrast({ ...colour, a: 1 }, { ...background, a: 1 }, MIN_GRAPHIC_CONTRAST)) : text;
   };
   const foreground = value('--vscode-foreground');
   const contrastBorder = value('--vscode-contrastBorder', '');
