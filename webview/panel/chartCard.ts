@@ -46,6 +46,8 @@ export class ChartCard extends LightElement {
   private view: ChartView | undefined;
   private readout = '';
   private watching = false;
+  /** The thresholds the chart drew when the note was written: the note names those it left out. */
+  private noted = '';
   /** The table view, built again only for new data (it may hold thousands of rows). */
   private table: { readonly data: ChartData; readonly element: HTMLElement } | undefined;
 
@@ -71,9 +73,18 @@ export class ChartCard extends LightElement {
         this.readout = text;
         this.requestUpdate();
       },
+      onRendered: () => this.followThresholds(),
     });
     this.requestUpdate();
     this.host.drawn();
+  }
+
+  /** The chart decides which thresholds fit only once it has drawn: the note follows it. */
+  private followThresholds(): void {
+    const shown = (this.view?.shownThresholds() ?? []).map((line) => line.label).join('\n');
+    if (shown === this.noted) return;
+    this.noted = shown;
+    this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
@@ -91,6 +102,7 @@ export class ChartCard extends LightElement {
     }
     if (changed.has('data')) this.view?.update(this.data);
     if (changed.has('palette') && changed.get('palette') !== undefined) this.view?.setPalette(this.palette);
+    this.followThresholds();
   }
 
   private tableView(): HTMLElement {

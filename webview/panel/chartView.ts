@@ -104,6 +104,8 @@ export interface ChartViewOptions {
   readonly onZoom: (zoom: readonly [number, number] | undefined) => void;
   /** Text for the live region: what the keyboard cursor points at. */
   readonly onReadout: (text: string) => void;
+  /** Drawn again (new data, a new size): which thresholds fit may have changed. */
+  readonly onRendered?: () => void;
 }
 
 export class ChartView implements ZoomableChart {
@@ -320,6 +322,7 @@ export class ChartView implements ZoomableChart {
     chart.update('none');
     // Which theme the chart was last drawn in: lets the end-to-end run see a theme change redraw it.
     this.area.dataset.theme = document.body.className.match(/vscode-(high-contrast-light|high-contrast|light|dark)/)?.[0] ?? '';
+    this.options.onRendered?.();
   }
 
   /**

@@ -68,7 +68,14 @@ export class ConnectionSection extends LightElement {
     const descriptor = descriptorOfKind(connection.kind);
     // A failing fetch says why once: in the state's reason, which carries the error and when it retries.
     const problem = state.kind === 'error' || state.kind === 'authNeeded';
-    return html`<section class="connection state-${state.kind}" id=${id} data-connection=${connectionId} aria-labelledby="${id}-title">
+    // The range's own start, beside each chart's (which may start later, where the history does).
+    return html`<section
+      class="connection state-${state.kind}"
+      id=${id}
+      data-connection=${connectionId}
+      data-range-from=${this.model.rangeFrom ?? nothing}
+      aria-labelledby="${id}-title"
+    >
       <header class="connection-header">
         <h2 id="${id}-title" tabindex="-1">
           <vscode-icon name=${state.icon} ?spin=${state.kind === 'loading'} aria-hidden="true"></vscode-icon>

@@ -86,6 +86,13 @@ export class PanelApp extends LightElement {
     for (const undo of this.cleanup.splice(0)) undo();
   }
 
+  /** Done once the sections have drawn too (a reveal scrolls to one). */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    await Promise.all([...this.querySelectorAll<ConnectionSection>('lu-connection-section')].map((section) => section.updateComplete));
+    return done;
+  }
+
   /** Charts drawn so far, in every section. */
   get chartCount(): number {
     return [...this.querySelectorAll<ConnectionSection>('lu-connection-section')].reduce((sum, section) => sum + section.chartCount, 0);

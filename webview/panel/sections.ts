@@ -1,10 +1,11 @@
 /**
  * What the usage panel draws for each connection, from a snapshot: its one state word (the same the
- * sidebar card shows), its charts over the range, and the time axis fitted to the data. Pure.
+ * sidebar card shows), its charts over the range, and each time axis fitted to the data. Pure.
  *
  * Fitting: a range longer than the history there is would squeeze every point against the right
- * edge, so a connection's charts start where its history starts (a little before its first point)
- * and say so; all charts of one connection share that start, so they line up.
+ * edge, so a chart whose data starts well into the range starts a little before its first point, and
+ * the section says where the history starts. Each chart fits its own data: a feed polled every 15 s
+ * since a minute ago is not drawn as dots at the edge of another feed's three hours.
  */
 import { descriptorOfKind } from '../../src/providers/registry';
 import { buildCharts, type ChartData } from '../../src/shared/chartGroups';
@@ -17,6 +18,8 @@ export interface SectionModel {
   readonly connection: ConnectionSnapshot;
   readonly state: ConnectionState;
   readonly charts: readonly ChartData[];
+  /** Where the range starts (the axis may start later, where the history does). */
+  readonly rangeFrom?: number;
   /** Where the fitted axis starts, when the history starts after the range does. */
   readonly historyFrom?: number;
 }
@@ -53,14 +56,17 @@ export function sectionModels(snapshot: PanelSnapshot, now: number): SectionMode
   return snapshot.connections.map((connection) => {
     const history = histories.get(connection.id);
     const charts = history ? buildCharts(descriptorOfKind(connection.kind), history, connection.quotas) : [];
+    const fitted = charts.map((chart) => ({ ...chart, from: fittedStart(chart.from, chart.to, firstPointAt([chart])) }));
     const first = firstPointAt(charts);
-    const start = history ? fittedStart(history.from, history.to, first) : undefined;
-    const fitted = start !== undefined && history !== undefined && start > history.from;
+    const anyFitted = fitted.some((chart, index) => chart.from > (charts[index] as ChartData).from);
     return {
       connection,
       state: connectionState(connection, now),
-      charts: fitted ? charts.map((chart) => ({ ...chart, from: start })) : charts,
-      ...(fitted && first !== undefined ? { historyFrom: first } : {}),
+      charts: fitted,
+      ...(history ? { rangeFrom: history.from } : {}),
+      ...(anyFitted && first !== undefined && history !== undefined && fittedStart(history.from, history.to, first) > history.from
+        ? { historyFrom: first }
+        : {}),
     };
   });
 }
@@ -70,6 +76,7 @@ export function sectionModels(snapshot: PanelSnapshot, now: number): SectionMode
  * fit the history, and where the history starts when that is after the range does.
  */
 export function rangeNote(snapshot: PanelSnapshot, sections: readonly SectionModel[], rangeLabel: string): string {
+  if (sections.length === 0) return '';
   const starts = sections.map((section) => section.historyFrom).filter((at): at is number => at !== undefined);
   const first = starts.length === sections.length && starts.length > 0 ? Math.min(...starts) : undefined;
   const since = first === undefined ? '' : `history since ${formatDateTime(first, {}, false)}`;

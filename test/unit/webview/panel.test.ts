@@ -130,6 +130,31 @@ describe('the axis fits the history there is', () => {
     );
   });
 
+  test('each chart fits its own data: a feed read for minutes is not drawn at the edge of another feed’s hours', () => {
+    const readings = [
+      ...browserlessReadings(20),
+      ...Array.from({ length: 36 }, (_, index) => ({
+        series: 'browserless.metrics.successful',
+        value: index % 4,
+        unit: 'count' as const,
+        at: NOW - (35 - index) * 5 * MINUTE,
+      })),
+    ];
+    const fittedSnapshot: PanelSnapshot = {
+      ...snapshot('24h'),
+      connections: [snapshotFrom(BROWSERLESS, readings, NOW)],
+      histories: [historyFrom(BROWSERLESS, readings, NOW - 24 * HOUR, NOW)],
+    };
+    const [section] = sectionModels(fittedSnapshot, NOW);
+    const concurrency = section?.charts.find((chart) => chart.key === 'concurrency');
+    const outcomes = section?.charts.find((chart) => chart.key === 'outcomes');
+    assert.ok(concurrency && outcomes);
+    assert.ok(concurrency.from > NOW - 25 * MINUTE, 'the pressure chart starts near its first reading');
+    assert.ok(outcomes.from < NOW - 170 * MINUTE && outcomes.from > NOW - 200 * MINUTE, 'the outcomes chart starts near its first window');
+    assert.equal(section?.historyFrom, NOW - 175 * MINUTE, 'the section says where its oldest history starts');
+    assert.equal(section?.rangeFrom, NOW - 24 * HOUR);
+  });
+
   test('a range the host fitted says so', () => {
     const fitted = snapshot('1h', { minutes: 20, fitted: true });
     assert.match(rangeNote(fitted, sectionModels(fitted, NOW), 'Last hour'), /^Last hour fits the history there is/);
