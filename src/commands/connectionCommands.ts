@@ -56,7 +56,9 @@ async function pickConnection(controller: ConnectionController, placeHolder: str
   if (connections.length === 1) return connections[0];
   const picked = await vscode.window.showQuickPick(
     connections.map((config) => ({ label: config.label, description: PROVIDER_NAMES[config.kind], detail: config.baseUrl, config })),
-    { placeHolder, matchOnDescription: true },
+    // Kept open if focus moves: run from the palette over a webview, the editor's focus coming back
+    // would otherwise close it before it could be answered.
+    { placeHolder, matchOnDescription: true, ignoreFocusOut: true },
   );
   return picked?.config;
 }
