@@ -18,7 +18,6 @@ run(process.execPath, [
   'package',
   '--out',
   out,
-  '--allow-missing-repository',
   '--skip-license',
   '--no-rewrite-relative-links',
 ]);
