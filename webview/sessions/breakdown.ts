@@ -81,7 +81,7 @@ export class Breakdown extends LightElement {
           : html`<p class="meta breakdown-note" ?hidden=${!breakdown.choices.find((choice) => choice.text === breakdown.key)?.fixed}>
                 The query fixes ${breakdown.key} to one value: every session falls in one bar.
               </p>
-              <div class="breakdown-chart bars-${buckets.length <= 3 ? 'few' : buckets.length <= 8 ? 'some' : 'many'}">
+              <div class="breakdown-chart bars-${buckets.length <= 3 ? 'few' : buckets.length <= 8 ? 'some' : 'many'}" data-axis=${measure.axis}>
                 <canvas
                   role="img"
                   aria-label="${measure.label} by ${breakdown.key}: ${buckets

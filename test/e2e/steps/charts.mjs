@@ -415,7 +415,8 @@ export const panelSwitchesRanges = {
     const minutes = frame.locator(`.chart-card[data-chart-id="${BROWSERBASE}/browserMinutes"]`);
     await minutes.scrollIntoViewIfNeeded();
     await expectVisible(minutes.locator('canvas'), 'the Browserbase browser-minutes chart over the billing cycle');
-    const from = Number(await minutes.getAttribute('data-from'));
+    // The range's start (a chart's own axis starts where the history does, later in a fresh cycle).
+    const from = Number(await frame.locator(`section.connection[data-connection="${BROWSERBASE}"]`).getAttribute('data-range-from'));
     const start = new Date(from);
     if (start.getUTCDate() !== 1 || start.getUTCHours() !== 0)
       throw new Error(`the billing cycle starts at ${start.toISOString()}, not on the 1st (the default cycle day)`);
