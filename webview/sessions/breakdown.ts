@@ -34,16 +34,18 @@ export class Breakdown extends LightElement {
   private pending = false;
 
   private buckets(): TagBucket[] {
-    const { results, breakdown, choices } = this.state;
+    const { results, choices } = this.state;
+    const breakdown = this.provider.breakdown();
     const path = breakdown.key === undefined ? undefined : parseKeyPath(breakdown.key);
     if (!results || !path || !('path' in path)) return [];
     return usageByTag(results.rows, path.path, results.now, choices.measure).buckets;
   }
 
   protected override render(): TemplateResult {
-    const { breakdown, choices, results } = this.state;
+    const { choices, results } = this.state;
     // The table is painted first; regrouping every session and drawing a chart follows in the next task.
     const ready = results !== undefined && results === this.drawnResults;
+    const breakdown = ready ? this.provider.breakdown() : { key: undefined, choices: [] };
     const buckets = ready ? this.buckets() : [];
     const measure = measureSpec(choices.measure);
     return html`<div class="breakdown">

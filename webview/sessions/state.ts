@@ -70,7 +70,6 @@ export interface SessionsState {
   /** The latest find: under way, or failed with the host's words. */
   readonly find?: { readonly requestId: number; readonly query: MetadataQuery; readonly busy: boolean; readonly error?: string };
   readonly results?: ResultSet;
-  readonly breakdown: { readonly key?: string; readonly choices: readonly KeyChoice[] };
   readonly launch: {
     readonly requestId?: number;
     readonly pending: boolean;
@@ -127,9 +126,16 @@ function wireQuery(query: MetadataQuery): WireQuery {
   };
 }
 
+/** Usage by tag's keys: the one chosen, and every key with whether the query fixes it. */
+export interface Breakdown {
+  readonly key?: string;
+  readonly choices: readonly KeyChoice[];
+}
+
 export class SessionsStateProvider {
   readonly store: Store<SessionsState>;
   private requestCounter = 0;
+  private breakdownMemo: { readonly results: ResultSet | undefined; readonly current: string | undefined; readonly value: Breakdown } | undefined;
 
   constructor(
     saved: unknown,
@@ -142,7 +148,6 @@ export class SessionsStateProvider {
       choices,
       checked,
       built: buildQuery(checked, choices.status),
-      breakdown: { choices: [] },
       launch: { pending: false, read: readLaunch(choices.launch, checked, DEFAULT_TIMEOUTS), tags: [] },
     });
   }
@@ -190,7 +195,7 @@ export class SessionsStateProvider {
           fetchedAt: message.fetchedAt,
           now,
         };
-        this.store.set({ ...this.state, find: { ...find, busy: false }, results, breakdown: this.breakdownFor(results, this.state.choices.breakdownKey) });
+        this.store.set({ ...this.state, find: { ...find, busy: false }, results });
         return [];
       }
       case 'failed':
@@ -315,15 +320,28 @@ export class SessionsStateProvider {
     this.choose({ sort }, results ? { results: { ...results, sorted: sortSessions(results.rows, sort, results.now) } } : {});
   }
 
-  private breakdownFor(results: ResultSet, current: string | undefined): SessionsState['breakdown'] {
-    const fixed = results.query.conditions.map((condition) => formatKeyPath(condition.path));
-    const choices = keyChoices(results.rows, fixed);
-    const key = chooseKey(choices, current);
-    return { ...(key === undefined ? {} : { key }), choices };
+  /**
+   * The keys to break the results down by and the one chosen. Worked out when usage by tag draws
+   * (after the table is painted), not when the results arrive: it walks every session's metadata.
+   */
+  breakdown(): Breakdown {
+    const results = this.state.results;
+    const current = this.state.choices.breakdownKey;
+    const memo = this.breakdownMemo;
+    if (memo && memo.results === results && memo.current === current) return memo.value;
+    let value: Breakdown = { choices: [] };
+    if (results) {
+      const fixed = results.query.conditions.map((condition) => formatKeyPath(condition.path));
+      const choices = keyChoices(results.rows, fixed);
+      const key = chooseKey(choices, current);
+      value = { ...(key === undefined ? {} : { key }), choices };
+    }
+    this.breakdownMemo = { results, current, value };
+    return value;
   }
 
   setBreakdownKey(key: string): void {
-    this.choose({ breakdownKey: key }, { breakdown: { ...this.state.breakdown, key } });
+    this.choose({ breakdownKey: key });
   }
 
   setMeasure(measure: Measure): void {

@@ -203,11 +203,11 @@ describe('usage by tag', () => {
     const { provider } = rig({ breakdownKey: 'client' });
     const [all] = finds(provider.receive(init));
     provider.receive(results(all!.requestId, SESSIONS));
-    assert.equal(provider.state.breakdown.key, 'client');
+    assert.equal(provider.breakdown().key, 'client');
     const [acme] = finds(provider.runSaved('Acme'));
     provider.receive(results(acme!.requestId, SESSIONS.slice(0, 2)));
-    assert.equal(provider.state.breakdown.key, 'workflow > name');
-    assert.equal(provider.state.breakdown.choices.find((choice) => choice.text === 'client')?.fixed, true);
+    assert.equal(provider.breakdown().key, 'workflow > name');
+    assert.equal(provider.breakdown().choices.find((choice) => choice.text === 'client')?.fixed, true);
   });
 
   test('a key the person picked stays while the query leaves it open', () => {
