@@ -4,11 +4,12 @@
 // panel opened on a range that fits its history with colours that stand out from their background,
 // and the sessions table at 1440 px with the side bar open. Each check leaves screenshots in
 // artifacts/e2e/ (first-look-*.png); the panel step also saves the theme colours the webviews see
-// (theme-colours.json), the tables the palette's unit test checks contrast against.
-import { writeFileSync } from 'node:fs';
+// (theme-colours.json), the tables the palette's unit test checks contrast against. Cut-outs for the
+// README and the walkthrough go to artifacts/e2e/docs/ (copied into media/screenshots/ by hand).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSidebar, panelFrame, pickColorTheme, THEMES, webviewFrame } from './charts.mjs';
-import { expectVisible, readStatusTooltip, runCommandFromPalette, waitFor } from '../support.mjs';
+import { expectVisible, readStatusTooltip, runCommandFromPalette, statusItem, waitFor } from '../support.mjs';
 
 const BROWSERLESS = 'local-browserless';
 const BROWSERBASE = 'local-browserbase';
@@ -66,6 +67,24 @@ async function closeActiveEditor(page) {
   if (label) await page.locator(`.tabs-container .tab[aria-label="${label.replace(/"/g, '\\"')}"]`).waitFor({ state: 'detached', timeout: 10_000 });
 }
 
+/**
+ * A cut-out of the workbench for the README and the walkthrough: the union of the given parts' boxes.
+ * @param {import('playwright-core').Page} page
+ * @param {string} artifacts
+ * @param {string} name
+ * @param {import('playwright-core').Locator[]} parts
+ */
+async function docsShot(page, artifacts, name, parts) {
+  const boxes = (await Promise.all(parts.map((part) => part.first().boundingBox()))).filter((box) => box !== null);
+  if (boxes.length === 0) return;
+  const left = Math.min(...boxes.map((box) => box.x));
+  const top = Math.min(...boxes.map((box) => box.y));
+  const right = Math.max(...boxes.map((box) => box.x + box.width));
+  const bottom = Math.max(...boxes.map((box) => box.y + box.height));
+  mkdirSync(join(artifacts, 'docs'), { recursive: true });
+  await page.screenshot({ path: join(artifacts, 'docs', `${name}.png`), clip: { x: left, y: top, width: right - left, height: bottom - top } });
+}
+
 /** @type {import('../support.mjs').E2eStep} */
 export const walkthroughOnFirstRun = {
   name: 'first-run-opens-get-started-walkthrough',
@@ -88,7 +107,7 @@ export const walkthroughOnFirstRun = {
 /** @type {import('../support.mjs').E2eStep} */
 export const statusTooltipFits = {
   name: 'status-bar-tooltip-fits-its-width',
-  async run({ page, note, screenshot }) {
+  async run({ page, paths, note, screenshot }) {
     const text = await readStatusTooltip(page, /Local Browserless.*Local Browserbase/);
     const hover = page.locator('.monaco-hover').filter({ hasText: 'Live Usage' }).first();
     // Caught after its fade-in, not half transparent.
@@ -113,6 +132,7 @@ export const statusTooltipFits = {
     note(`blocks: ${heads.map((entry) => `${entry.lines} lines at ${Math.round(entry.width)} px`).join('; ')}`);
     if (heads.length !== 2) throw new Error(`expected one block per connection, found ${heads.length}`);
     await screenshot('status-bar-tooltip-fits-its-width-1-hover');
+    await docsShot(page, paths.artifacts, 'status-bar', [hover, statusItem(page)]);
     await page.mouse.move(700, 300);
   },
 };
@@ -158,6 +178,7 @@ export const sidebarLooksNative = {
       });
       if (scrollbar !== '10px') throw new Error(`the side bar has no thin scrollbar rule (${scrollbar || 'none'})`);
       note(`${theme.name}: "${headline}" / sparkline "${line}"`);
+      if (theme.file === 'light') await docsShot(page, paths.artifacts, 'sidebar', [page.locator('.part.sidebar')]);
       const box = await page.locator('.part.sidebar').boundingBox();
       await page.screenshot({
         path: join(paths.artifacts, `sidebar-cards-in-light-dark-and-high-contrast-${index}-${theme.file}.png`),
@@ -230,6 +251,8 @@ export const panelFitsAndStandsOut = {
       await panel.locator(`section.connection[data-connection="${BROWSERLESS}"]`).scrollIntoViewIfNeeded();
       await page.waitForTimeout(300);
       await screenshot(`usage-panel-fits-its-history-in-every-theme-${index}-${theme.file}`);
+      if (theme.file === 'light') await docsShot(page, paths.artifacts, 'usage-panel', [page.locator('.part.editor')]);
+      if (theme.file === 'dark') await docsShot(page, paths.artifacts, 'usage-panel-dark', [page.locator('.part.editor')]);
       const browserbase = panel.locator(`section.connection[data-connection="${BROWSERBASE}"]`);
       await browserbase.scrollIntoViewIfNeeded();
       await page.waitForTimeout(300);
@@ -244,7 +267,7 @@ export const panelFitsAndStandsOut = {
 export const sessionsTableReads = {
   name: 'sessions-table-reads-at-1440-with-the-side-bar-open',
   timeoutMs: 150_000,
-  async run({ page, note, screenshot }) {
+  async run({ page, paths, note, screenshot }) {
     await openSidebar(page);
     const tab = page.locator('.tabs-container .tab', { hasText: 'Browserbase Sessions' });
     if ((await tab.count()) > 0) await tab.first().click();
@@ -284,6 +307,9 @@ export const sessionsTableReads = {
     const axis = (await frame.locator('.breakdown-chart').getAttribute('data-axis')) ?? '';
     if (!/\(.+\)/.test(axis)) throw new Error(`the usage-by-tag axis names no unit: "${axis}"`);
     note(`client = acme: usage by ${await key.evaluate((select) => /** @type {any} */ (select).value)}, axis "${axis}"`);
+    await frame.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(300);
+    await docsShot(page, paths.artifacts, 'sessions', [page.locator('.part.editor')]);
 
     let index = 0;
     for (const theme of THEMES) {
