@@ -426,6 +426,17 @@ export async function readStatusTooltip(page, expected, timeoutMs = 20_000) {
     },
     { timeoutMs, intervalMs: 500, message: () => `the status bar tooltip to match ${expected}; it reads "${last}"` },
   );
+  // Left open for a screenshot: after its fade-in, not half transparent.
+  await waitFor(
+    async () =>
+      Number(
+        await hover
+          .first()
+          .evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).opacity ?? '1')
+          .catch(() => '1'),
+      ) === 1,
+    { timeoutMs: 5000, intervalMs: 100, message: 'the tooltip to finish fading in' },
+  );
   return last;
 }
 
