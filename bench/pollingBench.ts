@@ -19,7 +19,7 @@ const ROOT = path.resolve(__dirname, '..');
 const WORKER = path.join(__dirname, 'pollingWorker.ts');
 
 /** Time moves only when the bench says so; timers fire in order. */
-class BenchClock implements Clock {
+export class BenchClock implements Clock {
   time = 1_700_000_000_000;
   private readonly timers = new Map<number, { at: number; callback: () => void }>();
   private nextId = 1;

@@ -9,9 +9,11 @@
 import { runActivationBench } from './activationBench';
 import { runComputeBench } from './computeBench';
 import { runHistoryBench } from './historyBench';
+import { runLimitsBench } from './limitsBench';
 import { runParserBench } from './parserBench';
 import { runPollingBench } from './pollingBench';
 import { runSizeBench } from './sizeBench';
+import { runTeamBench } from './teamBench';
 import { runWebviewBench } from './webviewBench';
 
 const SECTIONS: Record<string, () => Promise<void>> = {
@@ -22,6 +24,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   polling: runPollingBench,
   history: runHistoryBench,
   webview: runWebviewBench,
+  limits: runLimitsBench,
+  team: runTeamBench,
 };
 
 async function main(): Promise<void> {

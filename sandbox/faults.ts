@@ -13,7 +13,15 @@ export type Fault =
   | { readonly kind: 'slowDrip'; readonly chunkDelayMs: number; readonly chunkBytes?: number }
   | { readonly kind: 'hang' }
   | { readonly kind: 'reset' }
-  | { readonly kind: 'html' };
+  | { readonly kind: 'html' }
+  /**
+   * Nesting a parser can choke on: `brackets` sends `depth` bare `[` (never closed); otherwise an
+   * object `depth` levels deep goes under `field` of the body (of its element `index`, default 0, when
+   * the body is an array).
+   */
+  /** 200, a Prometheus exposition of one gauge family with `series` series (`sandbox_series{i="…"}`). */
+  | { readonly kind: 'manySeries'; readonly series: number }
+  | { readonly kind: 'deepJson'; readonly depth: number; readonly field?: string; readonly index?: number; readonly shape?: 'brackets' };
 
 export type FaultKind = Fault['kind'];
 
@@ -83,6 +91,8 @@ const FAULT_KINDS: readonly FaultKind[] = [
   'hang',
   'reset',
   'html',
+  'deepJson',
+  'manySeries',
 ];
 
 function nonNegative(value: unknown, name: string): number {
@@ -131,6 +141,19 @@ function checkFault(f: Record<string, unknown>): Fault {
     case 'slowDrip': {
       const chunkBytes = f.chunkBytes === undefined ? undefined : Math.max(1, nonNegative(f.chunkBytes, 'chunkBytes'));
       return { kind: 'slowDrip', chunkDelayMs: nonNegative(f.chunkDelayMs, 'chunkDelayMs'), ...(chunkBytes === undefined ? {} : { chunkBytes }) };
+    }
+    case 'manySeries':
+      return { kind: 'manySeries', series: Math.floor(nonNegative(f.series, 'series')) };
+    case 'deepJson': {
+      if (f.field !== undefined && typeof f.field !== 'string') throw new Error('field must be a string');
+      if (f.shape !== undefined && f.shape !== 'brackets') throw new Error("shape must be 'brackets' when given");
+      return {
+        kind: 'deepJson',
+        depth: Math.floor(nonNegative(f.depth, 'depth')),
+        ...(typeof f.field === 'string' ? { field: f.field } : {}),
+        ...(f.index === undefined ? {} : { index: Math.floor(nonNegative(f.index, 'index')) }),
+        ...(f.shape === 'brackets' ? { shape: 'brackets' as const } : {}),
+      };
     }
     default:
       return { kind: f.kind as 'malformedJson' | 'wrongShape' | 'truncated' | 'hang' | 'reset' | 'html' };
@@ -197,6 +220,27 @@ function malformedBody(real: Reply): string {
   // A proper prefix of a JSON object or array never parses.
   if (isJsonBody(real) && real.body.length >= 2) return real.body.slice(0, Math.max(1, Math.floor(real.body.length / 2)));
   return '{"status": "ok", "data": [1, 2,';
+}
+
+/**
+ * The real body with `{"level":{"level":…"bottom"}}` `depth` levels deep under `field` of the body
+ * (or of its element `index`). Built as text: a value that deep could not be stringified.
+ */
+function deepBody(real: Reply, depth: number, field: string, index: number): string {
+  const nested = '{"level":'.repeat(depth) + '"bottom"' + '}'.repeat(depth);
+  let value: unknown = {};
+  if (isJsonBody(real)) {
+    try {
+      value = JSON.parse(real.body);
+    } catch {
+      // keep the empty object
+    }
+  }
+  const holder: unknown = Array.isArray(value) ? value[index] : value;
+  const marker = '"__deep__"';
+  if (isRecord(holder)) holder[field] = '__deep__';
+  else value = { [field]: '__deep__' };
+  return JSON.stringify(value).replace(marker, nested);
 }
 
 const PAD_BLOCK = 64 * 1024;
@@ -302,6 +346,17 @@ export async function applyFault(fault: Fault, ctx: FaultContext): Promise<void>
       ctx.res.writeHead(real.status, headersFor(real, data.length));
       ctx.res.flushHeaders();
       await writeChunks(ctx, data, Math.max(1, Math.floor(fault.chunkBytes ?? 8)), fault.chunkDelayMs);
+      return;
+    }
+    case 'manySeries': {
+      const lines = ['# HELP sandbox_series One gauge with very many label values.', '# TYPE sandbox_series gauge'];
+      for (let index = 0; index < fault.series; index++) lines.push(`sandbox_series{i="${index}",shard="${index % 16}"} ${index % 97}`);
+      ctx.send({ status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: `${lines.join('\n')}\n` });
+      return;
+    }
+    case 'deepJson': {
+      const body = fault.shape === 'brackets' ? '['.repeat(fault.depth) : deepBody(ctx.realReply(), fault.depth, fault.field ?? 'nested', fault.index ?? 0);
+      ctx.send({ status: 200, headers: { 'content-type': JSON_TYPE }, body });
       return;
     }
     case 'hang':

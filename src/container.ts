@@ -15,7 +15,8 @@ import { connectionCommandHandlers } from './commands/connectionCommands';
 import { DeferredCommands } from './commands/deferredCommands';
 import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
-import { HistoryStore } from './history/historyStore';
+import { GuardedHistory } from './history/historyGuard';
+import type { HistoryQuery } from './history/historyStore';
 import { HttpClient } from './http/httpClient';
 import { RedactingLog } from './log';
 import { NotificationPresenter } from './quota/notificationPresenter';
@@ -25,6 +26,7 @@ import { StatusBarController } from './statusbar/statusBarController';
 import { WALKTHROUGH_ID } from './webviews/connectionActions';
 import { OVERVIEW_VIEW, sidebarView } from './webviews/sidebar/registration';
 import { PANEL_TYPE, usagePanel } from './webviews/usagePanel/registration';
+import { shutdownParseWorker } from './worker/workerHost';
 
 /** What exists once start-up is done. */
 interface Services {
@@ -47,7 +49,7 @@ export class Container implements vscode.Disposable {
   private readonly commands: DeferredCommands;
   private readonly servicesPromise: Promise<Services>;
   private services: Services | undefined;
-  private history: HistoryStore | undefined;
+  private history: GuardedHistory | undefined;
   private http: HttpClient | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -135,13 +137,19 @@ export class Container implements vscode.Disposable {
   private async startServices(): Promise<Services> {
     const { context, log, settings, tokens, statusBar } = this;
     const storage = context.globalStorageUri.fsPath;
-    await vscode.workspace.fs.createDirectory(context.globalStorageUri);
+    try {
+      await vscode.workspace.fs.createDirectory(context.globalStorageUri);
+    } catch (error) {
+      // History says why it is paused; live values do not need the folder to start.
+      log.warn(`The extension's storage folder could not be created: ${error instanceof Error ? error.message : String(error)}`);
+    }
     const general = settings.general();
     this.http = new HttpClient({
       proxy: { ...settings.proxy(), env: process.env },
       userAgent: `live-usage-vscode/${String(context.extension.packageJSON.version)}`,
     });
-    this.history = await HistoryStore.open(`${storage}/history`, {
+    // Never fails: a folder that cannot be written starts history paused, with the reason.
+    this.history = await GuardedHistory.open(`${storage}/history`, {
       fullResolutionDays: general.fullResolutionDays,
       downsampledDays: general.downsampledDays,
       log: { info: (message) => log.info(message), warn: (message) => log.warn(message) },
@@ -150,9 +158,15 @@ export class Container implements vscode.Disposable {
     const notifier = new QuotaNotifier(context.globalState, () => Date.now());
     const presenter = new NotificationPresenter(notifier, () => settings.general().notificationsEnabled, log);
     const service = new ConnectionService(settings, tokens, this.http, this.history, log, presenter, `${storage}/coordination`);
+    const history = this.history;
+    // Charts of a connection that reads a team Prometheus ask it for the range; the others read this machine's history.
+    const chartHistory = {
+      query: (id: string, query: HistoryQuery) => service.rangeSource(id)?.(query) ?? history.query(id, query),
+      earliest: (id: string) => history.earliest(id),
+    };
     const viewLog = { warn: (message: string) => log.warn(message), debug: (message: string) => log.debug(message) };
-    const sidebar = sidebarView(context.extensionUri, service, this.history, viewLog);
-    const panel = usagePanel(context.extensionUri, service, this.history, viewLog);
+    const sidebar = sidebarView(context.extensionUri, service, chartHistory, viewLog);
+    const panel = usagePanel(context.extensionUri, service, chartHistory, viewLog);
     const sessions = new BrowserbaseSessions(sessionHost(service, tokens, this.http), context.globalState, context.extensionUri, viewLog);
     this.disposables.push(
       sidebar,
@@ -203,7 +217,8 @@ export class Container implements vscode.Disposable {
 
   /**
    * Stops everything and waits for what must finish: the poller aborts its runs and releases its
-   * leases (so another window polls at once), history writes what it holds, the HTTP client closes.
+   * leases (so another window polls at once), history writes what it holds, the HTTP client closes and
+   * the parser worker stops.
    * Safe to call more than once; `dispose()` starts it without waiting.
    */
   shutdown(): Promise<void> {
@@ -222,7 +237,8 @@ export class Container implements vscode.Disposable {
     this.disposeRegistered();
     // Polling first: it may still hand samples to history and requests to the HTTP client.
     await this.services?.service.close();
-    await Promise.allSettled([this.history?.close(), this.http?.close()]);
+    // The parser worker after polling, which may still have a body in it.
+    await Promise.allSettled([this.history?.close(), this.http?.close(), shutdownParseWorker()]);
     // Last: shutting down may still have something to log.
     this.channel.dispose();
   }

@@ -5,6 +5,7 @@
  * Its snapshot is `init` (connections, saved queries, launch options); finds and launches are answered
  * with one-off messages.
  */
+import { checkedExternalUrl } from '../http/externalUrl';
 import { WALKTHROUGH_ID } from '../webviews/connectionActions';
 import type { PageHandle } from '../webviews/webviewChannel';
 import type { PanelController } from '../webviews/webviewHost';
@@ -164,7 +165,7 @@ export class SessionsController implements PanelController<SessionsPageMessage, 
           return await this.ui.copy(session.connectUrl, 'connect URL');
         }
         case 'openDebugger':
-          return await this.ui.openExternal((await this.service.debugUrls(connectionId, sessionId)).debuggerFullscreenUrl);
+          return await this.ui.openExternal(checkedExternalUrl((await this.service.debugUrls(connectionId, sessionId)).debuggerFullscreenUrl, 'live-view URL'));
         case 'release': {
           const go = await this.ui.confirm(`Release Browserbase session ${sessionId}?`, 'The browser stops now, and so does its billing.', 'Release');
           if (!go) return;

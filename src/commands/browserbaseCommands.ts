@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { SavedQueries } from '../browserbase/savedQueries';
 import { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE, type BrowserbaseSessionService, type LaunchRequest } from '../browserbase/sessionService';
+import { checkedExternalUrl } from '../http/externalUrl';
 import type { Session } from '../providers/browserbase/schemas';
 import type { ConnectionConfig } from '../shared/connections';
 import { formatBytes, formatDuration, formatNumber } from '../shared/format';
@@ -123,7 +124,7 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
         await vscode.env.clipboard.writeText(url);
       } else if (action === 'debugger') {
         const urls = await service.debugUrls(connection.id, session.id);
-        await vscode.env.openExternal(vscode.Uri.parse(urls.debuggerFullscreenUrl));
+        await vscode.env.openExternal(vscode.Uri.parse(checkedExternalUrl(urls.debuggerFullscreenUrl, 'live-view URL')));
         return;
       } else {
         const release = 'Release';

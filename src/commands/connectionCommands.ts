@@ -7,11 +7,12 @@ import { addConnectionTitle, type AddConnectionStep } from './addConnectionSteps
 import type { CommandHandler } from './deferredCommands';
 import * as vscode from 'vscode';
 import { ProviderError } from '../http/errors';
-import { makeConnectionId } from '../connections/parseConnections';
+import { baseUrlProblem, makeConnectionId } from '../connections/parseConnections';
 import { DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } from '../polling/timingPolicy';
 import { DEFAULT_BASE_URLS, PROVIDER_NAMES, PROVIDER_SUMMARIES, TOKEN_ENVIRONMENT_VARIABLES } from '../providers/registry';
 import type { ConnectionSettings } from '../connections/connectionSettings';
 import { SecretStorageUnavailableError, type TokenStore } from '../secrets/tokenStore';
+import { addTeamConnections } from './teamConnectionCommands';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
 
 /** What the commands need from the connection service. */
@@ -19,24 +20,20 @@ export interface ConnectionController {
   connections(): readonly ConnectionConfig[];
   /** Runs every feed of the connection once with the given token; resolves to a plain-words summary. */
   test(config: ConnectionConfig, token: string | undefined): Promise<string>;
-  /** Lists Browserbase projects or Northflank projects/services for pickers; undefined when it can't. */
+  /** Lists Browserbase projects, Northflank projects/services or a team Prometheus' exporter connections for pickers; undefined when it can't. */
   listChoices(
-    kind: 'browserbaseProjects' | 'northflankProjects' | 'northflankServices',
+    kind: 'browserbaseProjects' | 'northflankProjects' | 'northflankServices' | 'exportedConnections',
     config: ConnectionConfig,
     token: string | undefined,
-  ): Promise<{ id: string; label: string; detail?: string }[] | undefined>;
+  ): Promise<{ id: string; label: string; detail?: string; kind?: string; descriptor?: string }[] | undefined>;
   refresh(connectionId?: string): void;
   tokenChanged(connectionId: string): void;
   removeHistory(connectionId: string): Promise<void>;
 }
 
 function validateUrl(value: string): string | undefined {
-  try {
-    const url = new URL(value.trim());
-    return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'The URL must start with http:// or https://';
-  } catch {
-    return 'Enter a full URL, e.g. https://production-sfo.browserless.io';
-  }
+  const problem = baseUrlProblem(value);
+  return problem === undefined ? undefined : `The URL ${problem}`;
 }
 
 export function describeError(error: unknown): string {
@@ -133,7 +130,9 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
       prompt:
         kind === 'prometheus'
           ? 'The full scrape URL, e.g. http://localhost:9090/metrics'
-          : `The ${PROVIDER_NAMES[kind]} API's base URL (a regional, self-hosted or local server works too)`,
+          : kind === 'prometheusQuery'
+            ? 'The team Prometheus server (its query API is under /api/v1), e.g. https://prometheus.example.com'
+            : `The ${PROVIDER_NAMES[kind]} API's base URL (a regional, self-hosted or local server works too)`,
       value: DEFAULT_BASE_URLS[kind],
       ignoreFocusOut: true,
       validateInput: validateUrl,
@@ -141,6 +140,7 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
     if (baseUrl === undefined) return;
     const taken = new Set(controller.connections().map((connection) => connection.id));
     let draft: ConnectionConfig = { id: makeConnectionId(PROVIDER_NAMES[kind], taken), kind, label: PROVIDER_NAMES[kind], baseUrl: baseUrl.trim() };
+    if (kind === 'prometheusQuery') return addTeamConnections({ controller, settings, tokens, askToken }, draft, taken);
 
     if (kind === 'browserless') {
       const version = await vscode.window.showQuickPick(

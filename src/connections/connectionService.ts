@@ -10,7 +10,9 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isProviderError, ProviderError } from '../http/errors';
 import type { HttpClient } from '../http/httpClient';
-import type { HistoryStore } from '../history/historyStore';
+import { proxySecrets } from '../http/proxy';
+import { describeHistoryStatus, type GuardedHistory } from '../history/historyGuard';
+import type { HistoryQuery } from '../history/historyStore';
 import type { RedactingLog } from '../log';
 import type { ConnectionPollState, Feed } from '../polling/pollScheduler';
 import type { SharedSnapshot } from '../polling/sharedSnapshots';
@@ -27,11 +29,13 @@ import type { Sample } from '../shared/samples';
 import { isConnectionSnapshot } from './snapshotGuard';
 import type { ConnectionSnapshot } from '../shared/snapshot';
 import type { ConnectionSettings } from './connectionSettings';
-import { feedsFor, tokenOptional, type ConnectionFeed } from './feeds';
+import { feedsFor, tokenOptional, type ConnectionFeed, type FeedLimits } from './feeds';
 import { LatestValues } from './latestValues';
 import { ProviderProbe, type Choice, type ChoiceKind } from './providerProbe';
 import { SettingsProblems } from './settingsProblems';
 import { buildSnapshot, connectionHealth } from './snapshotBuilder';
+import { effectiveConfig, queryClient, readRange, upstreamError, type TeamReading } from './teamPrometheus';
+import type { UpstreamHealth } from '../providers/prometheusQuery/normalize';
 
 interface Runtime {
   config: ConnectionConfig;
@@ -52,6 +56,17 @@ interface Runtime {
   quotaHistory: Sample[];
   /** What another window published, when this window does not poll the connection. */
   mirrored?: ConnectionSnapshot;
+  /** A team Prometheus connection: what the exporter says about the connection it polls. */
+  upstream?: UpstreamHealth;
+  /** When the quota rules' history was last read from a team Prometheus. */
+  quotaHistoryAt?: number;
+}
+
+/** A team Prometheus keeps the history: read it for the quota rules this often, not at every poll. */
+const TEAM_QUOTA_HISTORY_EVERY_MS = 10 * 60 * 1000;
+
+function readsTeamPrometheus(config: ConnectionConfig): boolean {
+  return config.kind === 'prometheusQuery';
 }
 
 export interface QuotaNotificationSink {
@@ -83,19 +98,22 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
   private reloadChain: Promise<void> = Promise.resolve();
   private disposed = false;
   private closed: Promise<void> = Promise.resolve();
+  private readonly feedLimits: FeedLimits = { maxSeries: () => this.settings.general().maxSeriesPerConnection };
 
   constructor(
     private readonly settings: ConnectionSettings,
     private readonly tokens: TokenStore,
     private readonly http: HttpClient,
-    private readonly history: HistoryStore,
+    private readonly history: GuardedHistory,
     private readonly log: RedactingLog,
     private readonly notifications: QuotaNotificationSink,
     sharedFolder: string,
   ) {
     this.problems = new SettingsProblems(log);
-    this.probe = new ProviderProbe(http, tokens);
+    this.probe = new ProviderProbe(http, tokens, this.feedLimits);
     const general = settings.general();
+    http.setMaxJsonDepth(general.maxJsonDepth);
+    for (const secret of proxySecrets({ ...settings.proxy(), env: process.env })) log.addSecret(secret);
     this.polling = new WindowPolling<ConnectionSnapshot>({
       folder: sharedFolder,
       windowId: randomUUID(),
@@ -111,12 +129,15 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     this.disposables.push(
       settings.onDidChange(() => {
         this.http.setProxyConfiguration({ ...settings.proxy(), env: process.env });
+        for (const secret of proxySecrets({ ...settings.proxy(), env: process.env })) this.log.addSecret(secret);
+        this.http.setMaxJsonDepth(settings.general().maxJsonDepth);
         this.polling.setPauseWhenUnfocused(settings.general().pauseWhenUnfocused);
         this.history.setRetention({ fullResolutionDays: settings.general().fullResolutionDays, downsampledDays: settings.general().downsampledDays });
         // reload() logs its own failures and never rejects.
         void this.reload();
       }),
       vscode.window.onDidChangeWindowState((state) => this.polling.setFocused(state.focused)),
+      history.onDidChangeStatus(() => this.scheduleChange()),
     );
   }
 
@@ -168,11 +189,15 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
           previous.config.baseUrl !== config.baseUrl ||
           previous.config.projectId !== config.projectId ||
           previous.config.kind !== config.kind ||
+          previous.config.exportedConnection !== config.exportedConnection ||
           previous.descriptor !== descriptor
         ) {
           runtime.values.reset(descriptor);
           runtime.notes.clear();
           runtime.lastSuccessAt = undefined;
+          runtime.upstream = undefined;
+          runtime.quotaHistory = [];
+          runtime.quotaHistoryAt = undefined;
         }
       }
       runtime.descriptor = descriptor;
@@ -184,7 +209,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
         runtime.errors.clear();
         runtime.configError = undefined;
         try {
-          runtime.feeds = config.enabled === false ? [] : feedsFor(config, token, this.http);
+          runtime.feeds = config.enabled === false ? [] : feedsFor(config, token, this.http, this.feedLimits);
         } catch (error) {
           runtime.feeds = [];
           runtime.configError = error instanceof Error ? error.message : String(error);
@@ -193,7 +218,8 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
         if (!token && !tokenOptional(config)) runtime.feeds = [];
       }
       this.runtimes.set(config.id, runtime);
-      if (!previous) await this.restoreFromHistory(runtime);
+      // A team Prometheus has the history: nothing of it is kept on this machine.
+      if (!previous && !readsTeamPrometheus(config)) await this.restoreFromHistory(runtime);
     }
     for (const id of [...this.runtimes.keys()]) if (!seen.has(id)) this.runtimes.delete(id);
     void vscode.commands.executeCommand('setContext', 'liveUsage.connectionCount', this.runtimes.size);
@@ -227,12 +253,44 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     const series = quotaHistorySeries(runtime.descriptor);
     if (series.length === 0) return;
     const now = Date.now();
-    const cycle = billingCycle(now, runtime.config.quota?.billingCycleDay);
-    runtime.quotaHistory = await this.history.query(runtime.config.id, {
+    const cycle = billingCycle(now, effectiveConfig(runtime.config, runtime.upstream).quota?.billingCycleDay);
+    runtime.quotaHistory = await this.readHistory(runtime, {
       from: Math.min(cycle.start - BOUNDARY_EVIDENCE_MS, now - 2 * 24 * 60 * 60 * 1000),
       to: now,
       series,
     });
+  }
+
+  /** History of a connection: this machine's files, or the team Prometheus' range queries. */
+  private readHistory(runtime: Runtime, query: HistoryQuery): Promise<Sample[]> {
+    if (!readsTeamPrometheus(runtime.config)) return this.history.query(runtime.config.id, query);
+    return readRange(runtime.config, queryClient(runtime.config, runtime.token, this.http), query);
+  }
+
+  /**
+   * Where the charts of a connection read history: undefined for a connection whose history is on this
+   * machine, a range reader for one that reads a team Prometheus.
+   */
+  rangeSource(connectionId: string): ((query: HistoryQuery) => Promise<Sample[]>) | undefined {
+    const runtime = this.runtimes.get(connectionId);
+    if (!runtime || !readsTeamPrometheus(runtime.config)) return undefined;
+    return (query) => this.readHistory(runtime, query);
+  }
+
+  /** A reading from a team Prometheus: nothing to store, the exporter's word on the connection to keep. */
+  private onTeamReading(runtime: Runtime, reading: TeamReading): void {
+    runtime.upstream = reading.upstream;
+    // "Updated" means when the provider was last read (by the exporter), not when Prometheus was asked.
+    if (reading.upstream?.lastSuccessAt !== undefined) runtime.lastSuccessAt = reading.upstream.lastSuccessAt;
+    const now = Date.now();
+    if (quotaHistorySeries(runtime.descriptor).length > 0 && now - (runtime.quotaHistoryAt ?? 0) >= TEAM_QUOTA_HISTORY_EVERY_MS) {
+      runtime.quotaHistoryAt = now;
+      void this.loadQuotaHistory(runtime)
+        .then(() => this.scheduleChange())
+        .catch((error: unknown) =>
+          this.log.warn(`${runtime.config.label}: could not read its history from Prometheus: ${error instanceof Error ? error.message : String(error)}`),
+        );
+    }
   }
 
   private onReading(feed: Feed, reading: Reading): void {
@@ -242,8 +300,11 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     runtime.lastSuccessAt = reading.fetchedAt;
     runtime.lastAttemptAt = reading.fetchedAt;
     runtime.values.merge(reading.samples);
+    runtime.values.limit(this.feedLimits.maxSeries());
     runtime.notes.set(feed.key, reading.notes ?? []);
-    if (reading.samples.length > 0) {
+    if (readsTeamPrometheus(runtime.config)) {
+      this.onTeamReading(runtime, reading);
+    } else if (reading.samples.length > 0) {
       const needsHistory = reading.samples.some((sample) => quotaHistorySeries(runtime.descriptor).includes(sample.series));
       void this.history
         .append(feed.connectionId, reading.samples)
@@ -318,28 +379,34 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
       return { ...runtime.mirrored, label: runtime.config.label, polledHere: false };
     }
     const errors = [...runtime.errors.values()];
+    const upstream = upstreamError(runtime.config, runtime.upstream);
     const firstError = runtime.configError
       ? { kind: 'request' as const, message: runtime.configError }
       : errors[0]
         ? { kind: errors[0].kind, message: errors[0].message }
-        : undefined;
+        : upstream;
     // When the failing feed is really tried again: its backoff, or the server's Retry-After if later.
     const failingFeed = runtime.configError ? undefined : [...runtime.errors.keys()][0];
     const retryAt = (failingFeed === undefined ? undefined : runtime.pollState?.retryAt[failingFeed]) ?? runtime.pollState?.notBefore;
     const notes = [...new Set([...runtime.notes.values()].flat())];
     if (runtime.tokenSource === 'environment') notes.push('Token from the environment');
+    const historyNote = describeHistoryStatus(this.history.status());
+    if (historyNote) notes.push(historyNote);
     const primary = runtime.feeds[0];
+    const feedErrors = new Map([...runtime.errors].map(([key, error]): [string, ProviderError['kind']] => [key, error.kind]));
+    // The exporter failing to read the provider is this connection failing, whatever Prometheus answered.
+    if (upstream && primary && !feedErrors.has(primary.key)) feedErrors.set(primary.key, upstream.kind);
     const health = connectionHealth({
       enabled: runtime.config.enabled !== false,
       tokenMissing: runtime.tokenSource === 'none' && !tokenOptional(runtime.config),
-      errors: new Map([...runtime.errors].map(([key, error]) => [key, error.kind])),
+      errors: feedErrors,
       ...(runtime.configError ? { configError: runtime.configError } : {}),
-      ...(primary ? { primaryFeed: { key: primary.key, intervalMs: primary.intervalMs } } : {}),
+      ...(primary ? { primaryFeed: { key: primary.key, intervalMs: this.staleAfterInterval(runtime, primary.intervalMs) } } : {}),
       ...(runtime.lastSuccessAt === undefined ? {} : { lastSuccessAt: runtime.lastSuccessAt }),
       now,
     });
     return buildSnapshot({
-      config: runtime.config,
+      config: effectiveConfig(runtime.config, runtime.upstream),
       latest: runtime.values.latest(),
       previous: runtime.values.previous(),
       history: runtime.quotaHistory,
@@ -353,6 +420,15 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
       tokenSource: runtime.tokenSource,
       now,
     });
+  }
+
+  /**
+   * The interval staleness is measured in. Through a team Prometheus the data is as fresh as the
+   * exporter's reading, which follows the provider's own pace, not this connection's queries.
+   */
+  private staleAfterInterval(runtime: Runtime, intervalMs: number): number {
+    if (!readsTeamPrometheus(runtime.config)) return intervalMs;
+    return Math.max(intervalMs, runtime.descriptor.feeds[0]?.intervalMs ?? intervalMs);
   }
 
   snapshots(now = Date.now()): ConnectionSnapshot[] {

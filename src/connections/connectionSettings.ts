@@ -3,20 +3,12 @@
  * problems are reported once per change, not on every poll.
  */
 import * as vscode from 'vscode';
+import { proxySettingProblem } from '../http/proxy';
 import type { ConnectionConfig } from '../shared/connections';
+import { readGeneralSettings, type GeneralSettings } from './generalSettings';
 import { parseConnections } from './parseConnections';
 
-export interface GeneralSettings {
-  readonly pauseWhenUnfocused: boolean;
-  readonly fullResolutionDays: number;
-  readonly downsampledDays: number;
-  readonly statusBarMaxConnections: number;
-  readonly notificationsEnabled: boolean;
-}
-
-function clamp(value: unknown, min: number, max: number, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
-}
+export type { GeneralSettings };
 
 export class ConnectionSettings implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -34,30 +26,33 @@ export class ConnectionSettings implements vscode.Disposable {
     return vscode.workspace.getConfiguration('liveUsage');
   }
 
+  /** The connections, and every problem of every `liveUsage.*` setting, in plain words. */
   read(): { connections: readonly ConnectionConfig[]; problems: readonly string[] } {
-    return parseConnections(this.section().get<unknown>('connections'));
+    const parsed = parseConnections(this.section().get<unknown>('connections'));
+    const proxy = proxySettingProblem(this.proxy());
+    return { connections: parsed.connections, problems: [...parsed.problems, ...this.readGeneral().problems, ...(proxy ? [proxy] : [])] };
   }
 
   general(): GeneralSettings {
+    return this.readGeneral().settings;
+  }
+
+  private readGeneral(): ReturnType<typeof readGeneralSettings> {
     const section = this.section();
-    return {
-      pauseWhenUnfocused: section.get<boolean>('pauseWhenUnfocused') !== false,
-      fullResolutionDays: clamp(section.get('history.fullResolutionDays'), 1, 90, 7),
-      downsampledDays: clamp(section.get('history.downsampledDays'), 1, 400, 30),
-      statusBarMaxConnections: clamp(section.get('statusBar.maxConnections'), 1, 6, 2),
-      notificationsEnabled: section.get<boolean>('notifications.enabled') !== false,
-    };
+    return readGeneralSettings((key) => section.get<unknown>(key));
   }
 
   /** VS Code's proxy settings, applied to our own HTTP client. */
-  proxy(): { proxy?: string; noProxy?: string[]; strictSSL: boolean } {
+  proxy(): { proxy?: string; noProxy?: string[]; strictSSL: boolean; proxyAuthorization?: string } {
     const http = vscode.workspace.getConfiguration('http');
-    const proxy = http.get<string>('proxy');
-    const noProxy = http.get<string[]>('noProxy');
+    const proxy = http.get<unknown>('proxy');
+    const noProxy = http.get<unknown>('noProxy');
+    const proxyAuthorization = http.get<unknown>('proxyAuthorization');
     return {
-      ...(proxy ? { proxy } : {}),
-      ...(Array.isArray(noProxy) ? { noProxy } : {}),
+      ...(typeof proxy === 'string' && proxy.trim() !== '' ? { proxy } : {}),
+      ...(Array.isArray(noProxy) ? { noProxy: noProxy.filter((entry): entry is string => typeof entry === 'string') } : {}),
       strictSSL: http.get<boolean>('proxyStrictSSL') !== false,
+      ...(typeof proxyAuthorization === 'string' && proxyAuthorization.trim() !== '' ? { proxyAuthorization } : {}),
     };
   }
 

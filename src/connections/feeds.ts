@@ -10,11 +10,13 @@ import { BrowserlessClient } from '../providers/browserless/browserlessClient';
 import { CerebrasClient } from '../providers/cerebras/cerebrasClient';
 import { NorthflankClient } from '../providers/northflank/client';
 import { PrometheusClient } from '../providers/prometheus/prometheusClient';
+import { DEFAULT_MAX_SERIES } from '../providers/seriesCap';
 import type { Reading } from '../providers/types';
 import { cycleSamples, runningSamples } from '../providers/browserbase/normalize';
 import { NORTHFLANK_METRIC_TYPES } from '../providers/northflank/descriptor';
 import { TOKEN_OPTIONAL } from '../providers/registry';
 import { billingCycle } from '../quota/evaluateQuotas';
+import { exportedFeed, panelsFeed, queryClient } from './teamPrometheus';
 import type { ConnectionConfig } from '../shared/connections';
 
 export interface ConnectionFeed {
@@ -25,6 +27,14 @@ export interface ConnectionFeed {
   readonly intervalMs: number;
   run(signal: AbortSignal): Promise<Reading>;
 }
+
+/** Bounds read at each poll, so a changed setting applies without rebuilding the feeds. */
+export interface FeedLimits {
+  /** Series one reading may keep (setting `liveUsage.limits.maxSeriesPerConnection`). */
+  readonly maxSeries: () => number;
+}
+
+const DEFAULT_LIMITS: FeedLimits = { maxSeries: () => DEFAULT_MAX_SERIES };
 
 const SECOND = 1000;
 
@@ -42,7 +52,7 @@ function feed(config: ConnectionConfig, name: string, run: (signal: AbortSignal)
  * Builds the feeds of a connection. Throws a ProviderError('request') when the configuration cannot
  * work (e.g. Browserless v1 with a Bearer token), which the caller shows as the connection's error.
  */
-export function feedsFor(config: ConnectionConfig, token: string | undefined, http: HttpClient): ConnectionFeed[] {
+export function feedsFor(config: ConnectionConfig, token: string | undefined, http: HttpClient, limits: FeedLimits = DEFAULT_LIMITS): ConnectionFeed[] {
   const target = { baseUrl: config.baseUrl, ...(token ? { token } : {}) };
   switch (config.kind) {
     case 'browserless': {
@@ -92,17 +102,22 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
       const durationSeconds = Math.ceil((interval * 2) / SECOND);
       return [
         feed(config, 'metrics', (signal) =>
-          client.metrics({ queryType: 'range', metricTypes: NORTHFLANK_METRIC_TYPES, duration: durationSeconds }, { signal }),
+          client.metrics({ queryType: 'range', metricTypes: NORTHFLANK_METRIC_TYPES, duration: durationSeconds }, { signal, maxSeries: limits.maxSeries() }),
         ),
       ];
     }
     case 'cerebras': {
       const client = new CerebrasClient(http, { ...target, organizationId: config.organizationId ?? '' });
-      return [feed(config, 'metrics', (signal) => client.metrics({ signal }))];
+      return [feed(config, 'metrics', (signal) => client.metrics({ signal, maxSeries: limits.maxSeries() }))];
     }
     case 'prometheus': {
       const client = new PrometheusClient(http, target);
-      return [feed(config, 'scrape', (signal) => client.scrape({ signal }))];
+      return [feed(config, 'scrape', (signal) => client.scrape({ signal, maxSeries: limits.maxSeries() }))];
+    }
+    case 'prometheusQuery': {
+      // No provider is asked: the team Prometheus holds what the exporter read.
+      const client = queryClient(config, token, http);
+      return [feed(config, 'query', config.exportedConnection === undefined ? panelsFeed(config, client) : exportedFeed(config, client))];
     }
   }
 }

@@ -133,8 +133,32 @@ function autoFigures(descriptor: ProviderDescriptor, rows: readonly ValueRow[]):
   });
 }
 
+/** PromQL panels: one figure per panel rule, drawn by the panel's chart. */
+function panelFigures(descriptor: ProviderDescriptor, quotas: readonly QuotaStatus[]): Figure[] {
+  return quotas.map((quota) => {
+    const from = quota.from;
+    const identity = from ? identify(descriptor, { series: from.series, unit: quota.unit, ...(from.labels ? { labels: from.labels } : {}) }) : undefined;
+    const chart = from
+      ? placementOf(descriptor, { series: from.series, part: 'value', unit: quota.unit, ...(identity?.labels ? { labels: identity.labels } : {}) })
+      : undefined;
+    return {
+      id: quota.id,
+      label: quota.label,
+      short: quota.label,
+      value: quota.value,
+      limit: quota.limit,
+      unit: quota.unit,
+      ratio: quota.ratio,
+      level: quota.level,
+      quota: quota.id,
+      ...(quota.source ? { source: quota.source } : {}),
+      ...(chart && identity ? { chart: { key: chart.key, dataset: identity.key } } : {}),
+    };
+  });
+}
+
 export function buildFigures(descriptor: ProviderDescriptor, quotas: readonly QuotaStatus[], rows: readonly ValueRow[]): Figure[] {
-  if (descriptor.figures.length === 0) return autoFigures(descriptor, rows);
+  if (descriptor.figures.length === 0) return quotas.length > 0 ? panelFigures(descriptor, quotas) : autoFigures(descriptor, rows);
   const figures: Figure[] = [];
   for (const spec of descriptor.figures) {
     if ('sum' in spec.source) {

@@ -5,6 +5,7 @@
  */
 import type { ProviderDescriptor } from '../providers/descriptor';
 import { identify } from '../providers/registry';
+import { trimLatest } from '../providers/seriesCap';
 import type { Sample } from '../shared/samples';
 
 export class LatestValues {
@@ -43,6 +44,17 @@ export class LatestValues {
     let newest = 0;
     for (const sample of this.newest.values()) newest = Math.max(newest, sample.at);
     return newest;
+  }
+
+  /**
+   * Keeps at most `maxSeries` series, the most recently read: an endpoint that invents new series on
+   * every poll would otherwise grow this forever.
+   */
+  limit(maxSeries: number): void {
+    const before = this.newest.size;
+    trimLatest(this.newest, maxSeries);
+    if (this.newest.size === before) return;
+    for (const key of [...this.before.keys()]) if (!this.newest.has(key)) this.before.delete(key);
   }
 
   /** A new URL, project or server generation: the old values describe something else. */

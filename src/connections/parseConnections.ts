@@ -5,20 +5,45 @@
  */
 import * as z from 'zod/mini';
 import { checkBrowserlessConfig } from '../providers/browserless/browserlessClient';
-import { formatPath } from '../providers/validate';
+import { SEGMENT_ID } from '../providers/ids';
+import { EXPORTABLE_KINDS } from '../providers/types';
+import { describeSettingIssue } from './settingIssues';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
+import type { KnownUnit } from '../shared/samples';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const KINDS = ['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus'] as const satisfies readonly ProviderKind[];
+const KINDS = ['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus', 'prometheusQuery'] as const satisfies readonly ProviderKind[];
+export const PANEL_UNITS = [
+  'count',
+  'percent',
+  'ratio',
+  'seconds',
+  'milliseconds',
+  'minutes',
+  'bytes',
+  'megabytes',
+  'requestsPerSecond',
+  'kilobitsPerSecond',
+  'vcpu',
+  'tokens',
+  'units',
+  'state',
+  'none',
+] as const satisfies readonly KnownUnit[];
+/** Panels per connection: each is one query per poll. */
+export const MAX_PANELS = 20;
 
 const percent = z.number().check(z.minimum(1), z.maximum(100));
+/** A limit: 0 would mean nothing, so it must be above 0. */
 const positive = z.number().check(z.positive());
+/** A plan allowance: 0 means "none included", so any use is billed as overage (and is over quota). */
+const allowance = z.number().check(z.minimum(0));
 
 const quotaSchema = z.object({
   warnPercent: z.optional(percent),
   criticalPercent: z.optional(percent),
-  monthlyBrowserMinutes: z.optional(positive),
-  monthlyProxyGigabytes: z.optional(positive),
+  monthlyBrowserMinutes: z.optional(allowance),
+  monthlyProxyGigabytes: z.optional(allowance),
   billingCycleDay: z.optional(z.int().check(z.minimum(1), z.maximum(28))),
   failureRatePercent: z.optional(percent),
   p95LatencySeconds: z.optional(positive),
@@ -26,16 +51,40 @@ const quotaSchema = z.object({
   memoryLimitMegabytes: z.optional(positive),
 });
 
+/**
+ * Why a base URL cannot be used, or undefined. Credentials in it are refused rather than dropped: the
+ * user meant them to be sent, and settings are no place for them (the token command keeps them in the
+ * OS keychain). The URL is never repeated in the message.
+ */
+export function baseUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return 'must be a full http:// or https:// URL, e.g. https://production-sfo.browserless.io';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must start with http:// or https://';
+  if (url.username !== '' || url.password !== '') {
+    return 'contains a user name or password: remove it and store the token with "Live Usage: Set Token…" (kept in the OS keychain, never in settings)';
+  }
+  return undefined;
+}
+
 const httpUrl = z.string().check(
-  z.refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL'),
+  z.superRefine((value, context) => {
+    const problem = baseUrlProblem(value);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: value });
+  }),
 );
+
+const panelSchema = z.object({
+  title: z.string().check(z.minLength(1), z.maxLength(80)),
+  query: z.string().check(z.minLength(1), z.maxLength(4000)),
+  unit: z.optional(z.enum(PANEL_UNITS)),
+  threshold: z.optional(positive),
+});
+
+const providerId = z.string().check(z.regex(SEGMENT_ID, 'letters, digits, - and _ only (at most 128, starting with a letter or digit)'));
 
 const connectionSchema = z.object({
   id: z.string().check(z.regex(ID_PATTERN, 'letters, digits, - and _ only (at most 64)')),
@@ -44,20 +93,36 @@ const connectionSchema = z.object({
   baseUrl: httpUrl,
   browserlessVersion: z.optional(z.enum(['v2', 'v1'])),
   authMode: z.optional(z.enum(['query', 'bearer', 'basic'])),
-  projectId: z.optional(z.string().check(z.minLength(1))),
+  username: z.optional(z.string().check(z.minLength(1))),
+  exportedConnection: z.optional(z.string().check(z.regex(ID_PATTERN, 'the exporter’s connection id: letters, digits, - and _ only'))),
+  exportedKind: z.optional(z.enum(EXPORTABLE_KINDS as readonly ['browserless', 'browserbase', 'northflank', 'cerebras'])),
+  queries: z.optional(z.array(panelSchema).check(z.maxLength(MAX_PANELS))),
+  projectId: z.optional(providerId),
   resourceKind: z.optional(z.enum(['service', 'job', 'addon'])),
-  resourceId: z.optional(z.string().check(z.minLength(1))),
+  resourceId: z.optional(providerId),
   usageScope: z.optional(z.enum(['billingCycle', 'lifetime', 'auto'])),
-  organizationId: z.optional(z.string().check(z.minLength(1))),
+  organizationId: z.optional(providerId),
   pollIntervalSeconds: z.optional(z.number().check(z.minimum(5), z.maximum(86_400))),
   quota: z.optional(quotaSchema),
   enabled: z.optional(z.boolean()),
 });
 
+/** The fields a connection may have (the team exporter refuses any other in its file). */
+export const CONNECTION_FIELDS: readonly string[] = Object.keys(connectionSchema.shape);
+export const QUOTA_FIELDS: readonly string[] = Object.keys(quotaSchema.shape);
+
+/** What is wrong with one entry: which entry (`"id"` or `#3`), and the field at fault with why. */
+export interface ConnectionIssue {
+  readonly entry: string;
+  readonly detail: string;
+}
+
 export interface ParsedConnections {
   readonly connections: readonly ConnectionConfig[];
   /** One plain-words line per skipped entry. */
   readonly problems: readonly string[];
+  /** The same, structured, in the same order. */
+  readonly issues: readonly ConnectionIssue[];
 }
 
 /** Fields a provider cannot work without, beyond the common ones. */
@@ -66,6 +131,10 @@ function missingRequired(config: ConnectionConfig): string | undefined {
   if (config.kind === 'northflank' && (!config.projectId || !config.resourceId))
     return 'projectId and resourceId (the Northflank project and service) are required';
   if (config.kind === 'cerebras' && !config.organizationId) return 'organizationId (org_…) is required';
+  if (config.kind === 'prometheusQuery') {
+    const problem = prometheusQueryProblem(config);
+    if (problem) return problem;
+  }
   if (config.kind === 'browserless') {
     const problem = checkBrowserlessConfig({ version: config.browserlessVersion ?? 'v2', authMode: config.authMode ?? 'query' });
     if (problem) return problem;
@@ -77,11 +146,35 @@ function missingRequired(config: ConnectionConfig): string | undefined {
   return undefined;
 }
 
-export function parseConnections(value: unknown): ParsedConnections {
-  if (value === undefined || value === null) return { connections: [], problems: [] };
-  if (!Array.isArray(value)) return { connections: [], problems: ['liveUsage.connections must be a list of connections'] };
+/** What a Prometheus query connection needs: something to read, and auth the HTTP API takes. */
+function prometheusQueryProblem(config: ConnectionConfig): string | undefined {
+  const exported = config.exportedConnection !== undefined;
+  if (exported !== (config.exportedKind !== undefined)) {
+    return 'exportedConnection and exportedKind go together: the exporter’s connection id and its provider';
+  }
+  const panels = config.queries ?? [];
+  if (!exported && panels.length === 0) return 'exportedConnection (a connection of the team exporter) or queries (PromQL panels) is required';
+  if (exported && panels.length > 0)
+    return 'queries: a connection reads an exporter connection or PromQL panels, not both; add another connection for the panels';
+  if (config.authMode === 'query') return 'authMode: a Prometheus server takes bearer or basic';
+  if (config.authMode === 'basic' && !config.username) return 'username is required with authMode basic (the token is the password)';
+  const titles = new Set<string>();
+  for (const [index, panel] of panels.entries()) {
+    if (titles.has(panel.title)) return `queries[${index}].title: another panel has this title`;
+    titles.add(panel.title);
+  }
+  return undefined;
+}
+
+/**
+ * `base` names the list in messages: `liveUsage.connections` in settings, the exporter's own word in
+ * its file.
+ */
+export function parseConnections(value: unknown, base = 'liveUsage.connections'): ParsedConnections {
+  if (value === undefined || value === null) return { connections: [], problems: [], issues: [] };
+  if (!Array.isArray(value)) return { connections: [], problems: [`${base} must be a list of connections`], issues: [] };
   const connections: ConnectionConfig[] = [];
-  const problems: string[] = [];
+  const issues: ConnectionIssue[] = [];
   const seen = new Set<string>();
   value.forEach((entry: unknown, index) => {
     const name =
@@ -89,23 +182,23 @@ export function parseConnections(value: unknown): ParsedConnections {
     const result = connectionSchema.safeParse(entry);
     if (!result.success) {
       const issue = result.error.issues[0];
-      problems.push(`Connection ${name} was skipped: ${issue ? `${formatPath(issue.path)}: ${issue.message}` : 'not a valid connection'}`);
+      issues.push({ entry: name, detail: issue ? describeSettingIssue(issue, entry, `${base}[${index}]`) : 'not a valid connection' });
       return;
     }
     const config: ConnectionConfig = { ...result.data, label: result.data.label?.trim() || result.data.id, baseUrl: result.data.baseUrl.trim() };
     const missing = missingRequired(config);
     if (missing) {
-      problems.push(`Connection ${name} was skipped: ${missing}`);
+      issues.push({ entry: name, detail: missing });
       return;
     }
     if (seen.has(config.id)) {
-      problems.push(`Connection ${name} was skipped: another connection already uses this id`);
+      issues.push({ entry: name, detail: 'id: another connection already uses this id' });
       return;
     }
     seen.add(config.id);
     connections.push(config);
   });
-  return { connections, problems };
+  return { connections, problems: issues.map((issue) => `Connection ${issue.entry} was skipped: ${issue.detail}`), issues };
 }
 
 /** A new id from a label: readable, unique among `taken`. */

@@ -10,22 +10,51 @@ import { figureInWords } from '../quota/describeQuota';
 import type { TokenStore } from '../secrets/tokenStore';
 import type { ConnectionConfig } from '../shared/connections';
 import type { Sample } from '../shared/samples';
-import { feedsFor } from './feeds';
+import { EXPORTABLE_KINDS } from '../providers/types';
+import { EXPORTER_FAMILIES } from '../providers/exportedSeries';
+import type { PrometheusQueryClient } from '../providers/prometheusQuery/client';
+import { feedsFor, type FeedLimits } from './feeds';
 import { LatestValues } from './latestValues';
 import { buildSnapshot } from './snapshotBuilder';
+import { queryClient } from './teamPrometheus';
 
-export type ChoiceKind = 'browserbaseProjects' | 'northflankProjects' | 'northflankServices';
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** The exporter's connections a team Prometheus holds, from their `live_usage_connection_info` series. */
+async function exportedConnections(client: PrometheusQueryClient, signal: AbortSignal): Promise<Choice[]> {
+  const result = await client.query(`${EXPORTER_FAMILIES.connection}_info`, { signal });
+  const choices = new Map<string, Choice>();
+  for (const point of result.points) {
+    const { connection, provider, descriptor, name } = point.labels;
+    // Labels come from the server: only ids and providers this version can read become choices.
+    if (!connection || !ID_PATTERN.test(connection) || !(EXPORTABLE_KINDS as readonly (string | undefined)[]).includes(provider)) continue;
+    choices.set(connection, {
+      id: connection,
+      label: name || connection,
+      detail: `${provider} · ${connection}`,
+      kind: provider,
+      ...(descriptor ? { descriptor } : {}),
+    });
+  }
+  return [...choices.values()].sort((a, b) => a.label.localeCompare(b.label));
+}
+
+export type ChoiceKind = 'browserbaseProjects' | 'northflankProjects' | 'northflankServices' | 'exportedConnections';
 
 export interface Choice {
   readonly id: string;
   readonly label: string;
   readonly detail?: string;
+  /** Exported connections: the provider, and the descriptor its series follow. */
+  readonly kind?: string;
+  readonly descriptor?: string;
 }
 
 export class ProviderProbe {
   constructor(
     private readonly http: HttpClient,
     private readonly tokens: Pick<TokenStore, 'resolve'>,
+    private readonly limits?: FeedLimits,
   ) {}
 
   /**
@@ -33,7 +62,7 @@ export class ProviderProbe {
    * words the status bar uses ("3 of 10 concurrent sessions running (30 %), …"), and from where.
    */
   async test(config: ConnectionConfig, token: string | undefined, now = Date.now): Promise<string> {
-    const feeds = feedsFor(config, token, this.http);
+    const feeds = feedsFor(config, token, this.http, this.limits);
     const signal = AbortSignal.timeout(30_000);
     const samples: Sample[] = [];
     const notes: string[] = [];
@@ -65,14 +94,18 @@ export class ProviderProbe {
     return `Read ${sources}: ${read} (${series} series in all).${notes.length > 0 ? ` ${notes.join(' ')}` : ''}`;
   }
 
-  /** Browserbase projects or Northflank projects/services for pickers; undefined without a token. */
+  /**
+   * Browserbase projects, Northflank projects/services, or the connections a team Prometheus has from
+   * the exporter, for pickers; undefined without a token where one is needed.
+   */
   async listChoices(kind: ChoiceKind, config: ConnectionConfig, token: string | undefined): Promise<Choice[] | undefined> {
     if (!token) {
       const resolved = await this.tokens.resolve(config.id, config.kind).catch(() => undefined);
       token = resolved?.token;
     }
-    if (!token) return undefined;
     const signal = AbortSignal.timeout(20_000);
+    if (kind === 'exportedConnections') return exportedConnections(queryClient(config, token, this.http), signal);
+    if (!token) return undefined;
     const target = { baseUrl: config.baseUrl, token };
     if (kind === 'browserbaseProjects') {
       const result = await new BrowserbaseClient(this.http, { ...target, projectId: '' }).listProjects({ signal });

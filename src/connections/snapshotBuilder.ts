@@ -71,7 +71,9 @@ export function buildSnapshot(input: SnapshotInput): ConnectionSnapshot {
   return {
     id: config.id,
     label: config.label,
-    kind: config.kind,
+    // A connection reading an exporter connection from a team Prometheus shows as that provider.
+    kind: descriptor.kind,
+    ...(config.kind === 'prometheusQuery' ? { via: 'prometheus' as const } : {}),
     health: input.health,
     ...(input.error ? { error: input.error } : {}),
     ...(input.lastSuccessAt === undefined ? {} : { lastSuccessAt: input.lastSuccessAt }),

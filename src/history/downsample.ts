@@ -61,10 +61,31 @@ interface Accumulator {
 }
 
 /** Groups by series+labels+unit+window and bucket start, creating accumulators on first use. */
-class Buckets {
+export class Buckets {
   private readonly byKey = new Map<string, Map<number, Accumulator>>();
 
   constructor(private readonly bucketMs: number) {}
+
+  /** Adds one full-resolution record (the caller has applied last-wins already). */
+  add(record: FullRecord): void {
+    const bucket = this.at(record.descriptor, record.offset);
+    addFlags(bucket, record.flags);
+    const value = record.value;
+    if (value === null || Number.isNaN(value)) return;
+    bucket.count += 1;
+    bucket.min = Math.min(bucket.min, value);
+    bucket.max = Math.max(bucket.max, value);
+    bucket.sum += value;
+    if (record.offset >= bucket.lastOffset) {
+      bucket.last = value;
+      bucket.lastOffset = record.offset;
+    }
+  }
+
+  /** Forgets every bucket of these descriptors (to be summarized again another way). */
+  drop(descriptorKeys: Iterable<string>): void {
+    for (const key of descriptorKeys) this.byKey.delete(key);
+  }
 
   at(descriptor: Descriptor, offset: number): Accumulator {
     const start = Math.floor(offset / this.bucketMs) * this.bucketMs;
@@ -120,20 +141,7 @@ function addFlags(bucket: Accumulator, flags: readonly SampleFlag[] | undefined)
  */
 export function downsample(records: readonly FullRecord[], bucketMs: number): Bucket[] {
   const buckets = new Buckets(bucketMs);
-  for (const record of lastWins(records)) {
-    const bucket = buckets.at(record.descriptor, record.offset);
-    addFlags(bucket, record.flags);
-    const value = record.value;
-    if (value === null || Number.isNaN(value)) continue;
-    bucket.count += 1;
-    bucket.min = Math.min(bucket.min, value);
-    bucket.max = Math.max(bucket.max, value);
-    bucket.sum += value;
-    if (record.offset >= bucket.lastOffset) {
-      bucket.last = value;
-      bucket.lastOffset = record.offset;
-    }
-  }
+  for (const record of lastWins(records)) buckets.add(record);
   return buckets.result();
 }
 

@@ -69,7 +69,8 @@ export async function identityOf(path: string): Promise<FileIdentity | undefined
 /**
  * Appends `data` with O_APPEND, but only if the file is still what the caller last saw (undefined:
  * absent or empty). Whole lines go in one write call, so a kill leaves at most one torn line at the
- * end. Returns undefined, writing nothing, when the file changed underneath.
+ * end; a write that fails part way is truncated back, so a failed append leaves the file as it was.
+ * Returns undefined, writing nothing, when the file changed underneath.
  */
 export async function appendIfUnchanged(path: string, data: Buffer, expected: FileIdentity | undefined): Promise<FileIdentity | undefined> {
   const handle = await open(path, 'a');
@@ -78,11 +79,17 @@ export async function appendIfUnchanged(path: string, data: Buffer, expected: Fi
     const unchanged = expected === undefined ? size === 0 : expected.ino === ino && expected.size === size;
     if (!unchanged) return undefined;
     let written = 0;
-    // A regular file takes the whole buffer in one call; the loop only matters for a short write
-    // (a full disk), whose torn tail the next open repairs.
-    while (written < data.length) {
-      const { bytesWritten } = await handle.write(data, written, data.length - written);
-      written += bytesWritten;
+    try {
+      // A regular file takes the whole buffer in one call; the loop only matters for a short write
+      // (a full disk, a file size limit), which the next write call then fails.
+      while (written < data.length) {
+        const { bytesWritten } = await handle.write(data, written, data.length - written);
+        written += bytesWritten;
+      }
+    } catch (error) {
+      // All or nothing: what part of the batch got in is taken back out, so no half of it stays.
+      if (written > 0) await handle.truncate(size).catch(() => undefined);
+      throw error;
     }
     return { ino, size: size + data.length };
   } finally {
@@ -148,5 +155,19 @@ export async function copyAside(path: string, asidePath: string): Promise<string
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 100) throw error;
     }
+  }
+}
+
+/**
+ * Undoes an append: cuts `path` back to `size`, but only while it is still the file that append wrote
+ * (same inode, no shorter than that), so another window's replacement is never touched.
+ */
+export async function truncateIfSame(path: string, identity: FileIdentity, size: number): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    const current = await handle.stat();
+    if (current.ino === identity.ino && current.size >= size) await handle.truncate(size);
+  } finally {
+    await handle.close();
   }
 }

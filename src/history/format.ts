@@ -210,7 +210,7 @@ export function parseSegment<T extends Tier>(buffer: Buffer, tier: T): ParsedSeg
  * raw newline (JSON escapes it), so joining lines with commas yields an array of the lines' values;
  * when anything is off (a bad line, a count mismatch) the caller falls back to line by line.
  */
-function parseAllAtOnce(text: string, lineCount: number): unknown[] | undefined {
+export function parseAllAtOnce(text: string, lineCount: number): unknown[] | undefined {
   if (lineCount === 0) return [];
   try {
     const values: unknown = JSON.parse(`[${text.slice(0, -1).replaceAll('\n', ',')}]`);
@@ -220,13 +220,19 @@ function parseAllAtOnce(text: string, lineCount: number): unknown[] | undefined 
   }
 }
 
-/** Reads lines in order, keeping what it understood; returns why a line is unreadable, if it is. */
-class LineReader<R> {
+/**
+ * Reads lines in order, keeping what it understood; returns why a line is unreadable, if it is.
+ * Records go to `records`, or to `sink` when one is given (a stream that must not hold them all).
+ */
+export class LineReader<R> {
   readonly byId = new Map<number, Descriptor>();
   readonly records: R[] = [];
   header: SegmentHeader | undefined;
 
-  constructor(private readonly tier: Tier) {}
+  constructor(
+    private readonly tier: Tier,
+    private readonly sink?: (record: R) => void,
+  ) {}
 
   read(value: unknown, index: number): string | undefined {
     // A damaged header costs only itself: the file name already says the day, the caller the tier.
@@ -240,7 +246,8 @@ class LineReader<R> {
     if (Array.isArray(value)) {
       const record = this.tier === 'full' ? this.readFull(value) : this.readAggregate(value);
       if (typeof record === 'string') return record;
-      this.records.push(record as R);
+      if (this.sink) this.sink(record as R);
+      else this.records.push(record as R);
       return undefined;
     }
     const descriptor = readDescriptor(value);

@@ -11,6 +11,7 @@
 import { mkdir, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sample } from '../shared/samples';
+import { summarizeDay } from './compaction';
 import { downsample, lastWins, mergeBuckets } from './downsample';
 import {
   aggregateRecordToSample,
@@ -36,6 +37,7 @@ import {
   isMissing,
   listIfExists,
   readIfExists,
+  truncateIfSame,
   unlinkIfExists,
   writeAtomically,
   type FileIdentity,
@@ -144,6 +146,13 @@ interface WriterState {
 type Keys = Map<string, Map<number, string>>;
 
 class WriterStateChanged extends Error {}
+
+/** One day file's share of an append: enough to take it back out. */
+interface AppendedPart {
+  readonly path: string;
+  readonly identity: FileIdentity;
+  readonly sizeBefore: number;
+}
 
 export class HistoryStore {
   private readonly writers = new Map<string, WriterState>();
@@ -368,6 +377,8 @@ export class HistoryStore {
 
     let written = 0;
     let duplicates = 0;
+    // What this batch appended so far, to take back out if a later day of it fails: all or nothing.
+    const appended: AppendedPart[] = [];
     for (const dayStart of [...byDay.keys()].sort((a, b) => a - b)) {
       const daySamples = byDay.get(dayStart) ?? [];
       // A day past full resolution is accepted (a first fetch may return weeks of Browserless
@@ -381,15 +392,29 @@ export class HistoryStore {
           const result = await this.appendDay(connectionId, paths, dayStart, daySamples);
           written += result.written;
           duplicates += result.duplicates;
+          if (result.appended) appended.push(result.appended);
           break;
         } catch (error) {
           // Whatever was assigned in memory for this batch may not be on disk: start again from the files.
           this.writers.delete(connectionId);
-          if (!(error instanceof WriterStateChanged) || attempt >= 2) throw error;
+          if (error instanceof WriterStateChanged && attempt < 2) continue;
+          await this.undo(connectionId, appended);
+          throw error;
         }
       }
     }
     return { written, duplicates, dropped };
+  }
+
+  /** Takes the parts of a failed batch that did get in back out of their files. */
+  private async undo(connectionId: string, parts: readonly AppendedPart[]): Promise<void> {
+    for (const part of parts) {
+      try {
+        await truncateIfSame(part.path, part.identity, part.sizeBefore);
+      } catch (error) {
+        this.log.warn(`History of ${connectionId}: could not take a failed batch back out of ${part.path}: ${String(error)}`);
+      }
+    }
   }
 
   private async appendDay(
@@ -397,7 +422,7 @@ export class HistoryStore {
     paths: ConnectionPaths,
     dayStart: number,
     samples: readonly Sample[],
-  ): Promise<{ written: number; duplicates: number }> {
+  ): Promise<{ written: number; duplicates: number; appended?: AppendedPart }> {
     const writer = await this.writerOf(connectionId, paths);
     let day = writer.days.get(dayStart);
     let fileKeys: Keys | undefined;
@@ -440,12 +465,13 @@ export class HistoryStore {
 
     const path = join(paths.full, segmentFileName(dayStart));
     if (day.identity === undefined) await mkdir(paths.full, { recursive: true });
-    const identity = await appendIfUnchanged(path, Buffer.from(chunks.join(''), 'utf8'), day.identity);
+    const data = Buffer.from(chunks.join(''), 'utf8');
+    const identity = await appendIfUnchanged(path, data, day.identity);
     if (identity === undefined) throw new WriterStateChanged(`${path} changed underneath`);
     day.identity = identity;
     writer.newest = newest;
     this.advanceFloor(writer);
-    return { written, duplicates };
+    return { written, duplicates, appended: { path, identity, sizeBefore: identity.size - data.length } };
   }
 
   /** The writer state of a connection, loading recent keys from its newest files on first use. */
@@ -610,18 +636,21 @@ export class HistoryStore {
         if (await unlinkIfExists(path)) deleted++;
         continue;
       }
-      const buffer = await readIfExists(path);
-      if (buffer === undefined) continue;
-      const parsed = parseSegment(buffer, 'full');
+      const identity = await identityOf(path);
+      if (identity === undefined) continue;
+      // Read as a stream: memory follows the series, not the size of the day.
+      const summary = await summarizeDay(path, identity.size, this.bucketMs);
       // The day file is deleted below, so a damaged one is only copied aside, not rewritten.
-      const damaged = parsed.badLines.length > 0 || parsed.unsupportedVersion !== undefined;
-      const records = damaged ? await this.setAside(connectionId, path, 'full', dayStart, parsed, false) : parsed.records;
-      const buckets = downsample(records, this.bucketMs);
+      if (summary.badLineCount > 0 || summary.unsupportedVersion !== undefined) {
+        const asidePath = await copyAside(path, `${path}.corrupt-${fileStamp(this.now())}`);
+        this.log.warn(`History of ${connectionId}: file ${path} has ${describeDamage(summary)}; set aside as ${asidePath}, its readable records downsampled.`);
+      }
+      const buckets = summary.buckets;
       await mkdir(paths.agg, { recursive: true });
       if (buckets.length > 0) await writeAtomically(join(paths.agg, segmentFileName(dayStart)), encodeSegment('agg', dayStart, buckets, this.bucketMs));
       // A file that grew while it was summarized (a late append) stays for the next pass, which
       // summarizes it again from the start and replaces these buckets.
-      if ((await identityOf(path))?.size !== buffer.length) continue;
+      if ((await identityOf(path))?.size !== summary.bytes) continue;
       if (await unlinkIfExists(path)) downsampled++;
     }
 
@@ -752,10 +781,11 @@ function encodeSegment(tier: Tier, dayStart: number, records: readonly (FullReco
   return chunks.join('');
 }
 
-function describeDamage(parsed: ParsedSegment<unknown>): string {
+function describeDamage(parsed: Pick<ParsedSegment<unknown>, 'badLines' | 'unsupportedVersion'> & { readonly badLineCount?: number }): string {
   if (parsed.unsupportedVersion !== undefined) return `format version ${parsed.unsupportedVersion}, which this version of the extension cannot read`;
   const [first] = parsed.badLines;
-  const more = parsed.badLines.length > 1 ? ` and ${parsed.badLines.length - 1} more` : '';
+  const count = parsed.badLineCount ?? parsed.badLines.length;
+  const more = count > 1 ? ` and ${count - 1} more` : '';
   return `an unreadable line ${first?.line ?? '?'} (${first?.reason ?? 'unknown'})${more}`;
 }
 

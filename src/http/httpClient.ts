@@ -8,17 +8,22 @@
  */
 import type * as UndiciModule from 'undici';
 import type { Agent, Dispatcher, ProxyAgent } from 'undici';
-import { ProviderError, type RateLimitInfo, type TimeoutPhase } from './errors';
-import { parseRateLimit, parseRetryAfter } from './headers';
-import { resolveProxy, type ProxyConfiguration } from './proxy';
-import { redactText, redactUrl } from './redact';
+import { BodyTooLarge, describeBytes, discardBody, readBody } from './body';
+import { ProviderError, type RateLimitInfo } from './errors';
+import { DEFAULT_MAX_JSON_DEPTH, limitJsonDepth, UnclosedDeepJson, type DepthLimitedJson } from './jsonDepth';
+import { parseRateLimit } from './headers';
+import { chooseProxy, proxySecrets, type ProxyConfiguration, type ProxyInUse } from './proxy';
+import { redactSecrets, redactText, redactTruncated, redactUrl } from './redact';
+import { statusError, unexpectedStatus } from './statusErrors';
+import { classifyTransportError, type TransportContext } from './transportErrors';
 
 /** Where a provider takes its token. A token in the URL (`query`) is redacted from every message. */
 export type Auth =
   | { readonly kind: 'none' }
   | { readonly kind: 'bearer'; readonly token: string }
   | { readonly kind: 'header'; readonly name: string; readonly token: string }
-  | { readonly kind: 'basic'; readonly token: string }
+  /** Browserless sends the token as the user name; a Prometheus server behind basic auth takes a user name and the token as password. */
+  | { readonly kind: 'basic'; readonly token: string; readonly username?: string }
   | { readonly kind: 'query'; readonly name: string; readonly token: string };
 
 export interface HttpTimeouts {
@@ -76,6 +81,8 @@ export interface HttpResponse<T> {
   readonly contentType?: string;
   readonly bytes: number;
   readonly rateLimit?: RateLimitInfo;
+  /** JSON only: containers deeper than the depth limit, replaced by a marker string. */
+  readonly prunedJsonDepth?: number;
 }
 
 export interface HttpClientOptions {
@@ -83,17 +90,20 @@ export interface HttpClientOptions {
   readonly userAgent?: string;
   readonly timeouts?: Partial<HttpTimeouts>;
   readonly maxBytes?: number;
+  /** Deepest JSON nesting read from a server (default 64); deeper parts become a marker string. */
+  readonly maxJsonDepth?: number;
 }
 
 function tokenOf(auth: Auth | undefined): string | undefined {
   return auth && auth.kind !== 'none' ? auth.token : undefined;
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+/** Header values are server text like any other: an echoed token is masked before anyone reads them. */
+function flattenHeaders(raw: Record<string, string | string[] | undefined>, secrets: readonly (string | undefined)[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    headers[name.toLowerCase()] = redactSecrets(Array.isArray(value) ? value.join(', ') : value, secrets);
   }
   return headers;
 }
@@ -109,121 +119,14 @@ function buildUrl(input: string | URL, query: HttpRequest['query'], auth: Auth |
   return url;
 }
 
-function describeBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
-}
-
-/** Finds the first `code` on an error or its causes (undici wraps the socket's error). */
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-const TLS_CODES = new Set([
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_NOT_YET_VALID',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-
-/** Turns a thrown low-level error into a ProviderError with a plain-words message. */
-export function classifyTransportError(
-  error: unknown,
-  context: {
-    host: string;
-    url: string;
-    deadline: AbortSignal;
-    caller?: AbortSignal;
-    secrets: (string | undefined)[];
-    bodyStarted: boolean;
-    timeouts: HttpTimeouts;
-  },
-): ProviderError {
-  if (error instanceof ProviderError) return error;
-  const { host, url } = context;
-  const code = errorCode(error);
-  const timeout = (phase: TimeoutPhase, ms: number, what: string) =>
-    new ProviderError('timeout', `${host} did not ${what} within ${Math.round(ms / 1000)} s`, { url, phase, code });
-  if (context.caller?.aborted) return new ProviderError('cancelled', `Request to ${host} was cancelled`, { url, code });
-  if (context.deadline.aborted) return timeout('total', context.timeouts.totalMs, 'finish answering');
-  switch (code) {
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return timeout('connect', context.timeouts.connectMs, 'accept a connection');
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return timeout('headers', context.timeouts.headersMs, 'start answering');
-    case 'UND_ERR_BODY_TIMEOUT':
-      return timeout('body', context.timeouts.bodyMs, 'send the rest of its answer');
-    case 'ECONNREFUSED':
-      return new ProviderError('network', `${host} refused the connection (is the server running and the URL right?)`, { url, code });
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new ProviderError('network', `The host name ${host} could not be resolved (DNS lookup failed)`, { url, code });
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-    case 'EPIPE':
-      return new ProviderError(
-        'network',
-        context.bodyStarted ? `${host} closed the connection before the response was complete` : `${host} closed the connection without answering`,
-        { url, code },
-      );
-    case 'ETIMEDOUT':
-      return timeout('connect', context.timeouts.connectMs, 'accept a connection');
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new ProviderError('network', `${host} is unreachable from this machine (no route to host)`, { url, code });
-    default:
-      break;
-  }
-  if (code && TLS_CODES.has(code)) {
-    return new ProviderError(
-      'network',
-      `The TLS certificate of ${host} could not be verified (${code}). Check the URL, or the server's certificate; behind a corporate proxy, check the http.proxyStrictSSL setting.`,
-      { url, code },
-    );
-  }
-  const raw = error instanceof Error ? error.message : String(error);
-  if (/proxy/i.test(raw)) {
-    return new ProviderError('network', `The proxy refused or failed the connection to ${host}: ${redactText(raw, context.secrets)}`, { url, code });
-  }
-  return new ProviderError('network', `Request to ${host} failed: ${redactText(raw, context.secrets)}`, { url, code });
-}
-
-/** Pulls a human message out of an error body: JSON `message`/`error`, else the first line of text. */
-export function extractServerMessage(text: string): string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(trimmed);
-    if (parsed && typeof parsed === 'object') {
-      const record = parsed as Record<string, unknown>;
-      const nested = record.error && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : undefined;
-      const candidate = record.message ?? nested?.message ?? record.error ?? record.detail;
-      if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim().slice(0, 300);
-    }
-  } catch {
-    // Not JSON: fall through to text.
-  }
-  if (/^\s*<(!doctype|html)/i.test(trimmed)) return undefined;
-  return trimmed.split(/\r?\n/)[0]?.slice(0, 300);
-}
-
 export class HttpClient {
   private readonly userAgent: string;
   private readonly timeouts: HttpTimeouts;
   private readonly maxBytes: number;
+  private maxJsonDepth: number;
   private proxyConfiguration: ProxyConfiguration;
+  /** Proxy credentials, masked like tokens in everything this client reports. */
+  private proxySecrets: readonly string[];
   private directAgent: Agent | undefined;
   private readonly proxyAgents = new Map<string, ProxyAgent>();
   private closed = false;
@@ -232,12 +135,20 @@ export class HttpClient {
     this.userAgent = options.userAgent ?? 'live-usage-vscode';
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
     this.proxyConfiguration = options.proxy ?? {};
+    this.proxySecrets = proxySecrets(this.proxyConfiguration);
+  }
+
+  /** Applies a changed depth limit (setting `liveUsage.limits.maxJsonDepth`) to the next responses. */
+  setMaxJsonDepth(maxJsonDepth: number): void {
+    this.maxJsonDepth = maxJsonDepth;
   }
 
   /** Applies new proxy settings; connections through the old ones are closed. */
   setProxyConfiguration(configuration: ProxyConfiguration): void {
     this.proxyConfiguration = configuration;
+    this.proxySecrets = proxySecrets(configuration);
     void this.closeDispatchers();
   }
 
@@ -245,39 +156,50 @@ export class HttpClient {
     return this.proxyConfiguration.strictSSL !== false;
   }
 
-  /** The dispatcher for a URL: one keep-alive agent for direct traffic, one per proxy. */
-  async dispatcherFor(url: URL): Promise<Dispatcher> {
+  /**
+   * The dispatcher for a URL: one keep-alive agent for direct traffic, one per proxy. Through a proxy,
+   * https goes in a CONNECT tunnel and plain http as absolute-form requests (what every forward proxy
+   * accepts; Debian's default squid refuses CONNECT to ports other than 443). VS Code's
+   * http.proxyAuthorization, when set, is the Proxy-Authorization of both.
+   */
+  async dispatcherFor(url: URL): Promise<{ readonly dispatcher: Dispatcher; readonly proxy?: ProxyInUse }> {
     if (this.closed) throw new ProviderError('cancelled', 'The HTTP client has been closed');
     const { Agent, ProxyAgent } = await loadUndici();
-    const proxy = resolveProxy(url, this.proxyConfiguration);
+    const choice = chooseProxy(url, this.proxyConfiguration);
     const tls = { rejectUnauthorized: this.strictSSL() };
-    if (!proxy) {
+    if (choice.kind === 'invalid') {
+      throw new ProviderError('request', `Not sent: ${choice.problem}.`, { where: 'proxy' });
+    }
+    if (choice.kind === 'direct') {
       this.directAgent ??= new Agent({
         connect: { timeout: this.timeouts.connectMs, ...tls },
         keepAliveTimeout: 30_000,
         keepAliveMaxTimeout: 120_000,
         connections: 8,
       });
-      return this.directAgent;
+      return { dispatcher: this.directAgent };
     }
-    let agent = this.proxyAgents.get(proxy);
+    const authorization = this.proxyConfiguration.proxyAuthorization?.trim() || undefined;
+    let agent = this.proxyAgents.get(choice.url);
     if (!agent) {
       agent = new ProxyAgent({
-        uri: proxy,
+        uri: choice.url,
+        proxyTunnel: false,
+        ...(authorization ? { token: authorization } : {}),
         requestTls: tls,
         proxyTls: tls,
         connect: { timeout: this.timeouts.connectMs },
         keepAliveTimeout: 30_000,
       } as ProxyAgent.Options);
-      this.proxyAgents.set(proxy, agent);
+      this.proxyAgents.set(choice.url, agent);
     }
-    return agent;
+    return { dispatcher: agent, proxy: { host: choice.host, source: choice.source } };
   }
 
   /** Sends a request and returns the checked body as text. Throws ProviderError only. */
   async send(options: HttpRequest): Promise<HttpResponse<string>> {
     const timeouts = { ...this.timeouts, ...options.timeouts };
-    const secrets = [tokenOf(options.auth)];
+    const secrets = [tokenOf(options.auth), ...this.proxySecrets];
     let url: URL;
     try {
       url = buildUrl(options.url, options.query, options.auth);
@@ -286,6 +208,9 @@ export class HttpClient {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ProviderError('request', `The URL ${redactUrl(url)} must start with http:// or https://`);
+    }
+    if (url.username !== '' || url.password !== '') {
+      throw new ProviderError('request', `The URL ${redactUrl(url)} carries a user name or password; store the token with "Live Usage: Set Token…" instead`);
     }
     const shownUrl = redactText(redactUrl(url), secrets);
     const host = url.host;
@@ -296,7 +221,8 @@ export class HttpClient {
     };
     const auth = options.auth;
     if (auth?.kind === 'bearer') headers.authorization = `Bearer ${auth.token}`;
-    else if (auth?.kind === 'basic') headers.authorization = `Basic ${Buffer.from(`${auth.token}:`).toString('base64')}`;
+    else if (auth?.kind === 'basic')
+      headers.authorization = `Basic ${Buffer.from(auth.username === undefined ? `${auth.token}:` : `${auth.username}:${auth.token}`).toString('base64')}`;
     else if (auth?.kind === 'header') headers[auth.name.toLowerCase()] = auth.token;
     let body: string | undefined;
     if (options.json !== undefined) {
@@ -306,13 +232,14 @@ export class HttpClient {
 
     const deadline = AbortSignal.timeout(timeouts.totalMs);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-    const context = { host, url: shownUrl, deadline, caller: options.signal, secrets, bodyStarted: false, timeouts };
+    const context: TransportContext = { host, url: shownUrl, deadline, caller: options.signal, secrets, bodyStarted: false, timeouts };
     const maxBytes = options.maxBytes ?? this.maxBytes;
 
     let response: Dispatcher.ResponseData;
     try {
       const { request } = await loadUndici();
-      const dispatcher = await this.dispatcherFor(url);
+      const { dispatcher, proxy } = await this.dispatcherFor(url);
+      if (proxy) context.proxy = proxy;
       response = await request(url, {
         method: options.method ?? 'GET',
         headers,
@@ -326,7 +253,7 @@ export class HttpClient {
       throw classifyTransportError(error, context);
     }
 
-    const responseHeaders = flattenHeaders(response.headers);
+    const responseHeaders = flattenHeaders(response.headers, secrets);
     const status = response.statusCode;
     const contentType = responseHeaders['content-type'];
     const rateLimit = parseRateLimit(responseHeaders);
@@ -334,18 +261,26 @@ export class HttpClient {
     if (status >= 400) {
       let text = '';
       try {
-        text = await readBody(response.body, ERROR_BODY_BYTES, true);
+        const read = await readBody(response.body, ERROR_BODY_BYTES, true);
+        text = read.truncated ? redactTruncated(read.text, secrets) : redactSecrets(read.text, secrets);
       } catch {
         // The status is what matters; an unreadable error body is not worth a second failure.
       }
-      throw this.statusError(status, responseHeaders, text, {
+      throw statusError(status, responseHeaders, text, {
         host,
         url: shownUrl,
         path: url.pathname,
         secrets,
         optional: options.optionalRoute === true,
         rateLimit,
+        ...(context.proxy ? { proxy: context.proxy } : {}),
       });
+    }
+    if (status < 200 || status >= 300) {
+      // Only 2xx is data. undici does not follow redirects, and a 3xx body (often JSON from a gateway
+      // or a login page) must never be read as the API's answer.
+      discardBody(response.body);
+      throw unexpectedStatus(status, responseHeaders, { host, url: shownUrl, secrets });
     }
 
     const declaredLength = Number(responseHeaders['content-length']);
@@ -377,7 +312,9 @@ export class HttpClient {
     let text: string;
     try {
       context.bodyStarted = true;
-      text = await readBody(response.body, maxBytes, false);
+      // Redacted here, before any parser, note or cut sees it: an echoed token never reaches a label,
+      // a parse-issue excerpt, history or a webview.
+      text = redactSecrets((await readBody(response.body, maxBytes, false)).text, secrets);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         throw new ProviderError('badResponse', `${host} sent more than the ${describeBytes(maxBytes)} response limit`, {
@@ -409,11 +346,23 @@ export class HttpClient {
         where: 'body',
       });
     }
+    const host = new URL(response.url).host;
+    let limited: DepthLimitedJson;
     try {
-      return { ...response, body: JSON.parse(response.body) as unknown };
+      limited = limitJsonDepth(response.body, this.maxJsonDepth);
+    } catch (error) {
+      if (!(error instanceof UnclosedDeepJson)) throw error;
+      throw new ProviderError('badResponse', `${host} sent JSON ${error.message}; it was not read`, {
+        url: response.url,
+        status: response.status,
+        where: 'body',
+      });
+    }
+    try {
+      return { ...response, body: JSON.parse(limited.text) as unknown, ...(limited.pruned > 0 ? { prunedJsonDepth: limited.pruned } : {}) };
     } catch (error) {
       const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
-      throw new ProviderError('badResponse', `${new URL(response.url).host} sent malformed JSON${position ? ` (at character ${position})` : ''}`, {
+      throw new ProviderError('badResponse', `${host} sent malformed JSON${position ? ` (at character ${position})` : ''}`, {
         url: response.url,
         status: response.status,
         where: position ? `character ${position}` : 'body',
@@ -424,45 +373,6 @@ export class HttpClient {
   /** Sends a request and returns the body as text (Prometheus expositions, plain-text probes). */
   text(options: Omit<HttpRequest, 'expect'>): Promise<HttpResponse<string>> {
     return this.send({ ...options, expect: 'text' });
-  }
-
-  private statusError(
-    status: number,
-    headers: Record<string, string>,
-    bodyText: string,
-    context: { host: string; url: string; path: string; secrets: (string | undefined)[]; optional: boolean; rateLimit?: RateLimitInfo },
-  ): ProviderError {
-    const serverMessage = (() => {
-      const extracted = extractServerMessage(bodyText);
-      return extracted ? redactText(extracted, context.secrets) : undefined;
-    })();
-    const suffix = serverMessage ? `: ${serverMessage}` : '';
-    const base = { status, url: context.url, ...(serverMessage ? { serverMessage } : {}), ...(context.rateLimit ? { rateLimit: context.rateLimit } : {}) };
-    const { host, path } = context;
-    if (status === 401 || status === 403) {
-      return new ProviderError('auth', `${host} rejected the token (HTTP ${status})${suffix}`, base);
-    }
-    if (status === 404) {
-      return context.optional
-        ? new ProviderError('notOffered', `${host} does not offer ${path} (HTTP 404)`, base)
-        : new ProviderError('notFound', `${path} was not found on ${host} (HTTP 404)${suffix}`, base);
-    }
-    if (status === 429) {
-      const retryAfterMs = parseRetryAfter(headers);
-      const wait = retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(retryAfterMs / 1000)} s`;
-      return new ProviderError('rateLimited', `${host} is rate limiting requests (HTTP 429)${wait}${suffix}`, {
-        ...base,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      });
-    }
-    if (status >= 500) {
-      const retryAfterMs = parseRetryAfter(headers);
-      return new ProviderError('server', `${host} had a server error (HTTP ${status})${suffix}`, {
-        ...base,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      });
-    }
-    return new ProviderError('request', `${host} refused the request (HTTP ${status})${suffix}`, base);
   }
 
   private async closeDispatchers(): Promise<void> {
@@ -478,35 +388,4 @@ export class HttpClient {
     this.closed = true;
     await this.closeDispatchers();
   }
-}
-
-class BodyTooLarge extends Error {}
-
-/**
- * Stops reading a body we will not use. A bare destroy() makes undici emit an 'error' event, which
- * with no listener would crash the extension host, so one is attached first.
- */
-function discardBody(body: Dispatcher.ResponseData['body']): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-/** Reads a body up to `limit` bytes. Past the limit: truncate (error bodies) or throw BodyTooLarge. */
-async function readBody(body: Dispatcher.ResponseData['body'], limit: number, truncate: boolean): Promise<string> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    total += buffer.length;
-    if (total > limit) {
-      discardBody(body);
-      if (truncate) {
-        chunks.push(buffer.subarray(0, buffer.length - (total - limit)));
-        break;
-      }
-      throw new BodyTooLarge();
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

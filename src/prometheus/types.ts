@@ -31,15 +31,32 @@ export interface ParseIssue {
   readonly text: string;
 }
 
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
 export interface ParseResult {
   readonly families: readonly MetricFamily[];
   /** Bad lines are skipped and reported here; parsing continues with the next line. */
   readonly issues: readonly ParseIssue[];
+  /**
+   * Rules the exposition breaks whose values were kept anyway (as Prometheus keeps them): an
+   * OpenMetrics histogram without a +Inf bucket, a negative counter, families split apart, a missing
+   * comma between labels, and the like. Always set by the parser; optional so results built by hand
+   * (tests, older callers) stay valid.
+   */
+  readonly flags?: readonly ParseIssue[];
   /** True when the input ended with `# EOF` (OpenMetrics). */
   readonly sawEof: boolean;
+  /** The rules the body was read with. Always set by the parser. */
+  readonly format?: ExpositionFormat;
 }
 
 export interface ParseOptions {
-  /** 'prometheus' (0.0.4, lenient), 'openmetrics' (strict 1.0 rules reported as issues), or 'auto' (default: openmetrics when `# EOF` or `# UNIT` appears). */
+  /**
+   * 'prometheus' (0.0.4, lenient), 'openmetrics' (1.0 rules reported), or 'auto' (default): the
+   * `contentType` decides; without one that names a format, the body is read as 0.0.4 unless it ends
+   * with `# EOF` and reads at least as well as OpenMetrics.
+   */
   readonly format?: 'prometheus' | 'openmetrics' | 'auto';
+  /** The response's Content-Type header, for 'auto'. */
+  readonly contentType?: string | undefined;
 }

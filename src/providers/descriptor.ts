@@ -15,7 +15,7 @@ import type { SeriesSemantics } from '../shared/seriesModel';
 import type { ProviderKind } from './types';
 
 /** One descriptor per server generation where they differ (Browserless v2 and v1). */
-export type DescriptorId = 'browserless' | 'browserlessV1' | 'browserbase' | 'northflank' | 'cerebras' | 'prometheus';
+export type DescriptorId = 'browserless' | 'browserlessV1' | 'browserbase' | 'northflank' | 'cerebras' | 'prometheus' | 'prometheusQuery';
 
 /** Stable rule ids: notifications, snoozes and "don't show again" are keyed by them, so never rename one. */
 export type QuotaRuleId =
@@ -30,7 +30,9 @@ export type QuotaRuleId =
   | 'p95Latency'
   | 'endpointStatus'
   | 'cpu'
-  | 'memory';
+  | 'memory'
+  /** A PromQL panel's threshold (Prometheus query connections): `query:<title>`. */
+  | `query:${string}`;
 
 export interface SeriesSpec {
   /** What it is, in words, e.g. "running sessions". */

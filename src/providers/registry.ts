@@ -12,7 +12,8 @@ import { CEREBRAS_DESCRIPTOR } from './cerebras/descriptor';
 import type { DescriptorId, ProviderDescriptor, ResolvedSeries } from './descriptor';
 import { NORTHFLANK_DESCRIPTOR } from './northflank/descriptor';
 import { PROMETHEUS_DESCRIPTOR } from './prometheus/descriptor';
-import type { ProviderKind } from './types';
+import { PROMETHEUS_QUERY_DESCRIPTOR } from './prometheusQuery/descriptor';
+import type { ExportableKind, ProviderKind } from './types';
 
 export const DESCRIPTORS: Readonly<Record<DescriptorId, ProviderDescriptor>> = {
   browserless: BROWSERLESS_DESCRIPTOR,
@@ -21,6 +22,7 @@ export const DESCRIPTORS: Readonly<Record<DescriptorId, ProviderDescriptor>> = {
   northflank: NORTHFLANK_DESCRIPTOR,
   cerebras: CEREBRAS_DESCRIPTOR,
   prometheus: PROMETHEUS_DESCRIPTOR,
+  prometheusQuery: PROMETHEUS_QUERY_DESCRIPTOR,
 };
 
 /** The descriptor each provider kind starts from (its current generation). */
@@ -30,6 +32,7 @@ const BY_KIND: Readonly<Record<ProviderKind, ProviderDescriptor>> = {
   northflank: NORTHFLANK_DESCRIPTOR,
   cerebras: CEREBRAS_DESCRIPTOR,
   prometheus: PROMETHEUS_DESCRIPTOR,
+  prometheusQuery: PROMETHEUS_QUERY_DESCRIPTOR,
 };
 
 export const PROVIDER_KINDS = Object.keys(BY_KIND) as readonly ProviderKind[];
@@ -38,9 +41,17 @@ export function descriptorOfKind(kind: ProviderKind): ProviderDescriptor {
   return BY_KIND[kind];
 }
 
-/** The descriptor of a configured connection: Browserless v1 has its own. */
-export function descriptorFor(config: { readonly kind: ProviderKind; readonly browserlessVersion?: 'v2' | 'v1' }): ProviderDescriptor {
-  return config.kind === 'browserless' && config.browserlessVersion === 'v1' ? BROWSERLESS_V1_DESCRIPTOR : BY_KIND[config.kind];
+/**
+ * The descriptor of a configured connection: Browserless v1 has its own, and a Prometheus query
+ * connection that reads an exporter connection is read (and shown) as that connection's provider.
+ */
+export function descriptorFor(config: {
+  readonly kind: ProviderKind;
+  readonly browserlessVersion?: 'v2' | 'v1';
+  readonly exportedKind?: ExportableKind;
+}): ProviderDescriptor {
+  const kind = config.kind === 'prometheusQuery' && config.exportedKind ? config.exportedKind : config.kind;
+  return kind === 'browserless' && config.browserlessVersion === 'v1' ? BROWSERLESS_V1_DESCRIPTOR : BY_KIND[kind];
 }
 
 function table<T>(pick: (descriptor: ProviderDescriptor) => T): Readonly<Record<ProviderKind, T>> {

@@ -2,7 +2,11 @@
 import type { RateLimitInfo } from '../http/errors';
 import type { Sample } from '../shared/samples';
 
-export type ProviderKind = 'browserless' | 'browserbase' | 'northflank' | 'cerebras' | 'prometheus';
+export type ProviderKind = 'browserless' | 'browserbase' | 'northflank' | 'cerebras' | 'prometheus' | 'prometheusQuery';
+
+/** The providers the team exporter polls, and a Prometheus query connection can read back. */
+export type ExportableKind = 'browserless' | 'browserbase' | 'northflank' | 'cerebras';
+export const EXPORTABLE_KINDS: readonly ExportableKind[] = ['browserless', 'browserbase', 'northflank', 'cerebras'];
 
 /** The common part of every client's configuration. The token comes from SecretStorage, never settings. */
 export interface ClientTarget {

@@ -14,14 +14,14 @@
 import type { QuotaRuleSpec } from '../providers/descriptor';
 import type { UsageScope } from '../shared/connections';
 import { formatBytes, formatDay, formatNumber } from '../shared/format';
-import type { MetricUnit, Sample } from '../shared/samples';
+import { isWithheld, type MetricUnit, type Sample } from '../shared/samples';
 import type { QuotaStatus } from '../shared/snapshot';
 import {
   billingCycle,
   DEFAULT_BILLING_CYCLE_DAY,
   makeStatus,
   readLatest,
-  settingValue,
+  allowanceValue,
   type BillingCycle,
   type EvaluateQuotaOptions,
   type Rule,
@@ -55,7 +55,7 @@ export interface ScopeDecision {
  * newest value is the total as of (nearly) its end.
  */
 function cumulativeReading(sample: Sample): number | null {
-  if (sample.flags?.some((flag) => flag === 'invalidNegative' || flag === 'notANumber')) return null;
+  if (isWithheld(sample)) return null;
   const reading = sample.aggregate ? sample.aggregate.last : sample.value;
   return reading !== null && Number.isFinite(reading) ? reading : null;
 }
@@ -202,6 +202,7 @@ function projection(
   cycle: BillingCycle,
   describe: (value: number) => string,
 ): { detail?: string; exhaustedAt?: number } {
+  if (limit === 0) return { detail: 'no allowance (quota 0): any use is billed as overage' };
   if (use.used === null || limit === null || !use.basis) return {};
   const remaining = limit - use.used;
   if (remaining <= 0) return { detail: 'the allocation is used up: further use is billed as overage' };
@@ -244,7 +245,7 @@ export function cycleUsageRule(rule: Rule, spec: Spec, decided?: ScopeDecision):
   const describe = describer(spec.unit, options);
   const decision = decided ?? scopeFor(rule, spec);
   const use = usedThisCycle(rule, spec, cycle, decision, readingsOf(history, latest, spec.reported), describe);
-  const setting = settingValue(config.quota, spec.limitSetting);
+  const setting = allowanceValue(config.quota, spec.limitSetting);
   const limit = setting === undefined ? null : setting * spec.settingScale;
   const projected = projection(rule, use, limit, cycle, describe);
   const noLimit = limit === null ? `no allocation set: add quota.${spec.limitSetting} (your plan’s allowance per cycle) for warnings` : undefined;

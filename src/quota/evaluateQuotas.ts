@@ -11,6 +11,7 @@ import type { Sample } from '../shared/samples';
 import { wordsOf } from '../shared/seriesModel';
 import type { QuotaStatus } from '../shared/snapshot';
 import { cycleUsageRule, scopeFor, type ScopeDecision } from './cycleUsage';
+import { panelRules } from './panelRules';
 import { availabilityRule, endpointStatusRule, failureRateRule, ofLimitRule, perContainerRule, queueRule, recentCountRule, slowestRule } from './rules';
 import { quotaThresholds, type EvaluateQuotaOptions, type Rule } from './ruleSupport';
 
@@ -39,7 +40,8 @@ export const DEFAULT_P95_LATENCY_SECONDS = 10;
 /**
  * Every quota rule of a connection, in the order its descriptor lists them. `latest` is the newest
  * sample per series and identifying label set; `history` is what the history store holds for the
- * connection (used for billing-cycle use and burn rates only). A generic Prometheus connection has none.
+ * connection (used for billing-cycle use and burn rates only). A generic Prometheus connection has none;
+ * a Prometheus query connection's PromQL panels have one each (panelRules.ts).
  */
 export function evaluateQuotas(
   config: ConnectionConfig,
@@ -87,6 +89,8 @@ export function evaluateQuotas(
     }
     if (status) statuses.push(withWords(descriptor, spec, status));
   }
+  // A Prometheus query connection's PromQL panels bring their own thresholds.
+  statuses.push(...panelRules(rule));
   return statuses;
 }
 

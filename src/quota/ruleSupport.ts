@@ -3,8 +3,7 @@
  * building a QuotaStatus, and the billing cycle. Pure.
  */
 import type { ConnectionConfig, QuotaSettings } from '../shared/connections';
-import { formatNumber } from '../shared/format';
-import type { MetricUnit, Sample } from '../shared/samples';
+import { isWithheld, withheldReason, type MetricUnit, type Sample } from '../shared/samples';
 import type { QuotaLevel, QuotaStatus } from '../shared/snapshot';
 
 export const DEFAULT_BILLING_CYCLE_DAY = 1;
@@ -53,6 +52,12 @@ export function settingValue(quota: QuotaSettings | undefined, name: keyof Quota
   return typeof value === 'number' && positive(value) ? value : undefined;
 }
 
+/** A plan allowance: 0 is a real setting (none included: any use is over), unlike a limit. Else undefined. */
+export function allowanceValue(quota: QuotaSettings | undefined, name: keyof QuotaSettings): number | undefined {
+  const value = quota?.[name];
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
 /** The level of a percentage of a limit; the boundaries belong to the higher level (75 % warns, 90 % is critical). */
 export function levelForPercent(percent: number | null, thresholds: QuotaThresholds): QuotaLevel {
   if (percent === null || !Number.isFinite(percent)) return 'ok';
@@ -78,7 +83,7 @@ export function worstLevel(statuses: readonly Pick<QuotaStatus, 'level'>[]): Quo
 /** Whether a sample holds a real value: withheld (negative, NaN) values are never used, even if a value slipped through. */
 export function isUsableSample(sample: Sample): boolean {
   if (sample.value === null || !Number.isFinite(sample.value)) return false;
-  return !sample.flags?.some((flag) => flag === 'invalidNegative' || flag === 'notANumber');
+  return !isWithheld(sample);
 }
 
 export function newestOf(samples: readonly Sample[], series: string): Sample | undefined {
@@ -90,11 +95,8 @@ export function newestOf(samples: readonly Sample[], series: string): Sample | u
 }
 
 export function withheldDetail(sample: Sample): string {
-  if (sample.flags?.includes('invalidNegative')) {
-    return `the latest reading was withheld: the server sent a negative count (${formatNumber(sample.rawValue ?? null)})`;
-  }
-  if (sample.flags?.includes('notANumber')) return 'the latest reading was withheld: the server sent NaN';
-  return NO_VALUE_YET;
+  const reason = withheldReason(sample);
+  return reason === undefined ? NO_VALUE_YET : `the latest reading was withheld: ${reason}`;
 }
 
 /** The newest value of a series, or why there is none. */
@@ -103,6 +105,20 @@ export function readLatest(samples: readonly Sample[], series: string): { value:
   if (!sample) return { value: null, why: NO_VALUE_YET };
   if (!isUsableSample(sample)) return { value: null, why: withheldDetail(sample) };
   return { value: sample.value as number, sample };
+}
+
+/**
+ * Samples in the order of their labels. A rule that picks one of several equal readings (all endpoints
+ * up, two containers at the same share) then picks the same one whatever order the readings came in:
+ * from a provider, from history, or back from a team Prometheus.
+ */
+export function byLabels(samples: readonly Sample[]): Sample[] {
+  const keyOf = (sample: Sample) =>
+    Object.keys(sample.labels ?? {})
+      .sort()
+      .map((name) => `${name}=${sample.labels?.[name] ?? ''}`)
+      .join(',');
+  return [...samples].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
 }
 
 /** The reading a value came from: the series and its labels, so a chart can show the same one. */
@@ -131,6 +147,8 @@ export function makeStatus(parts: StatusParts, thresholds: QuotaThresholds): Quo
   // value * 100 / limit rather than ratio * 100: 5400 / 6000 * 100 is 90.00000000000001 in floats.
   const percent = ratio === null || value === null || limit === null ? null : (value * 100) / limit;
   let level = parts.level ?? levelForPercent(percent, thresholds);
+  // An allowance of 0 has no percentage: any use at all is over it.
+  if (limit === 0 && value !== null && value > 0 && parts.level === undefined) level = 'critical';
   if (parts.atLeast) level = worseLevel(level, parts.atLeast);
   const detail = (parts.details ?? []).filter((part): part is string => Boolean(part)).join('; ');
   return {

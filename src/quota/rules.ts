@@ -7,6 +7,7 @@ import { formatClockTime, formatNumber, formatUnitValue } from '../shared/format
 import type { MetricUnit, Sample } from '../shared/samples';
 import type { QuotaLevel, QuotaStatus } from '../shared/snapshot';
 import {
+  byLabels,
   fromSample,
   isUsableSample,
   makeStatus,
@@ -163,7 +164,7 @@ export function slowestRule({ config, latest, thresholds, options }: Rule, spec:
   const limit = settingValue(config.quota, spec.limitSetting) ?? spec.defaultLimit;
   const matching = latest.filter((sample) => sample.series === spec.value && sample.labels?.statistic === spec.statistic);
   const newest = matching.length === 0 ? undefined : Math.max(...matching.map((sample) => sample.at));
-  const usable = matching.filter((sample) => sample.at === newest && isUsableSample(sample));
+  const usable = byLabels(matching.filter((sample) => sample.at === newest && isUsableSample(sample)));
   const slowest = usable.reduce<Sample | undefined>(
     (worst, sample) => (!worst || (sample.value as number) > (worst.value as number) ? sample : worst),
     undefined,
@@ -191,7 +192,7 @@ export function slowestRule({ config, latest, thresholds, options }: Rule, spec:
 /** -1 (status unknown) and 0 (down) are both an outage as far as the user can tell. */
 export function endpointStatusRule({ latest, thresholds }: Rule, spec: Spec<'endpointStatus'>): QuotaStatus {
   const minute = newestMinute(latest, spec.value);
-  const usable = (minute?.samples ?? []).filter(isUsableSample);
+  const usable = byLabels((minute?.samples ?? []).filter(isUsableSample));
   const down = usable.filter((sample) => sample.value === 0);
   const failed = usable.filter((sample) => sample.value === -1);
   const worst = usable.reduce<Sample | undefined>(
@@ -232,7 +233,7 @@ export function perContainerRule({ config, latest, thresholds, options }: Rule, 
   }
   const newestAt = Math.max(...[...newestByContainer.values()].map((sample) => sample.at));
   const current = [...newestByContainer.values()].filter((sample) => sample.at >= newestAt - STALE_CONTAINER_MS);
-  const usable = current.filter(isUsableSample);
+  const usable = byLabels(current.filter(isUsableSample));
   if (usable.length === 0) {
     const first = current[0] as Sample;
     return makeStatus({ id: spec.id, label: spec.label, unit: first.unit, value: null, limit: null, details: [withheldDetail(first)] }, thresholds);

@@ -133,7 +133,7 @@ export function placementOf(descriptor: ProviderDescriptor, column: Pick<Display
       order: spec.series.indexOf(column.series),
     };
   }
-  if (descriptor.id === 'prometheus') {
+  if (descriptor.id === 'prometheus' || descriptor.id === 'prometheusQuery') {
     const observations = column.part === 'observations';
     const perSecond = column.part === 'rate' || observations;
     const title = observations ? `${column.series} observations` : column.series;
@@ -200,7 +200,7 @@ function datasetLabel(placement: Placement, column: DisplayColumn, descriptor: P
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const part = PART_NAMES[column.part];
   if (!spec) {
-    const name = descriptor.id === 'prometheus' ? '' : lastSegment(column.series);
+    const name = descriptor.id === 'prometheus' || descriptor.id === 'prometheusQuery' ? '' : lastSegment(column.series);
     const text = labels.map(([name, value]) => `${name}=${value}`).join(', ');
     return [name, text, part].filter(Boolean).join(' · ') || column.series;
   }

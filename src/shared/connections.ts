@@ -2,9 +2,10 @@
  * A connection as the user configures it (setting `liveUsage.connections`). No secrets here: the
  * token of a connection lives in SecretStorage under its `id`. Shared by host and webviews.
  */
-import type { ProviderKind } from '../providers/types';
+import type { ExportableKind, ProviderKind } from '../providers/types';
+import type { KnownUnit } from './samples';
 
-export type { ProviderKind };
+export type { ExportableKind, ProviderKind };
 
 /** Whether Browserbase's reported usage covers the billing cycle or the project's lifetime. */
 export type UsageScope = 'billingCycle' | 'lifetime' | 'auto';
@@ -30,6 +31,30 @@ export interface QuotaSettings {
   readonly memoryLimitMegabytes?: number;
 }
 
+/** Every quota setting's name (the exporter publishes them; a Prometheus query connection reads them back). */
+export const QUOTA_SETTING_NAMES = [
+  'warnPercent',
+  'criticalPercent',
+  'monthlyBrowserMinutes',
+  'monthlyProxyGigabytes',
+  'billingCycleDay',
+  'failureRatePercent',
+  'p95LatencySeconds',
+  'cpuLimitVcpu',
+  'memoryLimitMegabytes',
+] as const satisfies readonly (keyof QuotaSettings)[];
+
+/** An ad-hoc PromQL panel of a Prometheus query connection: a query, what its numbers are, a limit. */
+export interface QueryPanel {
+  /** Names the panel's chart and card line; unique within the connection. */
+  readonly title: string;
+  /** An instant query; its result series are drawn as lines (labels tell them apart). */
+  readonly query: string;
+  readonly unit?: KnownUnit;
+  /** The limit: the highest result is compared with it at the connection's warning and critical percentages. */
+  readonly threshold?: number;
+}
+
 export interface ConnectionConfig {
   /** Stable id (letters, digits, `-`, `_`); also the SecretStorage key suffix. */
   readonly id: string;
@@ -38,8 +63,21 @@ export interface ConnectionConfig {
   readonly baseUrl: string;
   /** Browserless: which server generation (default v2). */
   readonly browserlessVersion?: 'v2' | 'v1';
-  /** Browserless: where the token goes (default `query` for hosted, as its docs say). */
+  /**
+   * Browserless: where the token goes (default `query` for hosted, as its docs say). Prometheus query
+   * connections: `bearer` (default) or `basic` (with `username`; the token is the password).
+   */
   readonly authMode?: 'query' | 'bearer' | 'basic';
+  /** Prometheus query connections with basic auth: the user name. */
+  readonly username?: string;
+  /**
+   * Prometheus query connections: the team exporter's connection to read (its `connection` label)
+   * and that connection's provider. Shown like a direct connection of that provider.
+   */
+  readonly exportedConnection?: string;
+  readonly exportedKind?: ExportableKind;
+  /** Prometheus query connections: ad-hoc PromQL panels. */
+  readonly queries?: readonly QueryPanel[];
   /** Browserbase project id, or Northflank project id. */
   readonly projectId?: string;
   /** Northflank: what is monitored (default service) and its id. */

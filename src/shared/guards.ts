@@ -45,3 +45,28 @@ export function arrayOf<T>(guard: Guard<T>, max = Infinity): Guard<T[]> {
     return true;
   };
 }
+
+/** Deepest nesting a webview may send: the deepest real message (a saved query) has six levels. */
+export const MAX_WEBVIEW_MESSAGE_DEPTH = 16;
+/**
+ * Deepest nesting the host may send a page: snapshots have under ten levels, session metadata up to
+ * the server JSON limit (setting liveUsage.limits.maxJsonDepth, at most 512) plus its rows.
+ */
+export const MAX_HOST_MESSAGE_DEPTH = 600;
+
+/**
+ * True when no object or array in `value` sits deeper than `maxDepth` (the value itself is level 1).
+ * Iterative, and it stops at the first level too deep: a hostile message can neither overflow the
+ * stack nor make the walk long.
+ */
+export function withinDepth(value: unknown, maxDepth: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  const pending: [object, number][] = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (depth > maxDepth) return false;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+  }
+  return true;
+}

@@ -7,6 +7,7 @@
  * Pages import the protocols with `import type` only, so no schema ends up in a webview bundle.
  */
 import * as z from 'zod/mini';
+import { MAX_WEBVIEW_MESSAGE_DEPTH, withinDepth } from './guards';
 
 /** A connection, chart or session id a page may name: never empty, never long. */
 export const idSchema = z.string().check(z.minLength(1), z.maxLength(200));
@@ -31,8 +32,12 @@ export const connectionActionSchemas = [
 
 export type ConnectionAction = z.infer<(typeof connectionActionSchemas)[number]>;
 
-/** The message, or undefined when the schema does not accept it. */
+/**
+ * The message, or undefined when the schema does not accept it. A message nested deeper than any real
+ * one is refused before the schema reads a field, even where the depth is in a field it would drop.
+ */
 export function parseWith<T>(schema: z.ZodMiniType<T>, data: unknown): T | undefined {
+  if (!withinDepth(data, MAX_WEBVIEW_MESSAGE_DEPTH)) return undefined;
   const result = schema.safeParse(data);
   return result.success ? result.data : undefined;
 }

@@ -54,8 +54,40 @@ export function rateUnit(base: MetricUnit, per: RatePer): RateUnit {
  *   value is withheld (`value: null`) and the raw number kept in `rawValue`.
  * - lowConfidence: an extrapolation from too little data (e.g. Browserless estimatedMonthlyUnits).
  * - notANumber: the source sent NaN; the value is withheld.
+ * - outOfRange: a value its measure cannot take (a percentage outside 0..100, a fraction outside
+ *   0..1, an infinite count, a negative memory or latency); withheld, raw number in `rawValue`.
+ * - notWholeNumber: a count of things with a fraction (running = 2.5); withheld, raw in `rawValue`.
  */
-export type SampleFlag = 'invalidNegative' | 'lowConfidence' | 'notANumber';
+export type SampleFlag = 'invalidNegative' | 'lowConfidence' | 'notANumber' | 'outOfRange' | 'notWholeNumber';
+
+/** The flags that withhold a value: a sample carrying one has `value: null`. */
+export const WITHHOLDING_FLAGS: readonly SampleFlag[] = ['invalidNegative', 'notANumber', 'outOfRange', 'notWholeNumber'];
+
+export function isWithheld(sample: Pick<Sample, 'flags'>): boolean {
+  return sample.flags?.some((flag) => WITHHOLDING_FLAGS.includes(flag)) ?? false;
+}
+
+/** Why a sample's value was withheld, in plain words, or undefined when it was not. */
+export function withheldReason(sample: Pick<Sample, 'flags' | 'rawValue' | 'unit'>): string | undefined {
+  const raw = sample.rawValue === undefined ? '' : ` (${String(sample.rawValue)})`;
+  if (sample.flags?.includes('invalidNegative')) return `the server sent a negative count${raw}`;
+  if (sample.flags?.includes('notANumber')) return 'the server sent NaN';
+  if (sample.flags?.includes('notWholeNumber')) return `the server sent a count with a fraction${raw}`;
+  if (sample.flags?.includes('outOfRange')) return `the server sent a value a ${sample.unit === 'percent' ? 'percentage' : sample.unit} cannot take${raw}`;
+  return undefined;
+}
+
+/**
+ * One note for a reading whose impossible values were withheld (out of range, fractional counts),
+ * naming them, or undefined when there were none. Negative counts and NaN have notes of their own.
+ */
+export function impossibleValuesNote(samples: readonly Sample[], where: string): string | undefined {
+  const impossible = samples.filter((sample) => sample.flags?.some((flag) => flag === 'outOfRange' || flag === 'notWholeNumber'));
+  if (impossible.length === 0) return undefined;
+  const named = impossible.slice(0, 3).map((sample) => `${sample.series.split('.').at(-1) ?? sample.series} ${String(sample.rawValue)}`);
+  const more = impossible.length > 3 ? ` and ${impossible.length - 3} more` : '';
+  return `The server reported impossible values in ${where} (${named.join(', ')}${more}); they are withheld.`;
+}
 
 export interface Sample {
   /** Stable id of the series, e.g. `browserless.pressure.running`. */
@@ -103,7 +135,43 @@ export function countSample(
   if (raw === null || raw === undefined) return { ...base, value: null };
   if (Number.isNaN(raw)) return { ...base, value: null, flags: ['notANumber'] };
   if (raw < 0) return { ...base, value: null, flags: ['invalidNegative'], rawValue: raw };
+  if (!Number.isFinite(raw)) return { ...base, value: null, flags: ['outOfRange'], rawValue: raw };
+  // Only counts of things must be whole: a counter in seconds or bytes may carry a fraction.
+  if (unit === 'count' && !Number.isInteger(raw)) return { ...base, value: null, flags: ['notWholeNumber'], rawValue: raw };
   return { ...base, value: raw };
+}
+
+/**
+ * A share of a capacity, sent as a percentage (0..100) or a fraction (0..1) and stored in percent.
+ * Anything outside the range is withheld and flagged, with the number as sent in `rawValue`.
+ */
+export function percentSample(
+  series: string,
+  raw: number | null | undefined,
+  scale: 'percent' | 'fraction',
+  at: number,
+  extra: Partial<Pick<Sample, 'windowMs' | 'labels'>> = {},
+): Sample {
+  const base: Sample = { series, unit: 'percent', at, value: null, ...extra };
+  if (raw === null || raw === undefined) return base;
+  if (Number.isNaN(raw)) return { ...base, flags: ['notANumber'] };
+  const percent = scale === 'fraction' ? raw * 100 : raw;
+  if (!(percent >= 0 && percent <= 100)) return { ...base, flags: ['outOfRange'], rawValue: raw };
+  return { ...base, value: percent };
+}
+
+/** A measurement that cannot be negative or infinite (memory, network, latency): such values are out of range, withheld and flagged. */
+export function nonNegativeSample(
+  series: string,
+  raw: number | null | undefined,
+  unit: MetricUnit,
+  at: number,
+  extra: Partial<Pick<Sample, 'windowMs' | 'labels'>> = {},
+): Sample {
+  const sample = gaugeSample(series, raw, unit, at, extra);
+  if (sample.value === null) return sample;
+  if (sample.value < 0 || !Number.isFinite(sample.value)) return { ...sample, value: null, flags: ['outOfRange'], rawValue: sample.value };
+  return sample;
 }
 
 /** A measurement that may legitimately be any real number (latency, CPU). NaN becomes "no value". */
@@ -118,10 +186,4 @@ export function gaugeSample(
   if (raw === null || raw === undefined) return base;
   if (Number.isNaN(raw)) return { ...base, flags: [...(extra.flags ?? []), 'notANumber'] };
   return { ...base, value: raw };
-}
-
-/** Converts a 0..1 fraction to a percentage, keeping null as null. */
-export function fractionToPercent(fraction: number | null | undefined): number | null {
-  if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return null;
-  return fraction * 100;
 }

@@ -3,7 +3,7 @@
  * parallel columns of plain values (thousands of sessions cost far less to post and to receive than
  * as objects). Pure, no schema: the page imports these helpers.
  */
-import { isRecord } from './guards';
+import { isRecord, MAX_HOST_MESSAGE_DEPTH, withinDepth } from './guards';
 
 /** The session fields the panel shows and totals (a Browserbase Session, trimmed). */
 export interface SessionRow {
@@ -59,7 +59,8 @@ export function fromSessionColumns(columns: SessionColumns): SessionRow[] {
     if (text !== '') {
       try {
         const parsed: unknown = JSON.parse(text);
-        if (isRecord(parsed)) metadata = parsed;
+        // Nested past any real metadata: read as none, not walked (rows are drawn from it).
+        if (isRecord(parsed) && withinDepth(parsed, MAX_HOST_MESSAGE_DEPTH)) metadata = parsed;
       } catch {
         // Left as none: one bad cell does not hide the result.
       }

@@ -126,4 +126,6 @@ export interface ConnectionSnapshot {
   readonly tokenSource: 'secretStorage' | 'environment' | 'none' | 'notNeeded';
   /** True when this window polls the connection; false when another window does and this one mirrors it. */
   readonly polledHere: boolean;
+  /** Read from a team Prometheus rather than the provider: its actions (sessions, launches) are not available here. */
+  readonly via?: 'prometheus';
 }

@@ -186,6 +186,16 @@ describe('Browserbase: finding sessions by metadata', () => {
 });
 
 describe('Browserbase: session lifecycle', () => {
+  test('releasing a session whose id is a dot segment starts no browser: nothing reaches the server', async () => {
+    const posts = () => ctx.sandbox.requests.filter((r) => r.method === 'POST').length;
+    const before = posts();
+    for (const id of ['.', '..', './', '%2e']) {
+      const error = await rejectsWith(client().releaseSession(id), 'request');
+      assert.match(error.message, /session id/);
+    }
+    assert.equal(posts(), before, 'a POST reached the server');
+  });
+
   test('create -> get -> debug URLs -> release -> get', async () => {
     const c = client();
     const created = await c.createSession({ userMetadata: { suite: 'contract', step: 'lifecycle' }, keepAlive: true, timeout: 600, region: 'eu-central-1' });
@@ -218,8 +228,8 @@ describe('Browserbase: session lifecycle', () => {
   });
 
   test('an unknown session id is notFound', async () => {
-    const error = await rejectsWith(client().getSession('no-such-session'), 'notFound');
-    assert.match(error.message, /Session no-such-session not found/);
+    const error = await rejectsWith(client().getSession('00000000-0000-4000-8000-000000000000'), 'notFound');
+    assert.match(error.message, /Session 00000000-0000-4000-8000-000000000000 not found/);
   });
 
   test('beyond the concurrency limit: 429 explained, with retryAfterMs, nothing retried', async () => {

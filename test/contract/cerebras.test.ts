@@ -81,6 +81,15 @@ describe('Cerebras client against the sandbox', () => {
     assert.equal(request?.headers['content-type'], undefined);
   });
 
+  test('a reading over the series cap keeps the first series and says how many were left out', async () => {
+    const reading = offered(await clientFor().metrics({ maxSeries: 5 }));
+    assert.equal(new Set(reading.samples.map((sample) => `${sample.series}${JSON.stringify(sample.labels)}`)).size, 5);
+    assert.ok(
+      reading.notes?.some((note) => /the first 5 are kept/.test(note)),
+      JSON.stringify(reading.notes),
+    );
+  });
+
   test('endpoint status -1 and 0 come through as states', async () => {
     sandbox.setState({ cerebras: { endpointStatus: -1 } });
     try {

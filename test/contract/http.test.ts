@@ -1,84 +1,19 @@
 /**
- * The HTTP layer against real servers on 127.0.0.1: every failure mode a provider can produce, TLS,
- * and a real forwarding proxy. Provider-specific behaviour is tested with the sandbox elsewhere.
+ * The HTTP layer against real servers on 127.0.0.1: every failure mode a provider can produce,
+ * redaction of echoed tokens, depth limits, and TLS. Proxies are in proxy.test.ts and squid.test.ts;
+ * provider-specific behaviour is tested with the sandbox elsewhere.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ProviderError } from '../../src/http/errors';
-import { classifyTransportError, HttpClient } from '../../src/http/httpClient';
-
-type Handler = (request: IncomingMessage, response: ServerResponse) => void;
-
-interface TestServer {
-  readonly url: string;
-  readonly received: { method: string; url: string; headers: IncomingMessage['headers'] }[];
-  connections: number;
-  handle(handler: Handler): void;
-  close(): Promise<void>;
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-function track(server: Server): Set<Socket> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  return sockets;
-}
-
-async function startServer(): Promise<TestServer> {
-  let handler: Handler = (_request, response) => response.end();
-  const received: TestServer['received'] = [];
-  const server = createServer((request, response) => {
-    received.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers });
-    handler(request, response);
-  });
-  const sockets = track(server);
-  const state: TestServer = {
-    url: '',
-    received,
-    connections: 0,
-    handle(next) {
-      handler = next;
-    },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  server.on('connection', () => state.connections++);
-  const port = await listen(server);
-  return Object.assign(state, { url: `http://127.0.0.1:${port}` });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the request to fail');
-}
-
-const json =
-  (body: unknown, status = 200, headers: Record<string, string> = {}): Handler =>
-  (_request, response) => {
-    response.writeHead(status, { 'content-type': 'application/json', ...headers });
-    response.end(JSON.stringify(body));
-  };
+import { HttpClient, type Auth } from '../../src/http/httpClient';
+import { classifyTransportError } from '../../src/http/transportErrors';
+import { secretForms } from '../../src/http/redact';
+import { json, listen, rejection, startServer, track, type TestServer } from '../support/httpServers';
 
 describe('HttpClient against a real server', () => {
   let server: TestServer;
@@ -199,6 +134,123 @@ describe('HttpClient against a real server', () => {
     const error = await rejection(client.json({ url: `${server.url}/x`, auth: { kind: 'bearer', token: TOKEN } }));
     assert.ok(!error.message.includes(TOKEN));
     assert.match(error.message, /\[redacted\] is not valid/);
+  });
+
+  const AUTH_MODES = (token: string): Auth[] => [
+    { kind: 'bearer', token },
+    { kind: 'basic', token },
+    { kind: 'header', name: 'X-BB-API-Key', token },
+    { kind: 'query', name: 'token', token },
+  ];
+
+  function slices(text: string): string[] {
+    const result: string[] = [];
+    for (let index = 0; index + 8 <= text.length; index++) result.push(text.slice(index, index + 8));
+    return result;
+  }
+
+  function assertNoSlice(texts: readonly string[], token: string): void {
+    for (const form of secretForms(token)) {
+      for (const slice of slices(form)) {
+        for (const text of texts) assert.ok(!text.includes(slice), `"${slice}" of ${form} survives in ${text}`);
+      }
+    }
+  }
+
+  test('a token echoed near the 300-character cut of a server message is masked whole, in every auth mode', async () => {
+    const token = 'tok-SECRET-0123456789abc';
+    server.handle(json({ message: `${'x'.repeat(285)} ${token}` }, 500));
+    for (const auth of AUTH_MODES(token)) {
+      const error = await rejection(client.json({ url: `${server.url}/x`, auth }));
+      assert.equal(error.kind, 'server');
+      assertNoSlice([error.message, error.serverMessage ?? '', JSON.stringify(error)], token);
+    }
+  });
+
+  test('a token whose tail the 4 KB error-body cap cuts off leaves no fragment', async () => {
+    const token = 'tok-SECRET-0123456789abc';
+    for (let cut = 1; cut < token.length; cut += 5) {
+      server.handle((_request, response) => {
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end(`${'z'.repeat(4096 - cut)}${token} and more`);
+      });
+      const error = await rejection(client.json({ url: `${server.url}/x`, auth: { kind: 'bearer', token } }));
+      assertNoSlice([error.message, error.serverMessage ?? ''], token);
+    }
+  });
+
+  test('a token whose URLSearchParams form differs from encodeURIComponent is masked when echoed', async () => {
+    const token = "tilde~bang!quote'paren(s)-0123";
+    server.handle((request, response) => {
+      response.writeHead(401, { 'content-type': 'text/plain' });
+      response.end(`Unknown key ${(request.url ?? '').split('token=')[1] ?? ''}`);
+    });
+    const error = await rejection(client.json({ url: `${server.url}/metrics`, auth: { kind: 'query', name: 'token', token } }));
+    assert.match(error.message, /Unknown key \[redacted\]/);
+    assertNoSlice([error.message, error.serverMessage ?? '', error.url ?? ''], token);
+  });
+
+  test('a token echoed in a successful body or a header is masked before anyone reads it', async () => {
+    const token = 'tok-SECRET-0123456789abc';
+    server.handle((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'x-echo': String(request.headers.authorization) });
+      response.end(JSON.stringify({ label: `auth was ${String(request.headers.authorization)}`, token }));
+    });
+    for (const auth of AUTH_MODES(token).slice(0, 2)) {
+      const response = await client.json({ url: `${server.url}/x`, auth });
+      assertNoSlice([JSON.stringify(response.body), JSON.stringify(response.headers)], token);
+      assert.match(JSON.stringify(response.body), /\[redacted\]/);
+    }
+  });
+
+  test('only 2xx answers are data: a 302 carrying JSON is an error that names the redirect, never read as values', async () => {
+    const token = 'tok-SECRET-0123456789abc';
+    server.handle(json({ pressure: { running: 3 } }, 302, { location: `https://login.example.test/sso?token=${token}&next=%2Fpressure` }));
+    const error = await rejection(client.json({ url: `${server.url}/pressure`, auth: { kind: 'bearer', token } }));
+    assert.equal(error.kind, 'badResponse');
+    assert.equal(error.status, 302);
+    assert.match(error.message, /redirect/i);
+    assert.match(error.message, /login\.example\.test/);
+    assert.match(error.message, /base URL/);
+    assert.ok(!error.message.includes(token));
+    server.handle(json({ running: 1 }, 304));
+    assert.equal((await rejection(client.json({ url: `${server.url}/pressure` }))).status, 304);
+  });
+
+  test('JSON nested deeper than the limit is cut at the limit with a marker; the rest of the body is read as sent', async () => {
+    const deep = '{"a":'.repeat(10_000) + '"bottom"' + '}'.repeat(10_000);
+    server.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`[{"id":"one","meta":${deep}},{"id":"two","meta":{"client":"acme"}}]`);
+    });
+    const limited = new HttpClient({ maxJsonDepth: 16 });
+    try {
+      const response = await limited.json({ url: `${server.url}/v1/sessions` });
+      const [first, second] = response.body as [Record<string, unknown>, Record<string, unknown>];
+      assert.deepEqual(second, { id: 'two', meta: { client: 'acme' } });
+      assert.equal(response.prunedJsonDepth, 1);
+      let level: unknown = first.meta;
+      let depth = 2;
+      while (typeof level === 'object' && level !== null) {
+        level = (level as Record<string, unknown>).a;
+        depth++;
+      }
+      assert.equal(depth, 16);
+      assert.match(String(level), /nested deeper than 16 levels/);
+      assert.doesNotThrow(() => JSON.stringify(response.body));
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test('a body of endless opening brackets is refused in plain words without being parsed', async () => {
+    server.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('['.repeat(2_000_000));
+    });
+    const error = await rejection(client.json({ url: `${server.url}/x` }));
+    assert.equal(error.kind, 'badResponse');
+    assert.match(error.message, /nested deeper than \d+ levels and never closes/);
   });
 
   test('malformed JSON, empty body, wrong content type and HTML are bad responses', async () => {
@@ -335,6 +387,15 @@ describe('HttpClient against a real server', () => {
     assert.equal((await rejection(client.json({ url: 'not a url' }))).kind, 'request');
   });
 
+  test('a URL with a user name or password is refused before sending, pointing at the token command, without repeating them', async () => {
+    const before = server.received.length;
+    const error = await rejection(client.json({ url: `${server.url.replace('http://', 'http://alice:s3cr3t-pw@')}/x` }));
+    assert.equal(error.kind, 'request');
+    assert.match(error.message, /user name or password.*Set Token/);
+    assert.doesNotMatch(error.message, /alice|s3cr3t-pw/);
+    assert.equal(server.received.length, before);
+  });
+
   test('a closed client refuses new requests', async () => {
     const local = new HttpClient();
     await local.close();
@@ -368,6 +429,25 @@ describe('classifyTransportError', () => {
     const error = classifyTransportError(withCode('CERT_HAS_EXPIRED'), context());
     assert.match(error.message, /TLS certificate of api\.example\.test could not be verified \(CERT_HAS_EXPIRED\)/);
     assert.match(error.message, /http\.proxyStrictSSL/);
+  });
+
+  test('every failure names the part that failed, in plain words: the server, DNS, TLS or the proxy', () => {
+    const proxy = { host: 'proxy.corp:3128', source: 'the http.proxy setting' as const };
+    const cases: [string, boolean, RegExp][] = [
+      ['ECONNREFUSED', false, /^The server api\.example\.test refused the connection/],
+      ['ECONNRESET', false, /^The server api\.example\.test closed the connection/],
+      ['EHOSTUNREACH', false, /^The server api\.example\.test is unreachable/],
+      ['UND_ERR_CONNECT_TIMEOUT', false, /^The server api\.example\.test did not accept a connection/],
+      ['UND_ERR_HEADERS_TIMEOUT', false, /^The server api\.example\.test did not start answering/],
+      ['ENOTFOUND', false, /DNS lookup failed/],
+      ['CERT_HAS_EXPIRED', false, /TLS certificate/],
+      ['ECONNREFUSED', true, /^The proxy proxy\.corp:3128 \(from the http\.proxy setting\) refused the connection/],
+      ['ENOTFOUND', true, /^The host name of the proxy proxy\.corp:3128 .*DNS/],
+      ['UND_ERR_CONNECT_TIMEOUT', true, /^The proxy proxy\.corp:3128 .*did not accept a connection/],
+    ];
+    for (const [code, viaProxy, expected] of cases) {
+      assert.match(classifyTransportError(withCode(code), { ...context(), ...(viaProxy ? { proxy } : {}) }).message, expected, code);
+    }
   });
 
   test('an unknown error keeps its (redacted) text', () => {
@@ -438,109 +518,6 @@ describe('TLS against a real HTTPS server with a self-signed certificate', () =>
     const client = new HttpClient({ proxy: { strictSSL: false } });
     try {
       assert.deepEqual((await client.json({ url })).body, { secure: true });
-    } finally {
-      await client.close();
-    }
-  });
-});
-
-describe('through a real proxy on 127.0.0.1', () => {
-  let target: TestServer;
-  let proxyUrl: string;
-  let tunnels: string[];
-  let requireAuth: string | undefined;
-  let closeProxy: () => Promise<void>;
-
-  before(async () => {
-    target = await startServer();
-    target.handle(json({ via: 'target' }));
-    tunnels = [];
-    const proxy = createServer((_request, response) => {
-      response.writeHead(405);
-      response.end();
-    });
-    // undici's ProxyAgent tunnels every request (http and https) with CONNECT.
-    proxy.on('connect', (request: IncomingMessage, clientSocket: Socket, head: Buffer) => {
-      if (requireAuth && request.headers['proxy-authorization'] !== requireAuth) {
-        clientSocket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n');
-        return;
-      }
-      tunnels.push(request.url ?? '');
-      const [host, port] = (request.url ?? '').split(':');
-      const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
-        clientSocket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        if (head.length > 0) upstream.write(head);
-        upstream.pipe(clientSocket);
-        clientSocket.pipe(upstream);
-      });
-      upstream.on('error', () => clientSocket.destroy());
-      clientSocket.on('error', () => upstream.destroy());
-    });
-    const sockets = track(proxy);
-    const port = await listen(proxy);
-    proxyUrl = `http://127.0.0.1:${port}`;
-    closeProxy = async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
-    };
-  });
-  after(async () => {
-    await closeProxy();
-    await target.close();
-  });
-
-  test('the http.proxy setting routes requests through the proxy', async () => {
-    const client = new HttpClient({ proxy: { proxy: proxyUrl } });
-    try {
-      const before = tunnels.length;
-      assert.deepEqual((await client.json({ url: `${target.url}/x` })).body, { via: 'target' });
-      assert.equal(tunnels.length, before + 1);
-      assert.equal(tunnels.at(-1), new URL(target.url).host);
-    } finally {
-      await client.close();
-    }
-  });
-
-  test('HTTP_PROXY from the environment is honoured, and NO_PROXY bypasses it', async () => {
-    const viaEnvironment = new HttpClient({ proxy: { env: { HTTP_PROXY: proxyUrl } } });
-    const bypassed = new HttpClient({ proxy: { env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } } });
-    try {
-      const before = tunnels.length;
-      await viaEnvironment.json({ url: `${target.url}/x` });
-      assert.equal(tunnels.length, before + 1);
-      await bypassed.json({ url: `${target.url}/x` });
-      assert.equal(tunnels.length, before + 1, 'NO_PROXY target must not go through the proxy');
-    } finally {
-      await viaEnvironment.close();
-      await bypassed.close();
-    }
-  });
-
-  test('a proxy that demands credentials fails in plain words; credentials in the proxy URL work and are never shown', async () => {
-    requireAuth = `Basic ${Buffer.from('user:proxy-pass-123').toString('base64')}`;
-    const withoutCredentials = new HttpClient({ proxy: { proxy: proxyUrl } });
-    const withCredentials = new HttpClient({ proxy: { proxy: proxyUrl.replace('http://', 'http://user:proxy-pass-123@') } });
-    try {
-      const error = await rejection(withoutCredentials.json({ url: `${target.url}/x` }));
-      assert.equal(error.kind, 'network');
-      assert.match(error.message, /proxy/i);
-      assert.deepEqual((await withCredentials.json({ url: `${target.url}/x` })).body, { via: 'target' });
-    } finally {
-      requireAuth = undefined;
-      await withoutCredentials.close();
-      await withCredentials.close();
-    }
-  });
-
-  test('changing the proxy settings takes effect on the next request', async () => {
-    const client = new HttpClient({});
-    try {
-      const before = tunnels.length;
-      await client.json({ url: `${target.url}/x` });
-      assert.equal(tunnels.length, before);
-      client.setProxyConfiguration({ proxy: proxyUrl });
-      await client.json({ url: `${target.url}/x` });
-      assert.equal(tunnels.length, before + 1);
     } finally {
       await client.close();
     }

@@ -84,6 +84,18 @@ describe('Prometheus client against the sandbox exporter', () => {
     assert.ok(!reading.samples.some((sample) => sample.series.endsWith('_created')));
   });
 
+  test('an endpoint with 5,000 series: the first 1,000 are kept, the rest summarized in a note', async () => {
+    sandbox.injectFault({ route: '/prometheus/metrics', fault: { kind: 'manySeries', series: 5000 }, times: 1 });
+    const reading = await clientFor().scrape({ maxSeries: 1000 });
+    const series = new Set(reading.samples.map((sample) => sample.labels?.i));
+    assert.equal(series.size, 1000);
+    assert.ok(series.has('0') && series.has('999') && !series.has('1000'));
+    assert.ok(
+      reading.notes?.some((note) => /5,000 series; the first 1,000 are kept and the other 4,000 left out/.test(note)),
+      JSON.stringify(reading.notes),
+    );
+  });
+
   test('the scrape URL is used whole, query string included', async () => {
     sandbox.clearRequests();
     await clientFor('/metrics?collect=all').scrape();

@@ -143,6 +143,49 @@ describe('sessions panel host', () => {
     assert.ok(!JSON.stringify(h.posted).includes(ctx.sandbox.tokens.browserbase));
   });
 
+  test('one session with 10,000-level nested metadata does not sink the search: it is cut with a marker, the others are shown', async () => {
+    const raw = (await (
+      await fetch(`${ctx.sandbox.baseUrl('browserbase')}/v1/sessions`, { headers: { 'X-BB-API-Key': ctx.sandbox.tokens.browserbase } })
+    ).json()) as { projectId: string }[];
+    const index = raw.findIndex((session) => session.projectId === PROJECT);
+    ctx.sandbox.injectFault({ route: '/browserbase/v1/sessions', fault: { kind: 'deepJson', depth: 10_000, field: 'userMetadata', index }, times: 1 });
+    await h.send({ type: 'find', requestId: 11, connectionId: 'bb', query: { conditions: [] } });
+    assert.equal(last(h, 'failed'), undefined, JSON.stringify(last(h, 'failed')));
+    const results = last(h, 'results');
+    assert.equal(results?.requestId, 11);
+    const rows = results ? fromSessionColumns(results.sessions) : [];
+    assert.ok(rows.length > 1);
+    assert.equal(rows.filter((row) => JSON.stringify(row.userMetadata).includes('nested deeper than')).length, 1);
+  });
+
+  test('a live-view URL from the server is opened only if https, or http to this machine', async () => {
+    await h.send({ type: 'find', requestId: 12, connectionId: 'bb', query: { conditions: [] } });
+    const sessionId = (last(h, 'results')?.sessions.id ?? [])[0];
+    assert.ok(sessionId);
+    const cases: [string, boolean][] = [
+      ['command:workbench.action.terminal.new', false],
+      ['file:///etc/passwd', false],
+      ['vscode://settings/http.proxy', false],
+      ['javascript:alert(1)', false],
+      ['http://debug.example.com/live', false],
+      ['https://user:pass@www.browserbase.com/devtools', false],
+      ['not a url', false],
+      ['https://www.browserbase.com/devtools-fullscreen/inspector.html?wss=connect.browserbase.com/debug/x', true],
+      ['http://127.0.0.1:9222/devtools/inspector.html', true],
+      ['http://localhost:9222/devtools/inspector.html', true],
+      ['http://[::1]:9222/devtools/inspector.html', true],
+    ];
+    for (const [url, opens] of cases) {
+      h.opened.length = 0;
+      h.errors.length = 0;
+      const body = JSON.stringify({ debuggerFullscreenUrl: url, debuggerUrl: url, wsUrl: 'wss://connect.browserbase.com/debug', pages: [] });
+      ctx.sandbox.injectFault({ route: `/browserbase/v1/sessions/${sessionId}/debug`, fault: { kind: 'status', status: 200, body }, times: 1 });
+      await h.send({ type: 'sessionAction', connectionId: 'bb', sessionId, action: 'openDebugger' });
+      assert.deepEqual(h.opened, opens ? [url] : [], url);
+      if (!opens) assert.match(h.errors.join('\n'), /not opened/, url);
+    }
+  });
+
   test('a launch asks once, starts one session, and answers with its connect URL', async () => {
     const before = creates();
     const options = {

@@ -84,7 +84,8 @@ export class ConnectionSection extends LightElement {
         </h2>
         <div class="connection-actions">
           ${
-            connection.kind === 'browserbase'
+            // Read from a team Prometheus, its sessions are not reachable from here.
+            connection.kind === 'browserbase' && !connection.via
               ? html`<vscode-button secondary icon="vm" class="open-sessions" @click=${() => this.host.post({ type: 'openSessions', connectionId })}
                   >Sessions by tag</vscode-button
                 >`

@@ -4,6 +4,7 @@ import type { ProviderDescriptor } from '../../src/providers/descriptor';
 import { resolveSeries } from '../../src/providers/registry';
 import { valueText } from '../../src/shared/figures';
 import { formatPercent, formatUnitValue } from '../../src/shared/format';
+import { isWithheld } from '../../src/shared/samples';
 import type { QuotaStatus, ValueRow } from '../../src/shared/snapshot';
 
 function labelsText(labels: Readonly<Record<string, string>> | undefined): string {
@@ -41,7 +42,7 @@ export function quotaTable(quotas: readonly QuotaStatus[]): TemplateResult | typ
 
 /** One row of a values table: the value as its semantics read it, a counter's total beside its rate, what it means on hover. */
 function valueRow(row: ValueRow, descriptor: ProviderDescriptor): TemplateResult {
-  const withheld = row.flags?.includes('invalidNegative') ? ` (server reported ${row.rawValue}; withheld)` : '';
+  const withheld = isWithheld(row) && row.rawValue !== undefined ? ` (server reported ${row.rawValue}; withheld)` : '';
   const context = row.context
     ? ` (${Object.entries(row.context)
         .filter(([name]) => !name.startsWith('__'))

@@ -40,6 +40,8 @@ export interface CardModel {
   readonly id: string;
   readonly label: string;
   readonly kind: ConnectionSnapshot['kind'];
+  /** Read from a team Prometheus: no session actions here. */
+  readonly via?: ConnectionSnapshot['via'];
   readonly providerName: string;
   readonly state: ConnectionState;
   /** The figure the sparkline draws, first on the card. */
@@ -90,6 +92,7 @@ export function cardModel(connection: ConnectionSnapshot, history: ConnectionHis
     id: connection.id,
     label: connection.label,
     kind: connection.kind,
+    ...(connection.via ? { via: connection.via } : {}),
     providerName: PROVIDER_NAMES[connection.kind],
     state: connectionState(connection, now),
     ...(headlineFigure ? { headline: figureModel(headlineFigure) } : {}),

@@ -53,7 +53,7 @@ export class ConnectionCard extends LightElement {
         <div class="card-actions">
           ${this.action('refresh', `Refresh ${card.label}`, 'refresh', { type: 'refresh', connectionId })}
           ${this.action('graph', `Open ${card.label} in the usage panel`, 'open-panel', { type: 'openPanel', connectionId })}
-          ${card.kind === 'browserbase' ? this.action('vm', `Find and launch ${card.label} sessions by tag`, 'open-sessions', { type: 'openSessions', connectionId }) : nothing}
+          ${card.kind === 'browserbase' && !card.via ? this.action('vm', `Find and launch ${card.label} sessions by tag`, 'open-sessions', { type: 'openSessions', connectionId }) : nothing}
           ${this.action('key', `Set the token of ${card.label}`, 'set-token', { type: 'setToken', connectionId })}
         </div>
       </header>

@@ -7,6 +7,7 @@ import type * as z from 'zod/mini';
 import { ProviderError, type RateLimitInfo } from '../../http/errors';
 import type { Auth, HttpClient } from '../../http/httpClient';
 import { requestLimits, type RequestLimits } from '../clientSupport';
+import { pathId } from '../ids';
 import type { CallOptions, ClientTarget, Reading } from '../types';
 import { joinUrl } from '../types';
 import { parseResponse } from '../validate';
@@ -165,7 +166,7 @@ export class BrowserbaseClient {
     if (this.config.projectId.trim() === '') {
       throw new ProviderError('request', 'No Browserbase project id is set; choose a project first');
     }
-    return this.config.projectId;
+    return pathId(this.config.projectId, 'browserbaseProject');
   }
 
   private auth(): Auth {
@@ -232,8 +233,7 @@ export class BrowserbaseClient {
 }
 
 function sessionPath(id: string): string {
-  if (id.trim() === '') throw new ProviderError('request', 'A Browserbase session id is required');
-  return `/v1/sessions/${encodeURIComponent(id)}`;
+  return `/v1/sessions/${encodeURIComponent(pathId(id, 'browserbaseSession'))}`;
 }
 
 /** When the 429 carries no Retry-After, the rate-limit reset is the next best wait. */

@@ -2,7 +2,7 @@
  * Pure normalizers for the Browserless management routes: validated body in, typed object plus
  * samples out. No I/O, so they are tested against the real server's bodies directly.
  */
-import { countSample, fractionToPercent, gaugeSample, type Sample } from '../../shared/samples';
+import { countSample, gaugeSample, impossibleValuesNote, percentSample, type Sample } from '../../shared/samples';
 import type { Reading } from '../types';
 import { schemaKeys, unknownFieldSamples } from '../unknownFields';
 import { parseResponse } from '../validate';
@@ -204,8 +204,8 @@ export function normalizePressure(body: unknown, fetchedAt: number, url?: string
   const maxQueued = countSample(ids.maxQueued, pressure.maxQueued, at);
   const recentlyRejected = countSample(ids.recentlyRejected, pressure.recentlyRejected, at);
   // Already integer percents on this route: no conversion.
-  const cpu = gaugeSample(ids.cpu, pressure.cpu, 'percent', at);
-  const memory = gaugeSample(ids.memory, pressure.memory, 'percent', at);
+  const cpu = percentSample(ids.cpu, pressure.cpu, 'percent', at);
+  const memory = percentSample(ids.memory, pressure.memory, 'percent', at);
   const reason = pressure.reason ?? '';
   const isAvailable = gaugeSample(ids.isAvailable, pressure.isAvailable ? 1 : 0, 'state', at, reason ? { labels: { reason } } : {});
   const raw = wrapped ? (body as { pressure: unknown }).pressure : body;
@@ -220,9 +220,12 @@ export function normalizePressure(body: unknown, fetchedAt: number, url?: string
     isAvailable,
     ...unknownFieldSamples(raw, PRESSURE_KEYS, 'browserless.pressure.', at),
   ];
-  const notes = samples.some((sample) => sample.flags?.includes('invalidNegative'))
-    ? ['The server reported a negative count in /pressure; that value is withheld (a known Browserless counting bug).']
-    : undefined;
+  const notes = [
+    ...(samples.some((sample) => sample.flags?.includes('invalidNegative'))
+      ? ['The server reported a negative count in /pressure; that value is withheld (a known Browserless counting bug).']
+      : []),
+    ...[impossibleValuesNote(samples, '/pressure')].filter((note): note is string => note !== undefined),
+  ];
   return {
     offered: true,
     fetchedAt,
@@ -241,7 +244,7 @@ export function normalizePressure(body: unknown, fetchedAt: number, url?: string
       message: pressure.message ?? '',
     },
     samples,
-    ...(notes ? { notes } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }
 
@@ -279,8 +282,8 @@ function normalizePeriod(
   const minTime = milliseconds(ids.minTime, period.minTime);
   const totalTime = milliseconds(ids.totalTime, period.totalTime);
   // Fractions 0..1 on this route, unlike /pressure: convert so every cpu series is in percent.
-  const cpu = gaugeSample(ids.cpu, fractionToPercent(period.cpu), 'percent', date);
-  const memory = gaugeSample(ids.memory, fractionToPercent(period.memory), 'percent', date);
+  const cpu = percentSample(ids.cpu, period.cpu, 'fraction', date);
+  const memory = percentSample(ids.memory, period.memory, 'fraction', date);
 
   // A field the server did not send (v1, older v2) yields no sample; one it sent as null yields a
   // null sample, so a chart shows a gap rather than a zero.
@@ -379,6 +382,8 @@ export function normalizeMetrics(body: unknown, fetchedAt: number, options: Norm
     samples.push(...normalized.samples);
   }
   if (undated > 0) notes.push(`${undated} period(s) without a date were skipped.`);
+  const impossible = impossibleValuesNote(samples, '/metrics');
+  if (impossible) notes.push(impossible);
   if (glitches > 0) {
     notes.push(
       `${glitches} period(s) reported a negative running count (a Browserless roll-up bug during a live session); those running values are withheld and their peak concurrency may be too low.`,
@@ -457,6 +462,8 @@ export function normalizeTotal(body: unknown, fetchedAt: number, options: Normal
     notes.push(`The monthly units estimate extrapolates from only ${minutes ?? 'an unknown number of'} minutes of history; treat it as rough.`);
   }
   if (samples.some((sample) => sample.flags?.includes('invalidNegative'))) notes.push('The server reported a negative total; that value is withheld.');
+  const impossible = impossibleValuesNote(samples, options.route);
+  if (impossible) notes.push(impossible);
   return {
     fetchedAt,
     route: options.route,

@@ -6,7 +6,9 @@
  */
 import { ProviderError } from '../../http/errors';
 import type { Auth, HttpClient, HttpResponse } from '../../http/httpClient';
-import { parsePrometheusText } from '../../prometheus/parsePrometheusText';
+import { readExposition } from '../../prometheus/readExposition';
+import { pathId } from '../ids';
+import { capSeries, DEFAULT_MAX_SERIES } from '../seriesCap';
 import { notOfferedReading, requestLimits, validBaseUrl, type NotOfferedReading, type RequestLimits } from '../clientSupport';
 import { formatFromContentType } from '../prometheus/normalize';
 import { joinUrl, type CallOptions, type ClientTarget } from '../types';
@@ -35,7 +37,7 @@ export class CerebrasClient {
     if (organizationId === '')
       throw new ProviderError('request', 'A Cerebras organization id (like org_abc123, from the dashboard Settings page) is required.');
     validBaseUrl(config.baseUrl, 'Cerebras');
-    this.url = joinUrl(config.baseUrl, `/api/v1/metrics/organizations/${encodeURIComponent(organizationId)}`);
+    this.url = joinUrl(config.baseUrl, `/api/v1/metrics/organizations/${encodeURIComponent(pathId(organizationId, 'cerebrasOrganization'))}`);
     this.auth = config.token ? { kind: 'bearer', token: config.token } : { kind: 'none' };
   }
 
@@ -43,7 +45,7 @@ export class CerebrasClient {
    * The last complete minute's metrics. A 404 (organization unknown or API not enabled) is a
    * not-offered result; 401/403 stay `auth` errors, with a message that names the likely causes.
    */
-  async metrics(options: CallOptions = {}): Promise<CerebrasMetricsResult> {
+  async metrics(options: CallOptions & { readonly maxSeries?: number } = {}): Promise<CerebrasMetricsResult> {
     const organization = this.config.organizationId.trim();
     let response: HttpResponse<string>;
     try {
@@ -66,8 +68,10 @@ export class CerebrasClient {
     const fetchedAt = Date.now();
     // The API speaks 0.0.4 text (blank lines, no # EOF): parse leniently unless it says OpenMetrics.
     const format = formatFromContentType(response.contentType) === 'openmetrics' ? 'openmetrics' : 'prometheus';
-    const result = parsePrometheusText(response.body, { format });
-    return normalizeCerebras(response.body, result, fetchedAt, response.url);
+    const result = await readExposition(response.body, { format, ...(options.signal ? { signal: options.signal } : {}) });
+    const reading = normalizeCerebras(response.body, result, fetchedAt, response.url);
+    const capped = capSeries(reading.samples, options.maxSeries ?? DEFAULT_MAX_SERIES);
+    return capped.note ? { ...reading, samples: capped.samples, notes: [capped.note, ...(reading.notes ?? [])] } : reading;
   }
 }
 

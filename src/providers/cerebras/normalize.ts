@@ -4,7 +4,7 @@
  * is stored as is, with a one-minute window ending on the minute.
  */
 import type { ParseResult, PromSample } from '../../prometheus/types';
-import type { MetricUnit, Sample } from '../../shared/samples';
+import { impossibleValuesNote, type MetricUnit, type Sample } from '../../shared/samples';
 import type { Reading } from '../types';
 import { assertReadable, describeParseIssues, isMeasurement, toSample } from '../prometheus/normalize';
 
@@ -33,10 +33,12 @@ interface KnownFamily {
   readonly count: boolean;
   /** Carries a `percentile` or `statistic` label (avg, p50, p90, p95, p99). */
   readonly statistic: boolean;
+  /** Cannot be negative (a latency). */
+  readonly nonNegative?: boolean;
 }
 
 const count = (series: string, unit: MetricUnit = 'count'): KnownFamily => ({ series, unit, count: true, statistic: false });
-const latency = (series: string): KnownFamily => ({ series, unit: 'seconds', count: false, statistic: true });
+const latency = (series: string): KnownFamily => ({ series, unit: 'seconds', count: false, statistic: true, nonNegative: true });
 
 /** Keyed by the sample name without a trailing `_total`, so either spelling matches. */
 const KNOWN_FAMILIES: Readonly<Record<string, KnownFamily>> = {
@@ -118,7 +120,7 @@ export function normalizeCerebras(body: string, result: ParseResult, fetchedAt: 
       if (labels.endpoint !== undefined) endpoints.add(labels.endpoint);
       samples.push(
         known
-          ? toSample(family, sample, options, { series: known.series, unit: known.unit, labels, count: known.count })
+          ? toSample(family, sample, options, { series: known.series, unit: known.unit, labels, count: known.count, nonNegative: known.nonNegative === true })
           : toSample(family, sample, { ...options, seriesPrefix: 'cerebras.' }, { labels }),
       );
     }
@@ -126,6 +128,8 @@ export function normalizeCerebras(body: string, result: ParseResult, fetchedAt: 
   notes.push(...describeParseIssues(result.issues));
   if (samples.length === 0) notes.push('No metrics are enabled for this organization yet (the Metrics API sent no samples).');
   if (samples.some((sample) => sample.flags?.includes('invalidNegative'))) notes.push('Cerebras reported a negative count; that value is withheld.');
+  const impossible = impossibleValuesNote(samples, 'the metrics');
+  if (impossible) notes.push(impossible);
   return {
     offered: true,
     fetchedAt,

@@ -7,6 +7,9 @@ import type * as z from 'zod/mini';
 import { ProviderError, type RateLimitInfo } from '../../http/errors';
 import type { Auth, HttpClient, QueryValue } from '../../http/httpClient';
 import { requestLimits, type RequestLimits } from '../clientSupport';
+import { impossibleValuesNote } from '../../shared/samples';
+import { pathId, type IdKind } from '../ids';
+import { capSeries, DEFAULT_MAX_SERIES } from '../seriesCap';
 import type { CallOptions, ClientTarget, Reading } from '../types';
 import { joinUrl } from '../types';
 import { parseResponse } from '../validate';
@@ -72,7 +75,7 @@ export class NorthflankClient {
   }
 
   /** All requested metric types in one call, one sample per point and container. */
-  async metrics(query: MetricsQuery, options: CallOptions = {}): Promise<NorthflankMetricsReading> {
+  async metrics(query: MetricsQuery, options: CallOptions & { readonly maxSeries?: number } = {}): Promise<NorthflankMetricsReading> {
     const problems = metricsQueryProblems(query);
     const first = problems[0];
     if (first) {
@@ -80,13 +83,17 @@ export class NorthflankClient {
       throw new ProviderError('request', `Metrics query not sent: ${first.message}${more}`, { where: first.path });
     }
     const kind = this.config.resourceKind ?? 'service';
-    const projectId = requireId(this.config.projectId, 'project id');
-    const resourceId = requireId(this.config.resourceId, `${kind} id`);
+    const projectId = requireId(this.config.projectId, 'project id', 'northflankProject');
+    const resourceId = requireId(this.config.resourceId, `${kind} id`, 'northflankResource');
     const path = `/v1/projects/${encodeURIComponent(projectId)}/${RESOURCE_SEGMENT[kind]}/${encodeURIComponent(resourceId)}/metrics`;
     const fetched = await this.call(MetricsResponseSchema, path, `Northflank ${kind} metrics`, metricsQueryParams(query), options);
+    const capped = capSeries(metricsSamples(fetched.body), options.maxSeries ?? DEFAULT_MAX_SERIES);
+    const samples = capped.samples;
+    const notes = [capped.note, impossibleValuesNote(samples, 'the metrics')].filter((note): note is string => note !== undefined);
     return {
       fetchedAt: fetched.fetchedAt,
-      samples: metricsSamples(fetched.body),
+      samples,
+      ...(notes.length > 0 ? { notes } : {}),
       metricInfo: metricsInfo(fetched.body),
       ...(fetched.rateLimit ? { rateLimit: fetched.rateLimit } : {}),
     };
@@ -99,7 +106,7 @@ export class NorthflankClient {
   }
 
   async listServices(options: ListServicesOptions = {}): Promise<NorthflankServicesResult> {
-    const projectId = requireId(options.projectId ?? this.config.projectId, 'project id');
+    const projectId = requireId(options.projectId ?? this.config.projectId, 'project id', 'northflankProject');
     const path = `/v1/projects/${encodeURIComponent(projectId)}/services`;
     const result = await this.paginate(ServicesPageSchema, path, 'Northflank service list', (body) => body.data.services, options);
     const { items, ...rest } = result;
@@ -175,7 +182,7 @@ export class NorthflankClient {
   }
 }
 
-function requireId(id: string | undefined, what: string): string {
+function requireId(id: string | undefined, what: string, kind: IdKind): string {
   if (id === undefined || id.trim() === '') throw new ProviderError('request', `No Northflank ${what} is set; choose one first`);
-  return id;
+  return pathId(id, kind);
 }

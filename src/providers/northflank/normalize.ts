@@ -4,7 +4,7 @@
  * shows `pct` for everything, network included.
  */
 import type { QueryValue } from '../../http/httpClient';
-import { gaugeSample, type MetricUnit, type Sample } from '../../shared/samples';
+import { nonNegativeSample, type MetricUnit, type Sample } from '../../shared/samples';
 import type { MetricsResponse } from './schemas';
 
 /** The documented metric types: the one list, in the descriptor. Others are sent as given, since Northflank adds types over time. */
@@ -122,7 +122,8 @@ export function metricsSamples(response: MetricsResponse): Sample[] {
       const labels: Record<string, string> = { container: series.metadata.containerId };
       if (series.metadata.volumeId) labels.volume = series.metadata.volumeId;
       for (const point of series.data) {
-        samples.push(gaugeSample(`northflank.${metricType}`, point.value, unit, Date.parse(point.ts), { labels }));
+        // Every Northflank metric (CPU, memory, network, requests, disk) is a non-negative amount.
+        samples.push(nonNegativeSample(`northflank.${metricType}`, point.value, unit, Date.parse(point.ts), { labels }));
       }
     }
   }

@@ -4,7 +4,7 @@
  */
 import { ProviderError } from '../../http/errors';
 import type { MetricFamily, MetricType, ParseIssue, ParseResult, PromSample } from '../../prometheus/types';
-import { countSample, gaugeSample, type MetricUnit, type Sample } from '../../shared/samples';
+import { countSample, gaugeSample, nonNegativeSample, type MetricUnit, type Sample } from '../../shared/samples';
 import { TYPE_LABEL } from './descriptor';
 
 /** OpenMetrics `# UNIT` values we know; anything else is kept verbatim as `raw:<unit>`. */
@@ -71,6 +71,8 @@ export interface SampleOverride {
   readonly labels?: Readonly<Record<string, string>>;
   /** Treat the value as a count (negatives flagged and withheld) whatever the family type says. */
   readonly count?: boolean;
+  /** A measurement that cannot be negative (a latency): negative or infinite values are withheld. */
+  readonly nonNegative?: boolean;
 }
 
 /**
@@ -88,7 +90,8 @@ export function toSample(family: MetricFamily, sample: PromSample, options: Norm
   const component = componentOf(family.type, family.name, sample.name);
   const unit = override.unit ?? (component === 'observations' ? 'count' : unitOfFamily(family));
   const isCount = override.count ?? (component === 'observations' || component === 'counter');
-  return isCount ? countSample(series, sample.value, at, { ...extra, unit }) : gaugeSample(series, sample.value, unit, at, extra);
+  if (isCount) return countSample(series, sample.value, at, { ...extra, unit });
+  return override.nonNegative ? nonNegativeSample(series, sample.value, unit, at, extra) : gaugeSample(series, sample.value, unit, at, extra);
 }
 
 /** Whether a sample is a measurement to keep (not a `_created` timestamp). */

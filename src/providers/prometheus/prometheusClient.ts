@@ -3,20 +3,27 @@
  * self-hosted Browserless behind an exporter, a provider's metrics URL).
  */
 import type { Auth, HttpClient } from '../../http/httpClient';
-import { parsePrometheusText } from '../../prometheus/parsePrometheusText';
+import { readExposition } from '../../prometheus/readExposition';
 import type { ParseIssue } from '../../prometheus/types';
+import type { Sample } from '../../shared/samples';
 import { requestLimits, validBaseUrl, type RequestLimits } from '../clientSupport';
+import { capSeries, DEFAULT_MAX_SERIES } from '../seriesCap';
 import type { CallOptions, ClientTarget, Reading } from '../types';
-import { assertReadable, describeParseIssues, formatFromContentType, normalizeExposition } from './normalize';
+import { assertReadable, describeParseIssues, normalizeExposition } from './normalize';
 
 /** `baseUrl` is the whole scrape URL, query string included; `token`, when set, is sent as Bearer. */
 export type PrometheusConfig = ClientTarget & RequestLimits;
+
+export interface ScrapeOptions extends CallOptions {
+  /** Series kept from one scrape (setting `liveUsage.limits.maxSeriesPerConnection`); default 1,000. */
+  readonly maxSeries?: number;
+}
 
 /** Asks for OpenMetrics first (it carries `# UNIT`), then 0.0.4 text, then whatever the server has. */
 export const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 export interface PrometheusReading extends Reading {
-  /** What the body turned out to be: OpenMetrics when the content type or `# EOF` says so. */
+  /** What the body was read as: the Content-Type decides (see parsePrometheusText). */
   readonly format: 'openmetrics' | 'prometheus';
   readonly familyCount: number;
   /** Lines the parser skipped, with line numbers (also summarized in `notes`). */
@@ -35,7 +42,7 @@ export class PrometheusClient {
     this.auth = config.token ? { kind: 'bearer', token: config.token } : { kind: 'none' };
   }
 
-  async scrape(options: CallOptions = {}): Promise<PrometheusReading> {
+  async scrape(options: ScrapeOptions = {}): Promise<PrometheusReading> {
     const response = await this.http.text({
       url: this.url,
       auth: this.auth,
@@ -44,16 +51,29 @@ export class PrometheusClient {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const fetchedAt = Date.now();
-    const result = parsePrometheusText(response.body, { format: formatFromContentType(response.contentType) });
+    // Large bodies are parsed off the host's thread and converted piece by piece (readExposition).
+    const samples: Sample[] = [];
+    const result = await readExposition(response.body, {
+      contentType: response.contentType,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onPart: (part) => {
+        for (const sample of normalizeExposition(part, { at: fetchedAt, typeLabel: true })) samples.push(sample);
+      },
+    });
     assertReadable(response.body, result, `The response of ${new URL(response.url).host}`, response.url);
-    const samples = normalizeExposition(result, { at: fetchedAt, typeLabel: true });
+    const capped = capSeries(samples, options.maxSeries ?? DEFAULT_MAX_SERIES);
     const notes = describeParseIssues(result.issues);
+    if (capped.note) notes.unshift(capped.note);
+    const flags = result.flags ?? [];
+    if (flags.length > 0) {
+      const first = flags[0]!;
+      notes.push(`The exposition breaks format rules; its values were kept (first at line ${first.line}: ${first.message}).`);
+    }
     if (samples.length === 0 && result.issues.length === 0) notes.push('The endpoint answered with no metrics.');
-    const openMetrics = result.sawEof || formatFromContentType(response.contentType) === 'openmetrics';
     return {
       fetchedAt,
-      samples,
-      format: openMetrics ? 'openmetrics' : 'prometheus',
+      samples: capped.samples,
+      format: result.format ?? 'prometheus',
       familyCount: result.families.length,
       issues: result.issues,
       ...(notes.length > 0 ? { notes } : {}),

@@ -255,7 +255,7 @@ export async function pickColorTheme(page, name) {
  * @param {import('playwright-core').Page} page
  * @param {string} name
  */
-async function removeConnection(page, name) {
+export async function removeConnection(page, name) {
   await runCommandFromPalette(page, 'Live Usage: Remove Connection…').catch(() => {
     // With one connection left there is no picker: the palette closes straight into the dialog.
   });
@@ -295,7 +295,7 @@ async function removeConnection(page, name) {
  * Closes the bottom panel (the Output of an earlier step), so the screenshots show the charts.
  * @param {import('playwright-core').Page} page
  */
-async function closeBottomPanel(page) {
+export async function closeBottomPanel(page) {
   const panel = page.locator('.part.panel.bottom, .part.panel');
   if (
     !(await panel

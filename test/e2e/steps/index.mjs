@@ -5,6 +5,7 @@ import { panelFitsAndStandsOut, sessionsTableReads, sidebarLooksNative, statusTo
 import { oneNumberEverywhere } from './oneNumber.mjs';
 import { sessionSteps } from './sessions.mjs';
 import { showLogOpensOutputChannel } from './showLog.mjs';
+import { teamPrometheus } from './teamPrometheus.mjs';
 import { workbenchLoadsAndExtensionActivates } from './workbench.mjs';
 
 /** @type {import('../support.mjs').E2eStep[]} */
@@ -21,6 +22,7 @@ export const steps = [
   oneNumberEverywhere,
   ...sessionSteps,
   sessionsTableReads,
+  teamPrometheus,
   // Removes every connection: last.
   sidebarWelcome,
 ];

@@ -64,3 +64,20 @@ test('reset forgets everything, for a connection that now points elsewhere', () 
   assert.deepEqual(values.previous(), []);
   assert.equal(values.newestAt(), 0);
 });
+
+test('an endpoint that invents new series on every poll cannot grow the latest values past the series limit', () => {
+  const values = new LatestValues(descriptorOfKind('prometheus'));
+  const gauge = (name: string, at: number): Sample => ({ series: name, value: 1, unit: 'none', at });
+  for (let poll = 0; poll < 50; poll++) {
+    values.merge([gauge(`invented_${poll}_a`, poll * 1000), gauge(`invented_${poll}_b`, poll * 1000), gauge('steady', poll * 1000)]);
+    values.limit(10);
+  }
+  const latest = values.latest();
+  assert.equal(latest.length, 10);
+  assert.ok(
+    latest.some((sample) => sample.series === 'steady'),
+    'the series read most recently stay',
+  );
+  assert.ok(!latest.some((sample) => sample.series === 'invented_0_a'), 'the oldest go first');
+  assert.ok(values.previous().every((sample) => latest.some((kept) => kept.series === sample.series)));
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { REDACTED, redactText, redactUrl } from '../../../src/http/redact';
+import { REDACTED, redactSecrets, redactText, redactThenCut, redactTruncated, redactUrl, secretForms } from '../../../src/http/redact';
 
 describe('redactUrl', () => {
   test('masks a token query parameter and keeps the rest', () => {
@@ -51,5 +51,65 @@ describe('redactText', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('wire forms of a token', () => {
+  const token = "tok~en!with'(odd) chars/+=&";
+
+  test('the URLSearchParams (form) encoding is masked, as Browserless query auth sends it', () => {
+    const url = new URL('https://example.test/pressure');
+    url.searchParams.set('token', token);
+    const formEncoded = url.search.slice('?token='.length);
+    assert.notEqual(formEncoded, encodeURIComponent(token), 'the two encodings differ for this token');
+    const shown = redactSecrets(`you sent token=${formEncoded}`, [token]);
+    assert.ok(!shown.includes(formEncoded), shown);
+    assert.ok(shown.includes(REDACTED));
+  });
+
+  test('JSON-escaped, fully percent-encoded and lower-case percent-encoded forms are masked', () => {
+    const quoted = 'ab"cd\\ef-0123456789';
+    const echoes = [
+      JSON.stringify({ message: `bad ${quoted}` }),
+      `bad ${[...token].map((char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}`,
+      `bad ${encodeURIComponent(token).toLowerCase()}`,
+    ];
+    for (const echo of echoes) {
+      const shown = redactSecrets(echo, [token, quoted]);
+      assert.ok(shown.includes(REDACTED), `not masked: ${echo}`);
+      for (const form of secretForms(token).concat(secretForms(quoted))) {
+        assert.ok(!shown.toLowerCase().includes(form.toLowerCase()), `${form} survives in ${shown}`);
+      }
+    }
+  });
+
+  test('a server that changes the case of the token does not get it through', () => {
+    const shown = redactSecrets(`TOKEN ${token.toUpperCase()} and ${token.toLowerCase()}`, [token]);
+    assert.equal(shown, `TOKEN ${REDACTED} and ${REDACTED}`);
+  });
+
+  test('Basic forms: token plus colon, padded or not, standard and URL-safe base64', () => {
+    const basic = Buffer.from(`${token}:`);
+    const echoes = [basic.toString('base64'), basic.toString('base64').replace(/=+$/, ''), basic.toString('base64url')];
+    for (const echo of echoes) assert.equal(redactSecrets(`Basic ${echo}`, [token]), `Basic ${REDACTED}`);
+  });
+});
+
+describe('redact before cutting', () => {
+  const token = 'tok-SECRET-0123456789abc';
+
+  test('a token that straddles the cut is masked whole before the text is shortened', () => {
+    const text = `${'x'.repeat(285)} ${token} tail`;
+    const shown = redactThenCut(text, 300, [token]);
+    assert.ok(shown.length <= 300);
+    for (let index = 0; index + 8 <= token.length; index++) assert.ok(!shown.includes(token.slice(index, index + 8)), shown);
+  });
+
+  test('text already cut by a byte cap loses any unfinished form at its end', () => {
+    for (let keep = 1; keep < token.length; keep++) {
+      const cut = `${'y'.repeat(40)} ${token.slice(0, keep)}`;
+      const shown = redactTruncated(cut, [token]);
+      assert.equal(shown, `${'y'.repeat(40)} …`, `${keep} character(s) of the token kept`);
+    }
   });
 });

@@ -32,9 +32,18 @@ function issueLines(result: ParseResult): number[] {
 }
 
 function assertIssue(result: ParseResult, line: number, pattern: RegExp): void {
-  const issue = result.issues.find((candidate) => candidate.line === line);
-  assert.ok(issue, `no issue on line ${line}; issues: ${JSON.stringify(result.issues)}`);
-  assert.match(issue.message, pattern);
+  const issue = result.issues.find((candidate) => candidate.line === line && pattern.test(candidate.message));
+  assert.ok(issue, `no issue matching ${pattern} on line ${line}; issues: ${JSON.stringify(result.issues)}`);
+}
+
+function flagLines(result: ParseResult): number[] {
+  return (result.flags ?? []).map((flag) => flag.line);
+}
+
+/** A rule broken on that line, with the value kept. */
+function assertFlag(result: ParseResult, line: number, pattern: RegExp): void {
+  const flag = (result.flags ?? []).find((candidate) => candidate.line === line && pattern.test(candidate.message));
+  assert.ok(flag, `no flag matching ${pattern} on line ${line}; flags: ${JSON.stringify(result.flags)}`);
 }
 
 describe('metadata', () => {
@@ -52,7 +61,9 @@ describe('metadata', () => {
         },
       ],
       issues: [],
+      flags: [],
       sawEof: false,
+      format: 'prometheus',
     });
   });
 
@@ -436,18 +447,20 @@ describe('histograms and summaries', () => {
     );
   });
 
-  test('histogram buckets need a numeric le and non-negative counts', () => {
+  test('histogram buckets need a numeric le and non-negative counts: flagged, values kept', () => {
     const result = parse(
       '# TYPE h histogram\nh_bucket{le="bla"} 1\nh_bucket 1\nh_bucket{le="1"} -412\nh_count -2693.123\nh_bucket{le="0x1p-3"} 1\nh_bucket{le="+Inf"} 3\n',
     );
-    assertIssue(result, 2, /le label value "bla"/);
-    assertIssue(result, 3, /no le label/);
-    assertIssue(result, 4, /non-negative/);
-    assertIssue(result, 5, /non-negative/);
-    assertIssue(result, 6, /le label value "0x1p-3"/);
+    assert.deepEqual(result.issues, []);
+    assertFlag(result, 2, /le label value "bla"/);
+    assertFlag(result, 3, /no le label/);
+    assertFlag(result, 4, /non-negative/);
+    assertFlag(result, 5, /non-negative/);
+    assertFlag(result, 6, /le label value "0x1p-3"/);
+    assert.deepEqual(flagLines(result), [2, 3, 4, 5, 6]);
     assert.deepEqual(
       family(result, 'h').samples.map((s) => s.line),
-      [7],
+      [2, 3, 4, 5, 6, 7],
     );
   });
 
@@ -467,14 +480,15 @@ describe('histograms and summaries', () => {
     );
   });
 
-  test('a summary quantile must be a number; a negative one is fine in 0.0.4', () => {
+  test('a summary quantile must be a number (flagged, value kept); a negative one is fine in 0.0.4', () => {
     const result = parse('# TYPE s summary\ns{quantile="bla"} 3.14\ns{quantile="0x1p-3"} 1\ns{n1="v"} 2\ns{quantile="-12.34",} NaN\n');
-    assertIssue(result, 2, /quantile label value "bla"/);
-    assertIssue(result, 3, /quantile label value "0x1p-3"/);
-    assertIssue(result, 4, /no quantile label/);
+    assertFlag(result, 2, /quantile label value "bla"/);
+    assertFlag(result, 3, /quantile label value "0x1p-3"/);
+    assertFlag(result, 4, /no quantile label/);
+    assert.deepEqual(flagLines(result), [2, 3, 4]);
     assert.deepEqual(
       family(result, 's').samples.map((s) => s.line),
-      [5],
+      [2, 3, 4, 5],
     );
   });
 
@@ -608,7 +622,7 @@ describe('line structure', () => {
   });
 
   test('empty input is an empty, valid exposition', () => {
-    assert.deepEqual(parse(''), { families: [], issues: [], sawEof: false });
+    assert.deepEqual(parse(''), { families: [], issues: [], flags: [], sawEof: false, format: 'prometheus' });
   });
 
   test('line numbers count every line, comments and bad lines included', () => {
@@ -618,25 +632,69 @@ describe('line structure', () => {
   });
 });
 
-describe('format selection and OpenMetrics rules', () => {
-  test('auto mode reads 0.0.4 by default: blank lines are fine and timestamps are milliseconds', () => {
+describe('format selection', () => {
+  test('auto mode without a Content-Type reads 0.0.4: blank lines are fine and timestamps are milliseconds', () => {
     const result = parse('a 1 1500\n\nb 2\n');
     assert.deepEqual(result.issues, []);
+    assert.equal(result.format, 'prometheus');
     assert.equal(family(result, 'a').samples[0]!.timestampMs, 1500);
   });
 
-  test('# EOF switches auto mode to OpenMetrics', () => {
-    const result = parse('a 1 1500\n# EOF\n');
-    assert.equal(result.sawEof, true);
-    assert.equal(family(result, 'a').samples[0]!.timestampMs, 1_500_000);
+  test('the Content-Type decides: OpenMetrics content reads as OpenMetrics, text/plain as 0.0.4', () => {
+    const body = 'a 1 1500\n# EOF\n';
+    const openMetrics = parsePrometheusText(body, { contentType: 'application/openmetrics-text; version=1.0.0; charset=utf-8' });
+    assert.equal(openMetrics.format, 'openmetrics');
+    assert.equal(family(openMetrics, 'a').samples[0]!.timestampMs, 1_500_000);
+    const plain = parsePrometheusText(body, { contentType: 'text/plain; version=0.0.4; charset=utf-8' });
+    assert.equal(plain.format, 'prometheus');
+    assert.equal(family(plain, 'a').samples[0]!.timestampMs, 1500);
+    assert.equal(plain.sawEof, true);
   });
 
-  test('# UNIT anywhere switches auto mode to OpenMetrics', () => {
+  test('a text/plain body ending in # EOF without TYPE lines keeps every sample (# EOF alone never switches the format)', () => {
+    // Shaped like a Go exporter's 0.0.4 output with the metadata stripped: summaries whose
+    // quantiles, _sum and _count repeat per label value, so OpenMetrics would see split families.
+    const rows: string[] = [];
+    for (const phase of ['parse', 'plan', 'run']) {
+      for (const q of ['0.5', '0.9', '0.99']) rows.push(`query_seconds{phase="${phase}",quantile="${q}"} 0.0${q.length}`);
+      rows.push(`query_seconds_sum{phase="${phase}"} 12.5`, `query_seconds_count{phase="${phase}"} 40`);
+    }
+    rows.push('up 1', 'query_seconds{phase="late",quantile="0.5"} 0.2', '# EOF');
+    const body = `${rows.join('\n')}\n`;
+    const result = parsePrometheusText(body, { contentType: 'text/plain; version=0.0.4' });
+    assert.equal(result.format, 'prometheus');
+    assert.deepEqual(result.issues, []);
+    assert.equal(
+      result.families.reduce((sum, f) => sum + f.samples.length, 0),
+      rows.length - 1,
+    );
+    // Without any Content-Type the 0.0.4 reading also wins: OpenMetrics would flag the split families.
+    const unlabelled = parse(body);
+    assert.equal(unlabelled.format, 'prometheus');
+    assert.equal(
+      unlabelled.families.reduce((sum, f) => sum + f.samples.length, 0),
+      rows.length - 1,
+    );
+  });
+
+  test('without a Content-Type, a clean OpenMetrics body ending in # EOF is read as OpenMetrics', () => {
+    const result = parse('# TYPE a_seconds gauge\n# UNIT a_seconds seconds\na_seconds 1 2.5\n# EOF\n');
+    assert.equal(result.format, 'openmetrics');
+    assert.equal(family(result, 'a_seconds').type, 'gauge');
+    assert.equal(family(result, 'a_seconds').samples[0]!.timestampMs, 2500);
+  });
+
+  test('# UNIT in a 0.0.4 body is read, not taken as a sign of OpenMetrics', () => {
     const result = parse('a_seconds 1 2\n# TYPE b_bytes gauge\n# UNIT b_bytes bytes\nb_bytes 1\n');
-    assert.equal(family(result, 'a_seconds').type, 'unknown');
-    assert.equal(family(result, 'a_seconds').samples[0]!.timestampMs, 2000);
+    assert.equal(result.format, 'prometheus');
+    assert.equal(family(result, 'a_seconds').samples[0]!.timestampMs, 2);
     assert.equal(family(result, 'b_bytes').unit, 'bytes');
-    assertIssue(result, 4, /missing # EOF/);
+    assert.deepEqual(result.issues, []);
+  });
+
+  test('a Content-Type that names neither format falls back like a missing one', () => {
+    assert.equal(parsePrometheusText('a 1\n', { contentType: 'application/octet-stream' }).format, 'prometheus');
+    assert.equal(parsePrometheusText('a 1\n# EOF\n', { contentType: 'text/html' }).format, 'openmetrics');
   });
 
   test('explicit prometheus mode reads # EOF as a comment and still reports whether the body ended with it', () => {
@@ -649,9 +707,13 @@ describe('format selection and OpenMetrics rules', () => {
       ['a', 'b'],
     );
   });
+});
 
-  test('OpenMetrics: blank lines are reported', () => {
-    const result = parse('a 1\n\nb 2\n# EOF\n');
+describe('OpenMetrics rules', () => {
+  const om = (text: string): ParseResult => parse(text, 'openmetrics');
+
+  test('blank lines are reported', () => {
+    const result = om('a 1\n\nb 2\n# EOF\n');
     assert.deepEqual(issueLines(result), [2]);
     assertIssue(result, 2, /blank lines/);
     assert.deepEqual(
@@ -660,8 +722,8 @@ describe('format selection and OpenMetrics rules', () => {
     );
   });
 
-  test('OpenMetrics: text after # EOF is reported once and not parsed', () => {
-    const result = parse('a 1\n# EOF\nb 2\nc 3\n');
+  test('text after # EOF is reported once and not parsed', () => {
+    const result = om('a 1\n# EOF\nb 2\nc 3\n');
     assert.deepEqual(issueLines(result), [3]);
     assertIssue(result, 3, /text after # EOF/);
     assert.deepEqual(
@@ -671,48 +733,59 @@ describe('format selection and OpenMetrics rules', () => {
     assert.equal(result.sawEof, true);
   });
 
-  test('OpenMetrics: a blank line after # EOF is text after # EOF', () => {
-    assertIssue(parse('a 1\n# EOF\n\n', 'openmetrics'), 3, /text after # EOF/);
+  test('a blank line after # EOF is text after # EOF', () => {
+    assertIssue(om('a 1\n# EOF\n\n'), 3, /text after # EOF/);
   });
 
-  test('OpenMetrics: # EOF without a final newline is fine', () => {
-    const result = parse('a 1\n# EOF');
+  test('# EOF without a final newline is fine', () => {
+    const result = om('a 1\n# EOF');
     assert.deepEqual(result.issues, []);
+    assert.deepEqual(result.flags, []);
     assert.equal(result.sawEof, true);
   });
 
-  test('OpenMetrics: a missing # EOF is reported on the last line', () => {
-    const result = parse('a 1\nb 2\n', 'openmetrics');
+  test('a missing # EOF is reported on the last line', () => {
+    const result = om('a 1\nb 2\n');
     assert.deepEqual(
       result.issues.map((i) => [i.line, i.message]),
       [[2, 'missing # EOF at the end of the OpenMetrics exposition']],
     );
     assert.deepEqual(
-      parse('', 'openmetrics').issues.map((i) => i.line),
+      om('').issues.map((i) => i.line),
       [1],
     );
   });
 
-  test('OpenMetrics: other comments, trailing commas and stray whitespace are reported', () => {
+  test('plain comments are refused; stray whitespace and commas are flagged and the values kept', () => {
     const text = ['# plain comment', 'a{x="1",} 1', 'b  2', ' c 3', 'd 4 ', 'e{x = "1"} 5', 'f\t6', 'g {x="1"} 7', 'ok 8', '# EOF'].join('\n');
-    const result = parse(text);
-    assert.deepEqual(issueLines(result), [1, 2, 3, 4, 5, 6, 7, 8]);
+    const result = om(text);
+    assert.deepEqual(issueLines(result), [1]);
     assertIssue(result, 1, /only # HELP, # TYPE, # UNIT and # EOF/);
-    assertIssue(result, 2, /trailing comma/);
-    assertIssue(result, 3, /exactly one space/);
-    assertIssue(result, 4, /leading whitespace/);
-    assertIssue(result, 5, /trailing whitespace/);
-    assertIssue(result, 6, /no whitespace inside a label set/);
+    assert.deepEqual(flagLines(result), [2, 3, 4, 5, 6, 7, 8]);
+    assertFlag(result, 2, /trailing comma/);
+    assertFlag(result, 3, /exactly one space/);
+    assertFlag(result, 4, /leading whitespace/);
+    assertFlag(result, 5, /trailing whitespace/);
+    assertFlag(result, 6, /no whitespace inside a label set/);
+    assertFlag(result, 7, /exactly one space/);
+    assertFlag(result, 8, /no space between the metric name and its labels/);
     assert.deepEqual(
-      result.families.map((f) => f.name),
-      ['ok'],
+      result.families.map((f) => [f.name, f.samples[0]!.value]),
+      [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+        ['d', 4],
+        ['e', 5],
+        ['f', 6],
+        ['g', 7],
+        ['ok', 8],
+      ],
     );
   });
 
-  test('OpenMetrics: UNIT must be the suffix of the name; empty HELP and UNIT count as absent', () => {
-    const result = parse(
-      '# TYPE a_seconds gauge\n# UNIT a_seconds seconds\n# TYPE b gauge\n# UNIT b bytes\n# TYPE c gauge\n# UNIT c \n# HELP c \nc 1\n# EOF\n',
-    );
+  test('UNIT must be the suffix of the name; empty HELP and UNIT count as absent', () => {
+    const result = om('# TYPE a_seconds gauge\n# UNIT a_seconds seconds\n# TYPE b gauge\n# UNIT b bytes\n# TYPE c gauge\n# UNIT c \n# HELP c \nc 1\n# EOF\n');
     assert.equal(family(result, 'a_seconds').unit, 'seconds');
     assertIssue(result, 4, /unit bytes must be the suffix/);
     assert.equal(family(result, 'c').unit, undefined);
@@ -720,37 +793,83 @@ describe('format selection and OpenMetrics rules', () => {
     assert.deepEqual(issueLines(result), [4]);
   });
 
-  test('OpenMetrics: metadata after samples, duplicate metadata and interleaved families are reported', () => {
+  test('metadata after samples and duplicate metadata are refused; split families are flagged and kept', () => {
     const text = ['# TYPE a gauge', 'a 1', '# HELP a late', '# TYPE b gauge', '# UNIT b_x x', '# UNIT b_x x', 'b 1', 'a 2', '# EOF'].join('\n');
-    const result = parse(text);
+    const result = om(text);
     assertIssue(result, 3, /HELP for a comes after its samples/);
     assertIssue(result, 6, /second UNIT line/);
-    assertIssue(result, 8, /interleaved/);
-  });
-
-  test('OpenMetrics: untyped is not a type; counters must not be NaN or negative', () => {
-    const result = parse('# TYPE u untyped\n# TYPE c counter\nc_total NaN\nc_total -1\nc_total 1\n# EOF\n');
-    assertIssue(result, 1, /not an OpenMetrics type/);
-    assertIssue(result, 3, /non-negative/);
-    assertIssue(result, 4, /non-negative/);
+    assertFlag(result, 8, /interleaved/);
     assert.deepEqual(
-      family(result, 'c').samples.map((s) => s.value),
-      [1],
+      family(result, 'a').samples.map((s) => s.value),
+      [1, 2],
     );
   });
 
-  test('OpenMetrics: histogram counts must be integers and NaN buckets are refused', () => {
-    const result = parse('# TYPE h histogram\nh_bucket{le="+Inf"} NaN\nh_bucket{le="+Inf"} 1.5\nh_bucket{le="+Inf"} 2.0\n# EOF\n');
-    assert.deepEqual(issueLines(result), [2, 3]);
+  test('untyped is not a type; NaN and negative counters are flagged and kept', () => {
+    const result = om('# TYPE u untyped\n# TYPE c counter\nc_total{n="1"} NaN\nc_total{n="2"} -1\nc_total{n="3"} 1\n# EOF\n');
+    assertIssue(result, 1, /not an OpenMetrics type/);
+    assertFlag(result, 3, /must not be NaN/);
+    assertFlag(result, 4, /must not be negative/);
+    assert.deepEqual(
+      family(result, 'c').samples.map((s) => s.value),
+      [NaN, -1, 1],
+    );
   });
 
-  test('OpenMetrics: summary quantiles must lie in [0, 1]', () => {
-    assertIssue(parse('# TYPE s summary\ns{quantile="1.5"} 1\n# EOF\n'), 2, /outside \[0, 1\]/);
+  test('histogram counts must be integers and not NaN (flags, values kept)', () => {
+    const result = om('# TYPE h histogram\nh_bucket{le="+Inf",x="1"} NaN\nh_bucket{le="+Inf",x="2"} 1.5\nh_bucket{le="+Inf",x="3"} 2.0\n# EOF\n');
+    assert.deepEqual(result.issues, []);
+    assertFlag(result, 2, /must not be NaN/);
+    assertFlag(result, 3, /must be an integer/);
+    assert.deepEqual(flagLines(result), [2, 3]);
   });
 
-  test('HELP escapes in OpenMetrics keep unknown escapes and leading spaces', () => {
-    const result = parse('# TYPE a counter\n# HELP a  he\\n\\\\l\\tp\na_total 1\n# EOF\n');
+  test('summary quantiles must lie in [0, 1]', () => {
+    assertFlag(om('# TYPE s summary\ns{quantile="1.5"} 1\n# EOF\n'), 2, /outside \[0, 1\]/);
+  });
+
+  test('HELP escapes keep unknown escapes and leading spaces', () => {
+    const result = om('# TYPE a counter\n# HELP a  he\\n\\\\l\\tp\na_total 1\n# EOF\n');
     assert.equal(family(result, 'a').help, ' he\n\\l\\tp');
+  });
+
+  test("what Prometheus keeps is kept: exemplars on _count and _sum, a family split by another family's metadata, a missing comma", () => {
+    const text = [
+      '# TYPE lat histogram',
+      'lat_bucket{le="+Inf"} 2',
+      'lat_count 2 # {trace="a"} 0.5',
+      'lat_sum 1.5 # {trace="b"} 0.5',
+      '# TYPE temp gauge',
+      'temp{room="a"} 20',
+      '# TYPE other gauge',
+      'temp{room="b"} 21',
+      'other{a="1"b="2"} 3',
+      '# EOF',
+    ].join('\n');
+    const result = om(text);
+    assert.deepEqual(result.issues, []);
+    assertFlag(result, 3, /exemplars are only allowed/);
+    assertFlag(result, 4, /exemplars are only allowed/);
+    assertFlag(result, 8, /interleaved/);
+    assertFlag(result, 9, /separated by commas/);
+    assert.deepEqual(
+      result.families.map((f) => [f.name, f.samples.map((s) => s.value)]),
+      [
+        ['lat', [2, 2, 1.5]],
+        ['temp', [20, 21]],
+        ['other', [3]],
+      ],
+    );
+  });
+
+  test('a series repeated at the same instant keeps its first value and reports the repeat', () => {
+    const result = om('# TYPE g gauge\ng{k="a"} 1\ng{k="a"} 2\ng{k="b"} 3 5\ng{k="b"} 4 5.0000000001\ng{k="b"} 5 5.000000001\n# EOF\n');
+    assert.deepEqual(issueLines(result), [3, 5]);
+    assertIssue(result, 3, /repeats a series of g/);
+    assert.deepEqual(
+      family(result, 'g').samples.map((s) => s.value),
+      [1, 3, 5],
+    );
   });
 });
 
@@ -764,7 +883,7 @@ describe('exemplars', () => {
       'h_bucket{le="+Inf"} 3 # {} 1',
       '# EOF',
     ].join('\n');
-    const result = parse(text);
+    const result = parse(text, 'openmetrics');
     assert.deepEqual(result.issues, []);
     assert.deepEqual(
       family(result, 'a').samples.map((s) => [s.value, s.timestampMs, s.labels]),
@@ -775,23 +894,29 @@ describe('exemplars', () => {
     );
   });
 
-  test('malformed exemplars are reported', () => {
+  test('malformed or misplaced exemplars are flagged; the samples they follow are kept', () => {
     const text = [
       '# TYPE h histogram',
-      'h_bucket{le="+Inf"} 1 # {}1',
-      'h_bucket{le="+Inf"} 1 # {a="b"}',
-      'h_bucket{le="+Inf"} 1 # a 1',
-      'h_bucket{le="+Inf"} 1 # {a="b"} x',
-      'h_bucket{le="+Inf"} 1 # {a="b"} 1 NaN',
-      `h_bucket{le="+Inf"} 1 # {a="${'x'.repeat(130)}"} 1`,
+      'h_bucket{le="+Inf",n="1"} 1 # {}1',
+      'h_bucket{le="+Inf",n="2"} 1 # {a="b"}',
+      'h_bucket{le="+Inf",n="3"} 1 # a 1',
+      'h_bucket{le="+Inf",n="4"} 1 # {a="b"} x',
+      'h_bucket{le="+Inf",n="5"} 1 # {a="b"} 1 NaN',
+      `h_bucket{le="+Inf",n="6"} 1 # {a="${'x'.repeat(130)}"} 1`,
+      'h_count{n="6"} 1 # {a="b"} 1',
       '# TYPE g gauge',
       'g 1 # {a="b"} 1',
       '# EOF',
     ].join('\n');
-    const result = parse(text);
-    assert.deepEqual(issueLines(result), [2, 3, 4, 5, 6, 7, 9]);
-    assertIssue(result, 7, /128/);
-    assertIssue(result, 9, /only allowed on counter/);
+    const result = parse(text, 'openmetrics');
+    assert.deepEqual(result.issues, []);
+    assert.deepEqual(flagLines(result), [2, 3, 4, 5, 6, 7, 8, 8, 10]);
+    assertFlag(result, 7, /128/);
+    assertFlag(result, 8, /only allowed on counter/);
+    assertFlag(result, 8, /_count without a _sum/);
+    assertFlag(result, 10, /only allowed on counter/);
+    assert.equal(family(result, 'h').samples.length, 7);
+    assert.equal(family(result, 'g').samples.length, 1);
   });
 
   test('0.0.4 mode tolerates an exemplar too', () => {
@@ -859,7 +984,7 @@ describe('Cerebras metrics endpoint', () => {
   });
 
   test('an empty body (no metrics enabled yet) is valid', () => {
-    assert.deepEqual(parse(''), { families: [], issues: [], sawEof: false });
+    assert.deepEqual(parse(''), { families: [], issues: [], flags: [], sawEof: false, format: 'prometheus' });
   });
 
   test('forcing OpenMetrics on it reports the blank lines and the missing # EOF', () => {

@@ -275,9 +275,14 @@ function serialize(exposition: Exposition, layout: Layout): Serialized {
     if (family.unit !== undefined) push(`# UNIT ${family.base} ${family.unit}`);
     if (family.help !== undefined) push(`# HELP ${family.base}${om ? ' ' : gap()}${escapeHelp(family.help)}`);
     const samples: PromSample[] = [];
+    // OpenMetrics keeps only the first value of a series repeated at one instant: write each series once.
+    const written = new Set<string>();
     for (const sample of family.samples) {
-      maybeNoise();
       const name = family.base + sample.suffix;
+      const series = JSON.stringify([name, [...sample.labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+      if (om && written.has(series)) continue;
+      written.add(series);
+      maybeNoise();
       let line = name;
       if (sample.labels.length > 0 || pick(6) === 0) {
         const pairs = sample.labels.map(([key, value]) => `${key}="${escapeLabelValue(value)}"`);
@@ -355,13 +360,30 @@ describe('property: valid expositions round-trip', () => {
     );
   });
 
-  test('auto mode picks the same reading for OpenMetrics bodies that end in # EOF and for 0.0.4 bodies', () => {
+  test('auto mode follows the Content-Type', () => {
     fc.assert(
       fc.property(expositionArb, layoutArb, (exposition, layout) => {
-        const { text } = serialize(exposition, { ...layout, finalNewline: true });
-        assert.deepEqual(parsePrometheusText(text), parsePrometheusText(text, { format: exposition.format }));
+        const { text } = serialize(exposition, layout);
+        const contentType = exposition.format === 'openmetrics' ? 'application/openmetrics-text; version=1.0.0; charset=utf-8' : 'text/plain; version=0.0.4';
+        assert.deepEqual(parsePrometheusText(text, { contentType }), parsePrometheusText(text, { format: exposition.format }));
       }),
       { numRuns: 100 },
+    );
+  });
+
+  test('auto mode without a Content-Type never keeps fewer samples than the lenient 0.0.4 reading', () => {
+    const count = (result: ParseResult): number => result.families.reduce((sum, family) => sum + family.samples.length, 0);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          expositionArb.chain((exposition) => layoutArb.map((layout) => serialize(exposition, layout).text)),
+          mutatedArb,
+        ),
+        (text) => {
+          assert.ok(count(parsePrometheusText(text)) >= count(parsePrometheusText(text, { format: 'prometheus' })), text);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -30,6 +30,7 @@ import { stubHttp, type StubAnswer } from '../../support/stubHttp';
 const NOW = Date.parse('2025-06-02T10:30:00.000Z');
 const KEY = 'bb_live_SECRET_key_123';
 const config: BrowserbaseConfig = { baseUrl: 'https://api.browserbase.com', token: KEY, projectId: 'proj_1', now: () => NOW };
+const SESSION_ID = '0b6c6f2e-6b0e-4c6e-9d3e-1b2c3d4e5f60';
 
 function expectBadResponse(fn: () => unknown, field: string): void {
   assert.throws(fn, (error: unknown) => {
@@ -261,10 +262,10 @@ describe('BrowserbaseClient (stubbed transport)', () => {
     assert.match(reading.notes?.[0] ?? '', /the Browser minutes row says which is used/);
   });
 
-  test('the base URL keeps its path prefix and the project id is encoded', async () => {
+  test('the base URL keeps its path prefix and the project id goes in its segment', async () => {
     const stub = stubHttp([{ body: bbProject() }]);
-    await new BrowserbaseClient(stub.client, { ...config, baseUrl: 'http://127.0.0.1:4100/browserbase/', projectId: 'a/b c' }).getProject();
-    assert.equal(String(stub.requests[0]?.url), 'http://127.0.0.1:4100/browserbase/v1/projects/a%2Fb%20c');
+    await new BrowserbaseClient(stub.client, { ...config, baseUrl: 'http://127.0.0.1:4100/browserbase/', projectId: 'proj_a-1' }).getProject();
+    assert.equal(String(stub.requests[0]?.url), 'http://127.0.0.1:4100/browserbase/v1/projects/proj_a-1');
   });
 
   test('listSessions passes q and status as query values, and leaves empty ones out', async () => {
@@ -278,11 +279,44 @@ describe('BrowserbaseClient (stubbed transport)', () => {
     assert.deepEqual(stub.requests[1]?.query, {});
   });
 
-  test('session ids are path-encoded, never spliced raw', async () => {
+  test('a session id must be a UUID: dot segments, slashes, percent and the like are refused before any request', async () => {
     const stub = stubHttp([{ body: bbSession() }]);
-    await new BrowserbaseClient(stub.client, config).getSession('../projects/x?y');
-    assert.equal(String(stub.requests[0]?.url), 'https://api.browserbase.com/v1/sessions/..%2Fprojects%2Fx%3Fy');
-    await assert.rejects(new BrowserbaseClient(stub.client, config).getSession(' '), { kind: 'request' });
+    const client = new BrowserbaseClient(stub.client, config);
+    const hostile = [
+      '.',
+      '..',
+      '../projects/x?y',
+      'a/b',
+      '%2e',
+      '%2E%2E',
+      'sess-1',
+      ' ',
+      '',
+      '0b6c6f2e-6b0e-4c6e-9d3e-1b2c3d4e5f60/..',
+      '0b6c6f2e-6b0e-4c6e-9d3e-1b2c3d4e5f6',
+    ];
+    for (const id of hostile) {
+      for (const call of [() => client.releaseSession(id), () => client.getSession(id), () => client.sessionDebugUrls(id)]) {
+        await assert.rejects(call(), (error: unknown) => {
+          assert.ok(error instanceof ProviderError);
+          assert.equal(error.kind, 'request');
+          assert.match(error.message, /Browserbase session id/);
+          assert.match(error.message, /UUID/);
+          return true;
+        });
+      }
+    }
+    assert.equal(stub.requests.length, 0, 'no request may leave with such an id');
+    await client.getSession('0B6C6F2E-6B0E-4C6E-9D3E-1B2C3D4E5F60');
+    assert.equal(String(stub.requests[0]?.url), 'https://api.browserbase.com/v1/sessions/0B6C6F2E-6B0E-4C6E-9D3E-1B2C3D4E5F60');
+  });
+
+  test('a project id that could leave its path segment is refused before any request', async () => {
+    for (const projectId of ['..', 'a/b', 'p%2F', 'proj 1']) {
+      const stub = stubHttp([{ body: {} }]);
+      await assert.rejects(new BrowserbaseClient(stub.client, { ...config, projectId }).usage(), { kind: 'request' });
+      assert.equal(stub.requests.length, 0);
+    }
   });
 
   test('createSession posts the body and returns the connect fields', async () => {
@@ -365,16 +399,16 @@ describe('BrowserbaseClient (stubbed transport)', () => {
 
   test('releaseSession posts REQUEST_RELEASE with the project id', async () => {
     const stub = stubHttp([{ body: bbSession() }]);
-    await new BrowserbaseClient(stub.client, config).releaseSession('sess-1');
+    await new BrowserbaseClient(stub.client, config).releaseSession(SESSION_ID);
     assert.equal(stub.requests[0]?.method, 'POST');
-    assert.equal(String(stub.requests[0]?.url), 'https://api.browserbase.com/v1/sessions/sess-1');
+    assert.equal(String(stub.requests[0]?.url), `https://api.browserbase.com/v1/sessions/${SESSION_ID}`);
     assert.deepEqual(stub.requests[0]?.json, { status: 'REQUEST_RELEASE', projectId: 'proj_1' });
   });
 
   test('sessionDebugUrls reads /debug', async () => {
     const stub = stubHttp([{ body: bbLiveUrls() }]);
-    const result = await new BrowserbaseClient(stub.client, config).sessionDebugUrls('sess-1');
-    assert.equal(String(stub.requests[0]?.url), 'https://api.browserbase.com/v1/sessions/sess-1/debug');
+    const result = await new BrowserbaseClient(stub.client, config).sessionDebugUrls(SESSION_ID);
+    assert.equal(String(stub.requests[0]?.url), `https://api.browserbase.com/v1/sessions/${SESSION_ID}/debug`);
     assert.equal(result.urls.pages?.length, 1);
   });
 

@@ -99,6 +99,31 @@ describe('normalizePressure', () => {
     assert.ok(reading.notes?.some((note) => /negative/.test(note)));
   });
 
+  test('impossible values are withheld and flagged like negative counts: cpu 1e308 %, memory -50 %, running 2.5', () => {
+    const body = { pressure: { ...(fixture('pressure-idle.json') as { pressure: object }).pressure, cpu: 1e308, memory: -50, running: 2.5, queued: 1e308 } };
+    const reading = normalizePressure(body, NOW);
+    const ids = BROWSERLESS_SERIES.pressure;
+    const expected: [string, number, string][] = [
+      [ids.cpu, 1e308, 'outOfRange'],
+      [ids.memory, -50, 'outOfRange'],
+      [ids.running, 2.5, 'notWholeNumber'],
+    ];
+    for (const [series, raw, flag] of expected) {
+      const sample = sampleOf(reading.samples, series);
+      assert.equal(sample.value, null, series);
+      assert.deepEqual(sample.flags, [flag], series);
+      assert.equal(sample.rawValue, raw, series);
+    }
+    assert.equal(reading.pressure.cpuPercent, null);
+    assert.equal(reading.pressure.memoryPercent, null);
+    assert.equal(reading.pressure.running, null);
+    assert.equal(sampleOf(reading.samples, ids.queued).value, 1e308, 'a huge but whole count is possible');
+    assert.ok(
+      reading.notes?.some((note) => /impossible/.test(note) && /withheld/.test(note)),
+      JSON.stringify(reading.notes),
+    );
+  });
+
   test('wrong shapes name the field at fault', () => {
     badResponseAt(
       () => normalizePressure({ pressure: { ...(fixture('pressure-idle.json') as { pressure: object }).pressure, running: 'two' } }, NOW),
@@ -156,6 +181,16 @@ describe('normalizeMetrics (v2)', () => {
     // A snapshot at save time, not a count over the window.
     assert.equal(sampleOf(reading.samples, ids.running).windowMs, undefined);
     for (const sample of reading.samples) assert.equal(sample.at, date);
+  });
+
+  test('a cpu or memory fraction outside 0..1 is withheld and flagged, with the fraction as sent', () => {
+    const [period] = fixture('metrics-one-period.json') as Record<string, unknown>[];
+    const reading = normalizeMetrics([{ ...period, cpu: 1e308, memory: -0.5 }], NOW, { version: 'v2' });
+    const cpu = sampleOf(reading.samples, BROWSERLESS_SERIES.metrics.cpu);
+    const memory = sampleOf(reading.samples, BROWSERLESS_SERIES.metrics.memory);
+    assert.deepEqual([cpu.value, cpu.flags, cpu.rawValue], [null, ['outOfRange'], 1e308]);
+    assert.deepEqual([memory.value, memory.flags, memory.rawValue], [null, ['outOfRange'], -0.5]);
+    assert.equal(reading.periods[0]?.cpuPercent, null);
   });
 
   test('running -1 from the roll-up bug is withheld; that period peak is low confidence', () => {

@@ -151,6 +151,18 @@ describe('normalizeCerebras', () => {
     assert.ok(reading.notes?.some((note) => /negative/.test(note)));
   });
 
+  test('impossible values are withheld and flagged: a fractional request count, a negative latency', () => {
+    const reading = normalize('requests_count_total{endpoint="m"} 2.5\ne2e_latency_seconds{endpoint="m",statistic="p95"} -1.5\n');
+    const requests = only(reading.samples, CEREBRAS_SERIES.requests, { endpoint: 'm' });
+    assert.deepEqual([requests.value, requests.flags, requests.rawValue], [null, ['notWholeNumber'], 2.5]);
+    const latency = only(reading.samples, CEREBRAS_SERIES.e2eLatency, { endpoint: 'm', statistic: 'p95' });
+    assert.deepEqual([latency.value, latency.flags, latency.rawValue], [null, ['outOfRange'], -1.5]);
+    assert.ok(
+      reading.notes?.some((note) => /impossible/.test(note)),
+      JSON.stringify(reading.notes),
+    );
+  });
+
   test('a bad line is reported with its line number, the rest still reads', () => {
     const reading = normalize('requests_count_total{endpoint="m"} 5\nrequests_success_total{endpoint="m" 4\noutput_tokens_total{endpoint="m"} 9\n');
     assert.equal(reading.samples.length, 2);
@@ -172,10 +184,16 @@ describe('normalizeCerebras', () => {
 });
 
 describe('CerebrasClient configuration', () => {
-  test('the organization id is required and path-encoded', () => {
+  test('the organization id is required and must be one path segment', () => {
     const http = new HttpClient();
     assert.throws(() => new CerebrasClient(http, { baseUrl: 'https://cloud.cerebras.ai', organizationId: '  ' }), /organization id/);
-    assert.doesNotThrow(() => new CerebrasClient(http, { baseUrl: 'https://cloud.cerebras.ai/', organizationId: 'org_a/b' }));
+    for (const organizationId of ['org_a/b', '..', 'org%2F1']) {
+      assert.throws(
+        () => new CerebrasClient(http, { baseUrl: 'https://cloud.cerebras.ai/', organizationId }),
+        (error: unknown) => error instanceof ProviderError && error.kind === 'request' && /Cerebras organization id/.test(error.message),
+      );
+    }
+    assert.doesNotThrow(() => new CerebrasClient(http, { baseUrl: 'https://cloud.cerebras.ai/', organizationId: 'org_abc123' }));
     assert.throws(
       () => new CerebrasClient(http, { baseUrl: 'cloud.cerebras.ai', organizationId: 'org_a' }),
       (error: unknown) => error instanceof ProviderError && error.kind === 'request',

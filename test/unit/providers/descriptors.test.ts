@@ -72,7 +72,7 @@ describe('every descriptor is whole', () => {
 
 describe('what the registry derives', () => {
   test('names, default URLs, token variables and intervals come from the descriptors', () => {
-    assert.deepEqual([...PROVIDER_KINDS], ['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus']);
+    assert.deepEqual([...PROVIDER_KINDS], ['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus', 'prometheusQuery']);
     assert.equal(PROVIDER_NAMES.browserbase, 'Browserbase');
     assert.equal(DEFAULT_BASE_URLS.northflank, 'https://api.northflank.com');
     assert.deepEqual(TOKEN_ENVIRONMENT_VARIABLES.browserless, ['BROWSERLESS_TOKEN', 'BROWSERLESS_API_KEY']);
@@ -80,6 +80,10 @@ describe('what the registry derives', () => {
     assert.equal(MIN_INTERVAL_MS.cerebras, 30_000);
     assert.equal(descriptorFor({ kind: 'browserless', browserlessVersion: 'v1' }).id, 'browserlessV1');
     assert.equal(descriptorFor({ kind: 'browserless' }).id, 'browserless');
+    // A team Prometheus connection reads (and shows) the exporter connection's provider.
+    assert.equal(descriptorFor({ kind: 'prometheusQuery', exportedKind: 'browserbase' }).id, 'browserbase');
+    assert.equal(descriptorFor({ kind: 'prometheusQuery', exportedKind: 'browserless', browserlessVersion: 'v1' }).id, 'browserlessV1');
+    assert.equal(descriptorFor({ kind: 'prometheusQuery' }).id, 'prometheusQuery');
   });
 
   test('Northflank has one list of metric types: its series', () => {

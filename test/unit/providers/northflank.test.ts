@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ProviderError } from '../../../src/http/errors';
-import { extractServerMessage, HttpClient } from '../../../src/http/httpClient';
+import { HttpClient } from '../../../src/http/httpClient';
+import { extractServerMessage } from '../../../src/http/statusErrors';
 import {
   metricsInfo,
   metricsQueryParams,
@@ -59,6 +60,22 @@ describe('Northflank metrics normalization', () => {
     const disk = samples.find((s) => s.series === 'northflank.diskUsage');
     assert.deepEqual(disk?.labels, { container: 'api-6f8d9c7b5-x2k4p', volume: 'vol-data-01' });
     assert.equal(disk?.unit, 'percent');
+  });
+
+  test('negative or infinite memory, CPU and network values are withheld and flagged', () => {
+    const body = parseResponse(
+      MetricsResponseSchema,
+      {
+        data: {
+          memory: { metricInfo: { metricUnit: 'mb' }, values: [{ metadata: { containerId: 'c1' }, data: [{ value: -50, ts: '2025-06-02T10:00:00.000Z' }] }] },
+          cpu: { metricInfo: { metricUnit: 'vCPU' }, values: [{ metadata: { containerId: 'c1' }, data: [{ value: 0.5, ts: '2025-06-02T10:00:00.000Z' }] }] },
+        },
+      },
+      'metrics',
+    );
+    const [memory, cpu] = metricsSamples(body);
+    assert.deepEqual([memory?.value, memory?.flags, memory?.rawValue], [null, ['outOfRange'], -50]);
+    assert.equal(cpu?.value, 0.5);
   });
 
   test('units are never hard-coded per metric', () => {
@@ -194,8 +211,8 @@ describe('NorthflankClient (stubbed transport)', () => {
       ['addon', 'addons'],
     ] as const) {
       const stub = stubHttp([{ body: { data: {} } }]);
-      await new NorthflankClient(stub.client, { ...config, resourceKind, resourceId: 'db 1' }).metrics({ queryType: 'single', metricTypes: ['cpu'] });
-      assert.equal(String(stub.requests[0]?.url), `https://api.northflank.com/v1/projects/sandbox-project/${segment}/db%201/metrics`);
+      await new NorthflankClient(stub.client, { ...config, resourceKind, resourceId: 'db-1' }).metrics({ queryType: 'single', metricTypes: ['cpu'] });
+      assert.equal(String(stub.requests[0]?.url), `https://api.northflank.com/v1/projects/sandbox-project/${segment}/db-1/metrics`);
     }
   });
 
@@ -242,8 +259,19 @@ describe('NorthflankClient (stubbed transport)', () => {
 
   test('listServices can target another project than the configured one', async () => {
     const stub = stubHttp([{ body: nfPage('services', [], { hasNextPage: false }) }]);
-    await new NorthflankClient(stub.client, config).listServices({ projectId: 'other/one' });
-    assert.equal(String(stub.requests[0]?.url), 'https://api.northflank.com/v1/projects/other%2Fone/services');
+    await new NorthflankClient(stub.client, config).listServices({ projectId: 'other-one' });
+    assert.equal(String(stub.requests[0]?.url), 'https://api.northflank.com/v1/projects/other-one/services');
+  });
+
+  test('ids that could leave their path segment are refused before any request', async () => {
+    const stub = stubHttp([{ body: { data: {} } }]);
+    for (const resourceId of ['..', 'db/1', 'db 1', '%2e%2e']) {
+      await assert.rejects(new NorthflankClient(stub.client, { ...config, resourceId }).metrics({ queryType: 'single', metricTypes: ['cpu'] }), {
+        kind: 'request',
+      });
+    }
+    await assert.rejects(new NorthflankClient(stub.client, config).listServices({ projectId: '../teams' }), { kind: 'request' });
+    assert.equal(stub.requests.length, 0);
   });
 
   test('the page cap stops a server that always says "more"', async () => {

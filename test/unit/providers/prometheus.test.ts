@@ -87,6 +87,20 @@ describe('normalizeExposition', () => {
     assert.equal(only(samples, 'up_since').value, Number.POSITIVE_INFINITY);
   });
 
+  test('a count of observations with a fraction is withheld and flagged; a counter of seconds may have one', () => {
+    const samples = normalizeExposition(
+      result([
+        family('latency_seconds', 'histogram', [sample('latency_seconds_count', 2.5), sample('latency_seconds_sum', 1.25)]),
+        family('process_cpu_seconds', 'counter', [sample('process_cpu_seconds_total', 12.5)]),
+      ]),
+      { at: AT },
+    );
+    const count = only(samples, 'latency_seconds_count');
+    assert.deepEqual([count.value, count.flags, count.rawValue], [null, ['notWholeNumber'], 2.5]);
+    assert.equal(only(samples, 'latency_seconds_sum').value, 1.25);
+    assert.equal(only(samples, 'process_cpu_seconds_total').value, 12.5);
+  });
+
   test('histograms and summaries are exposed as their component samples', () => {
     const samples = normalizeExposition(
       result([

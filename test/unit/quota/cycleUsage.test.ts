@@ -160,6 +160,16 @@ describe('what the reported figure covers', () => {
     assert.equal(status.level, 'ok');
     assert.match(status.detail ?? '', /quota\.monthlyBrowserMinutes/);
   });
+
+  test('an allocation of 0 means none is included: any use is over (critical), no use is fine', () => {
+    const used = rule(evaluate([current], lifetime, { monthlyBrowserMinutes: 0 }), 'browserMinutes');
+    assert.equal(used.limit, 0);
+    assert.equal(used.level, 'critical');
+    assert.match(used.detail ?? '', /no allowance \(quota 0\): any use is billed as overage/);
+    const unused = rule(evaluate([minutes(0, NOW)], [], { monthlyBrowserMinutes: 0 }), 'browserMinutes');
+    assert.equal(unused.level, 'ok');
+    assert.match(unused.detail ?? '', /no allowance/);
+  });
 });
 
 test('running sessions vs the project concurrency, only once a session count is reported', () => {

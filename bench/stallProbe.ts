@@ -1,0 +1,134 @@
+/**
+ * The event-loop stall half of the parser benchmark, run in a child process from a bundle beside
+ * parseWorker.js (parserBench builds both), so the code runs as the extension ships it. Each scenario
+ * polls through Live Usage's own code while a 1 ms timer watches the event loop; the longest gap
+ * between its ticks beyond 1 ms (and monitorEventLoopDelay's maximum, as a cross-check) is how long
+ * that poll blocked the thread every other extension shares. Prints one JSON line per scenario.
+ *
+ * Usage (from parserBench): node stallProbe.js '{"expositionUrl": "...", "browserlessUrl": "...", "token": "...", "polls": 5}'
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { HttpClient } from '../src/http/httpClient';
+import { parsePrometheusText } from '../src/prometheus/parsePrometheusText';
+import { BrowserlessClient } from '../src/providers/browserless/browserlessClient';
+import { normalizeMetrics } from '../src/providers/browserless/normalize';
+import { normalizeExposition } from '../src/providers/prometheus/normalize';
+import { PrometheusClient } from '../src/providers/prometheus/prometheusClient';
+import { parseMetricsPeriods } from '../src/worker/metricsPeriods';
+import { parseWorker, shutdownParseWorker } from '../src/worker/workerHost';
+
+interface ProbeConfig {
+  readonly expositionUrl: string;
+  readonly browserlessUrl: string;
+  readonly token: string;
+  readonly polls: number;
+}
+
+export interface StallResult {
+  readonly scenario: string;
+  /** The first poll (worker start, cold JIT). */
+  readonly coldMs: number;
+  /**
+   * Each following poll's longest stall, sorted. On a busy machine the OS also pauses the thread, which
+   * a timer cannot tell apart from a stall: the smallest of them is the closest to what the code itself
+   * blocks, the largest what a user on such a machine may see.
+   */
+  readonly warmMs: readonly number[];
+  /** monitorEventLoopDelay's maximum over the warm polls. */
+  readonly loopDelayMaxMs: number;
+  /** Mean duration of a warm poll. */
+  readonly pollMs: number;
+}
+
+const TICK_MS = 1;
+const LIMIT = { maxBytes: 64 * 1024 * 1024, timeouts: { headersMs: 60_000, bodyMs: 60_000, totalMs: 120_000 } } as const;
+
+/** Runs `poll` while a timer measures the longest stall; returns it in ms, with the poll's bytes. */
+async function watch(poll: () => Promise<unknown>): Promise<{ stallMs: number; delayMaxMs: number; pollMs: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - TICK_MS);
+    last = now;
+  }, TICK_MS);
+  histogram.enable();
+  const started = performance.now();
+  await poll();
+  const pollMs = performance.now() - started;
+  // One more tick, so a stall at the very end is seen too.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  clearInterval(timer);
+  histogram.disable();
+  return { stallMs: worst, delayMaxMs: histogram.max / 1e6, pollMs };
+}
+
+async function scenario(name: string, polls: number, poll: () => Promise<unknown>): Promise<void> {
+  const cold = await watch(poll);
+  const warm: number[] = [];
+  let delay = 0;
+  let pollMs = 0;
+  for (let i = 0; i < polls; i++) {
+    // Let the previous poll's garbage go before measuring the next.
+    global.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const result = await watch(poll);
+    warm.push(result.stallMs);
+    delay = Math.max(delay, result.delayMaxMs);
+    pollMs += result.pollMs;
+  }
+  warm.sort((a, b) => a - b);
+  const result: StallResult = { scenario: name, coldMs: cold.stallMs, warmMs: warm, loopDelayMaxMs: delay, pollMs: pollMs / Math.max(1, polls) };
+  console.log(JSON.stringify(result));
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2] ?? '{}') as ProbeConfig;
+  const http = new HttpClient();
+  const exposition = new PrometheusClient(http, { baseUrl: config.expositionUrl, ...LIMIT });
+  const browserless = new BrowserlessClient(http, { baseUrl: config.browserlessUrl, token: config.token, version: 'v2', authMode: 'query', ...LIMIT });
+  const metricsUrl = `${config.browserlessUrl}/metrics?token=${encodeURIComponent(config.token)}`;
+
+  await scenario('exposition: HTTP read only (HttpClient.text)', config.polls, async () => {
+    return (await http.text({ url: new URL(config.expositionUrl), ...LIMIT })).bytes;
+  });
+  await scenario('exposition: Live Usage poll (PrometheusClient.scrape, worker)', config.polls, async () => {
+    const reading = await exposition.scrape();
+    if (!parseWorker().running) throw new Error('the worker did not run');
+    return reading.samples.length;
+  });
+  await scenario('exposition: parsed in one piece on the host (no worker)', config.polls, async () => {
+    const response = await http.text({ url: new URL(config.expositionUrl), ...LIMIT });
+    normalizeExposition(parsePrometheusText(response.body, { contentType: response.contentType }), { at: Date.now() });
+    return response.bytes;
+  });
+
+  await scenario('/metrics: HTTP read only (HttpClient.text)', config.polls, async () => {
+    return (await http.text({ url: new URL(metricsUrl), accept: 'application/json', ...LIMIT })).bytes;
+  });
+  await scenario('/metrics: Live Usage poll today (BrowserlessClient.metrics)', config.polls, async () => {
+    return (await browserless.metrics()).periodCount;
+  });
+  const seam = async (since: number | undefined): Promise<number> => {
+    const response = await fetch(metricsUrl);
+    const periods = parseMetricsPeriods(response.body! as unknown as AsyncIterable<Uint8Array>, since === undefined ? {} : { since });
+    let kept = 0;
+    for (let next = await periods.next(); next.done !== true; next = await periods.next()) {
+      // What a caller does with each batch: validate and normalize it.
+      kept += normalizeMetrics([...next.value], Date.now(), { version: 'v2' }).periodCount;
+    }
+    return kept;
+  };
+  await scenario('/metrics: stream through parseMetricsPeriods, all periods', config.polls, () => seam(undefined));
+  const latest = (await browserless.metrics()).latestDate ?? 0;
+  await scenario('/metrics: stream through parseMetricsPeriods, new periods only', config.polls, () => seam(latest - 3 * 5 * 60 * 1000));
+
+  await shutdownParseWorker();
+  await http.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

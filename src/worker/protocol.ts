@@ -1,0 +1,64 @@
+/**
+ * Messages between the extension host and the parser worker (dist/parseWorker.js). The host sends
+ * a job's input in slices, then asks for output one part at a time: each part arrives as its own
+ * message, so the host never has to take in more than one part's worth of objects in one go.
+ */
+import type { ExpositionFormat, MetricType, ParseIssue, ParseOptions, PromSample } from '../prometheus/types';
+
+export type JobSpec =
+  /** Parse a Prometheus/OpenMetrics exposition. */
+  | { readonly job: 'exposition'; readonly options: Pick<ParseOptions, 'format' | 'contentType'> }
+  /** Split a JSON array of Browserless /metrics periods, keeping those dated after `since`. */
+  | { readonly job: 'periods'; readonly since?: number; readonly keepLast?: boolean };
+
+export type ToWorker =
+  | { readonly type: 'begin'; readonly id: number; readonly spec: JobSpec }
+  | { readonly type: 'input'; readonly id: number; readonly chunk: string | Uint8Array }
+  | { readonly type: 'end'; readonly id: number }
+  /** The host took the previous part in: the worker may send the next one. */
+  | { readonly type: 'next'; readonly id: number }
+  | { readonly type: 'cancel'; readonly id: number };
+
+export type FromWorker =
+  | { readonly type: 'part'; readonly id: number; readonly part: unknown }
+  | { readonly type: 'done'; readonly id: number; readonly summary: unknown }
+  | { readonly type: 'failed'; readonly id: number; readonly message: string };
+
+/** A family as first seen in a part; its samples come in that part's and later parts' chunks. */
+export interface FamilyHeader {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help?: string;
+  readonly unit?: string;
+}
+
+export interface ExpositionPart {
+  /** Families appearing for the first time, in exposition order; they get the next indexes. */
+  readonly headers: readonly FamilyHeader[];
+  /** [family index, samples] in exposition order. */
+  readonly chunks: readonly (readonly [number, readonly PromSample[]])[];
+}
+
+export interface ExpositionSummary {
+  readonly issues: readonly ParseIssue[];
+  readonly flags: readonly ParseIssue[];
+  readonly sawEof: boolean;
+  readonly format: ExpositionFormat;
+}
+
+export interface PeriodsPart {
+  readonly periods: readonly unknown[];
+}
+
+export interface PeriodsSummary {
+  /** Elements in the array, kept or not. */
+  readonly elements: number;
+  /** Elements passed on (dated after `since`, undated ones, and the last one with keepLast). */
+  readonly kept: number;
+  /** The latest numeric `date` among all elements, for the next call's `since`. */
+  readonly latestDate?: number;
+}
+
+/** Output budget of one part: the host deserializes it in one go, so it must stay small. */
+export const PART_SAMPLES = 1000;
+export const PART_CHARACTERS = 128 * 1024;
