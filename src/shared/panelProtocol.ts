@@ -5,7 +5,7 @@
  * shown. A range the page picks comes back as the next snapshot's `range`.
  */
 import * as z from 'zod/mini';
-import { connectionActionSchemas, countSchema, millisecondsSchema, parseWith } from './pageMessages';
+import { connectionActionSchemas, countSchema, messageParser, millisecondsSchema, type MessageOf } from './pageMessages';
 import type { ConnectionHistory } from './protocol';
 import { RANGE_IDS, type RangeId } from './ranges';
 import type { ConnectionSnapshot } from './snapshot';
@@ -39,26 +39,22 @@ export type PanelHostMessage = PanelSnapshot | RevealMessage;
 
 const rangeSchema = z.enum(RANGE_IDS);
 
-/** A plain file name with the format's extension: the person picks the folder in a save dialog. */
-const exportSchema = z
-  .object({
-    type: z.literal('export'),
-    fileName: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/)),
-    format: z.enum(['csv', 'json']),
-    content: z.string().check(z.maxLength(MAX_EXPORT_CHARS)),
-  })
-  .check(z.refine((message) => message.fileName.endsWith(`.${message.format}`), 'the file name must end in the format'));
-
-export const panelPageMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), range: z.optional(rangeSchema) }),
-  z.object({ type: z.literal('setRange'), range: rangeSchema }),
+export const panelPageMessageSchemas = {
+  ready: z.object({ range: z.optional(rangeSchema) }),
+  setRange: z.object({ range: rangeSchema }),
   ...connectionActionSchemas,
-  /** A chart's data as the page built it, for the host to write where the person chooses. */
-  exportSchema,
+  /** A chart's data as the page built it, for the host to write where the person chooses: a plain file name with the format's extension (the person picks the folder in a save dialog). */
+  export: z
+    .object({
+      fileName: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/)),
+      format: z.enum(['csv', 'json']),
+      content: z.string().check(z.maxLength(MAX_EXPORT_CHARS)),
+    })
+    .check(z.refine((message) => message.fileName.endsWith(`.${message.format}`), 'the file name must end in the format')),
   /** How long drawing took from the snapshot's arrival: diagnostics and the benchmark. */
-  z.object({ type: z.literal('rendered'), phase: z.enum(['first', 'update']), ms: millisecondsSchema, charts: countSchema }),
-]);
+  rendered: z.object({ phase: z.enum(['first', 'update']), ms: millisecondsSchema, charts: countSchema }),
+};
 
-export type PanelPageMessage = z.infer<typeof panelPageMessageSchema>;
+export type PanelPageMessage = MessageOf<typeof panelPageMessageSchemas>;
 
-export const parsePanelPageMessage = (data: unknown): PanelPageMessage | undefined => parseWith(panelPageMessageSchema, data);
+export const parsePanelPageMessage = messageParser(panelPageMessageSchemas);

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { SESSION_STATUSES, type SavedQuery } from './metadataQuery';
-import { countSchema, idSchema, millisecondsSchema, parseWith } from './pageMessages';
+import { countSchema, idSchema, messageParser, millisecondsSchema, type MessageOf } from './pageMessages';
 import type { SessionColumns, SessionRow } from './sessionColumns';
 
 export type { SessionColumns, SessionRow } from './sessionColumns';
@@ -74,19 +74,19 @@ const launchOptionsSchema = z.object({
 });
 export type LaunchOptions = z.infer<typeof launchOptionsSchema>;
 
-export const sessionsPageMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('find'), requestId: countSchema, connectionId: idSchema, query: querySchema }),
-  z.object({ type: z.literal('launch'), requestId: countSchema, connectionId: idSchema, options: launchOptionsSchema }),
-  z.object({ type: z.literal('sessionAction'), connectionId: idSchema, sessionId: idSchema, action: z.enum(SESSION_ACTIONS) }),
-  z.object({ type: z.literal('saveQuery'), saved: z.object({ name: textSchema.check(z.trim(), z.minLength(1)), query: querySchema }) }),
-  z.object({ type: z.literal('deleteQuery'), name: textSchema.check(z.minLength(1)) }),
-  z.object({ type: z.literal('setToken'), connectionId: idSchema }),
-  z.object({ type: z.literal('addConnection') }),
-  z.object({ type: z.literal('openWalkthrough') }),
-  z.object({ type: z.literal('rendered'), rows: countSchema, ms: millisecondsSchema }),
-]);
+export const sessionsPageMessageSchemas = {
+  ready: z.object({}),
+  find: z.object({ requestId: countSchema, connectionId: idSchema, query: querySchema }),
+  launch: z.object({ requestId: countSchema, connectionId: idSchema, options: launchOptionsSchema }),
+  sessionAction: z.object({ connectionId: idSchema, sessionId: idSchema, action: z.enum(SESSION_ACTIONS) }),
+  saveQuery: z.object({ saved: z.object({ name: textSchema.check(z.trim(), z.minLength(1)), query: querySchema }) }),
+  deleteQuery: z.object({ name: textSchema.check(z.minLength(1)) }),
+  setToken: z.object({ connectionId: idSchema }),
+  addConnection: z.object({}),
+  openWalkthrough: z.object({}),
+  rendered: z.object({ rows: countSchema, ms: millisecondsSchema }),
+};
 
-export type SessionsPageMessage = z.infer<typeof sessionsPageMessageSchema>;
+export type SessionsPageMessage = MessageOf<typeof sessionsPageMessageSchemas>;
 
-export const parseSessionsPageMessage = (data: unknown): SessionsPageMessage | undefined => parseWith(sessionsPageMessageSchema, data);
+export const parseSessionsPageMessage = messageParser(sessionsPageMessageSchemas);

@@ -3,7 +3,7 @@
  * sends a new whole one on every change while the view is visible, and again when it is shown.
  */
 import * as z from 'zod/mini';
-import { connectionActionSchemas, millisecondsSchema, countSchema, parseWith } from './pageMessages';
+import { connectionActionSchemas, countSchema, messageParser, millisecondsSchema, type MessageOf } from './pageMessages';
 import type { ConnectionHistory } from './protocol';
 import type { ConnectionSnapshot } from './snapshot';
 
@@ -17,13 +17,13 @@ export interface SidebarSnapshot {
 
 export type SidebarHostMessage = SidebarSnapshot;
 
-export const sidebarPageMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
+export const sidebarPageMessageSchemas = {
+  ready: z.object({}),
   ...connectionActionSchemas,
   /** How long drawing a snapshot took: diagnostics. */
-  z.object({ type: z.literal('rendered'), ms: millisecondsSchema, cards: countSchema }),
-]);
+  rendered: z.object({ ms: millisecondsSchema, cards: countSchema }),
+};
 
-export type SidebarPageMessage = z.infer<typeof sidebarPageMessageSchema>;
+export type SidebarPageMessage = MessageOf<typeof sidebarPageMessageSchemas>;
 
-export const parseSidebarPageMessage = (data: unknown): SidebarPageMessage | undefined => parseWith(sidebarPageMessageSchema, data);
+export const parseSidebarPageMessage = messageParser(sidebarPageMessageSchemas);

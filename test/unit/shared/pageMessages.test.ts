@@ -38,6 +38,13 @@ describe('the usage panel', () => {
       'ready',
       [],
       { type: 'runCommand', command: 'x' },
+      // A type is looked up among the surface's own messages only, never up the prototype chain.
+      { type: 'constructor' },
+      { type: 'toString' },
+      { type: '__proto__' },
+      { type: 'hasOwnProperty' },
+      { type: ['ready'] },
+      { range: '1h' },
       { type: 'setRange', range: '90d' },
       { type: 'setToken' },
       { type: 'setToken', connectionId: '' },

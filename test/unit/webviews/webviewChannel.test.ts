@@ -6,17 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as z from 'zod/mini';
+import { messageParser } from '../../../src/shared/pageMessages';
 import { MAX_QUEUED_MESSAGES, WebviewChannel, type PageHandle, type SurfaceController } from '../../../src/webviews/webviewChannel';
 import { FakePage } from './fakePage';
 
 type In = { type: 'ready' } | { type: 'bump' } | { type: 'boom' };
 type Out = { type: 'snapshot'; n: number } | { type: 'note'; text: string };
 
-const schema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('bump') }),
-  z.object({ type: z.literal('boom') }),
-]);
+const parse = messageParser({ ready: z.object({}), bump: z.object({}), boom: z.object({}) });
 
 /** A controller whose snapshots count up; `hold()` makes the next builds wait until released. */
 class Counter implements SurfaceController<In, Out> {
@@ -65,10 +62,7 @@ function rig(options: { retainsContext?: boolean; visible?: boolean } = {}) {
   const ignored: string[] = [];
   let controller: Counter | undefined;
   const channel = new WebviewChannel<In, Out>(page, (handle) => (controller = new Counter(handle)), {
-    parse: (data) => {
-      const result = schema.safeParse(data);
-      return result.success ? result.data : undefined;
-    },
+    parse,
     name: 'test view',
     log: { debug: (message) => ignored.push(message), warn: (message) => failures.push(message) },
     failed: (message) => failures.push(message),
