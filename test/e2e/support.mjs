@@ -154,9 +154,19 @@ export async function runCommandFromPalette(page, title) {
     .locator('.monaco-workbench')
     .click({ position: { x: 700, y: 400 } })
     .catch(() => {});
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  // A webview that is still loading (one restored after a reload) keeps keys it has focus on instead of
+  // forwarding them to the workbench: take focus back from it and ask again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const opened = await input.waitFor({ state: 'visible', timeout: attempt < 3 ? 3_000 : 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (opened) break;
+    if (attempt === 3) throw new Error(`the Command Palette did not open to run "${title}"`);
+    await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  }
   await input.fill(`>${title}`);
   // Enter runs the focused row: make sure that is the command asked for, not a near match.
   const focused = page.locator('.quick-input-widget .monaco-list-row.focused');

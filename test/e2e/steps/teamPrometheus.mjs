@@ -145,7 +145,8 @@ export const teamPrometheus = {
       await waitFor(async () => (await picker.locator('.monaco-list-row').count()) === 2, {
         message: async () => `two exporter connections to pick (rows: ${(await picker.locator('.monaco-list-row').allTextContents()).join(' | ')})`,
       });
-      await page.keyboard.press('Enter');
+      // Enter in the picker's own input: a panel restored by the reload may have taken keyboard focus.
+      await picker.locator('input').first().press('Enter');
       const added = await waitFor(async () => (await notificationToasts(page)).find((toast) => toast.message.startsWith('Added ')), {
         timeoutMs: 20_000,
         message: 'the "Added …" notification',
