@@ -22,7 +22,7 @@ export const PAGE_ROWS = 5000;
 /** Rows drawn before the first paint: more than a tall panel shows. */
 const FIRST_ROWS = 150;
 /** Rows per later task: a few milliseconds each, so typing and scrolling stay smooth. */
-const CHUNK_ROWS = 500;
+const CHUNK_ROWS = 200;
 /** Chips shown before "+N more". */
 const CHIPS_SHOWN = 3;
 
@@ -60,7 +60,8 @@ function metadataCell(row: SessionRow): HTMLElement {
   const list = element('ul', 'chips');
   entries.forEach((entry, index) => {
     const chip = element('li', `chip${index >= CHIPS_SHOWN ? ' extra' : ''}`);
-    chip.append(element('span', 'chip-key', entry.key), element('span', 'chip-equals', ' = '), element('span', 'chip-value', entry.value));
+    // The key and " = " as the chip's own text, the value in bold: two nodes a chip, for tables of thousands.
+    chip.append(`${entry.key} = `, element('b', 'chip-value', entry.value));
     chip.title = `${entry.key} = ${entry.value}`;
     list.append(chip);
   });
