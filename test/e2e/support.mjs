@@ -165,7 +165,7 @@ export async function runCommandFromPalette(page, title) {
     );
     if (opened) break;
     if (attempt === 3) throw new Error(`the Command Palette did not open to run "${title}"`);
-    await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+    await page.evaluate(() => /** @type {{ activeElement?: { blur?: () => void } }} */ (globalThis.document).activeElement?.blur?.());
   }
   await input.fill(`>${title}`);
   // Enter runs the focused row: make sure that is the command asked for, not a near match.
