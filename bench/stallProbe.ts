@@ -14,7 +14,6 @@ import { BrowserlessClient } from '../src/providers/browserless/browserlessClien
 import { normalizeMetrics } from '../src/providers/browserless/normalize';
 import { normalizeExposition } from '../src/providers/prometheus/normalize';
 import { PrometheusClient } from '../src/providers/prometheus/prometheusClient';
-import { parseMetricsPeriods } from '../src/worker/metricsPeriods';
 import { parseWorker, shutdownParseWorker } from '../src/worker/workerHost';
 
 interface ProbeConfig {
@@ -87,7 +86,8 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as ProbeConfig;
   const http = new HttpClient();
   const exposition = new PrometheusClient(http, { baseUrl: config.expositionUrl, ...LIMIT });
-  const browserless = new BrowserlessClient(http, { baseUrl: config.browserlessUrl, token: config.token, version: 'v2', authMode: 'query', ...LIMIT });
+  const browserlessConfig = { baseUrl: config.browserlessUrl, token: config.token, version: 'v2', authMode: 'query', ...LIMIT } as const;
+  const browserless = new BrowserlessClient(http, browserlessConfig);
   const metricsUrl = `${config.browserlessUrl}/metrics?token=${encodeURIComponent(config.token)}`;
 
   await scenario('exposition: HTTP read only (HttpClient.text)', config.polls, async () => {
@@ -107,22 +107,22 @@ async function main(): Promise<void> {
   await scenario('/metrics: HTTP read only (HttpClient.text)', config.polls, async () => {
     return (await http.text({ url: new URL(metricsUrl), accept: 'application/json', ...LIMIT })).bytes;
   });
-  await scenario('/metrics: Live Usage poll today (BrowserlessClient.metrics)', config.polls, async () => {
-    return (await browserless.metrics()).periodCount;
+  await scenario('/metrics: parsed and normalized in one piece on the host (no worker)', config.polls, async () => {
+    const response = await http.json({ url: new URL(metricsUrl), ...LIMIT });
+    return normalizeMetrics(response.body, Date.now(), { version: 'v2' }).periodCount;
   });
-  const seam = async (since: number | undefined): Promise<number> => {
-    const response = await fetch(metricsUrl);
-    const periods = parseMetricsPeriods(response.body! as unknown as AsyncIterable<Uint8Array>, since === undefined ? {} : { since });
-    let kept = 0;
-    for (let next = await periods.next(); next.done !== true; next = await periods.next()) {
-      // What a caller does with each batch: validate and normalize it.
-      kept += normalizeMetrics([...next.value], Date.now(), { version: 'v2' }).periodCount;
-    }
-    return kept;
+  const poll = async (since: number | undefined, maxPeriods?: number): Promise<number> => {
+    const client = maxPeriods === undefined ? browserless : new BrowserlessClient(http, { ...browserlessConfig, maxPeriods });
+    const reading = await client.metrics(since === undefined ? {} : { since });
+    if (!reading.offered || !parseWorker().running) throw new Error('the poll did not go through the worker');
+    return reading.periods.length;
   };
-  await scenario('/metrics: stream through parseMetricsPeriods, all periods', config.polls, () => seam(undefined));
-  const latest = (await browserless.metrics()).latestDate ?? 0;
-  await scenario('/metrics: stream through parseMetricsPeriods, new periods only', config.polls, () => seam(latest - 3 * 5 * 60 * 1000));
+  await scenario('/metrics: Live Usage poll, first (streamed; a week of periods kept)', config.polls, () => poll(undefined));
+  await scenario('/metrics: Live Usage poll, every period kept (streamed)', config.polls, () => poll(undefined, 20_000));
+  const all = await new BrowserlessClient(http, { ...browserlessConfig, maxPeriods: 20_000 }).metrics();
+  const latest = all.offered ? all.latestDate : undefined;
+  if (latest === undefined) throw new Error('the server sent no periods');
+  await scenario('/metrics: Live Usage poll, new periods only (streamed)', config.polls, () => poll(latest - 3 * 5 * 60 * 1000));
 
   await shutdownParseWorker();
   await http.close();

@@ -16,6 +16,7 @@ function parsePort(argv: readonly string[]): number {
 
 const TOKEN_OF: Partial<Record<MountName, string>> = {
   browserless: 'browserless',
+  'browserless-hosted': 'browserless',
   'browserless-v2-unwrapped': 'browserless',
   'browserless-v2-nopressure': 'browserless',
   'browserless-v1': 'browserless',

@@ -28,6 +28,7 @@ export type { NorthflankState } from './providers/northflank';
 
 export const MOUNT_NAMES = [
   'browserless',
+  'browserless-hosted',
   'browserless-v2-unwrapped',
   'browserless-v2-nopressure',
   'browserless-v1',

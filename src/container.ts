@@ -17,6 +17,7 @@ import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
 import { GuardedHistory } from './history/historyGuard';
 import type { HistoryQuery } from './history/historyStore';
+import { vscodeHostNetwork } from './http/hostNetwork';
 import { HttpClient } from './http/httpClient';
 import { RedactingLog } from './log';
 import { NotificationPresenter } from './quota/notificationPresenter';
@@ -144,8 +145,12 @@ export class Container implements vscode.Disposable {
       log.warn(`The extension's storage folder could not be created: ${error instanceof Error ? error.message : String(error)}`);
     }
     const general = settings.general();
+    // VS Code's proxy resolver and certificate loader, where its extension host has them (not public API).
+    const host = vscodeHostNetwork(vscode.env.appRoot, () => settings.systemCertificatesNode());
+    log.info(host ? 'Network: following the proxy VS Code resolves for each URL' : 'Network: following the http.proxy setting and the environment');
     this.http = new HttpClient({
       proxy: { ...settings.proxy(), env: process.env },
+      ...(host ? { host } : {}),
       userAgent: `live-usage-vscode/${String(context.extension.packageJSON.version)}`,
     });
     // Never fails: a folder that cannot be written starts history paused, with the reason.

@@ -1,5 +1,6 @@
 // Browserless management routes, modelled on the open-source v2.56 server (and v1.61 for the legacy
-// mounts) and on the responses captured from a real server in test/fixtures/browserless-v2.
+// mounts) and on the responses captured from a real server in test/fixtures/browserless-v2. Each
+// behaviour and its source: docs/sandbox.md, "Browserless: what the real servers do".
 import type { SandboxContext } from '../context';
 import { mergeDefined } from '../context';
 import type { ErrorStyle, Mount, Provider, Reply, SandboxRequest } from '../http';
@@ -76,14 +77,20 @@ interface Variant {
   readonly version: 1 | 2;
   readonly pressure: 'wrapped' | 'unwrapped' | 'none';
   readonly totalRoute: '/metrics/total' | '/metrics/all';
+  /**
+   * v2 only: the answer to a GET that carries a Content-Type. The open-source router finds no route for
+   * it (404); the hosted service's docs say 400 for `application/json`.
+   */
+  readonly contentTypeOnGet: 404 | 400;
 }
 
 const VARIANTS: readonly Variant[] = [
-  { prefix: '/browserless', version: 2, pressure: 'wrapped', totalRoute: '/metrics/total' },
-  { prefix: '/browserless-v2-unwrapped', version: 2, pressure: 'unwrapped', totalRoute: '/metrics/total' },
-  { prefix: '/browserless-v2-nopressure', version: 2, pressure: 'none', totalRoute: '/metrics/total' },
-  { prefix: '/browserless-v1', version: 1, pressure: 'wrapped', totalRoute: '/metrics/total' },
-  { prefix: '/browserless-v1-all', version: 1, pressure: 'wrapped', totalRoute: '/metrics/all' },
+  { prefix: '/browserless', version: 2, pressure: 'wrapped', totalRoute: '/metrics/total', contentTypeOnGet: 404 },
+  { prefix: '/browserless-hosted', version: 2, pressure: 'wrapped', totalRoute: '/metrics/total', contentTypeOnGet: 400 },
+  { prefix: '/browserless-v2-unwrapped', version: 2, pressure: 'unwrapped', totalRoute: '/metrics/total', contentTypeOnGet: 404 },
+  { prefix: '/browserless-v2-nopressure', version: 2, pressure: 'none', totalRoute: '/metrics/total', contentTypeOnGet: 404 },
+  { prefix: '/browserless-v1', version: 1, pressure: 'wrapped', totalRoute: '/metrics/total', contentTypeOnGet: 404 },
+  { prefix: '/browserless-v1-all', version: 1, pressure: 'wrapped', totalRoute: '/metrics/all', contentTypeOnGet: 404 },
 ];
 
 /** v2.52.2+ keeps 10,000 periods; v1 keeps one week. */
@@ -207,7 +214,11 @@ export class BrowserlessModel {
     });
   }
 
-  /** Finished periods, oldest first, capped at the version's retention. */
+  /**
+   * Finished periods, oldest first, capped at the version's retention. v2 dates a period when it is
+   * saved (its end); v1 sets `date` when the period opens and never rewrites it, so its dates are
+   * starts, and it has no `unauthorized` counter.
+   */
   periods(version: 1 | 2): BrowserlessPeriod[] {
     const count = this.finishedCount();
     const first = Math.max(1, count - RETENTION[version] + 1);
@@ -216,27 +227,40 @@ export class BrowserlessModel {
     return out;
   }
 
-  /** The in-progress window v1 appends: the next period scaled by how much of it has elapsed. */
+  periodsV1(): Record<string, unknown>[] {
+    return this.periods(1).map(({ unauthorized: _u, ...rest }) => ({ ...rest, date: rest.date - BROWSERLESS_PERIOD_MS }));
+  }
+
+  /**
+   * The period still open, which v1 appends to /metrics: every stats field over the sessions that
+   * ended so far, the machine's cpu and memory now, and the period's start as its date.
+   */
   partialPeriod(): Record<string, unknown> {
     const now = this.ctx.now();
     const k = this.finishedCount() + 1;
     const full = this.period(k);
-    const elapsed = clamp((now - (full.date - BROWSERLESS_PERIOD_MS)) / BROWSERLESS_PERIOD_MS, 0, 1);
+    const start = full.date - BROWSERLESS_PERIOD_MS;
+    const elapsed = clamp((now - start) / BROWSERLESS_PERIOD_MS, 0, 1);
     const keep = Math.floor(full.sessionTimes.length * elapsed);
     const sessionTimes = full.sessionTimes.slice(0, keep);
-    // v1 builds this object incrementally: the stats and machine fields are not there yet.
-    return {
-      successful: Math.min(full.successful, keep),
-      error: 0,
+    const successful = Math.min(full.successful, keep);
+    const error = Math.min(full.error, keep - successful);
+    const { unauthorized: _u, ...partial } = withStats({
+      error,
+      maxConcurrent: full.maxConcurrent,
       queued: Math.floor(full.queued * elapsed),
       rejected: Math.floor(full.rejected * elapsed),
-      timedout: 0,
-      maxConcurrent: full.maxConcurrent,
       running: full.running,
       sessionTimes,
+      successful,
+      timedout: keep - successful - error,
+      unauthorized: 0,
       unhealthy: 0,
-      date: now,
-    };
+      date: start,
+      cpu: round(clamp(0.04 + 0.6 * this.load(now, rng(this.ctx.seed, 'browserless-now', Math.floor(now / 1000))), 0, 1), 4),
+      memory: round(clamp(0.18 + 0.45 * this.load(now, rng(this.ctx.seed, 'browserless-mem', Math.floor(now / 1000))), 0, 1), 4),
+    });
+    return partial;
   }
 
   total(periods: readonly BrowserlessPeriod[]): Record<string, unknown> {
@@ -311,12 +335,14 @@ export const browserlessErrors: ErrorStyle = {
   tooManyRequests: (retryAfterSeconds) => text(429, 'Too many requests', { 'retry-after': String(retryAfterSeconds) }),
 };
 
-/** v2 takes the header before the query string; `Bearer` is case-sensitive; Basic drops the first `:`. */
+/** v2 takes `?token=` first (even an empty one), then the header; `Bearer` is case-sensitive; Basic drops the first `:`. */
 function v2Token(req: SandboxRequest): string | undefined {
+  const query = req.query.get('token');
+  if (query !== null) return query;
   const auth = header(req, 'authorization');
   if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
   if (auth?.startsWith('Basic ')) return decodeBase64(auth.slice('Basic '.length).trim()).replace(':', '');
-  return req.query.get('token') ?? undefined;
+  return undefined;
 }
 
 /** v1 reads the query, then base64-decodes the last word of Authorization (so Bearer never works), then a cookie. */
@@ -333,40 +359,66 @@ function v1Token(req: SandboxRequest): string | undefined {
   return /(?:^|;\s*)browserless_token=([^;]*)/.exec(cookie)?.[1];
 }
 
-function acceptable(req: SandboxRequest, allowText: boolean): boolean {
-  const accept = header(req, 'accept');
-  return accept === undefined || accept === 'application/json' || accept === '*/*' || (allowText && accept === 'text/plain');
+/**
+ * The v2 router's Accept rule: the header, lower-cased, is split on commas (elements are not trimmed);
+ * any element containing `*\/*` matches, otherwise one element must equal a type the route produces.
+ * No Accept counts as `*\/*`.
+ */
+function acceptMatches(req: SandboxRequest, produces: readonly string[]): boolean {
+  const accepts = (header(req, 'accept')?.toLowerCase() || '*/*').split(',');
+  return accepts.some((element) => element.includes('*/*')) || produces.some((type) => accepts.includes(type));
+}
+
+/** The media type of a request's Content-Type, lower-cased, without parameters; '' when absent. */
+function contentTypeOf(req: SandboxRequest): string {
+  return (header(req, 'content-type') ?? '').toLowerCase().split(';')[0]?.trim() ?? '';
 }
 
 function createMount(model: BrowserlessModel, variant: Variant, token: () => string): Mount {
   const routes = ['/metrics', variant.totalRoute, ...(variant.pressure === 'none' ? [] : ['/pressure'])];
-  const v1 = variant.version === 1;
+  const answer = (route: string, req: SandboxRequest): Reply => {
+    if (route === '/pressure') {
+      const pressure = model.pressure();
+      if (variant.version === 2 && header(req, 'accept')?.toLowerCase() === 'text/plain') return text(pressure.isAvailable ? 200 : 503, pressure.message);
+      return json(200, variant.pressure === 'unwrapped' ? pressure : { pressure });
+    }
+    if (variant.version === 1) {
+      return json(200, route === '/metrics' ? [...model.periodsV1(), model.partialPeriod()] : model.total(model.periods(1)));
+    }
+    const periods = model.periods(2);
+    return json(200, route === '/metrics' ? periods : model.total(periods));
+  };
+  if (variant.version === 1) {
+    return {
+      prefix: variant.prefix,
+      ...browserlessErrors,
+      // v1 checks the token before any routing, for every path, and its routes look at neither Accept nor Content-Type.
+      handle(req: SandboxRequest): Reply {
+        if (v1Token(req) !== token()) return text(403, 'Unauthorized');
+        const route = routes.find((r) => matchPath(r, req.path));
+        if (req.method !== 'GET' || route === undefined) return text(404, 'Not Found');
+        return answer(route, req);
+      },
+    };
+  }
   return {
     prefix: variant.prefix,
     ...browserlessErrors,
     handle(req: SandboxRequest): Reply {
       const route = routes.find((r) => matchPath(r, req.path));
-      // The real router matches Accept as exact strings, so an unusual Accept is "no such route".
-      if (req.method !== 'GET' || route === undefined || !acceptable(req, route === '/pressure')) {
+      const produces = route === '/pressure' ? ['application/json', 'text/plain'] : ['application/json'];
+      // A route matches on path, method and Accept, and only a request without a Content-Type (these routes accept any
+      // body type, `*\/*`, which no real Content-Type equals); anything else falls through to "no such route".
+      if (req.method !== 'GET' || route === undefined || !acceptMatches(req, produces)) return text(404, 'Not Found');
+      const contentType = contentTypeOf(req);
+      if (contentType !== '') {
+        if (variant.contentTypeOnGet === 400 && contentType === 'application/json') {
+          return text(400, 'Bad Request: GET requests must not send Content-Type: application/json');
+        }
         return text(404, 'Not Found');
       }
-      if ((header(req, 'content-type') ?? '').toLowerCase().startsWith('application/json')) {
-        return text(400, 'Bad Request: GET requests must not send Content-Type: application/json');
-      }
-      const presented = v1 ? v1Token(req) : v2Token(req);
-      if (presented !== token()) return v1 ? text(403, 'Unauthorized') : browserlessErrors.error(401);
-      if (route === '/pressure') {
-        const pressure = model.pressure();
-        if (header(req, 'accept') === 'text/plain') return text(pressure.isAvailable ? 200 : 503, pressure.message);
-        return json(200, variant.pressure === 'unwrapped' ? pressure : { pressure });
-      }
-      const periods = model.periods(variant.version);
-      if (route === '/metrics') {
-        if (!v1) return json(200, periods);
-        // v1 has no `unauthorized` counter and appends the in-progress window.
-        return json(200, [...periods.map(({ unauthorized: _u, ...rest }) => rest), model.partialPeriod()]);
-      }
-      return json(200, model.total(periods));
+      if (v2Token(req) !== token()) return browserlessErrors.error(401);
+      return answer(route, req);
     },
   };
 }

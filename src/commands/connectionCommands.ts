@@ -155,13 +155,17 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
       const modes = [
         {
           label: 'Query parameter (?token=)',
-          detail: 'What hosted Browserless documents. The token is redacted from every log and message.',
+          detail: 'What hosted Browserless v2 documents; every server takes it. The token is redacted from every log and message.',
           value: 'query' as const,
         },
         ...(version.value === 'v2'
           ? [{ label: 'Authorization: Bearer', detail: 'Self-hosted v2 servers; keeps the token out of URLs.', value: 'bearer' as const }]
           : []),
-        { label: 'Authorization: Basic', detail: 'Self-hosted v2 and v1 servers.', value: 'basic' as const },
+        {
+          label: 'Authorization: Basic',
+          detail: 'v1 servers, hosted or self-hosted, and self-hosted v2; keeps the token out of URLs.',
+          value: 'basic' as const,
+        },
       ];
       if (!hosted) modes.sort((a, b) => (a.value === 'bearer' ? -1 : b.value === 'bearer' ? 1 : 0));
       const mode = await vscode.window.showQuickPick(modes, {

@@ -29,7 +29,7 @@ import type { Sample } from '../shared/samples';
 import { isConnectionSnapshot } from './snapshotGuard';
 import type { ConnectionSnapshot } from '../shared/snapshot';
 import type { ConnectionSettings } from './connectionSettings';
-import { feedsFor, tokenOptional, type ConnectionFeed, type FeedLimits } from './feeds';
+import { feedsFor, tokenOptional, type ConnectionFeed, type FeedLimits, type StoredReadings } from './feeds';
 import { LatestValues } from './latestValues';
 import { ProviderProbe, type Choice, type ChoiceKind } from './providerProbe';
 import { SettingsProblems } from './settingsProblems';
@@ -99,6 +99,16 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
   private disposed = false;
   private closed: Promise<void> = Promise.resolve();
   private readonly feedLimits: FeedLimits = { maxSeries: () => this.settings.general().maxSeriesPerConnection };
+  /** What a feed may skip asking for: the newest values held, restored from history at start. */
+  private readonly stored: StoredReadings = {
+    newestAt: (connectionId, seriesPrefix) => {
+      let newest: number | undefined;
+      for (const sample of this.runtimes.get(connectionId)?.values.latest() ?? []) {
+        if (sample.series.startsWith(seriesPrefix)) newest = Math.max(newest ?? sample.at, sample.at);
+      }
+      return newest;
+    },
+  };
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -209,7 +219,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
         runtime.errors.clear();
         runtime.configError = undefined;
         try {
-          runtime.feeds = config.enabled === false ? [] : feedsFor(config, token, this.http, this.feedLimits);
+          runtime.feeds = config.enabled === false ? [] : feedsFor(config, token, this.http, this.feedLimits, this.stored);
         } catch (error) {
           runtime.feeds = [];
           runtime.configError = error instanceof Error ? error.message : String(error);

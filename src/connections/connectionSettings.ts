@@ -3,6 +3,7 @@
  * problems are reported once per change, not on every poll.
  */
 import * as vscode from 'vscode';
+import type { NetworkSettings } from '../http/dispatchers';
 import { proxySettingProblem } from '../http/proxy';
 import type { ConnectionConfig } from '../shared/connections';
 import { readGeneralSettings, type GeneralSettings } from './generalSettings';
@@ -42,18 +43,27 @@ export class ConnectionSettings implements vscode.Disposable {
     return readGeneralSettings((key) => section.get<unknown>(key));
   }
 
-  /** VS Code's proxy settings, applied to our own HTTP client. */
-  proxy(): { proxy?: string; noProxy?: string[]; strictSSL: boolean; proxyAuthorization?: string } {
+  /** VS Code's network settings (`http.*`), applied to our own HTTP client (src/http/dispatchers.ts). */
+  proxy(): NetworkSettings {
     const http = vscode.workspace.getConfiguration('http');
     const proxy = http.get<unknown>('proxy');
     const noProxy = http.get<unknown>('noProxy');
     const proxyAuthorization = http.get<unknown>('proxyAuthorization');
+    const proxySupport = http.get<unknown>('proxySupport');
     return {
       ...(typeof proxy === 'string' && proxy.trim() !== '' ? { proxy } : {}),
       ...(Array.isArray(noProxy) ? { noProxy: noProxy.filter((entry): entry is string => typeof entry === 'string') } : {}),
       strictSSL: http.get<boolean>('proxyStrictSSL') !== false,
       ...(typeof proxyAuthorization === 'string' && proxyAuthorization.trim() !== '' ? { proxyAuthorization } : {}),
+      ...(proxySupport === 'off' || proxySupport === 'on' || proxySupport === 'fallback' || proxySupport === 'override' ? { proxySupport } : {}),
+      systemCertificates: http.get<boolean>('systemCertificates') !== false,
     };
+  }
+
+  /** VS Code's `http.systemCertificatesNode`, which picks its own certificate loader (undefined: its default). */
+  systemCertificatesNode(): boolean | undefined {
+    const value = vscode.workspace.getConfiguration('http').get<unknown>('systemCertificatesNode');
+    return typeof value === 'boolean' ? value : undefined;
   }
 
   /**

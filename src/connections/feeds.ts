@@ -12,7 +12,7 @@ import { NorthflankClient } from '../providers/northflank/client';
 import { PrometheusClient } from '../providers/prometheus/prometheusClient';
 import { DEFAULT_MAX_SERIES } from '../providers/seriesCap';
 import type { Reading } from '../providers/types';
-import { cycleSamples, runningSamples } from '../providers/browserbase/normalize';
+import { cycleSamples } from '../providers/browserbase/normalize';
 import { NORTHFLANK_METRIC_TYPES } from '../providers/northflank/descriptor';
 import { TOKEN_OPTIONAL } from '../providers/registry';
 import { billingCycle } from '../quota/evaluateQuotas';
@@ -36,6 +36,12 @@ export interface FeedLimits {
 
 const DEFAULT_LIMITS: FeedLimits = { maxSeries: () => DEFAULT_MAX_SERIES };
 
+/** What a connection already holds (its latest values, restored from history at start). */
+export interface StoredReadings {
+  /** The time of the newest value held of any series whose id starts with `seriesPrefix`. */
+  newestAt(connectionId: string, seriesPrefix: string): number | undefined;
+}
+
 const SECOND = 1000;
 
 /**
@@ -52,7 +58,13 @@ function feed(config: ConnectionConfig, name: string, run: (signal: AbortSignal)
  * Builds the feeds of a connection. Throws a ProviderError('request') when the configuration cannot
  * work (e.g. Browserless v1 with a Bearer token), which the caller shows as the connection's error.
  */
-export function feedsFor(config: ConnectionConfig, token: string | undefined, http: HttpClient, limits: FeedLimits = DEFAULT_LIMITS): ConnectionFeed[] {
+export function feedsFor(
+  config: ConnectionConfig,
+  token: string | undefined,
+  http: HttpClient,
+  limits: FeedLimits = DEFAULT_LIMITS,
+  stored?: StoredReadings,
+): ConnectionFeed[] {
   const target = { baseUrl: config.baseUrl, ...(token ? { token } : {}) };
   switch (config.kind) {
     case 'browserless': {
@@ -61,13 +73,15 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
         version: config.browserlessVersion ?? 'v2',
         authMode: config.authMode ?? 'query',
       });
-      // Only windows newer than the last one seen are returned, so history gets each window once.
-      let newestWindow: number | undefined;
+      // Only periods newer than those already held are read (the server sends all it keeps, up to
+      // 10,000), so history gets each period once; after a restart, from what history held.
+      let newestPeriod: number | undefined;
       return [
         feed(config, 'pressure', (signal) => client.pressure({ signal })),
         feed(config, 'metrics', async (signal) => {
-          const reading = await client.metrics({ signal, ...(newestWindow === undefined ? {} : { since: newestWindow }) });
-          for (const sample of reading.samples) newestWindow = Math.max(newestWindow ?? 0, sample.at);
+          newestPeriod ??= stored?.newestAt(config.id, 'browserless.metrics.');
+          const reading = await client.metrics({ signal, ...(newestPeriod === undefined ? {} : { since: newestPeriod }) });
+          if (reading.offered && reading.latestDate !== undefined) newestPeriod = Math.max(newestPeriod ?? reading.latestDate, reading.latestDate);
           return reading;
         }),
         feed(config, 'total', (signal) => client.metricsTotal({ signal })),
@@ -77,10 +91,8 @@ export function feedsFor(config: ConnectionConfig, token: string | undefined, ht
       const client = new BrowserbaseClient(http, { ...target, projectId: config.projectId ?? '' });
       return [
         feed(config, 'usage', (signal) => client.usage({ signal })),
-        feed(config, 'sessions', async (signal) => {
-          const result = await client.listSessions({ status: 'RUNNING' }, { signal });
-          return { ...result, samples: runningSamples(result.sessions, config.projectId ?? '', result.fetchedAt) };
-        }),
+        // The project's own running sessions: the list answers for every project the key sees.
+        feed(config, 'sessions', (signal) => client.runningSessions({ signal })),
         feed(config, 'project', (signal) => client.getProject({ signal })),
         // This cycle's minutes and proxy bytes, per session as billed: the figure the reported usage is checked against.
         feed(config, 'billing', async (signal) => {

@@ -3,17 +3,19 @@
  * size caps, content-type checks, proxying, typed errors and redaction are written once.
  *
  * undici is kept external to the bundle (it ships in the .vsix): bundled it would be larger than the
- * whole rest of the extension. Proxy settings are applied explicitly with undici's ProxyAgent, so the
- * behaviour does not depend on whether the host patched the module.
+ * whole rest of the extension. Which proxy and which certificate authorities a request uses is
+ * decided in dispatchers.ts, explicitly, so the behaviour does not depend on what the host patched.
  */
-import type * as UndiciModule from 'undici';
-import type { Agent, Dispatcher, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BodyTooLarge, describeBytes, discardBody, readBody } from './body';
 import { ProviderError, type RateLimitInfo } from './errors';
 import { DEFAULT_MAX_JSON_DEPTH, limitJsonDepth, UnclosedDeepJson, type DepthLimitedJson } from './jsonDepth';
 import { parseRateLimit } from './headers';
-import { chooseProxy, proxySecrets, type ProxyConfiguration, type ProxyInUse } from './proxy';
-import { redactSecrets, redactText, redactTruncated, redactUrl } from './redact';
+import { Dispatchers, loadUndici, type DispatcherChoice, type NetworkSettings } from './dispatchers';
+import type { HostNetwork } from './hostNetwork';
+import { proxySecrets } from './proxy';
+import type { CertificateSources } from './trust';
+import { redactSecrets, redactText, redactTruncated, redactUrl, StreamRedactor } from './redact';
 import { statusError, unexpectedStatus } from './statusErrors';
 import { classifyTransportError, type TransportContext } from './transportErrors';
 
@@ -37,18 +39,11 @@ export interface HttpTimeouts {
   readonly totalMs: number;
 }
 
-type Undici = typeof UndiciModule;
-let undiciModule: Promise<Undici> | undefined;
-
-/** undici is loaded on the first request, not at activation: it is the heaviest module we ship. */
-function loadUndici(): Promise<Undici> {
-  undiciModule ??= import('undici');
-  return undiciModule;
-}
-
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 15_000, bodyMs: 15_000, totalMs: 60_000 };
 export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 const ERROR_BODY_BYTES = 4096;
+/** Bytes of a streamed body decoded and redacted per turn of the event loop (about a millisecond). */
+const STREAM_BYTES_PER_TURN = 256 * 1024;
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
 
@@ -85,8 +80,39 @@ export interface HttpResponse<T> {
   readonly prunedJsonDepth?: number;
 }
 
+/** A response whose body is read as it arrives (`HttpClient.stream`). */
+export interface HttpStreamResponse extends Omit<HttpResponse<AsyncIterable<string>>, 'bytes' | 'prunedJsonDepth'> {
+  /** Bytes of the body read so far. */
+  bytesRead(): number;
+}
+
+/** What a response shows of itself before its body: credentials masked. */
+type ShownResponse = Pick<HttpResponse<never>, 'status' | 'headers' | 'url' | 'contentType' | 'rateLimit'>;
+
+interface OpenedResponse {
+  readonly response: Dispatcher.ResponseData;
+  readonly context: TransportContext;
+  readonly shown: ShownResponse;
+  readonly maxBytes: number;
+}
+
+/** The error for a body over its cap, declared or read: `where: 'body size'` is how callers tell it apart. */
+function tooLarge(shown: ShownResponse, maxBytes: number, declared?: number): ProviderError {
+  const host = new URL(shown.url).host;
+  const what =
+    declared === undefined
+      ? `more than the ${describeBytes(maxBytes)} response limit`
+      : `a ${describeBytes(declared)} response, over the ${describeBytes(maxBytes)} limit`;
+  return new ProviderError('badResponse', `${host} sent ${what}`, { url: shown.url, status: shown.status, where: 'body size' });
+}
+
 export interface HttpClientOptions {
-  readonly proxy?: ProxyConfiguration;
+  /** VS Code's `http.*` settings (proxy, no-proxy, proxy authorization, strict SSL, system certificates) and the environment. */
+  readonly proxy?: NetworkSettings;
+  /** What the editor knows of the network (its proxy resolver, its certificate loader), when it says. */
+  readonly host?: HostNetwork;
+  /** Where system certificates come from, instead of the host, Node and this process (tests). */
+  readonly certificates?: CertificateSources;
   readonly userAgent?: string;
   readonly timeouts?: Partial<HttpTimeouts>;
   readonly maxBytes?: number;
@@ -124,20 +150,23 @@ export class HttpClient {
   private readonly timeouts: HttpTimeouts;
   private readonly maxBytes: number;
   private maxJsonDepth: number;
-  private proxyConfiguration: ProxyConfiguration;
   /** Proxy credentials, masked like tokens in everything this client reports. */
   private proxySecrets: readonly string[];
-  private directAgent: Agent | undefined;
-  private readonly proxyAgents = new Map<string, ProxyAgent>();
-  private closed = false;
+  private readonly dispatchers: Dispatchers;
 
   constructor(options: HttpClientOptions = {}) {
     this.userAgent = options.userAgent ?? 'live-usage-vscode';
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
-    this.proxyConfiguration = options.proxy ?? {};
-    this.proxySecrets = proxySecrets(this.proxyConfiguration);
+    this.dispatchers = new Dispatchers({
+      connectMs: this.timeouts.connectMs,
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.certificates ? { certificates: options.certificates } : {}),
+    });
+    const settings = options.proxy ?? {};
+    this.dispatchers.configure(settings);
+    this.proxySecrets = proxySecrets(settings);
   }
 
   /** Applies a changed depth limit (setting `liveUsage.limits.maxJsonDepth`) to the next responses. */
@@ -145,59 +174,81 @@ export class HttpClient {
     this.maxJsonDepth = maxJsonDepth;
   }
 
-  /** Applies new proxy settings; connections through the old ones are closed. */
-  setProxyConfiguration(configuration: ProxyConfiguration): void {
-    this.proxyConfiguration = configuration;
+  /** Applies new network settings; connections made under the old ones are closed. */
+  setProxyConfiguration(configuration: NetworkSettings): void {
     this.proxySecrets = proxySecrets(configuration);
-    void this.closeDispatchers();
+    this.dispatchers.configure(configuration);
   }
 
-  private strictSSL(): boolean {
-    return this.proxyConfiguration.strictSSL !== false;
-  }
-
-  /**
-   * The dispatcher for a URL: one keep-alive agent for direct traffic, one per proxy. Through a proxy,
-   * https goes in a CONNECT tunnel and plain http as absolute-form requests (what every forward proxy
-   * accepts; Debian's default squid refuses CONNECT to ports other than 443). VS Code's
-   * http.proxyAuthorization, when set, is the Proxy-Authorization of both.
-   */
-  async dispatcherFor(url: URL): Promise<{ readonly dispatcher: Dispatcher; readonly proxy?: ProxyInUse }> {
-    if (this.closed) throw new ProviderError('cancelled', 'The HTTP client has been closed');
-    const { Agent, ProxyAgent } = await loadUndici();
-    const choice = chooseProxy(url, this.proxyConfiguration);
-    const tls = { rejectUnauthorized: this.strictSSL() };
-    if (choice.kind === 'invalid') {
-      throw new ProviderError('request', `Not sent: ${choice.problem}.`, { where: 'proxy' });
-    }
-    if (choice.kind === 'direct') {
-      this.directAgent ??= new Agent({
-        connect: { timeout: this.timeouts.connectMs, ...tls },
-        keepAliveTimeout: 30_000,
-        keepAliveMaxTimeout: 120_000,
-        connections: 8,
-      });
-      return { dispatcher: this.directAgent };
-    }
-    const authorization = this.proxyConfiguration.proxyAuthorization?.trim() || undefined;
-    let agent = this.proxyAgents.get(choice.url);
-    if (!agent) {
-      agent = new ProxyAgent({
-        uri: choice.url,
-        proxyTunnel: false,
-        ...(authorization ? { token: authorization } : {}),
-        requestTls: tls,
-        proxyTls: tls,
-        connect: { timeout: this.timeouts.connectMs },
-        keepAliveTimeout: 30_000,
-      } as ProxyAgent.Options);
-      this.proxyAgents.set(choice.url, agent);
-    }
-    return { dispatcher: agent, proxy: { host: choice.host, source: choice.source } };
+  /** The dispatcher for a URL, the proxy it goes through and the trust its TLS uses (see dispatchers.ts). */
+  dispatcherFor(url: URL): Promise<DispatcherChoice> {
+    return this.dispatchers.for(url);
   }
 
   /** Sends a request and returns the checked body as text. Throws ProviderError only. */
   async send(options: HttpRequest): Promise<HttpResponse<string>> {
+    const opened = await this.open(options);
+    const { response, context, shown, maxBytes } = opened;
+    let text: string;
+    try {
+      context.bodyStarted = true;
+      // Redacted here, before any parser, note or cut sees it: an echoed token never reaches a label,
+      // a parse-issue excerpt, history or a webview.
+      text = redactSecrets((await readBody(response.body, maxBytes, false)).text, context.secrets);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) throw tooLarge(shown, maxBytes);
+      throw classifyTransportError(error, context);
+    }
+    return { ...shown, body: text, bytes: Buffer.byteLength(text) };
+  }
+
+  /**
+   * Sends a request and hands the checked body over as it arrives: text pieces, redacted exactly as a
+   * whole body would be, read within the byte cap (past it, the next piece throws a `badResponse`
+   * ProviderError with `where: 'body size'`). For bodies too large to hold or parse in one piece; the
+   * caller must read the stream to its end or stop reading (`break`), which closes the connection.
+   */
+  async stream(options: HttpRequest): Promise<HttpStreamResponse> {
+    const { response, context, shown, maxBytes } = await this.open(options);
+    let bytes = 0;
+    async function* pieces(): AsyncGenerator<string, void, undefined> {
+      const decoder = new TextDecoder();
+      const redactor = new StreamRedactor(context.secrets);
+      let complete = false;
+      let sinceTurn = 0;
+      context.bodyStarted = true;
+      try {
+        for await (const chunk of response.body) {
+          const buffer = chunk as Buffer;
+          bytes += buffer.length;
+          if (bytes > maxBytes) throw tooLarge(shown, maxBytes);
+          const text = redactor.push(decoder.decode(buffer, { stream: true }));
+          if (text !== '') yield text;
+          // Chunks already buffered are handed over without a return to the event loop: a body that
+          // arrived all at once would be decoded and redacted in one stall. A turn every so often.
+          sinceTurn += buffer.length;
+          if (sinceTurn >= STREAM_BYTES_PER_TURN) {
+            sinceTurn = 0;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        }
+        const rest = redactor.push(decoder.decode()) + redactor.end();
+        complete = true;
+        if (rest !== '') yield rest;
+      } catch (error) {
+        throw error instanceof ProviderError ? error : classifyTransportError(error, context);
+      } finally {
+        if (!complete) discardBody(response.body);
+      }
+    }
+    return { ...shown, body: pieces(), bytesRead: () => bytes };
+  }
+
+  /**
+   * Sends a request and checks the answer up to its body: status, content type, declared size. Every
+   * failure is a ProviderError; what comes back is ready to read.
+   */
+  private async open(options: HttpRequest): Promise<OpenedResponse> {
     const timeouts = { ...this.timeouts, ...options.timeouts };
     const secrets = [tokenOf(options.auth), ...this.proxySecrets];
     let url: URL;
@@ -238,8 +289,9 @@ export class HttpClient {
     let response: Dispatcher.ResponseData;
     try {
       const { request } = await loadUndici();
-      const { dispatcher, proxy } = await this.dispatcherFor(url);
+      const { dispatcher, proxy, trust } = await this.dispatcherFor(url);
       if (proxy) context.proxy = proxy;
+      context.trust = trust;
       response = await request(url, {
         method: options.method ?? 'GET',
         headers,
@@ -283,14 +335,17 @@ export class HttpClient {
       throw unexpectedStatus(status, responseHeaders, { host, url: shownUrl, secrets });
     }
 
+    const shown: ShownResponse = {
+      status,
+      headers: responseHeaders,
+      url: shownUrl,
+      ...(contentType ? { contentType } : {}),
+      ...(rateLimit ? { rateLimit } : {}),
+    };
     const declaredLength = Number(responseHeaders['content-length']);
     if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
       discardBody(response.body);
-      throw new ProviderError('badResponse', `${host} sent a ${describeBytes(declaredLength)} response, over the ${describeBytes(maxBytes)} limit`, {
-        url: shownUrl,
-        status,
-        where: 'body size',
-      });
+      throw tooLarge(shown, maxBytes, declaredLength);
     }
     if (contentType && /text\/html/i.test(contentType)) {
       discardBody(response.body);
@@ -308,32 +363,7 @@ export class HttpClient {
         where: 'content-type',
       });
     }
-
-    let text: string;
-    try {
-      context.bodyStarted = true;
-      // Redacted here, before any parser, note or cut sees it: an echoed token never reaches a label,
-      // a parse-issue excerpt, history or a webview.
-      text = redactSecrets((await readBody(response.body, maxBytes, false)).text, secrets);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        throw new ProviderError('badResponse', `${host} sent more than the ${describeBytes(maxBytes)} response limit`, {
-          url: shownUrl,
-          status,
-          where: 'body size',
-        });
-      }
-      throw classifyTransportError(error, context);
-    }
-    return {
-      status,
-      headers: responseHeaders,
-      body: text,
-      url: shownUrl,
-      ...(contentType ? { contentType } : {}),
-      bytes: Buffer.byteLength(text),
-      ...(rateLimit ? { rateLimit } : {}),
-    };
+    return { response, context, shown, maxBytes };
   }
 
   /** Sends a request and parses the JSON body. Shape validation is the caller's (per provider). */
@@ -375,17 +405,8 @@ export class HttpClient {
     return this.send({ ...options, expect: 'text' });
   }
 
-  private async closeDispatchers(): Promise<void> {
-    const dispatchers: Dispatcher[] = [...this.proxyAgents.values()];
-    if (this.directAgent) dispatchers.push(this.directAgent);
-    this.proxyAgents.clear();
-    this.directAgent = undefined;
-    await Promise.allSettled(dispatchers.map((dispatcher) => dispatcher.destroy()));
-  }
-
   /** Cancels everything in flight and closes every connection. */
   async close(): Promise<void> {
-    this.closed = true;
-    await this.closeDispatchers();
+    await this.dispatchers.close();
   }
 }

@@ -21,7 +21,16 @@ export interface ProxyConfiguration {
 }
 
 /** Where the proxy in use came from, named as the user would look for it. */
-export type ProxySource = 'the http.proxy setting' | 'HTTPS_PROXY' | 'HTTP_PROXY';
+export type ProxySource =
+  | 'the http.proxy setting'
+  | 'HTTPS_PROXY'
+  | 'HTTP_PROXY'
+  /** VS Code's resolver read HTTPS_PROXY/HTTP_PROXY. */
+  | 'the proxy environment variables'
+  /** VS Code's resolver asked the OS (desktop: system settings and PAC files), or used its answer cached. */
+  | 'the system proxy settings'
+  /** VS Code's resolver, which did not say why. */
+  | 'VS Code';
 
 /** The proxy a request went through, as messages name it. */
 export interface ProxyInUse {
@@ -129,7 +138,11 @@ const PROXY_SCHEMES = new Set(['http:', 'https:', 'socks:', 'socks5:']);
 export function chooseProxy(target: URL, configuration: ProxyConfiguration): ProxyChoice {
   const resolved = resolveProxy(target, configuration);
   if (!resolved) return { kind: 'direct' };
-  const { value, source } = resolved;
+  return checkProxy(resolved.value, resolved.source);
+}
+
+/** A proxy value, checked: `proxy` with its URL, or `invalid` with a message that never repeats the value. */
+export function checkProxy(value: string, source: ProxySource): ProxyChoice {
   const expected = 'expected a proxy URL such as http://proxy.example.com:3128';
   let url: URL;
   try {

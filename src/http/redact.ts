@@ -141,3 +141,55 @@ export function redactTruncated(text: string, secrets: readonly (string | undefi
   }
   return `${redacted.slice(0, redacted.length - drop)}…`;
 }
+
+/**
+ * Redacts text that arrives in pieces (a response body read as a stream), with the same result as
+ * redacting the whole text at once: each piece is masked except its last few characters, which could
+ * begin a secret the next piece completes; they are carried over. A form that begins more than its
+ * longest length before the end of what has arrived is wholly there, so it is masked exactly as in the
+ * whole text.
+ */
+export class StreamRedactor {
+  private carry = '';
+  private readonly pattern: RegExp | undefined;
+  /** Characters held back: one less than the longest form. */
+  private readonly hold: number;
+
+  constructor(secrets: readonly (string | undefined)[]) {
+    const usable = usableSecrets(secrets);
+    const shared = secretsPattern(usable);
+    // A copy: exec moves lastIndex, and the cached pattern is used by every other redaction.
+    this.pattern = shared ? new RegExp(shared.source, shared.flags) : undefined;
+    this.hold = Math.max(0, ...usable.flatMap(secretForms).map((form) => form.length)) - 1;
+  }
+
+  /** The redacted text that can be let go of now. */
+  push(text: string): string {
+    const pattern = this.pattern;
+    if (!pattern) return text;
+    const buffer = this.carry + text;
+    const safe = buffer.length - this.hold;
+    if (safe <= 0) {
+      this.carry = buffer;
+      return '';
+    }
+    let out = '';
+    let from = 0;
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(buffer); match !== null && match.index < safe; match = pattern.exec(buffer)) {
+      out += buffer.slice(from, match.index) + REDACTED;
+      from = match.index + match[0].length;
+    }
+    const cut = Math.max(safe, from);
+    out += buffer.slice(from, cut);
+    this.carry = buffer.slice(cut);
+    return out;
+  }
+
+  /** The rest, once the text is complete. */
+  end(): string {
+    const rest = this.pattern ? this.carry.replace(this.pattern, REDACTED) : this.carry;
+    this.carry = '';
+    return rest;
+  }
+}

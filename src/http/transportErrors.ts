@@ -1,5 +1,6 @@
 /** Low-level failures (sockets, DNS, TLS, deadlines) turned into ProviderErrors with plain-words messages. */
 import { ProviderError, type TimeoutPhase } from './errors';
+import type { TrustInUse } from './dispatchers';
 import type { HttpTimeouts } from './httpClient';
 import type { ProxyInUse } from './proxy';
 import { redactText } from './redact';
@@ -27,6 +28,36 @@ const TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
+/** What a certificate code says is wrong, in plain words. */
+const CERTIFICATE_PROBLEMS: Readonly<Record<string, string>> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'is signed by a certificate authority this machine does not trust',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'is signed by a certificate authority this machine does not trust',
+  SELF_SIGNED_CERT_IN_CHAIN: 'comes with a self-signed certificate authority that is not trusted here',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'is self-signed',
+  CERT_HAS_EXPIRED: 'has expired',
+  CERT_NOT_YET_VALID: 'is not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'is for another host name',
+};
+
+/** A certificate failure: what is wrong with it, what was trusted, and what the user can change. */
+function certificateMessage(host: string, code: string, trust: TrustInUse | undefined): string {
+  const problem = CERTIFICATE_PROBLEMS[code];
+  if (problem === undefined) {
+    return `The TLS connection to ${host} failed (${code}). Check the URL; behind a proxy that inspects TLS, check the http.proxyStrictSSL setting.`;
+  }
+  const system = trust?.systemCertificates;
+  const trusted =
+    system === 'off'
+      ? ` Only Node's bundled certificate authorities were trusted, because http.systemCertificates is off: turn it on if the authority is in this machine's trust store (a company CA usually is).`
+      : system === 'none found'
+        ? ` Node's bundled certificate authorities were trusted; no system certificates beyond them were found.`
+        : system
+          ? ` Node's bundled certificate authorities and the system's ${system.count} (from ${system.from}) were trusted.`
+          : '';
+  const authority = code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID' ? '' : trusted;
+  return `The TLS certificate of ${host} ${problem} (${code}).${authority} Behind a proxy that inspects TLS, its certificate authority must be trusted; http.proxyStrictSSL off skips the check.`;
+}
+
 /** Turns a thrown low-level error into a ProviderError with a plain-words message. */
 export interface TransportContext {
   readonly host: string;
@@ -38,6 +69,8 @@ export interface TransportContext {
   readonly timeouts: HttpTimeouts;
   /** Set when the request went through a proxy: then connecting, and DNS, are the proxy's part. */
   proxy?: ProxyInUse;
+  /** Which certificate authorities the request's TLS trusted. */
+  trust?: TrustInUse;
 }
 
 /** What a proxy's status for a tunnel or a forwarded request means, in plain words. */
@@ -125,13 +158,7 @@ export function classifyTransportError(error: unknown, context: TransportContext
     default:
       break;
   }
-  if (code && TLS_CODES.has(code)) {
-    return new ProviderError(
-      'network',
-      `The TLS certificate of ${host} could not be verified (${code}). Check the URL, or the server's certificate; behind a corporate proxy, check the http.proxyStrictSSL setting.`,
-      { url, code },
-    );
-  }
+  if (code && TLS_CODES.has(code)) return new ProviderError('network', certificateMessage(host, code, context.trust), { url, code });
   const raw = error instanceof Error ? error.message : String(error);
   if (context.proxy || /proxy/i.test(raw)) {
     return new ProviderError('network', `The proxy refused or failed the connection to ${host}: ${redactText(raw, context.secrets)}`, { url, code });

@@ -31,26 +31,52 @@ export function seriesKeyOf(sample: Pick<Sample, 'series' | 'labels'>): string {
 export function capSeries(samples: readonly Sample[], maxSeries: number): CappedSamples {
   // No more samples than the cap means no more series either: the usual poll costs nothing here.
   if (samples.length <= maxSeries) return { samples };
-  const kept = new Set<string>();
-  let over: Set<string> | undefined;
-  let example: string | undefined;
-  for (const sample of samples) {
-    const key = seriesKeyOf(sample);
-    if (kept.has(key)) continue;
-    if (kept.size < maxSeries) kept.add(key);
-    else {
-      example ??= key;
-      (over ??= new Set()).add(key);
+  const cap = new SeriesCap(maxSeries);
+  const kept = cap.add(samples);
+  const note = cap.note();
+  return note === undefined ? { samples } : { samples: kept, total: cap.total, note };
+}
+
+/**
+ * The same cap, fed a reading part by part as the parser worker hands the parts over: each part costs
+ * work in proportion to its own size, on its own turn of the event loop, so a huge exposition never
+ * stalls the extension host in one piece.
+ */
+export class SeriesCap {
+  private readonly kept = new Set<string>();
+  private over: Set<string> | undefined;
+  private example: string | undefined;
+
+  constructor(private readonly maxSeries: number) {}
+
+  /** The samples of `part` that belong to a kept series. */
+  add(part: readonly Sample[]): Sample[] {
+    const result: Sample[] = [];
+    for (const sample of part) {
+      const key = seriesKeyOf(sample);
+      if (this.kept.has(key)) result.push(sample);
+      else if (this.kept.size < this.maxSeries) {
+        this.kept.add(key);
+        result.push(sample);
+      } else {
+        this.example ??= key;
+        (this.over ??= new Set()).add(key);
+      }
     }
+    return result;
   }
-  if (!over) return { samples };
-  const total = kept.size + over.size;
-  const shown = example && example.length > 120 ? `${example.slice(0, 119)}…` : example;
-  return {
-    samples: samples.filter((sample) => kept.has(seriesKeyOf(sample))),
-    total,
-    note: `This endpoint sent ${total.toLocaleString('en-US')} series; the first ${maxSeries.toLocaleString('en-US')} are kept and the other ${over.size.toLocaleString('en-US')} left out, e.g. ${shown ?? '?'} (setting liveUsage.limits.maxSeriesPerConnection).`,
-  };
+
+  /** Distinct series seen so far. */
+  get total(): number {
+    return this.kept.size + (this.over?.size ?? 0);
+  }
+
+  /** Plain words on what was left out, once anything was. */
+  note(): string | undefined {
+    if (!this.over) return undefined;
+    const shown = this.example && this.example.length > 120 ? `${this.example.slice(0, 119)}…` : this.example;
+    return `This endpoint sent ${this.total.toLocaleString('en-US')} series; the first ${this.maxSeries.toLocaleString('en-US')} are kept and the other ${this.over.size.toLocaleString('en-US')} left out, e.g. ${shown ?? '?'} (setting liveUsage.limits.maxSeriesPerConnection).`;
+  }
 }
 
 /**

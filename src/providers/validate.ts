@@ -22,12 +22,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** Validates `data` against `schema`; throws ProviderError('badResponse') naming the first bad field. */
-export function parseResponse<T>(schema: z.ZodMiniType<T>, data: unknown, what: string, url?: string): T {
+/**
+ * Validates `data` against `schema`; throws ProviderError('badResponse') naming the first bad field.
+ * `at` is where `data` sits in the whole body (an array element read on its own), put before the path.
+ */
+export function parseResponse<T>(schema: z.ZodMiniType<T>, data: unknown, what: string, url?: string, at: readonly PropertyKey[] = []): T {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const where = issue ? formatPath(issue.path) : '(root)';
+  const where = issue ? formatPath([...at, ...issue.path]) : at.length > 0 ? formatPath(at) : '(root)';
   const reason = issue ? describeIssue(issue) : 'unexpected shape';
   const more = result.error.issues.length > 1 ? ` and ${result.error.issues.length - 1} more problem(s)` : '';
   return failShape(`${what} is not in the documented shape: ${where}: ${reason}${more}`, where, url);

@@ -1,6 +1,7 @@
 /**
  * Entry of dist/parseWorker.js, which serves twice. As a worker thread it reads what would block the
- * extension host: large Prometheus/OpenMetrics expositions and Browserless /metrics arrays; input
+ * extension host: large Prometheus/OpenMetrics expositions, Browserless /metrics arrays and
+ * /metrics/total objects; input
  * arrives in slices, output leaves one bounded part per request from the host (see protocol.ts).
  * Loaded on the host's thread (parserModule.ts) it only exports the parser, for small bodies: the
  * parser then lives in one bundle, loaded on first use, instead of in the extension's own bundle.
@@ -17,6 +18,8 @@ import {
   type FamilyHeader,
   type FromWorker,
   type JobSpec,
+  type ObjectSummary,
+  type PeriodsPart,
   type PeriodsSummary,
   type ToWorker,
 } from './protocol';
@@ -98,7 +101,14 @@ function receive(message: ToWorker): void {
 if (port !== null) port.on('message', receive);
 
 function createJob(spec: JobSpec): Job {
-  return spec.job === 'exposition' ? expositionJob(spec.options) : periodsJob(spec.since, spec.keepLast ?? false);
+  switch (spec.job) {
+    case 'exposition':
+      return expositionJob(spec.options);
+    case 'periods':
+      return periodsJob(spec.since, spec.keepLast ?? false, spec.limit);
+    case 'object':
+      return objectJob(spec.countArrays);
+  }
 }
 
 // ---- expositions ----------------------------------------------------------------------------------
@@ -178,40 +188,49 @@ function header(family: ParseResult['families'][number]): FamilyHeader {
 /** Periods per part at most; PART_CHARACTERS of their JSON bounds a part too. */
 const PART_PERIODS = 100;
 
-function periodsJob(since: number | undefined, keepLast: boolean): Job {
+function periodsJob(since: number | undefined, keepLast: boolean, limit: number | undefined): Job {
   /** Full batches waiting to be sent, and the one being filled. */
-  const batches: unknown[][] = [];
+  const batches: PeriodsPart[] = [];
   let batch: unknown[] = [];
+  let indexes: number[] = [];
   let batchCharacters = 0;
   let elements = 0;
   let kept = 0;
+  let overLimit = 0;
   let latestDate: number | undefined;
   /** With keepLast, the latest element waits: only the next one tells whether it is the last. */
-  let held: { readonly value: unknown; readonly length: number } | undefined;
+  let held: { readonly value: unknown; readonly length: number; readonly index: number } | undefined;
   let ended = false;
   const decoder = new TextDecoder();
 
-  const keep = (value: unknown, length: number): void => {
-    if (batch.length > 0 && (batch.length >= PART_PERIODS || batchCharacters + length > PART_CHARACTERS)) {
-      batches.push(batch);
-      batch = [];
-      batchCharacters = 0;
-    }
+  const flush = (): void => {
+    if (batch.length > 0) batches.push({ periods: batch, indexes });
+    batch = [];
+    indexes = [];
+    batchCharacters = 0;
+  };
+  const keep = (value: unknown, length: number, index: number): void => {
+    if (batch.length >= PART_PERIODS || batchCharacters + length > PART_CHARACTERS) flush();
     batch.push(value);
+    indexes.push(index);
     batchCharacters += length;
     kept++;
   };
-  const decide = (value: unknown, length: number): void => {
+  const decide = (value: unknown, length: number, index: number): void => {
     const date = dateOf(value);
-    if (since === undefined || date === undefined || date > since) keep(value, length);
+    if (since !== undefined && date !== undefined && date <= since) return;
+    // Past the limit, a period is counted, not kept: memory and work per call stay bounded.
+    if (limit !== undefined && kept >= limit) overLimit++;
+    else keep(value, length, index);
   };
-  const splitter = new JsonArraySplitter((value, length) => {
-    elements++;
+  const splitter = new JsonArraySplitter((parsed, length) => {
+    const index = elements++;
+    const value = flat(parsed);
     const date = dateOf(value);
     if (date !== undefined) latestDate = latestDate === undefined ? date : Math.max(latestDate, date);
-    if (!keepLast) return decide(value, length);
-    if (held !== undefined) decide(held.value, held.length);
-    held = { value, length };
+    if (!keepLast) return decide(value, length, index);
+    if (held !== undefined) decide(held.value, held.length, held.index);
+    held = { value, length, index };
   });
 
   return {
@@ -219,20 +238,86 @@ function periodsJob(since: number | undefined, keepLast: boolean): Job {
     end: () => {
       splitter.push(decoder.decode());
       splitter.end();
-      if (held !== undefined) keep(held.value, held.length);
+      if (held !== undefined) keep(held.value, held.length, held.index);
       held = undefined;
-      if (batch.length > 0) batches.push(batch);
-      batch = [];
+      flush();
       ended = true;
     },
     next: () => {
-      const periods = batches.shift();
-      if (periods !== undefined) return { part: { periods } };
+      const part = batches.shift();
+      if (part !== undefined) return { part };
       if (!ended) return undefined;
-      const summary: PeriodsSummary = latestDate === undefined ? { elements, kept } : { elements, kept, latestDate };
+      const summary: PeriodsSummary = {
+        elements,
+        kept,
+        ...(latestDate === undefined ? {} : { latestDate }),
+        ...(overLimit > 0 ? { overLimit } : {}),
+      };
       return { summary };
     },
   };
+}
+
+// ---- one JSON object, with its large arrays counted (Browserless /metrics/total) --------------------
+
+function objectJob(countArrays: readonly string[]): Job {
+  const pieces: string[] = [];
+  const decoder = new TextDecoder();
+  let summary: ObjectSummary | undefined;
+  return {
+    input: (chunk) => void pieces.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })),
+    end: () => {
+      pieces.push(decoder.decode());
+      const text = pieces.join('');
+      pieces.length = 0;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        // JSON.parse quotes the text it choked on; the body is the server's, so it stays out of messages.
+        throw new Error('the body is not valid JSON');
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        summary = { object: null, lengths: {} };
+        return;
+      }
+      const object = value as Record<string, unknown>;
+      const lengths: Record<string, number> = {};
+      for (const name of countArrays) {
+        const array = object[name];
+        if (!Array.isArray(array)) continue;
+        lengths[name] = array.length;
+        delete object[name];
+      }
+      summary = { object: flat(object) as Record<string, unknown>, lengths };
+    },
+    next: () => (summary === undefined ? undefined : { summary }),
+  };
+}
+
+/** What stands in for a nested structure in a flattened value: a string no schema takes for a number. */
+const NESTED = '[nested: not read]';
+
+function isPrimitive(value: unknown): boolean {
+  return value === null || typeof value !== 'object';
+}
+
+/**
+ * An element as the host may receive it: top-level fields whose values are primitives or arrays of
+ * primitives (a period's `sessionTimes`); any deeper structure becomes a marker. Nothing reads
+ * deeper, and structured cloning a deep value overflows the stack on the receiving side, where the
+ * message would be lost.
+ */
+function flat(value: unknown): unknown {
+  if (isPrimitive(value)) return value;
+  if (Array.isArray(value)) return value.every(isPrimitive) ? value : NESTED;
+  // fromEntries defines each field, so a `__proto__` key stays a field.
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, field]) => [
+      key,
+      isPrimitive(field) || (Array.isArray(field) && field.every(isPrimitive)) ? field : NESTED,
+    ]),
+  );
 }
 
 function dateOf(value: unknown): number | undefined {

@@ -8,8 +8,10 @@ import type { ExpositionFormat, MetricType, ParseIssue, ParseOptions, PromSample
 export type JobSpec =
   /** Parse a Prometheus/OpenMetrics exposition. */
   | { readonly job: 'exposition'; readonly options: Pick<ParseOptions, 'format' | 'contentType'> }
-  /** Split a JSON array of Browserless /metrics periods, keeping those dated after `since`. */
-  | { readonly job: 'periods'; readonly since?: number; readonly keepLast?: boolean };
+  /** Split a JSON array of Browserless /metrics periods, keeping those dated after `since`, `limit` at most. */
+  | { readonly job: 'periods'; readonly since?: number; readonly keepLast?: boolean; readonly limit?: number }
+  /** Parse one JSON object, sending back the lengths of the named arrays instead of the arrays (Browserless /metrics/total). */
+  | { readonly job: 'object'; readonly countArrays: readonly string[] };
 
 export type ToWorker =
   | { readonly type: 'begin'; readonly id: number; readonly spec: JobSpec }
@@ -48,6 +50,8 @@ export interface ExpositionSummary {
 
 export interface PeriodsPart {
   readonly periods: readonly unknown[];
+  /** Each period's position in the whole array, for messages that name one. */
+  readonly indexes: readonly number[];
 }
 
 export interface PeriodsSummary {
@@ -57,6 +61,15 @@ export interface PeriodsSummary {
   readonly kept: number;
   /** The latest numeric `date` among all elements, for the next call's `since`. */
   readonly latestDate?: number;
+  /** Elements that would have been kept but came after `limit` was reached (absent when none). */
+  readonly overLimit?: number;
+}
+
+export interface ObjectSummary {
+  /** The object without the counted arrays; null when the body was not a JSON object. */
+  readonly object: Readonly<Record<string, unknown>> | null;
+  /** The length of each counted array that was present and an array. */
+  readonly lengths: Readonly<Record<string, number>>;
 }
 
 /** Output budget of one part: the host deserializes it in one go, so it must stay small. */

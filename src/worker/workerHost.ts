@@ -31,7 +31,7 @@ export interface ParseWorkerOptions {
   readonly maxHeapMb?: number;
 }
 
-export type JobInput = string | Uint8Array | AsyncIterable<Uint8Array>;
+export type JobInput = string | Uint8Array | AsyncIterable<string | Uint8Array>;
 
 /** A message for one job, or the reason the job cannot go on. */
 type Delivery = FromWorker | { readonly type: 'error'; readonly error: Error };
@@ -215,6 +215,10 @@ export class ParseWorkerHost {
       this.idleTimer = undefined;
       if (this.jobs.size === 0) void this.stop(new ProviderError('cancelled', 'The parser worker was idle.'));
     }, this.idleMs);
+    // An idle thread, and the wait to stop it, must not keep a process alive. Node refs a worker again
+    // once messages have passed (Node 20), so it is unref'd anew each time it falls idle.
+    (this.idleTimer as { unref?: () => void }).unref?.();
+    this.worker.unref();
   }
 
   private post(worker: Worker, message: ToWorker): void {

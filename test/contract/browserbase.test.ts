@@ -257,6 +257,29 @@ describe('Browserbase: session lifecycle', () => {
     await withSession({ userMetadata: { suite: 'contract', fill: 'after-release' } }, async () => undefined);
   });
 
+  test('running sessions count the connection project only: those of another project, seen by the same key, are left out', async () => {
+    const STAGING = 'proj_sandbox_staging';
+    const listed = (await client().listSessions({ status: 'RUNNING' })).sessions;
+    const byProject = (project: string) => listed.filter((session) => session.projectId === project).length;
+    assert.ok(byProject(PROJECT) >= 1 && byProject(STAGING) >= 1, 'the key sees running sessions of both projects');
+    const count = async (projectId: string) => {
+      const reading = await client({ projectId }).runningSessions();
+      assert.ok(reading.sessions.every((session) => session.projectId === projectId && session.status === 'RUNNING'));
+      const [sample] = reading.samples;
+      assert.equal(sample?.series, 'browserbase.sessions.running');
+      assert.equal(sample?.value, reading.sessions.length);
+      return sample?.value;
+    };
+    assert.equal(await count(PROJECT), byProject(PROJECT));
+    assert.equal(await count(STAGING), byProject(STAGING));
+    // A session started in one project changes that project's count only.
+    await withSession({ userMetadata: { suite: 'contract', project: 'own' } }, async () => {
+      assert.equal(await count(PROJECT), byProject(PROJECT) + 1);
+      assert.equal(await count(STAGING), byProject(STAGING));
+    });
+    await rejectsWith(client({ projectId: '' }).runningSessions(), 'request');
+  });
+
   test('bad input is refused before anything is sent', async () => {
     const before = ctx.sandbox.requests.length;
     const c = client();

@@ -1,6 +1,6 @@
 /**
  * The real BrowserlessClient over real HTTP against the sandbox's Browserless servers: every mount
- * variant (v2, v2.11 unwrapped, v2 without /pressure, v1, v1 with /metrics/all only), every auth mode
+ * variant (v2, hosted v2, v2.11 unwrapped, v2 without /pressure, v1, v1 with /metrics/all only), every auth mode
  * each accepts, and every fault the sandbox can inject.
  */
 import assert from 'node:assert/strict';
@@ -22,6 +22,8 @@ interface Variant {
 
 const VARIANTS: readonly Variant[] = [
   { mount: 'browserless', version: 'v2', pressure: 'wrapped', totalRoute: '/metrics/total', authModes: ['query', 'bearer', 'basic'] },
+  // Answers a GET with a JSON Content-Type with 400, as the hosted docs say: the clients never send one.
+  { mount: 'browserless-hosted', version: 'v2', pressure: 'wrapped', totalRoute: '/metrics/total', authModes: ['query'] },
   { mount: 'browserless-v2-unwrapped', version: 'v2', pressure: 'unwrapped', totalRoute: '/metrics/total', authModes: ['query', 'bearer', 'basic'] },
   { mount: 'browserless-v2-nopressure', version: 'v2', pressure: 'none', totalRoute: '/metrics/total', authModes: ['query', 'bearer', 'basic'] },
   { mount: 'browserless-v1', version: 'v1', pressure: 'wrapped', totalRoute: '/metrics/total', authModes: ['query', 'basic'] },
@@ -33,6 +35,12 @@ const VARIANTS: readonly Variant[] = [
  * shortens only that one, against a fault that can never meet it.
  */
 const ROOMY = { headersMs: 10_000, bodyMs: 10_000, totalMs: 30_000 } as const;
+
+/** The reading of a route the server offers (narrowed), failing with its notes when it is not offered. */
+function offered<T extends { readonly offered: boolean; readonly notes?: readonly string[] }>(reading: T): Extract<T, { readonly offered: true }> {
+  assert.equal(reading.offered, true, `not offered: ${reading.notes?.join(' ')}`);
+  return reading as Extract<T, { readonly offered: true }>;
+}
 
 describe('Browserless clients against the sandbox', () => {
   const context = useSandbox();
@@ -88,7 +96,7 @@ describe('Browserless clients against the sandbox', () => {
             assert.equal(pressure.samples.length, 8);
           }
 
-          const metrics = await client.metrics();
+          const metrics = offered(await client.metrics());
           assert.ok(metrics.periodCount >= 36, `periods ${metrics.periodCount}`);
           assert.equal(metrics.periods.length, metrics.periodCount);
           assert.equal(metrics.latestDate, metrics.periods.at(-1)?.date);
@@ -108,7 +116,7 @@ describe('Browserless clients against the sandbox', () => {
             assert.ok(metrics.samples.some((sample) => sample.series === BROWSERLESS_SERIES.metrics.unauthorized));
           }
 
-          const total = await client.metricsTotal();
+          const total = offered(await client.metricsTotal());
           assert.equal(total.route, variant.totalRoute);
           assert.equal(total.total.minutesOfMetricsAvailable, metrics.periodCount * 5);
           assert.equal(total.total.estimateLowConfidence, false);
@@ -141,13 +149,13 @@ describe('Browserless clients against the sandbox', () => {
 
       test('since returns only the periods newer than the last one seen', async () => {
         const client = clientFor(variant);
-        const first = await client.metrics();
+        const first = offered(await client.metrics());
         assert.ok(first.latestDate !== undefined);
-        const second = await client.metrics({ since: first.latestDate });
+        const second = offered(await client.metrics({ since: first.latestDate }));
         assert.deepEqual(second.periods, []);
         assert.deepEqual(second.samples, []);
         assert.equal(second.latestDate, first.latestDate);
-        const lastTwo = await client.metrics({ since: first.periods.at(-3)?.date });
+        const lastTwo = offered(await client.metrics({ since: first.periods.at(-3)?.date }));
         assert.deepEqual(
           lastTwo.periods.map((period) => period.date),
           first.periods.slice(-2).map((period) => period.date),
@@ -156,7 +164,7 @@ describe('Browserless clients against the sandbox', () => {
 
       test('the roll-up bug (running -1) is withheld and flagged, never shown', async () => {
         sandbox.setState({ browserless: { negativeRunning: true } });
-        const reading = await clientFor(variant).metrics();
+        const reading = offered(await clientFor(variant).metrics());
         const glitched = reading.periods.filter((period) => period.rollUpGlitch);
         assert.equal(glitched.length, 1);
         assert.equal(glitched[0]?.running, null);
@@ -189,13 +197,27 @@ describe('Browserless clients against the sandbox', () => {
           assertNoSecret(error, token());
         });
 
-        test('404 on /pressure is "not offered"; on /metrics it is an error', async () => {
+        test('a 404 on any route is "not offered", with a note saying what still shows; never an error', async () => {
+          const client = clientFor(variant);
           sandbox.injectFault({ route: route(variant, '/pressure'), fault: { kind: 'status', status: 404 }, times: 1 });
-          const pressure = await clientFor(variant).pressure();
+          const pressure = await client.pressure();
           assert.equal(pressure.offered, false);
+          assert.match(pressure.notes?.[0] ?? '', /does not offer \/pressure \(HTTP 404\).*5-minute periods and totals are, where offered/);
           sandbox.injectFault({ route: route(variant, '/metrics'), fault: { kind: 'status', status: 404 }, times: 1 });
-          const error = await rejectsWith(clientFor(variant).metrics(), 'notFound');
-          assertNoSecret(error, token());
+          const metrics = await client.metrics();
+          assert.equal(metrics.offered, false);
+          assert.deepEqual(metrics.samples, []);
+          assert.match(metrics.notes?.[0] ?? '', /does not offer \/metrics \(HTTP 404\).*private fleets.*shared plans.*live load and totals are/);
+          sandbox.injectFault({ route: route(variant, '/metrics/total'), fault: { kind: 'status', status: 404 } });
+          sandbox.injectFault({ route: route(variant, '/metrics/all'), fault: { kind: 'status', status: 404 } });
+          const total = await client.metricsTotal();
+          assert.equal(total.offered, false);
+          assert.match(total.notes?.[0] ?? '', /(does not offer \/metrics\/total|offers neither \/metrics\/total nor \/metrics\/all) \(HTTP 404\)/);
+          for (const reading of [pressure, metrics, total]) assert.ok(!JSON.stringify(reading).includes(token()));
+          // The routes come back as soon as the server offers them again.
+          sandbox.clearFaults();
+          assert.equal((await client.metrics()).offered, true);
+          assert.equal((await client.metricsTotal()).offered, true);
         });
 
         test('429 with Retry-After: rateLimited with retryAfterMs', async () => {
@@ -235,14 +257,14 @@ describe('Browserless clients against the sandbox', () => {
 
         test('a slow but bounded answer within the deadlines still reads', async () => {
           sandbox.injectFault({ route: route(variant, '/metrics'), fault: { kind: 'latency', ms: 100 }, times: 1 });
-          const reading = await clientFor(variant).metrics();
+          const reading = offered(await clientFor(variant).metrics());
           assert.ok(reading.periods.length > 0);
         });
 
         test('malformed JSON: badResponse', async () => {
           sandbox.injectFault({ route: route(variant, '/metrics'), fault: { kind: 'malformedJson' }, times: 1 });
           const error = await rejectsWith(clientFor(variant).metrics(), 'badResponse');
-          assert.match(error.message, /malformed JSON/);
+          assert.match(error.message, /\/metrics response could not be read: (element \d+ is not valid JSON|the JSON array is cut short)/);
         });
 
         test('wrong shape: badResponse naming the field', async () => {
@@ -254,8 +276,7 @@ describe('Browserless clients against the sandbox', () => {
 
           sandbox.injectFault({ route: route(variant, '/metrics'), fault: { kind: 'wrongShape' }, times: 1 });
           const metrics = await rejectsWith(clientFor(variant).metrics(), 'badResponse');
-          assert.equal(metrics.where, '(root)');
-          assert.match(metrics.message, /expected array/);
+          assert.match(metrics.message, /not a JSON array/);
 
           sandbox.injectFault({ route: route(variant, variant.totalRoute), fault: { kind: 'wrongShape' }, times: 1 });
           const client = clientFor(variant);
@@ -275,10 +296,27 @@ describe('Browserless clients against the sandbox', () => {
           assertNoSecret(error, token());
         });
 
-        test('an oversized body over the client maxBytes: badResponse', async () => {
+        test('a /metrics body over the size limit: no periods, a note naming the fallback, /metrics rests an hour while the rest goes on', async () => {
+          const clock = { ms: Date.UTC(2026, 0, 5) };
+          const client = clientFor(variant, { maxBytes: 100_000, now: () => clock.ms });
           sandbox.injectFault({ route: route(variant, '/metrics'), fault: { kind: 'oversized', bytes: 300_000 }, times: 1 });
-          const error = await rejectsWith(clientFor(variant, { maxBytes: 100_000 }).metrics(), 'badResponse');
-          assert.equal(error.where, 'body size');
+          const skipped = offered(await client.metrics());
+          assert.equal(skipped.tooLarge, true);
+          assert.deepEqual(skipped.samples, []);
+          assert.match(
+            skipped.notes?.[0] ?? '',
+            /answered \/metrics with more than the 98 KB limit \(Browserless sends everything it keeps and cannot be asked for less\)/,
+          );
+          assert.match(skipped.notes?.[0] ?? '', /\/metrics\/total and \/pressure still show totals and live load.*tried again in an hour/);
+          // Resting: no request, the same note.
+          sandbox.clearRequests();
+          assert.deepEqual((await client.metrics()).notes, skipped.notes);
+          assert.equal(sandbox.requests.filter((request) => request.path === route(variant, '/metrics')).length, 0);
+          // The totals and pressure are still read meanwhile.
+          assert.equal((await client.metricsTotal()).offered, true);
+          // An hour on, /metrics is asked again and reads.
+          clock.ms += 60 * 60 * 1000;
+          assert.ok(offered(await client.metrics()).periods.length > 0);
         });
 
         test('a connection reset: network error', async () => {
@@ -307,7 +345,7 @@ describe('Browserless clients against the sandbox', () => {
           sandbox.injectFault({ route: route(variant, '/metrics'), fault: { kind: 'reset' }, times: 1 });
           const client = clientFor(variant);
           await rejectsWith(client.metrics(), 'network');
-          const reading = await client.metrics();
+          const reading = offered(await client.metrics());
           assert.ok(reading.periods.length > 0);
         });
       });
@@ -316,7 +354,7 @@ describe('Browserless clients against the sandbox', () => {
 
   describe('Browserless auth quirks', () => {
     test('a v1 server refuses Bearer: the client will not be built that way', () => {
-      assert.throws(() => clientFor(VARIANTS[3] as Variant, { authMode: 'bearer' }), /v1 does not accept Bearer/);
+      assert.throws(() => clientFor(VARIANTS.find((variant) => variant.version === 'v1') as Variant, { authMode: 'bearer' }), /v1 does not accept Bearer/);
     });
 
     test('no token at all: the server says 401 and the error says the token was rejected', async () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ProviderError } from '../../src/http/errors';
-import { parseMetricsPeriods, type PeriodsSummary } from '../../src/worker/metricsPeriods';
+import { parseMetricsPeriods, parseObjectCounting, readMetricsPeriods, type PeriodsSummary } from '../../src/worker/metricsPeriods';
 import { configureParseWorker, shutdownParseWorker, type JobInput } from '../../src/worker/workerHost';
 import { parseWorkerBundle } from '../support/parseWorkerBundle';
 import { useSandbox } from '../support/sandbox';
@@ -14,12 +14,18 @@ import { useSandbox } from '../support/sandbox';
 before(async () => configureParseWorker({ file: await parseWorkerBundle() }));
 after(() => shutdownParseWorker());
 
-async function collect(body: JobInput, options: Parameters<typeof parseMetricsPeriods>[1] = {}): Promise<{ batches: unknown[][]; summary: PeriodsSummary }> {
+async function collect(
+  body: JobInput,
+  options: Parameters<typeof parseMetricsPeriods>[1] = {},
+): Promise<{ batches: unknown[][]; indexes: number[]; summary: PeriodsSummary }> {
   const periods = parseMetricsPeriods(body, options);
   const batches: unknown[][] = [];
+  const indexes: number[] = [];
   for (let next = await periods.next(); ; next = await periods.next()) {
-    if (next.done === true) return { batches, summary: next.value };
-    batches.push([...next.value]);
+    if (next.done === true) return { batches, indexes, summary: next.value };
+    assert.equal(next.value.indexes.length, next.value.periods.length);
+    batches.push([...next.value.periods]);
+    indexes.push(...next.value.indexes);
   }
 }
 
@@ -67,6 +73,72 @@ describe('Browserless /metrics periods off the main thread', () => {
     const { batches, summary } = await collect(JSON.stringify(all), { since });
     assert.deepEqual(batches.flat(), all.slice(-3));
     assert.deepEqual(summary, { elements: all.length, kept: 3, latestDate: dateOf(all.at(-1)) });
+  });
+
+  test('a limit keeps the oldest of the newer periods and counts the rest; each period carries its index in the array', async () => {
+    const all = JSON.parse(await (await fetch(metricsUrl('browserless'))).text()) as unknown[];
+    const since = dateOf(all[all.length - 251]);
+    const { batches, indexes, summary } = await collect(JSON.stringify(all), { since, limit: 120 });
+    assert.deepEqual(batches.flat(), all.slice(-250, -130));
+    assert.deepEqual(
+      indexes,
+      [...Array(120).keys()].map((i) => all.length - 250 + i),
+    );
+    assert.deepEqual(summary, { elements: all.length, kept: 120, latestDate: dateOf(all.at(-1)), overLimit: 130 });
+  });
+
+  test('v1: keepLast keeps the period still open past the limit and whatever `since` says', async () => {
+    const all = JSON.parse(await (await fetch(metricsUrl('browserless-v1'))).text()) as unknown[];
+    const limited = await collect(JSON.stringify(all), { limit: 2, keepLast: true });
+    assert.deepEqual(limited.batches.flat(), [all[0], all[1], all.at(-1)]);
+    assert.deepEqual(limited.indexes, [0, 1, all.length - 1]);
+    assert.equal(limited.summary.overLimit, all.length - 3);
+  });
+
+  test('only top-level fields reach the host: deeper structures become a marker, however deep (structured cloning them would overflow)', async () => {
+    let deep = '1';
+    for (let i = 0; i < 100_000; i++) deep = `{"n":${deep}}`;
+    const body = `[{"date":1,"successful":2,"sessionTimes":[3,4],"nested":${deep},"__proto__":{"x":1},"list":[[1]]},[{"a":1}],{"date":2,"successful":{"n":1}}]`;
+    const { batches } = await collect(body);
+    const [first, second, third] = batches.flat() as Record<string, unknown>[];
+    assert.deepEqual(Object.keys(first ?? {}), ['date', 'successful', 'sessionTimes', 'nested', '__proto__', 'list']);
+    assert.deepEqual(
+      [first?.date, first?.successful, first?.sessionTimes, first?.nested, first?.list],
+      [1, 2, [3, 4], '[nested: not read]', '[nested: not read]'],
+    );
+    assert.equal(Object.getPrototypeOf(first), Object.prototype, 'a __proto__ key stays a field');
+    assert.equal(second, '[nested: not read]');
+    assert.equal(third?.successful, '[nested: not read]', 'a known field that is not a number still fails validation on the host');
+  });
+
+  test('/metrics/total: the object comes back with its session times counted, not copied', async () => {
+    const url = `${context.sandbox.baseUrl('browserless')}/metrics/total?token=${context.sandbox.tokens.browserless}`;
+    const text = await (await fetch(url)).text();
+    const whole = JSON.parse(text) as Record<string, unknown> & { sessionTimes: unknown[] };
+    assert.ok(whole.sessionTimes.length > 50_000, `${whole.sessionTimes.length} session times`);
+    const { sessionTimes, ...rest } = whole;
+    const bytes = new TextEncoder().encode(text);
+    const counted = await parseObjectCounting(pieces(bytes, [4096, 7, 65_536]), ['sessionTimes', 'absent']);
+    assert.deepEqual(counted, { object: rest, lengths: { sessionTimes: sessionTimes.length } });
+    assert.deepEqual(await parseObjectCounting('[1,2]', ['sessionTimes']), { object: null, lengths: {} });
+    await assert.rejects(parseObjectCounting('{"successful": bl-secret-token}', []), (error: unknown) => {
+      assert.ok(error instanceof ProviderError);
+      assert.match(error.message, /not valid JSON/);
+      assert.doesNotMatch(error.message, /bl-secret-token/);
+      return true;
+    });
+  });
+
+  test('readMetricsPeriods: a batch callback that throws cancels the job, and the error goes on', async () => {
+    const text = await (await fetch(metricsUrl('browserless'))).text();
+    await assert.rejects(
+      readMetricsPeriods(text, {}, () => {
+        throw new Error('period 0 is invalid');
+      }),
+      /period 0 is invalid/,
+    );
+    const { summary } = await collect('[{"date":5}]');
+    assert.deepEqual(summary, { elements: 1, kept: 1, latestDate: 5 });
   });
 
   test('v1: keepLast keeps the window still open whatever `since` says', async () => {

@@ -425,10 +425,16 @@ describe('classifyTransportError', () => {
     assert.match(classifyTransportError(wrapped, context()).message, /DNS/);
   });
 
-  test('TLS failures mention the certificate and the strict-SSL setting', () => {
-    const error = classifyTransportError(withCode('CERT_HAS_EXPIRED'), context());
-    assert.match(error.message, /TLS certificate of api\.example\.test could not be verified \(CERT_HAS_EXPIRED\)/);
-    assert.match(error.message, /http\.proxyStrictSSL/);
+  test('TLS failures say what is wrong with the certificate, what was trusted, and the settings that change it', () => {
+    const expired = classifyTransportError(withCode('CERT_HAS_EXPIRED'), context());
+    assert.match(expired.message, /^The TLS certificate of api\.example\.test has expired \(CERT_HAS_EXPIRED\)\./);
+    assert.match(expired.message, /http\.proxyStrictSSL/);
+    const unknownAuthority = (systemCertificates: 'off' | 'none found' | { count: number; from: string }) =>
+      classifyTransportError(withCode('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), { ...context(), trust: { systemCertificates } }).message;
+    assert.match(unknownAuthority('off'), /signed by a certificate authority this machine does not trust .*http\.systemCertificates is off: turn it on/);
+    assert.match(unknownAuthority('none found'), /no system certificates beyond them were found/);
+    assert.match(unknownAuthority({ count: 140, from: 'the system files' }), /and the system's 140 \(from the system files\) were trusted/);
+    assert.match(classifyTransportError(withCode('ERR_TLS_CERT_ALTNAME_INVALID'), context()).message, /is for another host name/);
   });
 
   test('every failure names the part that failed, in plain words: the server, DNS, TLS or the proxy', () => {
@@ -508,7 +514,7 @@ describe('TLS against a real HTTPS server with a self-signed certificate', () =>
     try {
       const error = await rejection(client.json({ url }));
       assert.equal(error.kind, 'network');
-      assert.match(error.message, /TLS certificate of 127\.0\.0\.1:\d+ could not be verified/);
+      assert.match(error.message, /TLS certificate of 127\.0\.0\.1:\d+ is self-signed \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
     } finally {
       await client.close();
     }

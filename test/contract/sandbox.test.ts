@@ -38,13 +38,13 @@ describe('browserless', () => {
   const bl = (path: string, init: RequestInit = {}): Promise<Response> => fetch(ctx.sandbox.baseUrl('browserless') + path, init);
   const token = (): string => ctx.sandbox.tokens.browserless;
 
-  test('v2 accepts query, Bearer and Basic("T:"); the header wins over the query', async () => {
+  test('v2 accepts query, Bearer and Basic("T:"); the query token comes first, even a wrong or empty one', async () => {
     assert.equal((await bl(`/pressure?token=${token()}`)).status, 200);
     assert.equal((await bl('/pressure', { headers: { authorization: `Bearer ${token()}` } })).status, 200);
     assert.equal((await bl('/pressure', { headers: { authorization: basic(`${token()}:`) } })).status, 200);
-    assert.equal((await bl('/pressure?token=wrong', { headers: { authorization: `Bearer ${token()}` } })).status, 200);
-    const wrongHeader = await bl(`/pressure?token=${token()}`, { headers: { authorization: 'Bearer wrong' } });
-    assert.equal(wrongHeader.status, 401);
+    assert.equal((await bl(`/pressure?token=${token()}`, { headers: { authorization: 'Bearer wrong' } })).status, 200);
+    assert.equal((await bl('/pressure?token=wrong', { headers: { authorization: `Bearer ${token()}` } })).status, 401);
+    assert.equal((await bl('/pressure?token=', { headers: { authorization: `Bearer ${token()}` } })).status, 401);
   });
 
   test('v2 rejects a missing, wrong or lower-case bearer token with 401 text/plain', async () => {
@@ -55,23 +55,49 @@ describe('browserless', () => {
     }
   });
 
-  test('v1 takes query, Basic and cookie but refuses Bearer', async () => {
+  test('v1 takes query, Basic and cookie but refuses Bearer; a bad token is 403 text/plain on any path, before routing', async () => {
     const v1 = (path: string, headers: Record<string, string> = {}): Promise<Response> => fetch(ctx.sandbox.baseUrl('browserless-v1') + path, { headers });
     assert.equal((await v1(`/pressure?token=${token()}`)).status, 200);
     assert.equal((await v1('/pressure', { authorization: basic(`${token()}:`) })).status, 200);
     assert.equal((await v1('/pressure', { cookie: `browserless_token=${token()}` })).status, 200);
-    const bearer = await v1('/pressure', { authorization: `Bearer ${token()}` });
-    assert.equal(bearer.status, 403);
-    assert.equal(await bearer.text(), 'Unauthorized');
+    for (const res of [await v1('/pressure', { authorization: `Bearer ${token()}` }), await v1('/no-such-route'), await v1('/metrics?token=wrong')]) {
+      assert.equal(res.status, 403);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+      assert.equal(await res.text(), 'Unauthorized');
+    }
+    assert.equal((await v1(`/no-such-route?token=${token()}`)).status, 404);
+    // v1's routes look at neither Accept nor Content-Type.
+    assert.equal((await v1(`/metrics?token=${token()}`, { accept: 'application/json; charset=utf-8', 'content-type': 'application/json' })).status, 200);
   });
 
-  test('Accept is matched exactly and a GET with a JSON Content-Type is a 400', async () => {
+  test('v2 Accept: split on commas, untrimmed; an element containing */* matches; parameters do not', async () => {
     const q = `?token=${token()}`;
-    assert.equal((await bl('/metrics' + q, { headers: { accept: 'application/json' } })).status, 200);
-    assert.equal((await bl('/metrics' + q, { headers: { accept: '*/*' } })).status, 200);
-    assert.equal((await bl('/metrics' + q, { headers: { accept: 'application/json; charset=utf-8' } })).status, 404);
-    assert.equal((await bl('/pressure' + q, { headers: { accept: 'text/*' } })).status, 404);
-    assert.equal((await bl('/pressure' + q, { headers: { 'content-type': 'application/json' } })).status, 400);
+    const status = async (path: string, accept: string): Promise<number> => (await bl(path + q, { headers: { accept } })).status;
+    assert.equal(await status('/metrics', 'application/json'), 200);
+    assert.equal(await status('/metrics', '*/*'), 200);
+    assert.equal(await status('/metrics', 'text/plain, */*'), 200);
+    assert.equal(await status('/metrics', 'text/html;q=0.9,*/*;q=0.8'), 200);
+    assert.equal(await status('/metrics', 'application/json, text/plain'), 200);
+    assert.equal(await status('/metrics', 'APPLICATION/JSON'), 200);
+    assert.equal(await status('/metrics', 'application/json; charset=utf-8'), 404);
+    assert.equal(await status('/metrics', 'text/plain, application/json'), 404, 'the second element keeps its leading space');
+    assert.equal(await status('/metrics', 'text/plain'), 404);
+    assert.equal(await status('/pressure', 'text/*'), 404);
+    assert.equal(await status('/pressure', 'text/plain'), 200);
+  });
+
+  test('a GET with any Content-Type finds no route on the open-source server (404); the hosted mount answers 400 to application/json', async () => {
+    const q = `?token=${token()}`;
+    for (const type of ['application/json', 'text/plain', 'application/json; charset=utf-8']) {
+      assert.equal((await bl('/pressure' + q, { headers: { 'content-type': type } })).status, 404, type);
+    }
+    const hosted = (path: string, headers: Record<string, string>): Promise<Response> => fetch(ctx.sandbox.baseUrl('browserless-hosted') + path, { headers });
+    assert.equal((await hosted('/metrics' + q, {})).status, 200);
+    assert.equal((await hosted('/metrics' + q, { 'content-type': 'application/json' })).status, 400);
+    assert.equal((await hosted('/metrics' + q, { 'content-type': 'Application/JSON; charset=utf-8' })).status, 400);
+    // Checked after the route and before the token, as on the other mounts.
+    assert.equal((await hosted('/metrics', { 'content-type': 'application/json' })).status, 400);
+    assert.equal((await hosted('/metrics', {})).status, 401);
   });
 
   test('pressure has integer percents, follows setState, and reports full/cpu reasons', async () => {
@@ -175,15 +201,30 @@ describe('browserless', () => {
     });
   });
 
-  test('v1 /metrics ends with the in-progress window; /metrics/all exists only on the v1-all mount', async () => {
+  test('v1 /metrics: periods dated by their start; the period still open comes last with every field', async () => {
     await withClock({}, async (sb, clock) => {
       clock.ms += 60_000;
       const q = `?token=${sb.tokens.browserless}`;
       const list = (await getJson(`${sb.baseUrl('browserless-v1')}/metrics${q}`)).body as Json[];
+      const v2 = (await getJson(`${sb.baseUrl('browserless')}/metrics${q}`)).body as Json[];
       assert.equal(list.length, 37);
-      assert.equal(list.at(-1)?.date, clock.ms);
-      assert.equal('cpu' in (list.at(-1) ?? {}), false);
       assert.equal('unauthorized' in (list[0] ?? {}), false);
+      // The same periods as v2, each dated five minutes earlier: v1 keeps the date it set when the period opened.
+      assert.deepEqual(
+        list.slice(0, -1).map((p) => p.date),
+        v2.map((p) => (p.date as number) - FIVE_MIN),
+      );
+      const { unauthorized: _u, ...lastV2 } = v2.at(-1) as Json;
+      assert.deepEqual(list.at(-2), { ...lastV2, date: (lastV2.date as number) - FIVE_MIN });
+      const open = list.at(-1) as Json;
+      assert.equal(open.date, T0, 'the open period started when the last one was saved');
+      assert.deepEqual(Object.keys(open).sort(), Object.keys(list[0] ?? {}).sort(), 'every field of a finished period, cpu and memory included');
+      assert.ok(typeof open.cpu === 'number' && open.cpu >= 0 && open.cpu <= 1);
+      const times = open.sessionTimes as number[];
+      assert.equal(
+        open.totalTime,
+        times.reduce((a, b) => a + b, 0),
+      );
       assert.equal((await fetch(`${sb.baseUrl('browserless-v1')}/metrics/all${q}`)).status, 404);
       assert.equal((await fetch(`${sb.baseUrl('browserless-v1-all')}/metrics/all${q}`)).status, 200);
       assert.equal((await fetch(`${sb.baseUrl('browserless-v1-all')}/metrics/total${q}`)).status, 404);

@@ -6,58 +6,23 @@
  * Skipped, saying so, only when squid is not installed (scripts/setup-system.sh installs it).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ProviderError } from '../../src/http/errors';
 import { HttpClient } from '../../src/http/httpClient';
+import { listen, rejection } from '../support/httpServers';
+import { freePort, SQUID, SQUID_MISSING, startSquid, type Squid } from '../support/squid';
 
-const SQUID = ['/usr/sbin/squid', '/usr/local/sbin/squid', '/usr/bin/squid'].find((path) => existsSync(path));
-const NCSA_AUTH = '/usr/lib/squid/basic_ncsa_auth';
-const skip = SQUID ? false : 'squid is not installed (apt-get install squid, or scripts/setup-system.sh)';
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-/** A port nothing listens on (just released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function accepting(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the request to fail');
-}
+const skip = SQUID ? false : SQUID_MISSING;
 
 describe('through squid, a real forward proxy', { skip }, () => {
   let folder: string;
-  let squid: ChildProcess | undefined;
+  let squid: Squid;
   let proxyUrl: string;
   let authProxyUrl: string;
   let httpTarget: string;
@@ -68,9 +33,7 @@ describe('through squid, a real forward proxy', { skip }, () => {
   const authorization = `Basic ${Buffer.from('alice:squid-pass-42').toString('base64')}`;
 
   before(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'live-usage-squid-'));
-    // Started as root, squid drops to its own user (proxy on Debian), which must write its logs here.
-    chmodSync(folder, 0o777);
+    folder = mkdtempSync(join(tmpdir(), 'live-usage-squid-test-'));
     const http = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{"via":"squid"}');
@@ -109,59 +72,19 @@ describe('through squid, a real forward proxy', { skip }, () => {
           }),
       );
     }
-
-    const port = await freePort();
-    const authPort = await freePort();
-    proxyUrl = `http://127.0.0.1:${port}`;
-    authProxyUrl = `http://127.0.0.1:${authPort}`;
-    const hashed = spawnSync('openssl', ['passwd', '-apr1', 'squid-pass-42'], { encoding: 'utf8' }).stdout.trim();
-    writeFileSync(join(folder, 'passwords'), `alice:${hashed}\n`);
     // Debian's default rules, plus this test's own SSL port and a second port that wants a password.
-    writeFileSync(
-      join(folder, 'squid.conf'),
-      [
-        `http_port 127.0.0.1:${port}`,
-        `http_port 127.0.0.1:${authPort}`,
-        `pid_filename ${join(folder, 'squid.pid')}`,
-        `cache_log ${join(folder, 'cache.log')}`,
-        `access_log stdio:${join(folder, 'access.log')}`,
-        `coredump_dir ${folder}`,
-        'cache deny all',
-        'pinger_enable off',
-        'shutdown_lifetime 0 seconds',
-        `auth_param basic program ${NCSA_AUTH} ${join(folder, 'passwords')}`,
-        'auth_param basic realm live-usage-test',
-        `acl SSL_ports port 443 ${httpsPort}`,
-        'acl Safe_ports port 80 443 1025-65535',
-        'acl CONNECT method CONNECT',
-        `acl authPort localport ${authPort}`,
-        'acl authenticated proxy_auth REQUIRED',
-        'http_access deny !Safe_ports',
-        'http_access deny CONNECT !SSL_ports',
-        'http_access allow authPort authenticated',
-        'http_access deny authPort',
-        'http_access allow localhost',
-        'http_access deny all',
-        '',
-      ].join('\n'),
-    );
-    squid = spawn(SQUID as string, ['-N', '-f', join(folder, 'squid.conf')], { stdio: 'ignore' });
-    for (let attempt = 0; attempt < 200 && !((await accepting(port)) && (await accepting(authPort))); attempt++) await delay(50);
-    assert.ok(await accepting(port), `squid did not start: ${readFileSync(join(folder, 'cache.log'), 'utf8').slice(-2000)}`);
+    squid = await startSquid({ sslPorts: [httpsPort], user: { name: 'alice', password: 'squid-pass-42' } });
+    proxyUrl = squid.url;
+    authProxyUrl = squid.authUrl ?? '';
   });
 
   after(async () => {
-    if (squid && squid.exitCode === null) {
-      const exited = new Promise((resolve) => squid?.once('exit', resolve));
-      squid.kill('SIGTERM');
-      await Promise.race([exited, delay(5000)]);
-      if (squid.exitCode === null) squid.kill('SIGKILL');
-    }
+    await squid?.stop();
     for (const close of closers) await close();
     rmSync(folder, { recursive: true, force: true });
   });
 
-  const accessLog = () => readFileSync(join(folder, 'access.log'), 'utf8');
+  const accessLog = () => squid.accessLog();
 
   test('a plain http target goes as an absolute-form request, which squid serves', async () => {
     const client = new HttpClient({ proxy: { proxy: proxyUrl } });

@@ -31,7 +31,21 @@ import type { ConnectionConfig } from '../../src/shared/connections';
 import type { PanelSnapshot } from '../../src/shared/panelProtocol';
 import type { ConnectionSnapshot } from '../../src/shared/snapshot';
 
-const CLIENTS = ['blQueryV2', 'blBearerV2', 'blBasicV2', 'blQueryV1', 'blBasicV1', 'browserbase', 'northflank', 'cerebras', 'prometheus'] as const;
+const CLIENTS = [
+  'blQueryV2',
+  'blBearerV2',
+  'blBasicV2',
+  'blQueryV1',
+  'blBasicV1',
+  'blMetricsQueryV2',
+  'blMetricsBasicV1',
+  'browserbase',
+  'northflank',
+  'cerebras',
+  'prometheus',
+] as const;
+/** Clients polled through their `metrics` feed (a body streamed through the parser worker) instead of their first feed. */
+const METRICS_FEED: ReadonlySet<Client> = new Set(['blMetricsQueryV2', 'blMetricsBasicV1']);
 type Client = (typeof CLIENTS)[number];
 
 interface Scenario {
@@ -59,6 +73,10 @@ function configFor(client: Client, origin: string): ConnectionConfig {
     case 'blQueryV1':
       return { ...base, kind: 'browserless', baseUrl: `${origin}/bl`, authMode: 'query', browserlessVersion: 'v1' };
     case 'blBasicV1':
+      return { ...base, kind: 'browserless', baseUrl: `${origin}/bl`, authMode: 'basic', browserlessVersion: 'v1' };
+    case 'blMetricsQueryV2':
+      return { ...base, kind: 'browserless', baseUrl: `${origin}/bl`, authMode: 'query' };
+    case 'blMetricsBasicV1':
       return { ...base, kind: 'browserless', baseUrl: `${origin}/bl`, authMode: 'basic', browserlessVersion: 'v1' };
     case 'browserbase':
       return { ...base, kind: 'browserbase', baseUrl: `${origin}/bb`, projectId: 'proj_echo' };
@@ -99,8 +117,15 @@ function exposition(text: string, cerebras: boolean): string {
   ].join('\n');
 }
 
-function successBody(path: string, text: string): { type: string; body: string } {
+function successBody(path: string, text: string, echoed: string): { type: string; body: string } {
   const json = (value: unknown) => ({ type: 'application/json', body: JSON.stringify(value) });
+  if (path === '/bl/metrics') {
+    // Periods with the echo as a field name (bare, so a token that could be a series name would become
+    // one if it were not masked), as a value, and far into a long body, so it is cut between packets.
+    const at = Date.now() - 10 * 60_000;
+    const period = (date: number) => ({ date, successful: 1, error: 0, timedout: 0, queued: 0, rejected: 0, units: 0, [echoed]: 1, [text]: 2, echo: text });
+    return { type: 'application/json', body: JSON.stringify([period(at - 300_000), { ...period(at), padding: 'p'.repeat(70_000) }, period(at + 300_000)]) };
+  }
   if (path.startsWith('/bl/')) {
     return json({
       pressure: {
@@ -129,14 +154,15 @@ let scenario: Scenario;
 
 function answer(request: IncomingMessage, response: ServerResponse): void {
   const path = (request.url ?? '').split('?')[0] ?? '';
-  const text = `${'·'.repeat(scenario.pad)}${echoOf(request, scenario)} and the rest`;
+  const echoed = echoOf(request, scenario);
+  const text = `${'·'.repeat(scenario.pad)}${echoed} and the rest`;
   if (scenario.placement === 'redirect') {
     response.writeHead(302, { location: `https://login.example.test/?next=${encodeURIComponent(text)}`, 'content-type': 'application/json' });
     response.end(JSON.stringify({ message: text }));
     return;
   }
   if (scenario.placement === 'success') {
-    const { type, body } = successBody(path, text);
+    const { type, body } = successBody(path, text, echoed);
     response.writeHead(200, { 'content-type': type });
     response.end(body);
     return;
@@ -154,7 +180,8 @@ async function outputs(client: Client, token: string, origin: string, http: Http
     const sink = (line: string) => void logged.push(line);
     const log = new RedactingLog({ info: sink, warn: sink, error: sink, debug: sink });
     log.addSecret(token);
-    const [feed] = feedsFor(config, token, http);
+    const feeds = feedsFor(config, token, http);
+    const feed = METRICS_FEED.has(client) ? feeds.find((candidate) => candidate.name === 'metrics') : feeds[0];
     assert.ok(feed);
     let reading: Reading | undefined;
     let failure: unknown;
@@ -264,6 +291,10 @@ describe('a server that echoes the token', () => {
         pad: 285,
       },
     ]);
+    // A token that could be a field name, echoed into /metrics periods: only masking keeps it out of series ids.
+    for (const client of ['blMetricsQueryV2', 'blMetricsBasicV1'] as const) {
+      examples.push(['AlnumToken_0123456789', client, { placement: 'success', status: 200, textBody: false, echo: 'decoded', letterCase: 'same', pad: 0 }]);
+    }
     await fc.assert(
       fc.asyncProperty(tokens, fc.constantFrom(...CLIENTS), scenarios, async (token, client, chosen) => {
         scenario = chosen;

@@ -2,7 +2,7 @@
  * A stand-in for HttpClient in unit tests: records each request and answers from a script, so client
  * logic (paths, query, body, error mapping, pagination) is tested without sockets.
  */
-import type { HttpClient, HttpRequest, HttpResponse } from '../../src/http/httpClient';
+import type { HttpClient, HttpRequest, HttpResponse, HttpStreamResponse } from '../../src/http/httpClient';
 import type { RateLimitInfo } from '../../src/http/errors';
 
 export type StubAnswer = { readonly body: unknown; readonly rateLimit?: RateLimitInfo; readonly status?: number } | { readonly error: Error };
@@ -35,5 +35,15 @@ export function stubHttp(answers: readonly StubAnswer[] | ((request: Omit<HttpRe
       ...(answer.rateLimit ? { rateLimit: answer.rateLimit } : {}),
     };
   };
-  return { client: { json } as unknown as HttpClient, requests };
+  /** The same answers as a stream: the body's JSON text in one piece (a string body is sent as it is). */
+  const stream = async (request: HttpRequest): Promise<HttpStreamResponse> => {
+    const response = await json(request);
+    const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    async function* pieces(): AsyncGenerator<string> {
+      yield text;
+    }
+    const { bytes: _bytes, body: _body, ...rest } = response;
+    return { ...rest, body: pieces(), bytesRead: () => Buffer.byteLength(text) };
+  };
+  return { client: { json, stream } as unknown as HttpClient, requests };
 }

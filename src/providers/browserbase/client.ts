@@ -17,6 +17,7 @@ import {
   planGatedFeatures,
   projectSamples,
   REPORTED_USAGE_NOTE,
+  runningSamples,
   usageSamples,
   type CreateSessionParams,
 } from './normalize';
@@ -119,6 +120,18 @@ export class BrowserbaseClient {
     if (filter.status !== undefined && filter.status !== '') query.status = filter.status;
     const fetched = await this.call(SessionListSchema, 'GET', '/v1/sessions', 'Browserbase session list', options, { query });
     return { ...this.reading(fetched), sessions: fetched.body };
+  }
+
+  /**
+   * The configured project's sessions running now, and their count as a sample. The list answers for
+   * every project the key can see; the count that goes against the project's concurrency limit is its
+   * own sessions only.
+   */
+  async runningSessions(options: CallOptions = {}): Promise<BrowserbaseSessionsResult> {
+    const projectId = this.requireProjectId();
+    const result = await this.listSessions({ status: 'RUNNING' }, options);
+    const own = result.sessions.filter((session) => session.projectId === projectId);
+    return { ...result, sessions: own, samples: runningSamples(own, projectId, result.fetchedAt) };
   }
 
   async getSession(id: string, options: CallOptions = {}): Promise<BrowserbaseSessionResult> {

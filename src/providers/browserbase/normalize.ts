@@ -34,10 +34,11 @@ export function projectSamples(project: Project, at: number): Sample[] {
 
 /**
  * Sessions of the project running now. The list answers for every project the key can see, and only
- * this project's count against its concurrency limit.
+ * this project's count against its concurrency limit: a session of another project, or one that names
+ * no project, is not counted.
  */
 export function runningSamples(sessions: readonly Pick<Session, 'status' | 'projectId'>[], projectId: string, at: number): Sample[] {
-  const running = sessions.filter((session) => session.status === 'RUNNING' && (projectId === '' || session.projectId === projectId));
+  const running = sessions.filter((session) => session.status === 'RUNNING' && projectId !== '' && session.projectId === projectId);
   return [countSample(BROWSERBASE_SERIES.sessions.running, running.length, at)];
 }
 

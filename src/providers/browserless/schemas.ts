@@ -57,7 +57,7 @@ export const v2PeriodSchema = z.object({
   memory: z.optional(z.nullable(z.number())),
 });
 
-/** A v1 period: any field may be missing. */
+/** A v1 period: any field may be missing; `date` is when the period opened (v2's is when it was saved). */
 export const v1PeriodSchema = z.object({
   date: lenient,
   successful: lenient,
@@ -78,9 +78,6 @@ export const v1PeriodSchema = z.object({
   cpu: lenient,
   memory: lenient,
 });
-
-export const v2MetricsSchema = z.array(v2PeriodSchema);
-export const v1MetricsSchema = z.array(v1PeriodSchema);
 
 /** The union of both period shapes, as the normalizer sees them. */
 export type BrowserlessPeriodBody = z.infer<typeof v1PeriodSchema>;

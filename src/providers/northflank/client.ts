@@ -13,7 +13,7 @@ import { capSeries, DEFAULT_MAX_SERIES } from '../seriesCap';
 import type { CallOptions, ClientTarget, Reading } from '../types';
 import { joinUrl } from '../types';
 import { parseResponse } from '../validate';
-import { metricsInfo, metricsQueryParams, metricsQueryProblems, metricsSamples, type MetricInfoSummary, type MetricsQuery } from './normalize';
+import { metricsInfo, metricsQueryParams, metricsQueryProblems, readMetrics, type MetricInfoSummary, type MetricsQuery } from './normalize';
 import { MetricsResponseSchema, ProjectsPageSchema, ServicesPageSchema, type NorthflankProject, type NorthflankService, type Pagination } from './schemas';
 
 export const NORTHFLANK_DEFAULT_BASE_URL = 'https://api.northflank.com';
@@ -87,9 +87,10 @@ export class NorthflankClient {
     const resourceId = requireId(this.config.resourceId, `${kind} id`, 'northflankResource');
     const path = `/v1/projects/${encodeURIComponent(projectId)}/${RESOURCE_SEGMENT[kind]}/${encodeURIComponent(resourceId)}/metrics`;
     const fetched = await this.call(MetricsResponseSchema, path, `Northflank ${kind} metrics`, metricsQueryParams(query), options);
-    const capped = capSeries(metricsSamples(fetched.body), options.maxSeries ?? DEFAULT_MAX_SERIES);
+    const read = readMetrics(fetched.body);
+    const capped = capSeries(read.samples, options.maxSeries ?? DEFAULT_MAX_SERIES);
     const samples = capped.samples;
-    const notes = [capped.note, impossibleValuesNote(samples, 'the metrics')].filter((note): note is string => note !== undefined);
+    const notes = [...read.notes, capped.note, impossibleValuesNote(samples, 'the metrics')].filter((note): note is string => note !== undefined);
     return {
       fetchedAt: fetched.fetchedAt,
       samples,

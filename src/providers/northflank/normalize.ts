@@ -113,21 +113,67 @@ export interface MetricInfoSummary {
   readonly resolution?: number;
 }
 
-/** One sample per value point, series `northflank.<metricType>`, labelled by container (and volume). */
-export function metricsSamples(response: MetricsResponse): Sample[] {
+/** A decimal number as text: what a numeric string from Northflank looks like (no hex, NaN or Infinity). */
+const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A point's value as a number: numbers as sent, numeric strings read (the official client types values
+ * `string | number`), null and absent as "no value". Anything else is refused (`undefined`).
+ */
+export function metricValue(value: unknown): number | null | undefined {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && NUMERIC.test(value.trim())) return Number(value.trim());
+  return undefined;
+}
+
+function describeRefused(value: unknown): string {
+  if (typeof value === 'string') return value.length > 24 ? `"${value.slice(0, 23)}…"` : JSON.stringify(value);
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+export interface MetricsSamples {
+  readonly samples: Sample[];
+  /** One note per metric type with values that were not numbers, which were left out. */
+  readonly notes: string[];
+}
+
+/**
+ * One sample per value point, series `northflank.<metricType>`, labelled by container (and volume). A
+ * value that is neither a number nor a numeric string is left out, and a note names how many of which
+ * metric, and the first of them.
+ */
+export function readMetrics(response: MetricsResponse): MetricsSamples {
   const samples: Sample[] = [];
+  const notes: string[] = [];
   for (const [metricType, entry] of Object.entries(response.data)) {
     const unit = northflankUnit(entry.metricInfo.metricUnit);
+    let refused = 0;
+    let first: unknown;
     for (const series of entry.values) {
       const labels: Record<string, string> = { container: series.metadata.containerId };
       if (series.metadata.volumeId) labels.volume = series.metadata.volumeId;
       for (const point of series.data) {
+        const value = metricValue(point.value);
+        if (value === undefined) {
+          if (refused++ === 0) first = point.value;
+          continue;
+        }
         // Every Northflank metric (CPU, memory, network, requests, disk) is a non-negative amount.
-        samples.push(nonNegativeSample(`northflank.${metricType}`, point.value, unit, Date.parse(point.ts), { labels }));
+        samples.push(nonNegativeSample(`northflank.${metricType}`, value, unit, Date.parse(point.ts), { labels }));
       }
     }
+    if (refused > 0) {
+      notes.push(`${refused} ${metricType} value(s) were not numbers (the first: ${describeRefused(first)}) and were left out; the other values are shown.`);
+    }
   }
-  return samples;
+  return { samples, notes };
+}
+
+/** The samples of `readMetrics`, without its notes. */
+export function metricsSamples(response: MetricsResponse): Sample[] {
+  return readMetrics(response).samples;
 }
 
 export function metricsInfo(response: MetricsResponse): Record<string, MetricInfoSummary> {

@@ -7,8 +7,9 @@ import * as z from 'zod/mini';
 const timestamp = z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'expected a date-time string'));
 
 export const MetricPointSchema = z.object({
-  // null kept as "no value" rather than rejecting the whole series for one gap.
-  value: z.nullable(z.number()),
+  // The official client types a value `string | number`; null is "no value". Each value is judged on
+  // its own when normalized (metricValue), so one odd value never rejects the whole reading.
+  value: z.optional(z.unknown()),
   ts: timestamp,
 });
 

@@ -7,7 +7,7 @@ import { readExposition } from '../../prometheus/readExposition';
 import type { ParseIssue } from '../../prometheus/types';
 import type { Sample } from '../../shared/samples';
 import { requestLimits, validBaseUrl, type RequestLimits } from '../clientSupport';
-import { capSeries, DEFAULT_MAX_SERIES } from '../seriesCap';
+import { DEFAULT_MAX_SERIES, SeriesCap } from '../seriesCap';
 import type { CallOptions, ClientTarget, Reading } from '../types';
 import { assertReadable, describeParseIssues, normalizeExposition } from './normalize';
 
@@ -51,28 +51,33 @@ export class PrometheusClient {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const fetchedAt = Date.now();
-    // Large bodies are parsed off the host's thread and converted piece by piece (readExposition).
+    // Large bodies are parsed off the host's thread and converted and capped piece by piece
+    // (readExposition hands one part per turn of the event loop).
     const samples: Sample[] = [];
+    const cap = new SeriesCap(options.maxSeries ?? DEFAULT_MAX_SERIES);
+    let read = 0;
     const result = await readExposition(response.body, {
       contentType: response.contentType,
       ...(options.signal ? { signal: options.signal } : {}),
       onPart: (part) => {
-        for (const sample of normalizeExposition(part, { at: fetchedAt, typeLabel: true })) samples.push(sample);
+        const converted = normalizeExposition(part, { at: fetchedAt, typeLabel: true });
+        read += converted.length;
+        for (const sample of cap.add(converted)) samples.push(sample);
       },
     });
     assertReadable(response.body, result, `The response of ${new URL(response.url).host}`, response.url);
-    const capped = capSeries(samples, options.maxSeries ?? DEFAULT_MAX_SERIES);
     const notes = describeParseIssues(result.issues);
-    if (capped.note) notes.unshift(capped.note);
+    const capNote = cap.note();
+    if (capNote) notes.unshift(capNote);
     const flags = result.flags ?? [];
     if (flags.length > 0) {
       const first = flags[0]!;
       notes.push(`The exposition breaks format rules; its values were kept (first at line ${first.line}: ${first.message}).`);
     }
-    if (samples.length === 0 && result.issues.length === 0) notes.push('The endpoint answered with no metrics.');
+    if (read === 0 && result.issues.length === 0) notes.push('The endpoint answered with no metrics.');
     return {
       fetchedAt,
-      samples: capped.samples,
+      samples,
       format: result.format ?? 'prometheus',
       familyCount: result.families.length,
       issues: result.issues,

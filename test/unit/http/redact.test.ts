@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { REDACTED, redactSecrets, redactText, redactThenCut, redactTruncated, redactUrl, secretForms } from '../../../src/http/redact';
+import { REDACTED, redactSecrets, redactText, redactThenCut, redactTruncated, redactUrl, secretForms, StreamRedactor } from '../../../src/http/redact';
 
 describe('redactUrl', () => {
   test('masks a token query parameter and keeps the rest', () => {
@@ -111,5 +111,41 @@ describe('redact before cutting', () => {
       const shown = redactTruncated(cut, [token]);
       assert.equal(shown, `${'y'.repeat(40)} …`, `${keep} character(s) of the token kept`);
     }
+  });
+});
+
+describe('StreamRedactor', () => {
+  const streamed = (pieces: readonly string[], secrets: readonly string[]): string => {
+    const redactor = new StreamRedactor(secrets);
+    return pieces.map((piece) => redactor.push(piece)).join('') + redactor.end();
+  };
+
+  test('property: any text cut anywhere gives exactly what redacting it whole gives', () => {
+    const secret = fc.string({ unit: fc.constantFrom(...'aB3-_.~%/+= :x'), minLength: 4, maxLength: 24 });
+    fc.assert(
+      fc.property(secret, fc.array(fc.string({ maxLength: 30 }), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), (token, fillers, cuts) => {
+        const forms = secretForms(token);
+        // The text: fillers with forms of the token (and pieces of them) between.
+        const text = fillers.map((filler, i) => filler + (forms[i % forms.length] ?? '') + (forms[(i + 3) % forms.length] ?? '').slice(0, 3)).join('');
+        const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+        const pieces = [...points, text.length].map((end, i) => text.slice(i === 0 ? 0 : points[i - 1], end));
+        assert.equal(streamed(pieces, [token]), redactSecrets(text, [token]));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('one character at a time, and with no secret at all', () => {
+    const text = `a ${'tok-abcdef'} b ${encodeURIComponent('tok-abcdef')} c TOK-ABCDEF`;
+    assert.equal(streamed([...text], ['tok-abcdef']), `a ${REDACTED} b ${REDACTED} c ${REDACTED}`);
+    assert.equal(streamed(['abc', 'def'], []), 'abcdef');
+  });
+
+  test('holds back no more than the longest form less one character', () => {
+    const redactor = new StreamRedactor(['tok-abcdef']);
+    const longest = Math.max(...secretForms('tok-abcdef').map((form) => form.length));
+    const out = redactor.push('z'.repeat(1000));
+    assert.equal(out.length, 1000 - (longest - 1));
+    assert.equal(redactor.end(), 'z'.repeat(longest - 1));
   });
 });

@@ -15,6 +15,7 @@ import {
   ProjectSchema,
   ProjectUsageSchema,
   projectSamples,
+  runningSamples,
   SessionListSchema,
   SessionLiveURLsSchema,
   SessionSchema,
@@ -119,6 +120,18 @@ describe('Browserbase normalizers', () => {
       ],
     );
     for (const sample of samples) assert.deepEqual(sample.labels, { project: 'proj_1', basis: 'reported usage' });
+  });
+
+  test('running sessions: only RUNNING ones of the connection project count; with no project, none', () => {
+    const sessions = [
+      bbRunningSession({ projectId: 'proj_1' }),
+      bbRunningSession({ projectId: 'proj_1' }),
+      bbRunningSession({ projectId: 'proj_2' }),
+      bbSession({ projectId: 'proj_1', status: 'COMPLETED' }),
+      bbSession({ projectId: 'proj_1', status: 'PENDING' }),
+    ];
+    const count = (projectId: string) => runningSamples(sessions, projectId, NOW)[0]?.value;
+    assert.deepEqual([count('proj_1'), count('proj_2'), count('proj_3'), count('')], [2, 1, 0, 0]);
   });
 
   test('project sample: the concurrency limit as a count', () => {

@@ -254,14 +254,26 @@ describe('normalizeMetrics (v1)', () => {
   };
   const open = { date: 1_700_000_400_000, successful: 1, sessionTimes: [500] };
 
-  test('the last, still-open window is kept out of periods and samples', () => {
+  test('a v1 period is dated by its start and lands at its end; the period still open is kept out of periods and samples', () => {
     const reading = normalizeMetrics([finished, open], NOW, { version: 'v1' });
     assert.equal(reading.periods.length, 1);
     assert.equal(reading.periodCount, 1);
-    assert.equal(reading.latestDate, finished.date);
+    assert.equal(reading.periods[0]?.start, finished.date);
+    assert.equal(reading.periods[0]?.date, finished.date + BROWSERLESS_PERIOD_MS);
+    assert.equal(reading.latestDate, finished.date + BROWSERLESS_PERIOD_MS);
     assert.equal(reading.inProgress?.successful, 1);
-    assert.equal(reading.inProgress?.date, open.date);
-    assert.ok(reading.samples.every((sample) => sample.at === finished.date));
+    assert.equal(reading.inProgress?.start, open.date);
+    assert.equal(reading.inProgress?.date, open.date + BROWSERLESS_PERIOD_MS, 'the open period ends five minutes after it started');
+    assert.ok(reading.samples.length > 0);
+    assert.ok(reading.samples.every((sample) => sample.at === finished.date + BROWSERLESS_PERIOD_MS));
+  });
+
+  test('since is compared with the ends of v1 periods', () => {
+    assert.equal(normalizeMetrics([finished, open], NOW, { version: 'v1', since: finished.date }).periods.length, 1);
+    const none = normalizeMetrics([finished, open], NOW, { version: 'v1', since: finished.date + BROWSERLESS_PERIOD_MS });
+    assert.deepEqual(none.periods, []);
+    assert.equal(none.latestDate, finished.date + BROWSERLESS_PERIOD_MS, 'no newer period: latestDate stays what was asked');
+    assert.ok(none.inProgress);
   });
 
   test('missing fields give no sample, null fields a null sample', () => {
@@ -276,11 +288,12 @@ describe('normalizeMetrics (v1)', () => {
     assert.equal(reading.periods[0]?.sessions, 3);
   });
 
-  test('undated periods are skipped with a note; an open window without a date takes the fetch time', () => {
+  test('undated periods are skipped with a note; an open period without a date starts where the last finished one ended', () => {
     const reading = normalizeMetrics([{ successful: 2 }, finished, { successful: 1 }], NOW, { version: 'v1' });
     assert.equal(reading.periods.length, 1);
     assert.ok(reading.notes?.some((note) => /without a date/.test(note)));
-    assert.equal(reading.inProgress?.date, NOW);
+    assert.equal(reading.inProgress?.start, finished.date + BROWSERLESS_PERIOD_MS);
+    assert.equal(normalizeMetrics([{ successful: 1 }], NOW, { version: 'v1' }).inProgress?.start, NOW, 'with nothing finished, the fetch time');
   });
 
   test('only the open window: no finished periods yet', () => {
@@ -414,21 +427,57 @@ describe('BrowserlessClient requests (stubbed HTTP)', () => {
     assert.match(reading.notes?.[0] ?? '', /does not offer \/pressure/);
   });
 
-  test('metrics passes since through to the normalizer', async () => {
+  test('metrics passes since through to the worker, as the end of the newest period already held', async () => {
     const stub = stubHttp([{ body: fixture('metrics-with-negative-running.json') }]);
     const reading = await new BrowserlessClient(stub.client, { ...base, version: 'v2', authMode: 'query' }).metrics({ since: 1795418543746 });
+    assert.ok(reading.offered);
     assert.equal(reading.periods.length, 1);
     assert.equal(String(stub.requests[0]?.url), 'http://127.0.0.1:9/browserless/metrics');
-    assert.equal(stub.requests[0]?.optionalRoute, undefined);
+    assert.equal(stub.requests[0]?.optionalRoute, true);
+  });
+
+  test('v1: periods dated by their start land at their end; since is compared with ends', async () => {
+    const start = 1_700_000_000_000;
+    const period = (at: number, successful: number) => ({ date: at, successful, sessionTimes: [] });
+    const body = [period(start, 1), period(start + BROWSERLESS_PERIOD_MS, 2), { ...period(start + 2 * BROWSERLESS_PERIOD_MS, 3), cpu: 0.5 }];
+    const client = new BrowserlessClient(stubHttp([{ body }]).client, { ...base, version: 'v1', authMode: 'query' });
+    const all = await client.metrics();
+    assert.ok(all.offered);
+    assert.deepEqual(
+      all.periods.map((p) => [p.start, p.date, p.successful]),
+      [
+        [start, start + BROWSERLESS_PERIOD_MS, 1],
+        [start + BROWSERLESS_PERIOD_MS, start + 2 * BROWSERLESS_PERIOD_MS, 2],
+      ],
+    );
+    assert.deepEqual(all.inProgress && [all.inProgress.start, all.inProgress.date, all.inProgress.successful, all.inProgress.cpuPercent], [
+      start + 2 * BROWSERLESS_PERIOD_MS,
+      start + 3 * BROWSERLESS_PERIOD_MS,
+      3,
+      50,
+    ]);
+    assert.ok(
+      all.samples.every((sample) => sample.at <= start + 2 * BROWSERLESS_PERIOD_MS),
+      'the open period is never a sample',
+    );
+    const newer = await client.metrics({ since: start + BROWSERLESS_PERIOD_MS });
+    assert.ok(newer.offered);
+    assert.deepEqual(
+      newer.periods.map((p) => p.date),
+      [start + 2 * BROWSERLESS_PERIOD_MS],
+    );
+    assert.equal(newer.inProgress?.successful, 3, 'the open period comes whatever since says');
   });
 
   test('v1 falls back from /metrics/total to /metrics/all once, then remembers', async () => {
     const stub = stubHttp([notOffered('/metrics/total'), { body: { successful: 1, units: 1 } }, { body: { successful: 2, units: 2 } }]);
     const client = new BrowserlessClient(stub.client, { ...base, version: 'v1', authMode: 'query' });
     const first = await client.metricsTotal();
+    assert.ok(first.offered);
     assert.equal(first.route, '/metrics/all');
     assert.equal(first.total.successful, 1);
     const second = await client.metricsTotal();
+    assert.ok(second.offered);
     assert.equal(second.total.successful, 2);
     assert.deepEqual(
       stub.requests.map((request) => new URL(String(request.url)).pathname),
@@ -436,21 +485,27 @@ describe('BrowserlessClient requests (stubbed HTTP)', () => {
     );
   });
 
-  test('v1 offering neither totals route says so', async () => {
+  test('v1 offering neither totals route says so, as a reading', async () => {
     const stub = stubHttp([notOffered('/metrics/total'), notOffered('/metrics/all')]);
-    const client = new BrowserlessClient(stub.client, { ...base, version: 'v1', authMode: 'basic' });
-    await assert.rejects(
-      client.metricsTotal(),
-      (error: unknown) => error instanceof ProviderError && error.kind === 'notOffered' && /neither/.test(error.message),
-    );
+    const reading = await new BrowserlessClient(stub.client, { ...base, version: 'v1', authMode: 'basic' }).metricsTotal();
+    assert.equal(reading.offered, false);
+    assert.match(reading.notes?.[0] ?? '', /offers neither \/metrics\/total nor \/metrics\/all \(HTTP 404\)/);
   });
 
-  test('v2 never falls back: /metrics/total is not optional there', async () => {
-    const stub = stubHttp([{ body: fixture('metrics-total.json') }]);
-    const reading = await new BrowserlessClient(stub.client, { ...base, version: 'v2', authMode: 'query' }).metricsTotal();
+  test('v2 never falls back to /metrics/all: a 404 on /metrics/total is "not offered"', async () => {
+    const stub = stubHttp([{ body: fixture('metrics-total.json') }, notOffered('/metrics/total')]);
+    const client = new BrowserlessClient(stub.client, { ...base, version: 'v2', authMode: 'query' });
+    const reading = await client.metricsTotal();
+    assert.ok(reading.offered);
     assert.equal(reading.route, '/metrics/total');
-    assert.equal(stub.requests.length, 1);
-    assert.equal(stub.requests[0]?.optionalRoute, undefined);
+    assert.equal(reading.total.sessions, (fixture('metrics-total.json') as { sessionTimes: unknown[] }).sessionTimes.length);
+    const missing = await client.metricsTotal();
+    assert.equal(missing.offered, false);
+    assert.match(missing.notes?.[0] ?? '', /does not offer \/metrics\/total \(HTTP 404\)/);
+    assert.deepEqual(
+      stub.requests.map((request) => new URL(String(request.url)).pathname),
+      ['/browserless/metrics/total', '/browserless/metrics/total'],
+    );
   });
 
   test('other errors pass through untouched', async () => {

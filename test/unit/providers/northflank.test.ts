@@ -10,6 +10,8 @@ import {
   metricsQueryParams,
   metricsQueryProblems,
   metricsSamples,
+  metricValue,
+  readMetrics,
   MetricsResponseSchema,
   NorthflankClient,
   northflankUnit,
@@ -108,18 +110,31 @@ describe('Northflank metrics normalization', () => {
     assert.deepEqual(metricsSamples(parseResponse(MetricsResponseSchema, { data: {} }, 'metrics')), []);
   });
 
-  test('a wrong shape names the field', () => {
+  test('values: numeric strings are read as numbers (the official client types them string | number); other values are left out with a note, the rest kept', () => {
+    assert.deepEqual(['198', '0.25', '-1', '1e3', ' 7 ', '.5', 12, null, undefined].map(metricValue), [198, 0.25, -1, 1000, 7, 0.5, 12, null, null]);
+    for (const refused of ['abc', '', 'NaN', 'Infinity', '0x10', '1_000', '12px', true, {}, [1]])
+      assert.equal(metricValue(refused), undefined, JSON.stringify(refused));
+
     const body = nfTypicalMetrics() as { data: Record<string, { values: { data: { value: unknown }[] }[] }> };
-    const point = body.data.memory?.values[1]?.data[0];
-    if (point) point.value = '198';
-    assert.throws(
-      () => parseResponse(MetricsResponseSchema, body, 'Northflank service metrics'),
-      (error: unknown) => {
-        assert.ok(error instanceof ProviderError);
-        assert.equal(error.where, 'data.memory.values[1].data[0].value');
-        return true;
-      },
-    );
+    const memory = body.data.memory?.values[1]?.data;
+    const cpu = body.data.cpu?.values[0]?.data;
+    assert.ok(memory && memory.length >= 2 && cpu && cpu.length >= 2);
+    memory[0]!.value = '198';
+    memory[1]!.value = 'n/a';
+    cpu[0]!.value = { nested: 1 };
+    cpu[1]!.value = true;
+    const parsed = parseResponse(MetricsResponseSchema, body, 'Northflank service metrics');
+    const all = readMetrics(parseResponse(MetricsResponseSchema, nfTypicalMetrics(), 'm')).samples;
+    const read = readMetrics(parsed);
+    assert.equal(read.samples.length, all.length - 3, 'only the three odd values are left out');
+    assert.ok(read.samples.some((sample) => sample.series === 'northflank.memory' && sample.value === 198));
+    assert.deepEqual(read.notes, [
+      '2 cpu value(s) were not numbers (the first: an object) and were left out; the other values are shown.',
+      '1 memory value(s) were not numbers (the first: "n/a") and were left out; the other values are shown.',
+    ]);
+  });
+
+  test('a wrong shape names the field', () => {
     assert.throws(() => parseResponse(MetricsResponseSchema, nfMetricsBody({ cpu: { metricInfo: {}, values: [] } }), 'm'), {
       where: 'data.cpu.metricInfo.metricUnit',
     });
@@ -203,6 +218,19 @@ describe('NorthflankClient (stubbed transport)', () => {
     assert.equal(reading.fetchedAt, NOW);
     assert.deepEqual(reading.rateLimit, rateLimit);
     assert.equal(reading.metricInfo.memory?.unit, 'megabytes');
+  });
+
+  test('metrics: a value that is not a number costs that value only, with a note on the reading', async () => {
+    const body = nfTypicalMetrics() as { data: Record<string, { values: { data: { value: unknown }[] }[] }> };
+    const point = body.data.memory?.values[0]?.data[0];
+    assert.ok(point);
+    point.value = 'unavailable';
+    const reading = await new NorthflankClient(stubHttp([{ body }]).client, config).metrics({
+      queryType: 'range',
+      metricTypes: ['cpu', 'memory', 'diskUsage'],
+    });
+    assert.equal(reading.samples.length, 8);
+    assert.ok(reading.notes?.includes('1 memory value(s) were not numbers (the first: "unavailable") and were left out; the other values are shown.'));
   });
 
   test('jobs and addons use their sibling routes', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { capSeries, trimLatest } from '../../../src/providers/seriesCap';
+import fc from 'fast-check';
+import { capSeries, SeriesCap, trimLatest } from '../../../src/providers/seriesCap';
 import type { Sample } from '../../../src/shared/samples';
 
 const sample = (series: string, labels?: Record<string, string>, at = 1000): Sample => ({ series, value: 1, unit: 'none', at, ...(labels ? { labels } : {}) });
@@ -31,6 +32,21 @@ describe('capSeries', () => {
     assert.match(capped.note ?? '', /5 series; the first 3 are kept/);
     assert.match(capped.note ?? '', /liveUsage\.limits\.maxSeriesPerConnection/);
     assert.match(capped.note ?? '', /c\{x="y"\}/);
+  });
+
+  test('fed part by part (as the parser worker hands parts over) it keeps and says exactly what it would in one piece', () => {
+    const anySample = fc.record({ series: fc.constantFrom('a', 'b', 'c', 'd'), i: fc.constantFrom('1', '2', '3'), at: fc.nat() });
+    fc.assert(
+      fc.property(fc.array(anySample, { maxLength: 60 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 10 }), (raw, maxSeries, partSize) => {
+        const samples = raw.map((entry) => sample(entry.series, { i: entry.i }, entry.at));
+        const cap = new SeriesCap(maxSeries);
+        const kept: Sample[] = [];
+        for (let start = 0; start < samples.length; start += partSize) kept.push(...cap.add(samples.slice(start, start + partSize)));
+        const whole = capSeries(samples, maxSeries);
+        assert.deepEqual(kept, whole.samples);
+        assert.equal(cap.note(), whole.note);
+      }),
+    );
   });
 
   test('label order does not make two series of one', () => {
