@@ -27,7 +27,7 @@ import type { TokenStore, TokenSource } from '../secrets/tokenStore';
 import type { ConnectionConfig } from '../shared/connections';
 import type { RunningSession } from '../shared/runawaySessions';
 import type { Sample } from '../shared/samples';
-import { isConnectionSnapshot } from '../shared/protocol';
+import { isConnectionSnapshot } from './snapshotGuard';
 import type { ConnectionSnapshot } from '../shared/snapshot';
 import type { ConnectionSettings } from './connectionSettings';
 import { feedsFor, tokenOptional, type ConnectionFeed, type FeedLimits, type StoredReadings } from './feeds';

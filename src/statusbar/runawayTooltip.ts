@@ -17,34 +17,33 @@ function total(snapshot: ConnectionSnapshot): number {
   return (snapshot.runaways?.sessions.length ?? 0) + (snapshot.runaways?.more ?? 0);
 }
 
-/** Markdown for the tooltip, empty when no connection has a runaway. */
+/**
+ * Markdown for the tooltip, empty when no connection has a runaway. One line per session, like the
+ * connection blocks above it: a table's five columns wrapped every cell in the hover's width.
+ */
 export function runawayTooltip(snapshots: readonly ConnectionSnapshot[], options: FormatOptions = {}): string {
   const connections = withRunaways(snapshots);
   if (connections.length === 0) return '';
   const count = connections.reduce((sum, snapshot) => sum + total(snapshot), 0);
-  const lines = [
-    `**${count} runaway Browserbase session${count === 1 ? '' : 's'}**: running longer than the connection's threshold, and billed until released or timed out.`,
-    '',
-    '| Connection | Session | Running for | Keep-alive | Tags |',
-    '| --- | --- | --- | --- | --- |',
-  ];
+  const lines = [`$(warning) **${count} runaway Browserbase session${count === 1 ? '' : 's'}**, billed until released or timed out:`];
   for (const snapshot of connections) {
     const runaways = snapshot.runaways;
     if (!runaways) continue;
     for (const session of runaways.sessions) {
-      const cells = [
+      const parts = [
         snapshot.label,
         shortSessionId(session.id),
         `${formatRunningFor(session.runningMs, options)} (over ${runaways.thresholdMinutes} min)`,
-        session.keepAlive ? 'yes' : 'no',
-        session.tags || '—',
+        ...(session.keepAlive ? ['keep-alive'] : []),
+        ...(session.tags ? [session.tags] : []),
       ];
-      lines.push(`| ${cells.map(escapeMarkdown).join(' | ')} |`);
+      lines.push(parts.map(escapeMarkdown).join(' · '));
     }
-    if (runaways.more > 0) lines.push(`| ${escapeMarkdown(snapshot.label)} | ${runaways.more} more | | | |`);
+    if (runaways.more > 0) lines.push(escapeMarkdown(`${snapshot.label} · ${runaways.more} more`));
   }
-  lines.push('', `[Open Browserbase sessions](command:${OPEN_SESSIONS}) to release them.`);
-  return lines.join('\n');
+  lines.push(`[Open Browserbase sessions](command:${OPEN_SESSIONS}) to release them.`);
+  // Two spaces before a line break: CommonMark's hard break, so each session stays its own line.
+  return lines.join('  \n');
 }
 
 /** "2 runaway Browserbase sessions on BB prod, the oldest running for 47 min": empty when none. */

@@ -1,5 +1,5 @@
 /**
- * Runaway sessions in the status bar tooltip: one row per session with its connection, short id, how
+ * Runaway sessions in the status bar tooltip: one line per session with its connection, short id, how
  * long it has run against the threshold, keep-alive and tags (escaped: tags come from a server), the
  * rest counted, a link to the sessions panel; said in the accessibility sentence too; nothing when none.
  */
@@ -23,12 +23,12 @@ const session = (id: string, minutes: number, extra: Partial<RunawaySession> = {
 const runaways = (sessions: RunawaySession[], more = 0): RunawaySessions => ({ thresholdMinutes: 30, sessions, more, readAt: NOW });
 
 describe('runaway sessions in the status bar tooltip', () => {
-  test('each runaway is a row; the rest counted; a link opens the sessions panel', () => {
+  test('each runaway is a line; the rest counted; a link opens the sessions panel', () => {
     const bb = snapshot({ kind: 'browserbase', label: 'BB prod', runaways: runaways([session('3f2a9c1e-0000-4000-8000-000000000001', 47)], 2) });
     const markdown = runawayTooltip([bb]);
-    assert.match(markdown, /^\*\*3 runaway Browserbase sessions\*\*/);
-    assert.ok(markdown.includes('| BB prod | 3f2a9c1e… | 47 min \\(over 30 min\\) | yes | client\\=acme |'), markdown);
-    assert.ok(markdown.includes('| BB prod | 2 more |'));
+    assert.match(markdown, /^\$\(warning\) \*\*3 runaway Browserbase sessions\*\*/);
+    assert.ok(markdown.includes('  \nBB prod · 3f2a9c1e… · 47 min \\(over 30 min\\) · keep\\-alive · client\\=acme  \n'), markdown);
+    assert.ok(markdown.includes('  \nBB prod · 2 more  \n'), markdown);
     assert.ok(markdown.includes('(command:liveUsage.openBrowserbaseSessions)'));
   });
 
@@ -37,6 +37,7 @@ describe('runaway sessions in the status bar tooltip', () => {
     const markdown = runawayTooltip([bb]);
     assert.ok(!markdown.includes('[click](command:evil)'));
     assert.ok(markdown.includes('x\\=\\[click\\]\\(command\\:evil\\) \\| \\$\\(alert\\)'));
+    assert.equal(markdown.split('$(').length - 1, 1, "only the heading's own icon");
   });
 
   test('none, or only on a disabled connection: no section at all', () => {

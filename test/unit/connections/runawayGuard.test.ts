@@ -1,10 +1,10 @@
 /**
- * A snapshot carrying runaway sessions and card alerts passes the guard every page and every other
- * window runs on it; a malformed or oversized list does not.
+ * A snapshot carrying runaway sessions and card alerts passes the guard every other
+ * window runs on a mirrored snapshot; a malformed or oversized list does not.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isConnectionSnapshot } from '../../../src/shared/protocol';
+import { isConnectionSnapshot } from '../../../src/connections/snapshotGuard';
 import { MAX_LISTED_RUNAWAYS, type RunawaySession } from '../../../src/shared/runawaySessions';
 import { snapshot } from '../quota/builders';
 
