@@ -152,3 +152,22 @@ export function formatRunningFor(ms: number, options: FormatOptions = {}): strin
   const seconds = Math.max(0, ms) / 1000;
   return formatDuration(seconds < 60 ? Math.round(seconds) : Math.floor(seconds / 60) * 60, options);
 }
+
+/** The fields of a listed session that say whether it is a runaway (a sessions panel row fits). */
+export interface MarkableSession {
+  readonly status: string;
+  readonly startedAt?: string | null;
+  readonly endedAt?: string | null;
+  readonly keepAlive: boolean;
+}
+
+/**
+ * "Runaway: running for 47 min, over the 30 min threshold, keep-alive": what a sessions table says
+ * beside a session that is a runaway at `now`, by the rule the snapshot lists them; undefined when it is not one.
+ */
+export function runawayWords(session: MarkableSession, thresholdMinutes: number, now: number, options: FormatOptions = {}): string | undefined {
+  if (session.status !== 'RUNNING' || session.endedAt || !session.startedAt) return undefined;
+  const runningMs = now - Date.parse(session.startedAt);
+  if (!(runningMs >= thresholdMinutes * 60_000)) return undefined;
+  return `Runaway: running for ${formatRunningFor(runningMs, options)}, over the ${thresholdMinutes} min threshold${session.keepAlive ? ', keep-alive' : ''}`;
+}
