@@ -27,8 +27,9 @@ import { NotificationPresenter } from './quota/notificationPresenter';
 import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
-import { BrowserbaseTools } from './tools/browserbaseTools';
+import { BrowserbaseTools, type ToolHost } from './tools/browserbaseTools';
 import { registerLanguageModelTools } from './tools/languageModelTools';
+import { toolInvocations } from './tools/toolInvocations';
 import { WALKTHROUGH_ID } from './webviews/connectionActions';
 import { OVERVIEW_VIEW, sidebarView } from './webviews/sidebar/registration';
 import { PANEL_TYPE, usagePanel } from './webviews/usagePanel/registration';
@@ -40,7 +41,8 @@ interface Services {
   readonly sidebar: ReturnType<typeof sidebarView>;
   readonly panel: ReturnType<typeof usagePanel>;
   readonly sessions: BrowserbaseSessions;
-  readonly tools: BrowserbaseTools;
+  /** What the language model tools read and act through; the tools themselves are built on their first call. */
+  readonly toolHost: ToolHost;
 }
 
 const COMPACTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
@@ -57,6 +59,7 @@ export class Container implements vscode.Disposable {
   private readonly servicesPromise: Promise<Services>;
   private services: Services | undefined;
   private history: GuardedHistory | undefined;
+  private tools: ReturnType<typeof toolInvocations> | undefined;
   private http: HttpClient | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -82,7 +85,7 @@ export class Container implements vscode.Disposable {
       this.statusBar,
       this.commands,
       ...this.registerWebviews(),
-      ...registerLanguageModelTools(() => this.servicesPromise.then((services) => services.tools)),
+      ...registerLanguageModelTools(() => this.servicesPromise.then((services) => this.loadTools(services.toolHost))),
     );
 
     // Everything below touches the disk or the network: after activation returns.
@@ -145,6 +148,15 @@ export class Container implements vscode.Disposable {
         deserializeWebviewPanel: async (panel, state: unknown) => (await this.servicesPromise).sessions.deserializePanel(panel, state),
       }),
     ];
+  }
+
+  /**
+   * The tools' bodies, built on the first tool call. The one place to make them a lazily loaded module
+   * (toolInvocations.ts and browserbaseTools.ts hold everything they need besides the services).
+   */
+  private loadTools(host: ToolHost): ReturnType<typeof toolInvocations> {
+    this.tools ??= toolInvocations(new BrowserbaseTools(host));
+    return this.tools;
   }
 
   private async startServices(): Promise<Services> {
@@ -227,7 +239,7 @@ export class Container implements vscode.Disposable {
       ...connectionCommandHandlers(service, settings, tokens),
       ...sessions.commandHandlers(),
     });
-    const tools = new BrowserbaseTools({
+    const toolHost: ToolHost = {
       connections: () => service.connections(),
       snapshots: () => service.snapshots(),
       sessions: () => Promise.resolve(sessions.service),
@@ -237,8 +249,8 @@ export class Container implements vscode.Disposable {
         return resolved.flatMap((entry) => (entry?.token ? [entry.token] : []));
       },
       now: Date.now,
-    });
-    this.services = { service, sidebar, panel, sessions, tools };
+    };
+    this.services = { service, sidebar, panel, sessions, toolHost };
     await service.reload();
     // Retention runs once a start and then every six hours.
     const compact = () => void this.history?.compact().catch((error: unknown) => log.warn(`History compaction failed: ${String(error)}`));

@@ -76,8 +76,8 @@ export class Breakdown extends LightElement {
           .value=${choices.scope}
           @change=${(event: Event) => this.send(this.provider.setScope(valueOf(event) as Scope))}
         >
-          <vscode-option value="results" ?selected=${!cycle}>The matching sessions</vscode-option>
-          <vscode-option value="cycle" ?selected=${cycle}>This billing cycle (cost per tag)</vscode-option>
+          <vscode-option value="results" ?selected=${!cycle}>Matching sessions</vscode-option>
+          <vscode-option value="cycle" ?selected=${cycle}>This billing cycle</vscode-option>
         </vscode-single-select>
         <label for="breakdown-key">By key</label>
         <vscode-single-select

@@ -26,7 +26,16 @@ export function cycleStatus(cycle: CycleRead | undefined, report: CostPerTag | u
   if (!report)
     return html`<p class="cycle-summary">${formatNumber(sessions.rows.length)} sessions this billing cycle (${span({ cycle: sessions.window })}).</p>`;
   const { totals } = report;
-  return html`<p class="cycle-summary" id="cycle-summary" data-minutes=${totals.minutes} data-projected=${totals.projectedMinutes ?? nothing}>
+  // The cycle and the reading's time as data too: a check can recompute every figure from the same instant.
+  return html`<p
+    class="cycle-summary"
+    id="cycle-summary"
+    data-minutes=${totals.minutes}
+    data-projected=${totals.projectedMinutes ?? nothing}
+    data-cycle-start=${report.cycle.start}
+    data-cycle-end=${report.cycle.end}
+    data-at=${report.at}
+  >
     <strong>${formatNumber(totals.minutes)} billed min</strong> this billing cycle (${span(report)}) in ${formatNumber(totals.sessions)}
     session${totals.sessions === 1 ? '' : 's'}${
       totals.projectedMinutes === null

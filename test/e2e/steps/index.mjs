@@ -2,6 +2,7 @@
 import { chartSteps, sidebarWelcome } from './charts.mjs';
 import { connectionSteps } from './connections.mjs';
 import { panelFitsAndStandsOut, sessionsTableReads, sidebarLooksNative, statusTooltipFits, walkthroughOnFirstRun } from './firstLook.mjs';
+import { headroomAndCostSteps } from './headroomAndCost.mjs';
 import { oneNumberEverywhere } from './oneNumber.mjs';
 import { runawayReleasedFromNotification } from './runaways.mjs';
 import { sessionSteps } from './sessions.mjs';
@@ -23,6 +24,7 @@ export const steps = [
   oneNumberEverywhere,
   ...sessionSteps,
   sessionsTableReads,
+  ...headroomAndCostSteps,
   runawayReleasedFromNotification,
   teamPrometheus,
   // Removes every connection: last.

@@ -110,5 +110,18 @@ export const runawayReleasedFromNotification = {
     note('after a reload: listed in the tooltip, not notified again');
     await screenshot('runaway-session-released-from-its-notification-4-after-reload');
     await sandbox.state({ browserbase: null });
+    // Leave the workbench settled for the next steps: the direct connection has read the reset server.
+    await page.mouse.move(700, 300);
+    await runCommandFromPalette(page, 'Live Usage: Refresh');
+    let settled = '';
+    await waitFor(
+      async () => {
+        settled = await readStatusTooltip(page, /Local Browserbase/);
+        await page.mouse.move(700, 300);
+        return !settled.includes('runaway');
+      },
+      { timeoutMs: 40_000, message: () => `the status bar to list no runaway after the reset: ${settled}` },
+    );
+    await clearNotifications(page);
   },
 };
