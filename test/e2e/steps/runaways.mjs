@@ -4,7 +4,7 @@
 // (the server then has it COMPLETED); the other is ignored, and after a reload of the window it is not
 // notified again. Runs after the sessions steps, with their Browserbase connection.
 import { clearNotifications } from './connections.mjs';
-import { notificationToasts, readStatusTooltip, runCommandFromPalette, waitFor } from '../support.mjs';
+import { expectVisible, notificationToasts, readStatusTooltip, runCommandFromPalette, statusItem, waitFor } from '../support.mjs';
 
 const BROWSERBASE_KEY = 'bb-sandbox-key';
 const RELEASED_TAG = 'e2e-runaway-release';
@@ -100,7 +100,14 @@ export const runawayReleasedFromNotification = {
     await runCommandFromPalette(page, 'Developer: Reload Window').catch(() => {});
     await page.waitForLoadState('load');
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await runCommandFromPalette(page, 'Live Usage: Refresh');
+    // The palette lists Live Usage's commands once the extension is back: its status bar item says so.
+    // A palette opened a moment before can still miss them (seen once in three runs): asked again, closed first.
+    await expectVisible(statusItem(page), 'the Live Usage status bar item after the reload', 60_000);
+    await runCommandFromPalette(page, 'Live Usage: Refresh').catch(async (error) => {
+      note(`Refresh was not offered at the first try (${String(error).split('\n')[0]}); asked again`);
+      await page.keyboard.press('Escape');
+      await runCommandFromPalette(page, 'Live Usage: Refresh');
+    });
     const listed = await readStatusTooltip(page, /runaway Browserbase sessions?\b.*e2e-runaway-ignore/, 40_000);
     if (listed.includes(released.id.slice(0, 8))) throw new Error(`the released session is still listed as a runaway: ${listed}`);
     await page.mouse.move(700, 300);
