@@ -30,6 +30,25 @@ export default tseslint.config(
     },
   },
   {
+    // A page imports its protocol as types only: the schemas check what pages send, on the host, and
+    // must not end up in a page's bundle.
+    files: ['webview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/shared/*Protocol', '**/src/shared/pageMessages', 'zod', 'zod/*'],
+              allowTypeImports: true,
+              message: 'Pages import protocols as types only: their schemas run on the host.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
       globals: {

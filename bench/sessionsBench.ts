@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { Page } from 'playwright-core';
-import { toSessionColumns, type SessionRow, type SessionsHostMessage } from '../src/shared/sessionsProtocol';
+import { toSessionColumns, type SessionRow } from '../src/shared/sessionColumns';
+import type { SessionsHostMessage } from '../src/shared/sessionsProtocol';
 
 export const SESSIONS_TARGET_MS = 100;
 const SIZES = [1000, 5000, 10_000];

@@ -15,7 +15,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
-import type { HostMessage } from '../src/shared/protocol';
+import type { PanelHostMessage } from '../src/shared/panelProtocol';
+import type { SidebarHostMessage } from '../src/shared/sidebarProtocol';
 import { runSessionsBench } from './sessionsBench';
 import { longSeriesSnapshot, panelSnapshot, sidebarSnapshot } from './webviewFixtures';
 
@@ -199,7 +200,7 @@ async function waitForRendered(page: Page, phase: 'first' | 'update', count: num
   return (await handle.jsonValue()) as Rendered;
 }
 
-async function send(page: Page, message: HostMessage): Promise<number> {
+async function send(page: Page, message: PanelHostMessage | SidebarHostMessage): Promise<number> {
   return page.evaluate(
     (data) => {
       (window as unknown as { send: (message: unknown) => void }).send(data);

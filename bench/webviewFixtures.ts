@@ -7,7 +7,8 @@ import { buildFigures, infoRows, valueRows } from '../src/connections/latestRows
 import { columnIdentity, descriptorOfKind } from '../src/providers/registry';
 import { toColumns } from '../src/shared/columns';
 import type { ProviderKind } from '../src/shared/connections';
-import type { PanelSnapshot, SidebarSnapshot, ThemeKind } from '../src/shared/protocol';
+import type { PanelSnapshot } from '../src/shared/panelProtocol';
+import type { SidebarSnapshot } from '../src/shared/sidebarProtocol';
 import { bucketForSpan } from '../src/shared/ranges';
 import type { MetricUnit, Sample } from '../src/shared/samples';
 import type { ConnectionSnapshot, QuotaStatus } from '../src/shared/snapshot';
@@ -184,16 +185,15 @@ function fixtures(now: number, from: number, bucketMs: number | undefined): Fixt
 }
 
 /** The panel snapshot the host sends for the last 24 hours of five busy connections. */
-export function panelSnapshot(now: number, theme: ThemeKind = 'dark'): PanelSnapshot {
+export function panelSnapshot(now: number): PanelSnapshot {
   const from = now - DAY;
   const bucketMs = bucketForSpan(DAY);
   const all = fixtures(now, from, bucketMs);
   return {
     type: 'snapshot',
-    surface: 'panel',
     now,
-    theme,
     range: '24h',
+    fitted: false,
     ranges: ['1h', '24h', '7d', '30d', 'cycle'],
     connections: all.map((fixture) => fixture.connection),
     histories: all.map((fixture) => ({
@@ -208,13 +208,11 @@ export function panelSnapshot(now: number, theme: ThemeKind = 'dark'): PanelSnap
   };
 }
 
-export function sidebarSnapshot(now: number, theme: ThemeKind = 'dark'): SidebarSnapshot {
+export function sidebarSnapshot(now: number): SidebarSnapshot {
   const all = fixtures(now, now - HOUR, undefined);
   return {
     type: 'snapshot',
-    surface: 'sidebar',
     now,
-    theme,
     connections: all.map((fixture) => fixture.connection),
     histories: all.map((fixture) => ({
       connectionId: fixture.connection.id,
@@ -240,10 +238,9 @@ export function longSeriesSnapshot(now: number): PanelSnapshot {
   const bench: ConnectionSnapshot = connection('long', 'Thirty days per minute', 'prometheus', now, [], []);
   return {
     type: 'snapshot',
-    surface: 'panel',
     now,
-    theme: 'dark',
     range: '30d',
+    fitted: false,
     ranges: ['1h', '24h', '7d', '30d'],
     connections: [bench],
     histories: [

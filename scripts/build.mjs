@@ -17,16 +17,6 @@ const common = {
 };
 
 /**
- * Keeps `require('./browserbaseSessions')` as a require of the sibling bundle built from that file,
- * instead of inlining it: the feature costs nothing until used.
- * @type {esbuild.Plugin}
- */
-const lazyBrowserbaseSessions = {
-  name: 'lazy-browserbase-sessions',
-  setup: (build) => build.onResolve({ filter: /^\.\/browserbaseSessions$/ }, () => ({ path: './browserbaseSessions.js', external: true })),
-};
-
-/**
  * Keeps `require('./parseWorker')` (src/worker/parserModule.ts) a require of the worker's own bundle:
  * the parser ships once, in dist/parseWorker.js, loaded on the host's thread only when first needed.
  * @type {esbuild.Plugin}
@@ -40,11 +30,9 @@ const lazyParser = {
 const targets = [
   {
     ...common,
-    // browserbaseSessions: the tagged-sessions feature, loaded on first use (src/browserbase/host.ts).
     // parseWorker: the worker thread that reads large bodies off the host's thread (src/worker/).
     entryPoints: {
       extension: 'src/extension.ts',
-      browserbaseSessions: 'src/browserbase/browserbaseSessions.ts',
       parseWorker: 'src/worker/parseWorker.ts',
     },
     outdir: 'dist',
@@ -53,7 +41,7 @@ const targets = [
     target: 'node18',
     // undici stays external: bundled it would be ~0.5 MB minified. It ships in the .vsix instead.
     external: ['vscode', 'undici'],
-    plugins: [lazyBrowserbaseSessions, lazyParser],
+    plugins: [lazyParser],
   },
   {
     ...common,

@@ -94,7 +94,16 @@ async function main() {
   mkdirSync(workspace, { recursive: true });
   writeFileSync(
     join(workspace, 'README.md'),
-    '# Live Usage demo\n\nThe status bar shows the local provider servers. Try **Live Usage: Open Usage Panel** from the Command Palette (F1).\n',
+    [
+      '# Live Usage demo',
+      '',
+      'Live Usage watches the local provider servers here: their figures are in the status bar (bottom left) and in the Live Usage side bar (the pulse icon in the activity bar).',
+      '',
+      '- **Live Usage: Get Started** (F1) walks through adding a connection, tokens, the status bar, the usage panel and sessions by tag; it opens by itself on the first start.',
+      '- **Live Usage: Open Usage Panel** shows every connection’s quotas and history.',
+      '- **Live Usage: Open Browserbase Sessions** finds and launches tagged sessions.',
+      '',
+    ].join('\n'),
   );
   Object.assign(process.env, DEMO_ENVIRONMENT);
   const server = await startCodeServer({
@@ -106,7 +115,7 @@ async function main() {
     settings: { 'liveUsage.connections': demoConnections(sandbox) },
   });
   console.log(
-    `\nLive Usage demo is running.\n\n  Open ${server.url}?folder=${encodeURIComponent(workspace)}\n\n  Local provider servers: ${sandbox} (see docs/sandbox.md to inject faults)\n  Press Ctrl-C to stop.\n`,
+    `\nLive Usage demo is running.\n\n  Open ${server.url}?folder=${encodeURIComponent(workspace)}\n\n  The Get Started walkthrough opens on the first start (Live Usage: Get Started opens it again).\n  Local provider servers: ${sandbox} (see docs/sandbox.md to inject faults)\n  Press Ctrl-C to stop.\n`,
   );
   const stop = async () => {
     await server.stop();

@@ -13,13 +13,5 @@ const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const out = process.env.VSIX_OUT ?? `${name}-${version}.vsix`;
 mkdirSync(dirname(out), { recursive: true });
 run(process.execPath, ['scripts/build.mjs', '--production']);
-run(process.execPath, [
-  'node_modules/@vscode/vsce/vsce',
-  'package',
-  '--out',
-  out,
-  '--allow-missing-repository',
-  '--skip-license',
-  '--no-rewrite-relative-links',
-]);
+run(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--out', out, '--skip-license', '--no-rewrite-relative-links']);
 console.log(`packaged ${out} (${(statSync(out).size / 1024).toFixed(1)} KB)`);

@@ -9,7 +9,8 @@
  */
 import * as vscode from 'vscode';
 import type { LiveUsageApi } from './api';
-import { BrowserbaseSessions, SESSIONS_PANEL_TYPE, sessionHost } from './browserbase/host';
+import { BrowserbaseSessions, SESSIONS_PANEL_TYPE } from './browserbase/browserbaseSessions';
+import { sessionHost } from './browserbase/sessionHost';
 import { connectionCommandHandlers } from './commands/connectionCommands';
 import { DeferredCommands } from './commands/deferredCommands';
 import { ConnectionService } from './connections/connectionService';
@@ -23,17 +24,21 @@ import { NotificationPresenter } from './quota/notificationPresenter';
 import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
-import { OVERVIEW_VIEW, PANEL_TYPE, UsageViews } from './webviews/usageViews';
+import { WALKTHROUGH_ID } from './webviews/connectionActions';
+import { OVERVIEW_VIEW, sidebarView } from './webviews/sidebar/registration';
+import { PANEL_TYPE, usagePanel } from './webviews/usagePanel/registration';
 import { shutdownParseWorker } from './worker/workerHost';
 
 /** What exists once start-up is done. */
 interface Services {
   readonly service: ConnectionService;
-  readonly views: UsageViews;
+  readonly sidebar: ReturnType<typeof sidebarView>;
+  readonly panel: ReturnType<typeof usagePanel>;
   readonly sessions: BrowserbaseSessions;
 }
 
 const COMPACTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
+const WALKTHROUGH_SHOWN_KEY = 'liveUsage.walkthroughShown';
 
 export class Container implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -62,7 +67,10 @@ export class Container implements vscode.Disposable {
       whileStarting: (starting) =>
         Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Live Usage is starting…' }, () => starting)),
     });
-    this.commands.provide({ 'liveUsage.showLog': () => channel.show() });
+    this.commands.provide({
+      'liveUsage.showLog': () => channel.show(),
+      'liveUsage.gettingStarted': () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
+    });
     this.disposables.push(this.settings, this.statusBar, this.commands, ...this.registerWebviews());
 
     // Everything below touches the disk or the network: after activation returns.
@@ -116,10 +124,10 @@ export class Container implements vscode.Disposable {
   private registerWebviews(): vscode.Disposable[] {
     return [
       vscode.window.registerWebviewViewProvider(OVERVIEW_VIEW, {
-        resolveWebviewView: async (view) => (await this.servicesPromise).views.resolveWebviewView(view),
+        resolveWebviewView: async (view) => (await this.servicesPromise).sidebar.resolveWebviewView(view),
       }),
       vscode.window.registerWebviewPanelSerializer(PANEL_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => (await this.servicesPromise).views.deserializePanel(panel, state),
+        deserializeWebviewPanel: async (panel, state: unknown) => (await this.servicesPromise).panel.restore(panel, state),
       }),
       vscode.window.registerWebviewPanelSerializer(SESSIONS_PANEL_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => (await this.servicesPromise).sessions.deserializePanel(panel, state),
@@ -157,20 +165,22 @@ export class Container implements vscode.Disposable {
     const service = new ConnectionService(settings, tokens, this.http, this.history, log, presenter, `${storage}/coordination`);
     const history = this.history;
     // Charts of a connection that reads a team Prometheus ask it for the range; the others read this machine's history.
-    const chartHistory = { query: (id: string, query: HistoryQuery) => service.rangeSource(id)?.(query) ?? history.query(id, query) };
-    const views = new UsageViews(context.extensionUri, service, chartHistory, {
-      warn: (message) => log.warn(message),
-      debug: (message) => log.debug(message),
-    });
-    const sessions = new BrowserbaseSessions(sessionHost(service, tokens, this.http), context.globalState, context.extensionUri, {
-      debug: (message) => log.debug(message),
-    });
+    const chartHistory = {
+      query: (id: string, query: HistoryQuery) => service.rangeSource(id)?.(query) ?? history.query(id, query),
+      earliest: (id: string) => history.earliest(id),
+    };
+    const viewLog = { warn: (message: string) => log.warn(message), debug: (message: string) => log.debug(message) };
+    const sidebar = sidebarView(context.extensionUri, service, chartHistory, viewLog);
+    const panel = usagePanel(context.extensionUri, service, chartHistory, viewLog);
+    const sessions = new BrowserbaseSessions(sessionHost(service, tokens, this.http), context.globalState, context.extensionUri, viewLog);
     this.disposables.push(
-      views,
+      sidebar,
+      panel,
       sessions,
       service.onDidChange((snapshots) => {
         statusBar.update(snapshots);
-        views.update();
+        sidebar.update();
+        panel.update();
       }),
       context.secrets.onDidChange((event) => {
         const id = TokenStore.connectionIdOfKey(event.key);
@@ -178,7 +188,7 @@ export class Container implements vscode.Disposable {
       }),
     );
     this.commands.provide({
-      'liveUsage.openPanel': (connectionId?: unknown) => views.openPanel(typeof connectionId === 'string' ? connectionId : undefined),
+      'liveUsage.openPanel': (connectionId?: unknown) => panel.open(typeof connectionId === 'string' ? { connectionId } : undefined),
       'liveUsage.resetNotifications': async () => {
         await Promise.all(service.connections().map((connection) => notifier.forgetConnection(connection.id)));
         void vscode.window.showInformationMessage('Live Usage: snoozed and silenced warnings will show again.');
@@ -186,7 +196,7 @@ export class Container implements vscode.Disposable {
       ...connectionCommandHandlers(service, settings, tokens),
       ...sessions.commandHandlers(),
     });
-    this.services = { service, views, sessions };
+    this.services = { service, sidebar, panel, sessions };
     await service.reload();
     // Retention runs once a start and then every six hours.
     const compact = () => void this.history?.compact().catch((error: unknown) => log.warn(`History compaction failed: ${String(error)}`));
@@ -194,7 +204,20 @@ export class Container implements vscode.Disposable {
     const timer = setInterval(compact, COMPACTION_INTERVAL_MS);
     this.disposables.push({ dispose: () => clearInterval(timer) });
     log.info(`Live Usage started with ${service.connections().length} connection(s)`);
+    this.showWalkthroughOnce();
     return this.services;
+  }
+
+  /**
+   * The first start after installing opens the Get Started walkthrough, once (an editor, not a
+   * prompt, and after activation); Live Usage: Get Started opens it again.
+   */
+  private showWalkthroughOnce(): void {
+    const state = this.context.globalState;
+    if (state.get<boolean>(WALKTHROUGH_SHOWN_KEY)) return;
+    void Promise.resolve(state.update(WALKTHROUGH_SHOWN_KEY, true))
+      .then(() => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false))
+      .catch((error: unknown) => this.log.debug(`The walkthrough did not open: ${String(error)}`));
   }
 
   /**

@@ -2,15 +2,11 @@
  * Tagged Browserbase sessions for one configured connection: find them by a metadata query, launch
  * one with tags, release it, get its live-view URLs. The token is read per call and handed only to
  * the client's HttpClient auth; nothing here logs or keeps it.
- *
- * Loaded on first use in its own bundle (see host.ts), so everything from the main bundle (the
- * client, its checks, the error class) comes through `SessionHost`: one ProviderError class and one
- * HttpClient for the whole extension, and no second copy of zod.
  */
-import type { ProviderErrorDetails, ProviderErrorKind } from '../http/errors';
+import { ProviderError, type ProviderErrorDetails } from '../http/errors';
 import type { BrowserbaseClient, BrowserbaseConfig } from '../providers/browserbase/client';
-import type { CreateProblem, CreateSessionParams } from '../providers/browserbase/normalize';
-import type { CreatedSession, Session, SessionLiveURLs } from '../providers/browserbase/schemas';
+import { createSessionProblems, MAX_SESSION_TIMEOUT_S, MIN_SESSION_TIMEOUT_S } from '../providers/browserbase/normalize';
+import { KNOWN_REGIONS, type CreatedSession, type Session, type SessionLiveURLs } from '../providers/browserbase/schemas';
 import type { ConnectionConfig } from '../shared/connections';
 import {
   buildServerQuery,
@@ -22,17 +18,17 @@ import {
   type ServerQueryPlan,
 } from '../shared/metadataQuery';
 
-/** What the service needs from the extension host. */
+/** What the service needs from the extension host: tests give it a local server and their own clock. */
 export interface SessionHost {
   connections(): readonly ConnectionConfig[];
   token(config: ConnectionConfig): Promise<string | undefined>;
   client(config: BrowserbaseConfig): BrowserbaseClient;
-  createSessionProblems(params: CreateSessionParams): CreateProblem[];
-  fail(kind: ProviderErrorKind, message: string, details?: ProviderErrorDetails): Error;
-  readonly regions: readonly string[];
-  readonly timeoutRange: readonly [min: number, max: number];
   now(): number;
 }
+
+/** The regions a session may start in (the first is Browserbase's default) and the timeouts it accepts, in seconds. */
+export const SESSION_REGIONS: readonly string[] = KNOWN_REGIONS;
+export const SESSION_TIMEOUT_RANGE: readonly [min: number, max: number] = [MIN_SESSION_TIMEOUT_S, MAX_SESSION_TIMEOUT_S];
 
 export interface FoundSessions {
   /** Matching sessions of the connection's project, newest first as Browserbase lists them. */
@@ -77,7 +73,7 @@ export class BrowserbaseSessionService {
    */
   async find(connectionId: string, query: MetadataQuery, signal?: AbortSignal): Promise<FoundSessions> {
     const problem = validateQuery(query)[0];
-    if (problem) throw this.host.fail('request', problem);
+    if (problem) throw new ProviderError('request', problem);
     const { client, config } = await this.client(connectionId);
     const plan = buildServerQuery(query);
     const result = await client.listSessions({ ...(plan.q ? { q: plan.q } : {}), ...(query.status ? { status: query.status } : {}) }, signal ? { signal } : {});
@@ -94,7 +90,7 @@ export class BrowserbaseSessionService {
   launchProblems(request: LaunchRequest): string[] {
     const built = metadataFromConditions(request.tags);
     if ('problem' in built) return [built.problem];
-    return this.host.createSessionProblems({ userMetadata: built.metadata, ...options(request) }).map((problem) => problem.message);
+    return createSessionProblems({ userMetadata: built.metadata, ...options(request) }).map((problem) => problem.message);
   }
 
   /**
@@ -110,7 +106,7 @@ export class BrowserbaseSessionService {
         return current.promise.then((session) => ({ session, reused: true }));
       }
       // Different tags while one is starting: joining would hand back a session with the wrong tags.
-      if (busy) return Promise.reject(this.host.fail('request', 'Another session is being launched on this connection; wait for it to finish.'));
+      if (busy) return Promise.reject(new ProviderError('request', 'Another session is being launched on this connection; wait for it to finish.'));
     }
     const entry: { key: string; promise: Promise<CreatedSession>; settledAt?: number } = { key, promise: this.start(connectionId, request) };
     this.launches.set(connectionId, entry);
@@ -123,7 +119,7 @@ export class BrowserbaseSessionService {
 
   private async start(connectionId: string, request: LaunchRequest): Promise<CreatedSession> {
     const problem = this.launchProblems(request)[0];
-    if (problem) throw this.host.fail('request', `Session not launched: ${problem}`);
+    if (problem) throw new ProviderError('request', `Session not launched: ${problem}`);
     const built = metadataFromConditions(request.tags) as { metadata: Record<string, unknown> };
     const { client } = await this.client(connectionId);
     try {
@@ -137,7 +133,7 @@ export class BrowserbaseSessionService {
       );
       if (concurrency === undefined) throw error;
       const { message, status, url, retryAfterMs, rateLimit, serverMessage } = error as ProviderErrorDetails & { message: string };
-      throw this.host.fail('rateLimited', `${message} This project allows ${concurrency} concurrent session${concurrency === 1 ? '' : 's'}.`, {
+      throw new ProviderError('rateLimited', `${message} This project allows ${concurrency} concurrent session${concurrency === 1 ? '' : 's'}.`, {
         status,
         url,
         retryAfterMs,
@@ -161,9 +157,9 @@ export class BrowserbaseSessionService {
 
   private async client(connectionId: string): Promise<{ client: BrowserbaseClient; config: ConnectionConfig }> {
     const config = this.connections().find((connection) => connection.id === connectionId);
-    if (!config) throw this.host.fail('request', `No Browserbase connection ${JSON.stringify(connectionId)} is configured`);
+    if (!config) throw new ProviderError('request', `No Browserbase connection ${JSON.stringify(connectionId)} is configured`);
     const token = await this.host.token(config);
-    if (!token) throw this.host.fail('auth', `No Browserbase API key is set for ${config.label} (Live Usage: Set Token…)`);
+    if (!token) throw new ProviderError('auth', `No Browserbase API key is set for ${config.label} (Live Usage: Set Token…)`);
     return { client: this.host.client({ baseUrl: config.baseUrl, token, projectId: config.projectId ?? '' }), config };
   }
 }

@@ -2,20 +2,19 @@
  * What the Browserbase sessions panel asks of the host, answered with the session service and the
  * saved queries. No vscode import: the panel (sessionsPanel.ts) lends it the few editor services it
  * needs through `SessionsUi`, so tests drive it against the local Browserbase server as the page would.
+ * Its snapshot is `init` (connections, saved queries, launch options); finds and launches are answered
+ * with one-off messages.
  */
 import { checkedExternalUrl } from '../http/externalUrl';
+import { WALKTHROUGH_ID } from '../webviews/connectionActions';
+import type { PageHandle } from '../webviews/webviewChannel';
+import type { PanelController } from '../webviews/webviewHost';
 import type { ConnectionConfig } from '../shared/connections';
 import { describeQuery } from '../shared/metadataQuery';
-import {
-  toSessionColumns,
-  toSessionRow,
-  type LaunchOptions,
-  type SessionAction,
-  type SessionsHostMessage,
-  type SessionsWebviewMessage,
-} from '../shared/sessionsProtocol';
+import { toSessionColumns, toSessionRow } from '../shared/sessionColumns';
+import type { LaunchOptions, SessionAction, SessionsHostMessage, SessionsPageMessage } from '../shared/sessionsProtocol';
 import type { SavedQueries } from './savedQueries';
-import { launchConfirmation, type BrowserbaseSessionService } from './sessionService';
+import { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE, type BrowserbaseSessionService } from './sessionService';
 
 export interface SessionsUi {
   /** A modal yes/no; true to go ahead. */
@@ -30,7 +29,12 @@ export interface SessionsUi {
 
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-export class SessionsController {
+/** What the panel is opened for: a connection to show. */
+export interface SessionsPanelArgs {
+  readonly connectionId?: string;
+}
+
+export class SessionsController implements PanelController<SessionsPageMessage, SessionsHostMessage, SessionsPanelArgs> {
   /** Launch confirmations on screen, by connection and request: a second click joins the first. */
   private readonly confirming = new Map<string, Promise<boolean>>();
   private preselect: string | undefined;
@@ -39,36 +43,46 @@ export class SessionsController {
     private readonly service: BrowserbaseSessionService,
     private readonly saved: SavedQueries,
     private readonly ui: SessionsUi,
-    private readonly post: (message: SessionsHostMessage) => void,
-  ) {}
+    private readonly page: PageHandle<SessionsHostMessage>,
+    args?: SessionsPanelArgs,
+  ) {
+    this.preselect = args?.connectionId;
+  }
 
-  /** The connection to show next time the page is told its choices (panel opened for one connection). */
-  select(connectionId: string | undefined): void {
-    this.preselect = connectionId;
+  private post(message: SessionsHostMessage): void {
+    this.page.send(message);
+  }
+
+  /** The panel was asked for again, maybe for another connection: the page is told its choices anew. */
+  reopened(args: SessionsPanelArgs | undefined): void {
+    if (args?.connectionId === undefined) return;
+    this.preselect = args.connectionId;
+    this.page.update();
   }
 
   /** The page's choices: connections, saved queries, launch options. */
-  sendInit(): void {
-    const [min, max] = this.service.host.timeoutRange;
+  snapshot(): SessionsHostMessage {
+    const [min, max] = SESSION_TIMEOUT_RANGE;
     const connections = this.service
       .connections()
       .map((config: ConnectionConfig) => ({ id: config.id, label: config.label, ...(config.projectId ? { projectId: config.projectId } : {}) }));
     const connectionId = connections.some((connection) => connection.id === this.preselect) ? this.preselect : undefined;
     this.preselect = undefined;
-    this.post({
+    return {
       type: 'init',
       connections,
       savedQueries: this.saved.list(),
-      regions: [...this.service.host.regions],
+      regions: [...SESSION_REGIONS],
       timeoutRange: [min, max],
       ...(connectionId ? { connectionId } : {}),
-    });
+    };
   }
 
-  async handle(message: SessionsWebviewMessage): Promise<void> {
+  async receive(message: SessionsPageMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        return this.sendInit();
+        // The channel sends the snapshot (`init`) this asks for.
+        return;
       case 'find':
         return this.find(message.requestId, message.connectionId, message);
       case 'launch':
@@ -78,20 +92,22 @@ export class SessionsController {
       case 'saveQuery':
         await this.saved.save(message.saved);
         this.ui.info(`Saved query "${message.saved.name}": ${describeQuery(message.saved.query)}. Also in Live Usage: Find Browserbase Sessions by Metadata…`);
-        return this.sendInit();
+        return this.page.update();
       case 'deleteQuery':
         await this.saved.remove(message.name);
-        return this.sendInit();
+        return this.page.update();
       case 'setToken':
         return this.ui.runCommand('liveUsage.setToken', message.connectionId);
       case 'addConnection':
         return this.ui.runCommand('liveUsage.addConnection');
+      case 'openWalkthrough':
+        return this.ui.runCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
       case 'rendered':
         return this.ui.debug(`sessions panel: ${message.rows} row(s) drawn in ${Math.round(message.ms)} ms`);
     }
   }
 
-  private async find(requestId: number, connectionId: string, { query }: Extract<SessionsWebviewMessage, { type: 'find' }>): Promise<void> {
+  private async find(requestId: number, connectionId: string, { query }: Extract<SessionsPageMessage, { type: 'find' }>): Promise<void> {
     try {
       const found = await this.service.find(connectionId, query);
       this.post({

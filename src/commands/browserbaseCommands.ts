@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { SavedQueries } from '../browserbase/savedQueries';
-import { launchConfirmation, type BrowserbaseSessionService, type LaunchRequest } from '../browserbase/sessionService';
+import { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE, type BrowserbaseSessionService, type LaunchRequest } from '../browserbase/sessionService';
 import { checkedExternalUrl } from '../http/externalUrl';
 import type { Session } from '../providers/browserbase/schemas';
 import type { ConnectionConfig } from '../shared/connections';
@@ -35,7 +35,7 @@ const ACTIONS: readonly { readonly action: Action; readonly icon: string; readon
   { action: 'release', icon: 'debug-stop', label: 'Release…' },
 ];
 
-// Every failure here is a ProviderError (from the main bundle) or plain Error: its message is written for people.
+// Every failure here is a ProviderError or a plain Error: its message is written for people.
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const problemOf = (result: { problem: string } | object): string | undefined => ('problem' in result ? result.problem : undefined);
 
@@ -44,9 +44,9 @@ const actionsFor = (session: Session) => ACTIONS.filter((a) => a.action !== 'rel
 
 export type BrowserbaseCommandHandlers = ReturnType<typeof browserbaseCommandHandlers>;
 
-/** The two command handlers; host.ts registers them and loads this module on first use. */
+/** The two command handlers; the container registers them during activation. */
 export function browserbaseCommandHandlers(service: BrowserbaseSessionService, saved: SavedQueries) {
-  const [minTimeout, maxTimeout] = service.host.timeoutRange;
+  const [minTimeout, maxTimeout] = SESSION_TIMEOUT_RANGE;
   const pickConnection = async (id?: unknown): Promise<ConnectionConfig | undefined> => {
     const list = service.connections();
     const given = list.find((connection) => connection.id === id);
@@ -239,7 +239,7 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
       tags.push(condition);
     }
     const region = await vscode.window.showQuickPick(
-      service.host.regions.map((name, i) => ({ label: name, description: i === 0 ? 'default' : '' })),
+      SESSION_REGIONS.map((name, i) => ({ label: name, description: i === 0 ? 'default' : '' })),
       { title: 'Launch Browserbase session: region', ignoreFocusOut: true },
     );
     if (!region) return;

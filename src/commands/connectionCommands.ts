@@ -3,6 +3,7 @@
  * Token. Each is usable from the Command Palette without knowing the settings' shape; settings.json
  * stays the place for bulk edits ("Edit in settings.json").
  */
+import { addConnectionTitle, type AddConnectionStep } from './addConnectionSteps';
 import type { CommandHandler } from './deferredCommands';
 import * as vscode from 'vscode';
 import { ProviderError } from '../http/errors';
@@ -52,19 +53,25 @@ async function pickConnection(controller: ConnectionController, placeHolder: str
   if (connections.length === 1) return connections[0];
   const picked = await vscode.window.showQuickPick(
     connections.map((config) => ({ label: config.label, description: PROVIDER_NAMES[config.kind], detail: config.baseUrl, config })),
-    { placeHolder, matchOnDescription: true },
+    // Kept open if focus moves: run from the palette over a webview, the editor's focus coming back
+    // would otherwise close it before it could be answered.
+    { placeHolder, matchOnDescription: true, ignoreFocusOut: true },
   );
   return picked?.config;
 }
 
-async function askToken(config: Pick<ConnectionConfig, 'kind' | 'label'>, optional: boolean): Promise<string | undefined | null> {
+async function askToken(
+  config: Pick<ConnectionConfig, 'kind' | 'label'>,
+  optional: boolean,
+  title = `Token for ${config.label}`,
+): Promise<string | undefined | null> {
   const variables = TOKEN_ENVIRONMENT_VARIABLES[config.kind];
   const hints = [
     optional ? 'Leave empty if the server needs none.' : undefined,
     variables.length > 0 ? `Without one, ${variables.join(' or ')} from the environment is used.` : undefined,
   ].filter(Boolean);
   const value = await vscode.window.showInputBox({
-    title: `Token for ${config.label}`,
+    title,
     prompt: `Stored in VS Code's secret storage, never in settings. ${hints.join(' ')}`.trim(),
     password: true,
     ignoreFocusOut: true,
@@ -73,6 +80,12 @@ async function askToken(config: Pick<ConnectionConfig, 'kind' | 'label'>, option
   if (value === undefined) return null; // cancelled
   return value.trim() === '' ? undefined : value.trim();
 }
+
+const CHOICE_NAMES = {
+  browserbaseProjects: 'Browserbase projects',
+  northflankProjects: 'Northflank projects',
+  northflankServices: 'Northflank services',
+} as const;
 
 /** A pick list from the provider when possible, else a free-text input. */
 async function pickOrInput(
@@ -85,7 +98,7 @@ async function pickOrInput(
 ): Promise<string | undefined> {
   let choices: { id: string; label: string; detail?: string }[] | undefined;
   try {
-    choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Listing ${title.toLowerCase()}…` }, () =>
+    choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Listing ${CHOICE_NAMES[kind]}…` }, () =>
       controller.listChoices(kind, draft, token),
     );
   } catch {
@@ -107,12 +120,13 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
   const addConnection = async (): Promise<void> => {
     const kindPick = await vscode.window.showQuickPick(
       (Object.keys(PROVIDER_NAMES) as ProviderKind[]).map((kind) => ({ label: PROVIDER_NAMES[kind], detail: PROVIDER_SUMMARIES[kind], provider: kind })),
-      { title: 'Add Connection (1/4): provider', placeHolder: 'Which provider?', ignoreFocusOut: true },
+      { title: addConnectionTitle(undefined, 'provider'), placeHolder: 'Which provider?', ignoreFocusOut: true },
     );
     if (!kindPick) return;
     const kind = kindPick.provider;
+    const title = (step: AddConnectionStep) => addConnectionTitle(kind, step);
     const baseUrl = await vscode.window.showInputBox({
-      title: 'Add Connection (2/4): base URL',
+      title: title('base URL'),
       prompt:
         kind === 'prometheus'
           ? 'The full scrape URL, e.g. http://localhost:9090/metrics'
@@ -134,7 +148,7 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
           { label: 'v2', detail: 'Current cloud (production-*.browserless.io) and open-source v2 servers', value: 'v2' as const },
           { label: 'v1', detail: 'Legacy servers such as chrome.browserless.io', value: 'v1' as const },
         ],
-        { title: 'Browserless server generation', ignoreFocusOut: true },
+        { title: title('server generation'), placeHolder: 'Which Browserless?', ignoreFocusOut: true },
       );
       if (!version) return;
       const hosted = /\.browserless\.io$/i.test(new URL(draft.baseUrl).hostname);
@@ -154,12 +168,16 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
         },
       ];
       if (!hosted) modes.sort((a, b) => (a.value === 'bearer' ? -1 : b.value === 'bearer' ? 1 : 0));
-      const mode = await vscode.window.showQuickPick(modes, { title: 'How does the server take the token?', ignoreFocusOut: true });
+      const mode = await vscode.window.showQuickPick(modes, {
+        title: title('token placement'),
+        placeHolder: 'How does the server take the token?',
+        ignoreFocusOut: true,
+      });
       if (!mode) return;
       draft = { ...draft, browserlessVersion: version.value, authMode: mode.value };
     }
 
-    const token = await askToken(draft, kind === 'browserless' || kind === 'prometheus');
+    const token = await askToken(draft, kind === 'browserless' || kind === 'prometheus', `${title('token')} for ${PROVIDER_NAMES[kind]}`);
     if (token === null) return;
 
     if (kind === 'browserbase') {
@@ -168,21 +186,21 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
         'browserbaseProjects',
         draft,
         token,
-        'Browserbase project',
+        title('project'),
         'Project id (Settings page of the Browserbase dashboard)',
       );
       if (!projectId) return;
       draft = { ...draft, projectId };
     } else if (kind === 'northflank') {
-      const projectId = await pickOrInput(controller, 'northflankProjects', draft, token, 'Northflank project', 'Project id');
+      const projectId = await pickOrInput(controller, 'northflankProjects', draft, token, title('project'), 'Northflank project id');
       if (!projectId) return;
       draft = { ...draft, projectId };
-      const resourceId = await pickOrInput(controller, 'northflankServices', draft, token, 'Northflank service', 'Service id');
+      const resourceId = await pickOrInput(controller, 'northflankServices', draft, token, title('service'), 'Northflank service id');
       if (!resourceId) return;
       draft = { ...draft, resourceKind: 'service', resourceId };
     } else if (kind === 'cerebras') {
       const organizationId = await vscode.window.showInputBox({
-        title: 'Cerebras organization',
+        title: title('organization'),
         prompt: 'Organization id from the Cerebras dashboard Settings page',
         placeHolder: 'org_…',
         ignoreFocusOut: true,
@@ -193,7 +211,7 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
     }
 
     const label = await vscode.window.showInputBox({
-      title: 'Add Connection (4/4): name',
+      title: title('name'),
       prompt: 'Shown in the status bar and the views',
       value: draft.label,
       ignoreFocusOut: true,
@@ -210,7 +228,7 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
     }
     await settings.add(draft);
     const summary = await controller.test(draft, token).catch((error: unknown) => `Could not read it yet: ${describeError(error)}`);
-    void vscode.window.showInformationMessage(`Added ${draft.label}. ${summary}`, 'Open Usage Panel').then((choice) => {
+    void vscode.window.showInformationMessage(`Added ${draft.label}. ${summary}`, 'Open Panel').then((choice) => {
       if (choice) void vscode.commands.executeCommand('liveUsage.openPanel');
     });
   };

@@ -7,6 +7,7 @@ import { makeConnectionId } from '../connections/parseConnections';
 import type { ConnectionSettings } from '../connections/connectionSettings';
 import type { TokenStore } from '../secrets/tokenStore';
 import type { ConnectionConfig } from '../shared/connections';
+import { addConnectionTitle } from './addConnectionSteps';
 import { describeError, type ConnectionController } from './connectionCommands';
 
 export interface TeamCommandDeps {
@@ -14,7 +15,7 @@ export interface TeamCommandDeps {
   readonly settings: ConnectionSettings;
   readonly tokens: TokenStore;
   /** Connection commands' token prompt: the token, undefined for none, null when cancelled. */
-  readonly askToken: (config: Pick<ConnectionConfig, 'kind' | 'label'>, optional: boolean) => Promise<string | undefined | null>;
+  readonly askToken: (config: Pick<ConnectionConfig, 'kind' | 'label'>, optional: boolean, title?: string) => Promise<string | undefined | null>;
 }
 
 /**
@@ -33,14 +34,14 @@ export async function addTeamConnections(
       { label: 'Bearer token', detail: 'Authorization: Bearer (a reverse proxy, Grafana Cloud, Mimir)', value: 'bearer' as const },
       { label: 'Basic authentication', detail: 'A user name and a password', value: 'basic' as const },
     ],
-    { title: 'Add Connection (3/4): how does the server take credentials?', ignoreFocusOut: true },
+    { title: addConnectionTitle('prometheusQuery', 'credentials'), placeHolder: 'How does the server take credentials?', ignoreFocusOut: true },
   );
   if (!auth) return;
   let draft: ConnectionConfig = base;
   let token: string | undefined;
   if (auth.value === 'basic') {
     const username = await vscode.window.showInputBox({
-      title: 'User name',
+      title: addConnectionTitle('prometheusQuery', 'credentials', 'user name'),
       ignoreFocusOut: true,
       validateInput: (value) => (value.trim() ? undefined : 'Required'),
     });
@@ -48,7 +49,7 @@ export async function addTeamConnections(
     draft = { ...draft, authMode: 'basic', username: username.trim() };
   }
   if (auth.value !== 'none') {
-    const answer = await askToken(draft, false);
+    const answer = await askToken(draft, false, addConnectionTitle('prometheusQuery', 'credentials', auth.value === 'basic' ? 'password' : 'token'));
     if (answer === null) return;
     token = answer;
   }
@@ -73,7 +74,7 @@ export async function addTeamConnections(
   }
   const picked = await vscode.window.showQuickPick(
     choices.map((choice) => ({ label: choice.label, ...(choice.detail ? { description: choice.detail } : {}), picked: true, choice })),
-    { title: 'Add Connection (4/4): the exporter’s connections to show', canPickMany: true, ignoreFocusOut: true },
+    { title: addConnectionTitle('prometheusQuery', 'exported connections'), canPickMany: true, ignoreFocusOut: true },
   );
   if (!picked || picked.length === 0) return;
   const added: ConnectionConfig[] = [];

@@ -26,7 +26,7 @@ import type { ConnectionController } from '../commands/connectionCommands';
 import type { TokenStore, TokenSource } from '../secrets/tokenStore';
 import type { ConnectionConfig } from '../shared/connections';
 import type { Sample } from '../shared/samples';
-import { isConnectionSnapshot } from '../shared/protocol';
+import { isConnectionSnapshot } from './snapshotGuard';
 import type { ConnectionSnapshot } from '../shared/snapshot';
 import type { ConnectionSettings } from './connectionSettings';
 import { feedsFor, tokenOptional, type ConnectionFeed, type FeedLimits, type StoredReadings } from './feeds';

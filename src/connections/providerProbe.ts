@@ -5,12 +5,17 @@
 import type { HttpClient } from '../http/httpClient';
 import { BrowserbaseClient } from '../providers/browserbase/client';
 import { NorthflankClient } from '../providers/northflank/client';
+import { descriptorFor } from '../providers/registry';
+import { figureInWords } from '../quota/describeQuota';
 import type { TokenStore } from '../secrets/tokenStore';
 import type { ConnectionConfig } from '../shared/connections';
+import type { Sample } from '../shared/samples';
 import { EXPORTABLE_KINDS } from '../providers/types';
 import { EXPORTER_FAMILIES } from '../providers/exportedSeries';
 import type { PrometheusQueryClient } from '../providers/prometheusQuery/client';
 import { feedsFor, type FeedLimits } from './feeds';
+import { LatestValues } from './latestValues';
+import { buildSnapshot } from './snapshotBuilder';
 import { queryClient } from './teamPrometheus';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -52,19 +57,41 @@ export class ProviderProbe {
     private readonly limits?: FeedLimits,
   ) {}
 
-  /** Runs every feed of the connection once with the given token; resolves to a plain-words summary. */
-  async test(config: ConnectionConfig, token: string | undefined): Promise<string> {
+  /**
+   * Runs every feed of the connection once with the given token; resolves to what was read, in the
+   * words the status bar uses ("3 of 10 concurrent sessions running (30 %), …"), and from where.
+   */
+  async test(config: ConnectionConfig, token: string | undefined, now = Date.now): Promise<string> {
     const feeds = feedsFor(config, token, this.http, this.limits);
     const signal = AbortSignal.timeout(30_000);
-    const parts: string[] = [];
-    let values = 0;
+    const samples: Sample[] = [];
+    const notes: string[] = [];
     for (const connectionFeed of feeds) {
       const reading = await connectionFeed.run(signal);
-      values += reading.samples.length;
-      const notes = reading.notes?.length ? ` (${reading.notes.join('; ')})` : '';
-      parts.push(`${connectionFeed.name}: ${reading.samples.length} value(s)${notes}`);
+      samples.push(...reading.samples);
+      notes.push(...(reading.notes ?? []));
     }
-    return `Connected: ${values} value(s) read — ${parts.join(', ')}.`;
+    const descriptor = descriptorFor(config);
+    const values = new LatestValues(descriptor);
+    values.merge(samples);
+    const at = now();
+    const snapshot = buildSnapshot({
+      config,
+      latest: values.latest(),
+      previous: values.previous(),
+      history: samples,
+      health: 'ok',
+      lastSuccessAt: at,
+      notes,
+      tokenSource: token ? 'secretStorage' : 'none',
+      now: at,
+    });
+    const figures = snapshot.figures.filter((figure) => figure.value !== null).map((figure) => figureInWords(snapshot.quotas, figure));
+    // What each feed reads, without its asides: "/metrics/total (v1: /metrics/all): totals…" is /metrics/total.
+    const sources = listInWords(descriptor.feeds.map((feed) => feed.reads.replace(/\s*\([^)]*\)/g, '').split(': ')[0] ?? feed.name));
+    const series = new Set(values.latest().map((sample) => sample.series)).size;
+    const read = figures.length > 0 ? figures.join(', ') : 'no values yet';
+    return `Read ${sources}: ${read} (${series} series in all).${notes.length > 0 ? ` ${notes.join(' ')}` : ''}`;
   }
 
   /**
@@ -92,4 +119,9 @@ export class ProviderProbe {
     const result = await client.listServices({ signal });
     return result.services.map((service) => ({ id: service.id, label: service.name, ...(service.description ? { detail: service.description } : {}) }));
   }
+}
+
+/** "a", "a and b", "a, b and c". */
+function listInWords(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

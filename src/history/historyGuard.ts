@@ -122,6 +122,17 @@ export class GuardedHistory {
     return this.read(() => this.store?.query(connectionId, query));
   }
 
+  /** When the connection's oldest stored reading was taken; undefined without history, or when it cannot be read. */
+  async earliest(connectionId: string): Promise<number | undefined> {
+    try {
+      return await this.store?.earliest(connectionId);
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+      this.options.log.warn(`History could not be read: ${describeStorageError(error)}`);
+      return undefined;
+    }
+  }
+
   async latest(connectionId: string, options: { readonly withinMs?: number } = {}): Promise<Sample[]> {
     return this.read(() => this.store?.latest(connectionId, options));
   }

@@ -255,6 +255,28 @@ export class HistoryStore {
   }
 
   /**
+   * When the connection's oldest stored reading was taken (epoch ms), or undefined without history:
+   * how much history there is, for the usage panel to open on a range that fits it. Reads only the
+   * oldest day file.
+   */
+  async earliest(connectionId: string): Promise<number | undefined> {
+    const paths = this.pathsOf(connectionId);
+    const days = [
+      ...(await this.segmentDays(paths.agg)).map((day) => ['agg', day] as const),
+      ...(await this.segmentDays(paths.full)).map((day) => ['full', day] as const),
+    ];
+    days.sort((a, b) => a[1] - b[1]);
+    for (const [tier, dayStart] of days) {
+      const parsed = await this.readForQuery(connectionId, paths, tier, dayStart);
+      if (!parsed || parsed.records.length === 0) continue;
+      let offset = Number.POSITIVE_INFINITY;
+      for (const record of parsed.records) offset = Math.min(offset, record.offset);
+      return dayStart + offset;
+    }
+    return undefined;
+  }
+
+  /**
    * The newest sample of each series+labels among those within `withinMs` (default a day) of the
    * newest stored sample: what the status bar showed at the last poll, for restoring it after a
    * reload before the first poll. Full-resolution tier only. Ordered by series, then labels.

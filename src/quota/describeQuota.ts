@@ -2,7 +2,8 @@
  * Plain-words sentences for a QuotaStatus, shared by notifications, the status bar tooltip and the
  * accessibility label, so a number reads the same everywhere. Pure; no `vscode`.
  */
-import type { QuotaStatus } from '../shared/snapshot';
+import { figureText } from '../shared/figures';
+import type { Figure, QuotaStatus } from '../shared/snapshot';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatUnitValue, type FormatOptions } from '../shared/format';
 import { QUOTA_RULE_IDS } from './series';
 
@@ -62,4 +63,14 @@ export function describeQuota(status: QuotaStatus, options: FormatOptions = {}):
   // A null value's detail is usually just "no value yet", which the headline already says.
   if (!status.detail || (status.value === null && status.detail === 'no value yet')) return headline;
   return `${headline}; ${status.detail}`;
+}
+
+/**
+ * A figure in words: its quota's headline ("3 of 10 concurrent sessions running (30 %)"), else its
+ * name and value ("Requests per minute 1,482"), with where it comes from when that is worth saying.
+ */
+export function figureInWords(quotas: readonly QuotaStatus[], figure: Figure, options: FormatOptions = {}): string {
+  const quota = figure.quota === undefined ? undefined : quotas.find((status) => status.id === figure.quota);
+  const words = quota ? quotaHeadline(quota, options) : `${figure.label} ${figureText(figure, options)}`;
+  return figure.source ? `${words} (${figure.source})` : words;
 }

@@ -1,6 +1,7 @@
 /**
  * Shows quota notifications: once per crossing (decided by QuotaNotifier), each with Open Panel,
- * Snooze and Don't Show Again, as the habits of a well-behaved extension ask.
+ * Snooze… and Don't Show Again, as the habits of a well-behaved extension ask. Three short labels:
+ * with four longer ones a toast cut every label ("Open Usag…", "Snooze …"). Snooze asks how long.
  */
 import * as vscode from 'vscode';
 import type { QuotaNotificationSink } from '../connections/connectionService';
@@ -9,10 +10,9 @@ import type { ConnectionConfig } from '../shared/connections';
 import type { ConnectionSnapshot } from '../shared/snapshot';
 import { snoozeForAnHour, snoozeUntilTomorrow, type QuotaNotification, type QuotaNotifier } from './quotaNotifier';
 
-const OPEN = 'Open Usage Panel';
-const SNOOZE_HOUR = 'Snooze 1 Hour';
-const SNOOZE_TOMORROW = 'Snooze Until Tomorrow';
-const NEVER = "Don't Show Again";
+export const NOTIFICATION_ACTIONS = { open: 'Open Panel', snooze: 'Snooze…', never: "Don't Show Again" } as const;
+const SNOOZE_HOUR = 'For an hour';
+const SNOOZE_TOMORROW = 'Until tomorrow';
 
 export class NotificationPresenter implements QuotaNotificationSink {
   constructor(
@@ -31,11 +31,15 @@ export class NotificationPresenter implements QuotaNotificationSink {
 
   private async show(notification: QuotaNotification): Promise<void> {
     const show = notification.level === 'critical' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    const choice = await show(notification.message, OPEN, SNOOZE_HOUR, SNOOZE_TOMORROW, NEVER);
-    const now = Date.now();
-    if (choice === OPEN) await vscode.commands.executeCommand('liveUsage.openPanel', notification.connectionId);
-    else if (choice === SNOOZE_HOUR) await this.notifier.snooze(notification.connectionId, notification.ruleId, snoozeForAnHour(now));
-    else if (choice === SNOOZE_TOMORROW) await this.notifier.snooze(notification.connectionId, notification.ruleId, snoozeUntilTomorrow(now));
-    else if (choice === NEVER) await this.notifier.silence(notification.connectionId, notification.ruleId);
+    const { open, snooze, never } = NOTIFICATION_ACTIONS;
+    const choice = await show(notification.message, open, snooze, never);
+    if (choice === open) await vscode.commands.executeCommand('liveUsage.openPanel', notification.connectionId);
+    else if (choice === never) await this.notifier.silence(notification.connectionId, notification.ruleId);
+    else if (choice === snooze) {
+      const until = await vscode.window.showQuickPick([SNOOZE_HOUR, SNOOZE_TOMORROW], { title: 'Snooze this warning', placeHolder: notification.message });
+      const now = Date.now();
+      if (until === SNOOZE_HOUR) await this.notifier.snooze(notification.connectionId, notification.ruleId, snoozeForAnHour(now));
+      else if (until === SNOOZE_TOMORROW) await this.notifier.snooze(notification.connectionId, notification.ruleId, snoozeUntilTomorrow(now));
+    }
   }
 }

@@ -32,7 +32,8 @@ export function connectionState(snapshot: ConnectionSnapshot, now: number): Conn
     case 'authNeeded':
       return {
         kind: 'authNeeded',
-        text: 'Auth needed',
+        // The status bar's word too: one word for one state on every surface.
+        text: 'Token needed',
         icon: 'key',
         reason: snapshot.error ? `${snapshot.error.message}. Set a token to resume.` : 'No token yet: set one to start polling.',
       };

@@ -93,16 +93,31 @@ export function formatBytes(bytes: number | null | undefined, options: FormatOpt
   return `${formatNumber(value, { ...options, maximumFractionDigits: digits })} ${BYTE_UNITS[index] ?? 'B'}`;
 }
 
-/** Seconds as "850 ms", "1.2 s", "2 min 5 s" (latencies and durations). */
+/**
+ * Seconds as one duration format used everywhere: "850 ms", "1.2 s", "42 s", then whole units, the
+ * largest two: "1 min 55 s", "4 min 47 s", "2 h 5 min", "3 d 4 h". A duration never switches style
+ * at some count of seconds, so a column of them reads alike.
+ */
 export function formatDuration(seconds: number | null | undefined, options: FormatOptions = {}): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return NO_VALUE;
   const magnitude = Math.abs(seconds);
   if (magnitude > 0 && magnitude < 1) return `${formatNumber(seconds * 1000, { ...options, maximumFractionDigits: 0 })} ms`;
-  if (magnitude < 120) return `${formatNumber(seconds, options)} s`;
-  const minutes = Math.floor(magnitude / 60);
-  const rest = Math.round(magnitude - minutes * 60);
+  if (magnitude < 60) return `${formatNumber(seconds, options)} s`;
   const sign = seconds < 0 ? '-' : '';
-  return rest === 0 ? `${sign}${formatNumber(minutes, options)} min` : `${sign}${formatNumber(minutes, options)} min ${rest} s`;
+  const whole = Math.round(magnitude);
+  const units: [number, string][] = [
+    [86_400, 'd'],
+    [3_600, 'h'],
+    [60, 'min'],
+    [1, 's'],
+  ];
+  const largest = units.findIndex(([size]) => whole >= size);
+  const [size, name] = units[largest] as [number, string];
+  const [nextSize, nextName] = (units[largest + 1] ?? [1, 's']) as [number, string];
+  const first = Math.floor(whole / size);
+  const rest = Math.floor((whole - first * size) / nextSize);
+  const number = (value: number) => formatNumber(value, { ...options, maximumFractionDigits: 0 });
+  return rest === 0 ? `${sign}${number(first)} ${name}` : `${sign}${number(first)} ${name} ${rest} ${nextName}`;
 }
 
 /** A value with its unit as a person reads it: "45 %", "0.45 vCPU", "1.2 GB", "412 min". */

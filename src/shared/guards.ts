@@ -1,8 +1,8 @@
 /**
- * Type guards for messages between the extension host and its webviews (protocol.ts,
- * sessionsProtocol.ts): a webview is untrusted input to the host, and the host's messages are
- * checked before a page draws from them. Hand-written rather than a schema library: they run on
- * every snapshot (thousands of numbers), ship in every bundle, and must stay small.
+ * Small hand-written type guards for the checks that run often and on much data: a snapshot another
+ * window published (connections/snapshotGuard.ts, on every mirrored poll) and a session's metadata
+ * read back from its column (sessionColumns.ts). What a page sends is checked with its protocol's
+ * zod/mini schema instead (pageMessages.ts).
  */
 
 export type Guard<T> = (value: unknown) => value is T;

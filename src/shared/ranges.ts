@@ -6,6 +6,7 @@
 export const RANGE_IDS = ['1h', '24h', '7d', '30d', 'cycle'] as const;
 export type RangeId = (typeof RANGE_IDS)[number];
 
+/** The range a panel falls back on when the one it asked for is not on offer. */
 export const DEFAULT_RANGE: RangeId = '24h';
 
 export const RANGE_LABELS: Readonly<Record<RangeId, string>> = {
@@ -41,4 +42,15 @@ export function bucketForSpan(spanMs: number): number | undefined {
   if (spanMs <= 2 * DAY) return 60_000;
   if (spanMs <= 8 * DAY) return 5 * 60_000;
   return 15 * 60_000;
+}
+
+/**
+ * The shortest fixed range that holds all the history there is (`historyMs`: from the oldest reading
+ * to now), so a panel opened with twenty minutes of history does not draw a few dots at the edge of a
+ * 24-hour chart. No history yet: the last hour, where the first readings will show.
+ */
+export function fittingRange(historyMs: number | undefined): Exclude<RangeId, 'cycle'> {
+  if (historyMs === undefined || !(historyMs >= 0)) return '1h';
+  for (const id of ['1h', '24h', '7d'] as const) if (historyMs <= RANGE_SPANS[id]) return id;
+  return '30d';
 }

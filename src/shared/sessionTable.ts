@@ -4,7 +4,8 @@
  * which keeps sorting ten thousand rows to a few milliseconds.
  */
 import { formatBytes, formatDuration } from './format';
-import type { SessionRow } from './sessionsProtocol';
+import { formatKeyPath } from './metadataQuery';
+import type { SessionRow } from './sessionColumns';
 import { usageDurationMs } from './usageByTag';
 
 export type SessionColumn = 'id' | 'status' | 'region' | 'created' | 'duration' | 'proxy' | 'metadata';
@@ -31,9 +32,32 @@ export function isSessionColumn(value: unknown): value is SessionColumn {
   return SESSION_COLUMNS.some((column) => column.id === value);
 }
 
-/** The metadata as one line of JSON, as the table shows it and sorts it. */
-export function metadataText(row: SessionRow): string {
-  return row.userMetadata ? JSON.stringify(row.userMetadata) : '';
+export interface MetadataEntry {
+  /** The key path as the builder writes it: `client`, `order > status`. */
+  readonly key: string;
+  /** Strings as they are; anything else (numbers, lists) as JSON. */
+  readonly value: string;
+}
+
+/** A session's tags as `key = value` pairs, nested keys as paths, in the order they were set. */
+export function metadataEntries(row: Pick<SessionRow, 'userMetadata'>): MetadataEntry[] {
+  const entries: MetadataEntry[] = [];
+  const walk = (node: Readonly<Record<string, unknown>>, path: string[]) => {
+    for (const [key, value] of Object.entries(node)) {
+      const at = [...path, key];
+      if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) walk(value as Record<string, unknown>, at);
+      else entries.push({ key: formatKeyPath(at), value: typeof value === 'string' ? value : JSON.stringify(value) });
+    }
+  };
+  if (row.userMetadata) walk(row.userMetadata, []);
+  return entries;
+}
+
+/** The metadata as one line of `key = value` pairs, as the table sorts it and a screen reader reads it. */
+export function metadataText(row: Pick<SessionRow, 'userMetadata'>): string {
+  return metadataEntries(row)
+    .map((entry) => `${entry.key} = ${entry.value}`)
+    .join('; ');
 }
 
 function sortKey(row: SessionRow, column: SessionColumn, now: number): string | number | null {
@@ -82,7 +106,7 @@ export function nextSort(current: SessionSort, column: SessionColumn): SessionSo
   return { column, direction: numericOrTime ? 'descending' : 'ascending' };
 }
 
-/** The text of each cell, in column order. */
+/** The text of each cell, in column order (durations in the one duration format). */
 export function sessionCells(row: SessionRow, now: number, formatTime: (at: number) => string): string[] {
   const created = Date.parse(row.createdAt);
   const duration = usageDurationMs(row, now);
@@ -91,7 +115,8 @@ export function sessionCells(row: SessionRow, now: number, formatTime: (at: numb
     row.status,
     row.region,
     Number.isNaN(created) ? row.createdAt : formatTime(created),
-    duration === null ? '—' : `${formatDuration(Math.round(duration / 1000))}${row.endedAt || row.status !== 'RUNNING' ? '' : ' (running)'}`,
+    // A running session's duration grows; its status column says it runs.
+    duration === null ? '—' : formatDuration(Math.round(duration / 1000)),
     formatBytes(row.proxyBytes),
     metadataText(row) || '—',
   ];

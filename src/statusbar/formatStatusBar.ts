@@ -5,12 +5,12 @@
  * only work when the host marks the MarkdownString trusted for these commands.
  */
 import { PROVIDER_ABBREVIATIONS, PROVIDER_NAMES, descriptorOfKind } from '../providers/registry';
-import { describeQuota, quotaHeadline, quotaPercent } from '../quota/describeQuota';
+import { describeQuota, figureInWords, quotaHeadline, quotaPercent } from '../quota/describeQuota';
 import { levelRank, worseLevel } from '../quota/evaluateQuotas';
 import type { ProviderKind } from '../shared/connections';
-import { figureCompact, figureText } from '../shared/figures';
+import { figureCompact } from '../shared/figures';
 import type { ConnectionSnapshot, Figure, QuotaLevel, QuotaStatus } from '../shared/snapshot';
-import { formatDay, formatNumber, formatPercent, formatRelativeTime, NO_VALUE, type FormatOptions } from './format';
+import { formatDay, formatNumber, formatPercent, formatRelativeTime, type FormatOptions } from './format';
 
 export {
   formatBytes,
@@ -82,10 +82,6 @@ function needsAttention(snapshot: ConnectionSnapshot): boolean {
   return snapshot.health === 'error' || snapshot.health === 'authNeeded';
 }
 
-function quotaOf(snapshot: ConnectionSnapshot, id: string): QuotaStatus | undefined {
-  return snapshot.quotas.find((quota) => quota.id === id);
-}
-
 /** The one or two figures a user glances at, per provider, in three registers. */
 interface Figures {
   /** For the status bar text: "3/10 sessions (2 queued)". Empty when there is nothing to show. */
@@ -113,9 +109,7 @@ export function statusFigure(snapshot: Pick<ConnectionSnapshot, 'kind' | 'figure
 
 /** A figure in words: a quota's headline ("3 of 10 concurrent sessions running"), else "Requests per minute 1,482". */
 function figureWords(snapshot: ConnectionSnapshot, figure: Figure, options: FormatOptions): string {
-  const quota = figure.quota === undefined ? undefined : quotaOf(snapshot, figure.quota);
-  const words = quota ? quotaHeadline(quota, options) : `${figure.label} ${figureText(figure, options)}`;
-  return figure.source ? `${words} (${figure.source})` : words;
+  return figureInWords(snapshot.quotas, figure, options);
 }
 
 function figuresOf(snapshot: ConnectionSnapshot, options: FormatOptions): Figures {
@@ -180,24 +174,44 @@ function stateWords(snapshot: ConnectionSnapshot, options: StatusBarOptions): st
   }
 }
 
-function quotaCell(quota: QuotaStatus | undefined, options: StatusBarOptions): string {
-  if (!quota) return NO_VALUE;
+/** The worst quota, when it is past a threshold: "Browser minutes 92 % (critical), runs out 28 Nov". */
+function quotaLine(quota: QuotaStatus | undefined, options: StatusBarOptions): string {
+  if (!quota || quota.level === 'ok') return '';
   const percent = quotaPercent(quota);
-  const level = quota.level === 'ok' ? '' : ` (${quota.level})`;
   const base = percent === null ? `${quota.label}: ${quotaHeadline(quota, options)}` : `${quota.label} ${formatPercent(percent, options)}`;
   const runsOut = quota.exhaustedAt === undefined ? '' : `, runs out ${formatDay(quota.exhaustedAt, options)}`;
-  return `${base}${level}${runsOut}`;
+  return `${base} (${quota.level})${runsOut}`;
 }
 
-function tooltipRow(snapshot: ConnectionSnapshot, figures: Figures, options: StatusBarOptions): string {
-  const cells = [
-    `**${escapeMarkdown(snapshot.label)}** ${escapeMarkdown(`(${providerName(snapshot)})`)}`,
-    escapeMarkdown(stateWords(snapshot, options)),
-    escapeMarkdown(snapshot.health === 'disabled' ? NO_VALUE : figures.values || NO_VALUE),
-    escapeMarkdown(snapshot.health === 'disabled' ? NO_VALUE : quotaCell(worstQuota(snapshot.quotas), options)),
-    escapeMarkdown(snapshot.lastSuccessAt === undefined ? 'never' : formatRelativeTime(snapshot.lastSuccessAt, options.now, options)),
-  ];
-  return `| ${cells.join(' | ')} |`;
+/** The label, and the provider's name only where the label does not already say it ("Browserless (local)"). */
+function connectionName(snapshot: ConnectionSnapshot): string {
+  const provider = providerName(snapshot);
+  return snapshot.label.toLowerCase().includes(provider.toLowerCase()) ? snapshot.label : `${snapshot.label} (${provider})`;
+}
+
+const STATE_ICONS: Readonly<Record<ConnectionSnapshot['health'], string>> = {
+  loading: '$(sync~spin)',
+  ok: '$(pass)',
+  stale: '$(history)',
+  authNeeded: '$(key)',
+  error: '$(error)',
+  disabled: '$(circle-slash)',
+};
+
+/**
+ * One connection as two lines laid out for the hover's width (about 500 px): its name, state and age,
+ * then its values in words, and the worst quota when it is past a threshold. No table: five columns
+ * squeezed into a hover wrapped every cell.
+ */
+function tooltipBlock(snapshot: ConnectionSnapshot, figures: Figures, options: StatusBarOptions): string {
+  const level = snapshotLevel(snapshot);
+  const icon = snapshot.health === 'ok' && level !== 'ok' ? (level === 'critical' ? '$(error)' : '$(warning)') : STATE_ICONS[snapshot.health];
+  const age = snapshot.lastSuccessAt === undefined ? 'never updated' : `updated ${formatRelativeTime(snapshot.lastSuccessAt, options.now, options)}`;
+  const head = `${icon} **${escapeMarkdown(connectionName(snapshot))}** · ${escapeMarkdown(stateWords(snapshot, options))} · ${escapeMarkdown(age)}`;
+  if (snapshot.health === 'disabled') return head;
+  const lines = [figures.values, quotaLine(worstQuota(snapshot.quotas), options)].filter((line) => line !== '');
+  // Two spaces before a line break: CommonMark's hard break, so the lines stay lines.
+  return [head, ...lines.map((line) => escapeMarkdown(line))].join('  \n');
 }
 
 const COMMAND_LINKS = [
@@ -207,7 +221,7 @@ const COMMAND_LINKS = [
 ].join(' · ');
 
 function spokenConnection(snapshot: ConnectionSnapshot, figures: Figures, options: StatusBarOptions): string {
-  const name = `${snapshot.label} (${providerName(snapshot)})`;
+  const name = connectionName(snapshot);
   const parts: string[] = [];
   switch (snapshot.health) {
     case 'loading':
@@ -251,18 +265,12 @@ export function formatStatusBar(snapshots: readonly ConnectionSnapshot[], option
   const level = active.reduce<QuotaLevel>((worst, snapshot) => worseLevel(worst, snapshotLevel(snapshot)), 'ok');
   const background = level === 'critical' ? 'error' : level === 'warning' ? 'warning' : undefined;
 
-  const table = [
-    '| Connection | State | Values | Quota | Updated |',
-    '| --- | --- | --- | --- | --- |',
-    ...snapshots.map((snapshot) => tooltipRow(snapshot, figures.get(snapshot) ?? NO_FIGURES, renderOptions)),
-  ].join('\n');
+  const blocks = snapshots.map((snapshot) => tooltipBlock(snapshot, figures.get(snapshot) ?? NO_FIGURES, renderOptions)).join('\n\n');
   const footer = active.length === 0 ? `All connections are disabled.\n\n${COMMAND_LINKS}` : COMMAND_LINKS;
-  const tooltipMarkdown = `**${TITLE}**\n\n${table}\n\n${footer}`;
+  const tooltipMarkdown = `**${TITLE}**\n\n${blocks}\n\n---\n\n${footer}`;
 
   const spokenAll = snapshots.map((snapshot) =>
-    snapshot.health === 'disabled'
-      ? `${snapshot.label} (${providerName(snapshot)}): disabled`
-      : spokenConnection(snapshot, figures.get(snapshot) ?? NO_FIGURES, renderOptions),
+    snapshot.health === 'disabled' ? `${connectionName(snapshot)}: disabled` : spokenConnection(snapshot, figures.get(snapshot) ?? NO_FIGURES, renderOptions),
   );
   const levelSentence = level === 'ok' ? '' : ` A quota is at ${level === 'critical' ? 'its critical' : 'its warning'} level.`;
   // Server messages often end in a period already; one sentence end is enough.

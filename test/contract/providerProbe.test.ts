@@ -26,13 +26,22 @@ function probe(tokens: Record<string, string> = {}): ProviderProbe {
 }
 
 describe('ProviderProbe', () => {
-  test('Test Connection polls every feed once and says what each read', async () => {
+  test('Test Connection polls every feed once and says what it read in words, and from where', async () => {
     const config: ConnectionConfig = { id: 'bb', kind: 'browserbase', label: 'BB', baseUrl: context.sandbox.baseUrl('browserbase'), projectId: 'proj_sandbox' };
     const summary = await probe().test(config, context.sandbox.tokens.browserbase);
-    assert.match(
-      summary,
-      /^Connected: \d+ value\(s\) read — usage: 2 value\(s\) \(.*\), sessions: 1 value\(s\), project: 1 value\(s\), billing: 3 value\(s\)\.$/,
-    );
+    assert.match(summary, /^Read GET \/v1\/projects\/\{id\}\/usage, GET \/v1\/sessions\?status=RUNNING, GET \/v1\/projects\/\{id\} and GET \/v1\/sessions: /);
+    assert.match(summary, /: [\d,]+ browser minutes used this cycle/);
+    assert.match(summary, /\d of 3 concurrent sessions running \(\d+ %\) \(\d+ series in all\)\./);
+    assert.doesNotMatch(summary, /value\(s\)/, 'no counts of values');
+  });
+
+  test('Browserless and a Prometheus endpoint read in words too', async () => {
+    const browserless: ConnectionConfig = { id: 'bl', kind: 'browserless', label: 'BL', baseUrl: context.sandbox.baseUrl('browserless'), authMode: 'bearer' };
+    const words = await probe().test(browserless, context.sandbox.tokens.browserless);
+    assert.match(words, /^Read \/pressure, \/metrics and \/metrics\/total: \d+ of \d+ concurrent sessions running \(\d+ %\), \d+ of \d+ queue places taken/);
+    const prometheus: ConnectionConfig = { id: 'pr', kind: 'prometheus', label: 'PR', baseUrl: `${context.sandbox.baseUrl('prometheus')}/metrics` };
+    const scraped = await probe().test(prometheus, undefined);
+    assert.match(scraped, /^Read the scrape URL: .+ \(\d+ series in all\)\.$/);
   });
 
   test('a rejected token fails the test with an auth error', async () => {

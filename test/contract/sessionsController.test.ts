@@ -1,6 +1,6 @@
 /**
- * The Browserbase sessions panel's host side, driven with the messages the page sends, against the
- * sandbox's Browserbase API over real HTTP: init, find (rows trimmed to what the page shows, q and
+ * The Browserbase sessions panel's host side, driven through the one webview channel with the
+ * messages the page sends, against the sandbox's Browserbase API over real HTTP: init, find (rows trimmed to what the page shows, q and
  * its URL form), a late answer carrying its own request id, launch with exactly one confirmation per
  * click and one session for a double click, a refusal answered without a confirmation or request,
  * the 429 naming the project's concurrency, copy/release actions, and saved queries shared with the
@@ -14,13 +14,10 @@ import { SessionsController, type SessionsUi } from '../../src/browserbase/sessi
 import { BrowserbaseSessionService } from '../../src/browserbase/sessionService';
 import { HttpClient } from '../../src/http/httpClient';
 import type { ConnectionConfig } from '../../src/shared/connections';
-import {
-  fromSessionColumns,
-  parseSessionsHostMessage,
-  parseSessionsWebviewMessage,
-  type SessionsHostMessage,
-  type SessionsWebviewMessage,
-} from '../../src/shared/sessionsProtocol';
+import { fromSessionColumns } from '../../src/shared/sessionColumns';
+import { parseSessionsPageMessage, type SessionsHostMessage, type SessionsPageMessage } from '../../src/shared/sessionsProtocol';
+import { WebviewChannel } from '../../src/webviews/webviewChannel';
+import { FakePage } from '../unit/webviews/fakePage';
 import { ROOMY_TIMEOUTS } from '../support/faultMatrix';
 import { useSandbox } from '../support/sandbox';
 
@@ -38,8 +35,8 @@ interface Harness {
   opened: string[];
   answer: { confirm: boolean; delayMs: number };
   store: Map<string, unknown>;
-  /** Sends what the page would, through the same guard the panel runs. */
-  send(message: SessionsWebviewMessage): Promise<void>;
+  /** Sends what the page would, through the channel the panel runs (its schema included), and waits for the answer. */
+  send(message: SessionsPageMessage): Promise<void>;
 }
 
 function harness(): Harness {
@@ -71,15 +68,23 @@ function harness(): Harness {
     runCommand: async () => undefined,
     debug: () => undefined,
   };
-  h.controller = new SessionsController(service, saved, ui, (message) => {
-    // What the page accepts: every message the host posts must pass the page's guard.
-    assert.ok(parseSessionsHostMessage(JSON.parse(JSON.stringify(message))), `the page would drop ${JSON.stringify(message).slice(0, 200)}`);
-    h.posted.push(message);
-  });
+  const page = new FakePage({ retainsContext: true });
+  const channel = new WebviewChannel<SessionsPageMessage, SessionsHostMessage>(
+    page,
+    (handle) => new SessionsController(service, saved, ui, handle, { connectionId: 'bb' }),
+    {
+      parse: parseSessionsPageMessage,
+      name: 'sessions panel',
+      log: { debug: () => undefined, warn: () => undefined },
+      failed: (message) => h.errors.push(message),
+    },
+  );
+  h.controller = channel.controller as SessionsController;
+  // What the page receives has crossed a structured clone.
+  h.posted = page.posted as SessionsHostMessage[];
   h.send = async (message) => {
-    const parsed = parseSessionsWebviewMessage(JSON.parse(JSON.stringify(message)));
-    assert.ok(parsed, `the host would drop ${JSON.stringify(message)}`);
-    await h.controller.handle(parsed);
+    assert.ok(parseSessionsPageMessage(JSON.parse(JSON.stringify(message))), `the host would drop ${JSON.stringify(message)}`);
+    await page.receive(message, () => channel.whenIdle());
   };
   return h;
 }
@@ -89,17 +94,16 @@ const last = <T extends SessionsHostMessage['type']>(h: Harness, type: T) =>
 const creates = () => ctx.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/browserbase/v1/sessions').length;
 
 let h: Harness;
-beforeEach(() => {
+beforeEach(async () => {
   h = harness();
+  await h.send({ type: 'ready' });
 });
 after(async () => {
   await http?.close();
 });
 
 describe('sessions panel host', () => {
-  test('ready is answered with the connections, saved queries and launch options', async () => {
-    h.controller.select('bb');
-    await h.send({ type: 'ready' });
+  test('ready is answered with the connections, saved queries and launch options, showing the connection the panel was opened for', () => {
     const init = last(h, 'init');
     assert.deepEqual(init?.connections, [{ id: 'bb', label: 'Sandbox Browserbase', projectId: PROJECT }]);
     assert.equal(init?.connectionId, 'bb');
@@ -272,13 +276,13 @@ describe('sessions panel host', () => {
   });
 
   test('the page cannot send a query outside the structure', () => {
-    assert.equal(parseSessionsWebviewMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: "user_metadata['a']:'b'" }), undefined);
+    assert.equal(parseSessionsPageMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: "user_metadata['a']:'b'" }), undefined);
     assert.equal(
-      parseSessionsWebviewMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: { conditions: [{ path: 'client', value: 'x' }] } }),
+      parseSessionsPageMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: { conditions: [{ path: 'client', value: 'x' }] } }),
       undefined,
     );
-    assert.equal(parseSessionsWebviewMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: { conditions: [], status: 'DROP TABLE' } }), undefined);
-    assert.equal(parseSessionsWebviewMessage({ type: 'sessionAction', connectionId: 'bb', sessionId: 'x', action: 'delete' }), undefined);
-    assert.equal(parseSessionsWebviewMessage({ type: 'launch', requestId: 1, connectionId: 'bb', options: { tags: [], timeout: 'soon' } }), undefined);
+    assert.equal(parseSessionsPageMessage({ type: 'find', requestId: 1, connectionId: 'bb', query: { conditions: [], status: 'DROP TABLE' } }), undefined);
+    assert.equal(parseSessionsPageMessage({ type: 'sessionAction', connectionId: 'bb', sessionId: 'x', action: 'delete' }), undefined);
+    assert.equal(parseSessionsPageMessage({ type: 'launch', requestId: 1, connectionId: 'bb', options: { tags: [], timeout: 'soon' } }), undefined);
   });
 });

@@ -28,7 +28,7 @@ import { SharedSnapshots } from '../../src/polling/sharedSnapshots';
 import type { Reading } from '../../src/providers/types';
 import { toColumns } from '../../src/shared/columns';
 import type { ConnectionConfig } from '../../src/shared/connections';
-import { parseHostMessage, type HostMessage } from '../../src/shared/protocol';
+import type { PanelSnapshot } from '../../src/shared/panelProtocol';
 import type { ConnectionSnapshot } from '../../src/shared/snapshot';
 
 const CLIENTS = [
@@ -210,17 +210,17 @@ async function outputs(client: Client, token: string, origin: string, http: Http
     const shared = new SharedSnapshots<ConnectionSnapshot>({ folder: join(folder, 'coordination'), windowId: 'w' });
     await shared.write(config.id, { data: snapshot });
     const samples = await history.query(config.id, { from: now - 3_600_000, to: now + 60_000 });
-    const message: HostMessage = {
+    const message: PanelSnapshot = {
       type: 'snapshot',
-      surface: 'panel',
       now,
-      theme: 'dark',
       range: '1h',
       ranges: ['1h'],
+      fitted: false,
       connections: [snapshot],
       histories: [{ connectionId: config.id, from: now - 3_600_000, to: now, warnPercent: 75, criticalPercent: 90, series: toColumns(samples) }],
     };
-    assert.ok(parseHostMessage(JSON.parse(JSON.stringify(message))), 'the page accepts the message');
+    // What the page receives is this, cloned: it holds only data.
+    assert.deepEqual(JSON.parse(JSON.stringify(message)), message, 'the message survives the trip to the page');
     await history.close();
     const files: string[] = [];
     for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {

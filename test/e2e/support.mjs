@@ -154,9 +154,19 @@ export async function runCommandFromPalette(page, title) {
     .locator('.monaco-workbench')
     .click({ position: { x: 700, y: 400 } })
     .catch(() => {});
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  // A webview that is still loading (one restored after a reload) keeps keys it has focus on instead of
+  // forwarding them to the workbench: take focus back from it and ask again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const opened = await input.waitFor({ state: 'visible', timeout: attempt < 3 ? 3_000 : 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (opened) break;
+    if (attempt === 3) throw new Error(`the Command Palette did not open to run "${title}"`);
+    await page.evaluate(() => /** @type {{ activeElement?: { blur?: () => void } }} */ (globalThis.document).activeElement?.blur?.());
+  }
   await input.fill(`>${title}`);
   // Enter runs the focused row: make sure that is the command asked for, not a near match.
   const focused = page.locator('.quick-input-widget .monaco-list-row.focused');
@@ -426,19 +436,34 @@ export async function readStatusTooltip(page, expected, timeoutMs = 20_000) {
     },
     { timeoutMs, intervalMs: 500, message: () => `the status bar tooltip to match ${expected}; it reads "${last}"` },
   );
+  // Left open for a screenshot: after its fade-in, not half transparent.
+  await waitFor(
+    async () =>
+      Number(
+        await hover
+          .first()
+          .evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).opacity ?? '1')
+          .catch(() => '1'),
+      ) === 1,
+    { timeoutMs: 5000, intervalMs: 100, message: 'the tooltip to finish fading in' },
+  );
   return last;
 }
 
 /**
- * The notification toasts on screen: message and button labels.
+ * The notification toasts on screen: message, button labels, and the labels the toast cuts short.
  * @param {import('playwright-core').Page} page
- * @returns {Promise<{ message: string, buttons: string[], icon: string }[]>}
+ * @returns {Promise<{ message: string, buttons: string[], cut: string[], icon: string }[]>}
  */
 export async function notificationToasts(page) {
   return page.locator('.notifications-toasts .notification-toast').evaluateAll((toasts) =>
     toasts.map((toast) => ({
       message: (toast.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
       buttons: [...toast.querySelectorAll('.monaco-button')].map((button) => (button.textContent ?? '').trim()),
+      // A label wider than its button is drawn with an ellipsis.
+      cut: [...toast.querySelectorAll('.monaco-button')]
+        .filter((button) => button.scrollWidth > button.clientWidth + 1 || [...button.children].some((child) => child.scrollWidth > child.clientWidth + 1))
+        .map((button) => (button.textContent ?? '').trim()),
       icon: [...(toast.querySelector('.notification-list-item-icon')?.classList ?? [])].find((name) => name.startsWith('codicon-') && name !== 'codicon') ?? '',
     })),
   );

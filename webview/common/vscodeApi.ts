@@ -1,7 +1,8 @@
 /**
- * The page's handle on VS Code's webview API (acquireVsCodeApi may be called once per page), the UI
- * choices kept in the webview state VS Code restores after a reload (never domain data), and checked
- * arrival of the host's messages. Each surface's host.ts types it with its own protocol.
+ * The page's handle on VS Code's webview API (acquireVsCodeApi may be called once per page): typed
+ * posts of the surface's protocol, the host's messages, and the UI choices kept in the webview state
+ * VS Code restores after a reload (never domain data). The host's messages are not checked again
+ * here: the host wrote them, and it checks what the page sends.
  */
 
 interface VsCodeApi {
@@ -12,26 +13,27 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const api: VsCodeApi = acquireVsCodeApi();
-
-export function postRaw(message: unknown): void {
-  api.postMessage(message);
+export interface PageConnection<HostMessage, PageMessage> {
+  post(message: PageMessage): void;
+  onMessage(handle: (message: HostMessage, receivedAt: number) => void): void;
+  loadState(): unknown;
+  saveState(state: unknown): void;
 }
 
-export function loadState<T extends object>(fallback: T): T {
-  const state = api.getState();
-  return typeof state === 'object' && state !== null ? { ...fallback, ...(state as Partial<T>) } : fallback;
-}
+let api: VsCodeApi | undefined;
 
-export function saveState(state: object): void {
-  api.setState(state);
-}
-
-/** Calls `handle` with each host message `parse` accepts; anything else is dropped. */
-export function onMessage<T>(parse: (data: unknown) => T | undefined, handle: (message: T, receivedAt: number) => void): void {
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    const receivedAt = performance.now();
-    const message = parse(event.data);
-    if (message !== undefined) handle(message, receivedAt);
-  });
+export function connectToHost<HostMessage, PageMessage>(): PageConnection<HostMessage, PageMessage> {
+  api ??= acquireVsCodeApi();
+  const vscode = api;
+  return {
+    post: (message) => vscode.postMessage(message),
+    onMessage: (handle) =>
+      window.addEventListener('message', (event: MessageEvent<unknown>) => {
+        const data = event.data;
+        // Only the host posts to the page; anything without a type is not ours.
+        if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') handle(data as HostMessage, performance.now());
+      }),
+    loadState: () => vscode.getState(),
+    saveState: (state) => vscode.setState(state),
+  };
 }

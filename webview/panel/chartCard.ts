@@ -1,141 +1,55 @@
 /**
- * A chart with everything around it: title and unit, an HTML legend whose entries are buttons (so
- * series can be hidden from the keyboard), the canvas (created only once the card scrolls into
- * view), a screen-reader summary, a live region for the keyboard cursor, the table view and the
- * export buttons.
+ * A chart with everything around it: title and unit, an HTML legend whose entries are toggle buttons
+ * (so series can be hidden from the keyboard), the canvas (the chart is created only once the card
+ * scrolls into view), a screen-reader summary, a live region for the keyboard cursor, the table view
+ * and the export buttons.
  */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-icon/index.js';
+import { html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import type { ChartData } from '../../src/shared/chartGroups';
 import { unitName } from '../../src/shared/format';
 import { bucketName } from '../../src/shared/timeAxis';
-import { domId, el, icon, replaceChildren } from '../common/dom';
-import { seriesStyle, type Palette } from '../common/theme';
+import { domId } from '../common/dom';
+import { define, LightElement } from '../common/lightElement';
+import { seriesStyle, type Palette } from '../common/palette';
+import { chartSummary } from './chartSummary';
 import { ChartView } from './chartView';
 import { renderDataTable } from './dataTable';
 
+/** What a card asks of the page. */
 export interface ChartCardHost {
-  palette(): Palette;
   hidden(chartId: string): ReadonlySet<string>;
-  setHidden(chartId: string, hidden: ReadonlySet<string>): void;
+  toggleSeries(chart: ChartData, seriesKey: string): ReadonlySet<string>;
   zoom(chartId: string): readonly [number, number] | undefined;
   setZoom(chartId: string, zoom: readonly [number, number] | undefined): void;
   tableOpen(chartId: string): boolean;
   setTableOpen(chartId: string, open: boolean): void;
   exportChart(chart: ChartData, format: 'csv' | 'json'): void;
-  /** Call `show` once the card is near the viewport. */
+  /** Calls `show` once the card is near the viewport. */
   whenVisible(element: Element, show: () => void): void;
   drawn(): void;
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
-
 /** A short line in the series' colour and dash, as the legend's key. */
-function swatch(colour: string, dash: readonly number[], width: number): SVGSVGElement {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('width', '22');
-  svg.setAttribute('height', '8');
-  svg.setAttribute('aria-hidden', 'true');
-  const line = document.createElementNS(SVG, 'line');
-  for (const [name, value] of Object.entries({
-    x1: '1',
-    y1: '4',
-    x2: '21',
-    y2: '4',
-    stroke: colour,
-    'stroke-width': String(width),
-    'stroke-dasharray': dash.join(' '),
-  })) {
-    line.setAttribute(name, value);
-  }
-  svg.append(line);
-  return svg;
+function swatch(colour: string, dash: readonly number[], width: number): TemplateResult {
+  return html`<svg width="22" height="8" aria-hidden="true">
+    ${svg`<line x1="1" y1="4" x2="21" y2="4" stroke=${colour} stroke-width=${String(width)} stroke-dasharray=${dash.join(' ')}></line>`}
+  </svg>`;
 }
 
-function button(label: string, iconName: string, className: string): HTMLElement {
-  return el('vscode-button', { secondary: true, icon: iconName, class: className }, label);
-}
-
-export class ChartCard {
-  readonly element: HTMLElement;
-  private data: ChartData;
+export class ChartCard extends LightElement {
+  static override properties = { data: { attribute: false }, palette: { attribute: false } };
+  declare data: ChartData;
+  declare palette: Palette;
+  host!: ChartCardHost;
   private view: ChartView | undefined;
-  private readonly area: HTMLElement;
-  private readonly canvas: HTMLCanvasElement;
-  private readonly legend: HTMLElement;
-  private readonly note: HTMLElement;
-  private readonly summary: HTMLElement;
-  private readonly readout: HTMLElement;
-  private readonly tableBox: HTMLElement;
-  private readonly tableButton: HTMLElement;
-  private readonly resetButton: HTMLElement;
-  private legendKeys = '';
-
-  constructor(
-    data: ChartData,
-    private readonly host: ChartCardHost,
-  ) {
-    this.data = data;
-    const id = domId('chart', data.id);
-    this.canvas = el('canvas', { 'aria-hidden': 'true' });
-    this.summary = el('p', { class: 'sr-only', id: `${id}-summary` });
-    this.area = el(
-      'div',
-      {
-        class: 'chart-area',
-        tabindex: 0,
-        role: 'group',
-        'aria-roledescription': 'chart',
-        'aria-label': `${data.title} chart`,
-        'aria-describedby': `${id}-summary ${id}-keys`,
-        'aria-keyshortcuts': 'ArrowLeft ArrowRight Home End + - 0',
-      },
-      this.canvas,
-      el('div', { class: 'selection', hidden: true }),
-    );
-    this.readout = el('p', { class: 'chart-readout', 'aria-live': 'polite' });
-    this.legend = el('ul', { class: 'legend', 'aria-label': `Series of ${data.title}` });
-    this.note = el('p', { class: 'chart-note' });
-    this.tableBox = el('div', { class: 'chart-table', hidden: true });
-    this.tableButton = button('Table', 'table', 'toggle-table');
-    this.tableButton.setAttribute('aria-pressed', 'false');
-    this.resetButton = button('Reset zoom', 'zoom-out', 'reset-zoom');
-    this.resetButton.hidden = true;
-    const csv = button('CSV', 'desktop-download', 'export-csv');
-    const json = button('JSON', 'json', 'export-json');
-    csv.setAttribute('aria-label', `Export ${data.title} as CSV`);
-    json.setAttribute('aria-label', `Export ${data.title} as JSON`);
-    this.tableButton.addEventListener('click', () => this.setTable(!this.host.tableOpen(this.data.id)));
-    this.resetButton.addEventListener('click', () => this.view?.setZoom(undefined));
-    csv.addEventListener('click', () => this.host.exportChart(this.data, 'csv'));
-    json.addEventListener('click', () => this.host.exportChart(this.data, 'json'));
-    this.element = el(
-      'article',
-      { class: 'chart-card', id, 'data-chart-id': data.id, 'aria-labelledby': `${id}-title` },
-      el(
-        'header',
-        { class: 'chart-header' },
-        el('h3', { id: `${id}-title` }, data.title),
-        el('div', { class: 'chart-actions' }, this.resetButton, this.tableButton, csv, json),
-      ),
-      this.note,
-      this.legend,
-      this.area,
-      el(
-        'p',
-        { class: 'chart-keys', id: `${id}-keys` },
-        'Keys: ← → read values, Home/End first/last, + − zoom, Shift+← → pan, 0 reset. Drag or Ctrl+wheel to zoom, double-click to reset.',
-      ),
-      this.summary,
-      this.readout,
-      this.tableBox,
-    );
-    this.update(data);
-    if (this.host.tableOpen(data.id)) this.setTable(true);
-    this.host.whenVisible(this.element, () => this.show());
-  }
-
-  get id(): string {
-    return this.data.id;
-  }
+  private readout = '';
+  private watching = false;
+  /** The thresholds the chart drew when the note was written: the note names those it left out. */
+  private noted = '';
+  /** The table view, built again only for new data (it may hold thousands of rows). */
+  private table: { readonly data: ChartData; readonly element: HTMLElement } | undefined;
 
   get drawnChart(): boolean {
     return this.view !== undefined;
@@ -143,89 +57,66 @@ export class ChartCard {
 
   /** Creates the chart; until then the card holds only its data (cheap for charts scrolled away). */
   show(): void {
-    if (this.view) return;
-    this.view = new ChartView(this.area, this.canvas, this.data, {
-      palette: this.host.palette(),
+    if (this.view || !this.isConnected) return;
+    const area = this.querySelector<HTMLElement>('.chart-area');
+    const canvas = area?.querySelector('canvas');
+    if (!area || !canvas) return;
+    this.view = new ChartView(area, canvas, this.data, {
+      palette: this.palette,
       hidden: this.host.hidden(this.data.id),
       ...(this.host.zoom(this.data.id) ? { zoom: this.host.zoom(this.data.id) as readonly [number, number] } : {}),
       onZoom: (zoom) => {
         this.host.setZoom(this.data.id, zoom);
-        this.resetButton.hidden = zoom === undefined;
-        this.describe();
+        this.requestUpdate();
       },
-      onReadout: (text) => (this.readout.textContent = text),
+      onReadout: (text) => {
+        this.readout = text;
+        this.requestUpdate();
+      },
+      onRendered: () => this.followThresholds(),
     });
-    this.resetButton.hidden = !this.view.zoomed;
-    this.describe();
+    this.requestUpdate();
     this.host.drawn();
   }
 
-  update(data: ChartData): void {
-    this.data = data;
-    // The window in the markup: tools (and the end-to-end run) can tell what the table covers.
-    this.element.dataset.from = String(data.from);
-    this.element.dataset.to = String(data.to);
-    this.renderLegend();
-    this.view?.update(data);
-    if (!this.tableBox.hidden) replaceChildren(this.tableBox, renderDataTable(data));
-    this.describe();
+  /** The chart decides which thresholds fit only once it has drawn: the note follows it. */
+  private followThresholds(): void {
+    const shown = (this.view?.shownThresholds() ?? []).map((line) => line.label).join('\n');
+    if (shown === this.noted) return;
+    this.noted = shown;
+    this.requestUpdate();
   }
 
-  setPalette(palette: Palette): void {
-    this.legendKeys = '';
-    this.renderLegend(palette);
-    this.view?.setPalette(palette);
-  }
-
-  destroy(): void {
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
     this.view?.destroy();
     this.view = undefined;
-    this.element.remove();
+    this.watching = false;
   }
 
-  private setTable(open: boolean): void {
-    this.host.setTableOpen(this.data.id, open);
-    this.tableButton.setAttribute('aria-pressed', String(open));
-    this.tableBox.hidden = !open;
-    if (open) replaceChildren(this.tableBox, renderDataTable(this.data));
-    else replaceChildren(this.tableBox);
-  }
-
-  private renderLegend(palette = this.host.palette()): void {
-    const keys = this.data.series.map((series) => `${series.key}=${series.label}`).join('\n');
-    const hidden = this.host.hidden(this.data.id);
-    if (keys === this.legendKeys) {
-      for (const item of this.legend.querySelectorAll<HTMLButtonElement>('button[data-key]'))
-        item.setAttribute('aria-pressed', String(!hidden.has(item.dataset.key ?? '')));
-      return;
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (!this.watching) {
+      this.watching = true;
+      this.host.whenVisible(this, () => this.show());
     }
-    this.legendKeys = keys;
-    replaceChildren(
-      this.legend,
-      ...this.data.series.map((series, index) => {
-        const { colour, dash } = seriesStyle(palette, index);
-        const toggle = el(
-          'button',
-          { type: 'button', 'data-key': series.key, 'aria-pressed': String(!hidden.has(series.key)) },
-          swatch(colour, dash, palette.lineWidth),
-          series.label,
-        );
-        toggle.addEventListener('click', () => {
-          const next = new Set(this.host.hidden(this.data.id));
-          if (next.has(series.key)) next.delete(series.key);
-          else next.add(series.key);
-          // Never hide every series: an empty chart reads as "no data".
-          if (next.size >= this.data.series.length) return;
-          this.host.setHidden(this.data.id, next);
-          toggle.setAttribute('aria-pressed', String(!next.has(series.key)));
-          this.view?.setHidden(next);
-        });
-        return el('li', {}, toggle);
-      }),
-    );
+    if (changed.has('data')) this.view?.update(this.data);
+    if (changed.has('palette') && changed.get('palette') !== undefined) this.view?.setPalette(this.palette);
+    this.followThresholds();
   }
 
-  private describe(): void {
+  private tableView(): HTMLElement {
+    if (this.table?.data !== this.data) this.table = { data: this.data, element: renderDataTable(this.data) };
+    return this.table.element;
+  }
+
+  private toggle(seriesKey: string): void {
+    const hidden = this.host.toggleSeries(this.data, seriesKey);
+    this.view?.setHidden(hidden);
+    this.requestUpdate();
+  }
+
+  private notes(): string[] {
     const data = this.data;
     const notes: string[] = [];
     const unit = unitName(data.unit);
@@ -241,7 +132,83 @@ export class ChartCard {
     const above = shown ? data.thresholds.filter((line) => !shown.includes(line)) : [];
     if (above.length > 0) notes.push(`Not drawn, far above the values: ${above.map((line) => line.label).join(', ')}.`);
     if (data.omitted) notes.push(`${data.omitted} more label sets are left out (of the table and exports too).`);
-    replaceChildren(this.note, ...(notes.length > 0 ? [icon('info'), ` ${notes.join(' ')}`] : []));
-    this.summary.textContent = this.view?.summary() ?? `${data.title}: ${data.description}`;
+    return notes;
+  }
+
+  protected override render(): TemplateResult {
+    const data = this.data;
+    const id = domId('chart', data.id);
+    const hidden = this.host.hidden(data.id);
+    const tableOpen = this.host.tableOpen(data.id);
+    const zoomed = this.view?.zoomed ?? this.host.zoom(data.id) !== undefined;
+    const notes = this.notes();
+    const summary = this.view?.summary() ?? chartSummary(data, [data.from, data.to], false);
+    return html`<article
+      class="chart-card"
+      id=${id}
+      data-chart-id=${data.id}
+      data-from=${String(data.from)}
+      data-to=${String(data.to)}
+      aria-labelledby="${id}-title"
+    >
+      <header class="chart-header">
+        <h3 id="${id}-title">${data.title}</h3>
+        <div class="chart-actions">
+          <vscode-button secondary icon="zoom-out" class="reset-zoom" ?hidden=${!zoomed} @click=${() => this.view?.setZoom(undefined)}
+            >Reset zoom</vscode-button
+          >
+          <vscode-button
+            secondary
+            icon="table"
+            class="toggle-table"
+            aria-pressed=${String(tableOpen)}
+            @click=${() => (this.host.setTableOpen(data.id, !tableOpen), this.requestUpdate())}
+            >Table</vscode-button
+          >
+          <vscode-button
+            secondary
+            icon="desktop-download"
+            class="export-csv"
+            aria-label="Export ${data.title} as CSV"
+            @click=${() => this.host.exportChart(data, 'csv')}
+            >CSV</vscode-button
+          >
+          <vscode-button secondary icon="json" class="export-json" aria-label="Export ${data.title} as JSON" @click=${() => this.host.exportChart(data, 'json')}
+            >JSON</vscode-button
+          >
+        </div>
+      </header>
+      <p class="chart-note">${notes.length > 0 ? html`<vscode-icon name="info" aria-hidden="true"></vscode-icon> ${notes.join(' ')}` : nothing}</p>
+      <ul class="legend" aria-label="Series of ${data.title}">
+        ${data.series.map((series, index) => {
+          const { colour, dash } = seriesStyle(this.palette, index);
+          return html`<li>
+            <button type="button" data-key=${series.key} aria-pressed=${String(!hidden.has(series.key))} @click=${() => this.toggle(series.key)}>
+              ${swatch(colour, dash, this.palette.lineWidth)}${series.label}
+            </button>
+          </li>`;
+        })}
+      </ul>
+      <div
+        class="chart-area"
+        tabindex="0"
+        role="group"
+        aria-roledescription="chart"
+        aria-label="${data.title} chart"
+        aria-describedby="${id}-summary ${id}-keys"
+        aria-keyshortcuts="ArrowLeft ArrowRight Home End + - 0"
+      >
+        <canvas aria-hidden="true"></canvas>
+        <div class="selection" hidden></div>
+      </div>
+      <p class="chart-keys" id="${id}-keys">
+        Keys: ← → read values, Home/End first/last, + − zoom, Shift+← → pan, 0 reset. Drag or Ctrl+wheel to zoom, double-click to reset.
+      </p>
+      <p class="sr-only" id="${id}-summary">${summary}</p>
+      <p class="chart-readout" aria-live="polite">${this.readout}</p>
+      <div class="chart-table" ?hidden=${!tableOpen}>${tableOpen ? this.tableView() : nothing}</div>
+    </article>`;
   }
 }
+
+define('lu-chart-card', ChartCard);

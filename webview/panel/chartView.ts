@@ -1,9 +1,9 @@
 /**
- * One Chart.js line chart over time. Registers only the Chart.js parts it uses (so the bundle
- * leaves the rest out), reduces each series to about two points per pixel column before drawing,
- * updates in place (the zoom window survives new data), reads its colours from the theme at draw
- * time, draws quota thresholds and bucket min–max bands with two small plugins, and can be read
- * entirely from the keyboard.
+ * One Chart.js line chart over time. Registers only the Chart.js parts it uses (so the bundle leaves
+ * the rest out), reduces each series to about two points per pixel column before drawing, updates in
+ * place (the zoom window survives new data), takes its colours from the palette at draw time, draws
+ * bands and thresholds with the plugins of chartPlugins.ts, and is read from the keyboard through
+ * chartInput.ts.
  */
 import {
   Chart,
@@ -16,15 +16,17 @@ import {
   type ChartEvent,
   type InteractionItem,
   type InteractionModeFunction,
-  type Plugin,
   type TooltipItem,
 } from 'chart.js';
 import type { ChartData, SeriesData } from '../../src/shared/chartGroups';
 import { envelope, medianStep, minMaxIndices, pointsForDrawing, type DrawPoint, type Envelope } from '../../src/shared/downsample';
 import { valueText } from '../../src/shared/figures';
 import { formatUnitValue, unitLabel } from '../../src/shared/format';
-import { bucketName, formatBucket, formatDateTime, formatTick, timeTicks } from '../../src/shared/timeAxis';
-import { seriesStyle, withAlpha, type Palette } from '../common/theme';
+import { formatBucket, formatDateTime, formatTick, timeTicks } from '../../src/shared/timeAxis';
+import { seriesStyle, type Palette } from '../common/palette';
+import { listenToChart, zoomedWindow, type ZoomableChart } from './chartInput';
+import { bandPlugin, shownThresholds, thresholdPlugin } from './chartPlugins';
+import { chartSummary } from './chartSummary';
 
 declare module 'chart.js' {
   // Declaration merging: the mode registered below, so `interaction.mode` accepts its name.
@@ -78,6 +80,22 @@ Interaction.modes.perSeries = (chart: Chart, event: ChartEvent): InteractionItem
   return items;
 };
 
+/** The index range of a series inside [from, to], widened by one point each side so lines reach the edges. */
+function visibleSlice(series: SeriesData, from: number, to: number): { start: number; end: number } {
+  const t = series.t;
+  const lowerBound = (value: number) => {
+    let low = 0;
+    let high = t.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((t[middle] as number) < value) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  return { start: Math.max(0, lowerBound(from) - 1), end: Math.min(t.length, lowerBound(to + 1) + 1) };
+}
+
 export interface ChartViewOptions {
   readonly palette: Palette;
   readonly hidden: ReadonlySet<string>;
@@ -86,9 +104,11 @@ export interface ChartViewOptions {
   readonly onZoom: (zoom: readonly [number, number] | undefined) => void;
   /** Text for the live region: what the keyboard cursor points at. */
   readonly onReadout: (text: string) => void;
+  /** Drawn again (new data, a new size): which thresholds fit may have changed. */
+  readonly onRendered?: () => void;
 }
 
-export class ChartView {
+export class ChartView implements ZoomableChart {
   private readonly chart: Chart<'line', DrawPoint[]>;
   private data: ChartData;
   private palette: Palette;
@@ -97,9 +117,8 @@ export class ChartView {
   private bands: (Envelope | undefined)[] = [];
   private tickStepMs = 60_000;
   private drawnWidth = 0;
-  private cursor: number | undefined;
-  private selection: { startX: number; box: HTMLElement } | undefined;
-  private readonly cleanup: (() => void)[] = [];
+  cursor: number | undefined;
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly area: HTMLElement,
@@ -111,6 +130,7 @@ export class ChartView {
     this.palette = options.palette;
     this.hidden = options.hidden;
     this.zoom = options.zoom;
+    const source = { palette: () => this.palette, data: () => this.data, bands: () => this.bands };
     this.chart = new Chart<'line', DrawPoint[]>(canvas, {
       type: 'line',
       data: { datasets: [] },
@@ -139,9 +159,9 @@ export class ChartView {
         // The full axes are set by render(); a line chart would default to a category x axis.
         scales: { x: { type: 'linear' }, y: { type: 'linear' } },
       },
-      plugins: [this.bandPlugin(), this.thresholdPlugin()],
+      plugins: [bandPlugin(source), thresholdPlugin(source)],
     });
-    this.listen();
+    this.stopListening = listenToChart(area, canvas, this);
     this.render();
   }
 
@@ -167,18 +187,43 @@ export class ChartView {
     this.options.onZoom(zoom);
   }
 
+  zoomAround(centre: number, factor: number): void {
+    this.setZoom(zoomedWindow(this.range, this.window(), centre, factor));
+  }
+
   get zoomed(): boolean {
     return this.zoom !== undefined;
   }
 
+  get range(): readonly [number, number] {
+    return [this.data.from, this.data.to];
+  }
+
   destroy(): void {
-    for (const undo of this.cleanup) undo();
+    this.stopListening();
     this.chart.destroy();
   }
 
   /** The window on screen: the zoom if any, else the chart's range. */
-  private window(): [number, number] {
+  window(): [number, number] {
     return this.zoom ? [this.zoom[0], this.zoom[1]] : [this.data.from, this.data.to];
+  }
+
+  timeAt(offsetX: number): number | undefined {
+    return this.chart.scales.x?.getValueForPixel(offsetX);
+  }
+
+  plotBounds(): { top: number; bottom: number } {
+    return { top: this.chart.chartArea?.top ?? 0, bottom: this.chart.chartArea?.bottom ?? 0 };
+  }
+
+  /** The thresholds drawn on this chart (the card notes the others). */
+  shownThresholds(): ChartData['thresholds'] {
+    return shownThresholds(this.chart as unknown as Chart<'line'>, this.data);
+  }
+
+  summary(): string {
+    return chartSummary(this.data, this.window(), this.zoomed);
   }
 
   /** Reduces every series for the current width and window and redraws without animation. */
@@ -264,9 +309,9 @@ export class ChartView {
     };
     const tooltip = chart.options.plugins?.tooltip;
     if (tooltip) {
-      tooltip.backgroundColor =
-        getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorHoverWidget-background').trim() || palette.background;
-      tooltip.borderColor = getComputedStyle(document.documentElement).getPropertyValue('--vscode-editorHoverWidget-border').trim() || palette.grid;
+      const style = getComputedStyle(document.documentElement);
+      tooltip.backgroundColor = style.getPropertyValue('--vscode-editorHoverWidget-background').trim() || palette.background;
+      tooltip.borderColor = style.getPropertyValue('--vscode-editorHoverWidget-border').trim() || palette.grid;
       tooltip.borderWidth = 1;
       tooltip.titleColor = palette.foreground;
       tooltip.bodyColor = palette.foreground;
@@ -277,6 +322,7 @@ export class ChartView {
     chart.update('none');
     // Which theme the chart was last drawn in: lets the end-to-end run see a theme change redraw it.
     this.area.dataset.theme = document.body.className.match(/vscode-(high-contrast-light|high-contrast|light|dark)/)?.[0] ?? '';
+    this.options.onRendered?.();
   }
 
   /**
@@ -288,12 +334,6 @@ export class ChartView {
     if (lines.length === 0) return lines;
     const highest = Math.max(...lines.map((line) => line.value));
     return Number.isFinite(dataMax) && dataMax >= highest * 0.25 ? lines : [];
-  }
-
-  /** The thresholds drawn on this chart (the card notes the others). */
-  shownThresholds(): ChartData['thresholds'] {
-    const y = this.chart.scales.y;
-    return y ? this.data.thresholds.filter((line) => line.value >= y.min && line.value <= y.max) : [];
   }
 
   private tooltipTitle(items: TooltipItem<'line'>[]): string {
@@ -317,193 +357,16 @@ export class ChartView {
     return text;
   }
 
-  private bandPlugin(): Plugin<'line'> {
-    return {
-      id: 'liveUsageBands',
-      beforeDatasetsDraw: (chart) => {
-        const { ctx, chartArea } = chart;
-        const x = chart.scales.x;
-        const y = chart.scales.y;
-        if (!x || !y) return;
-        ctx.save();
-        ctx.beginPath();
-        ctx.rect(chartArea.left, chartArea.top, chartArea.right - chartArea.left, chartArea.bottom - chartArea.top);
-        ctx.clip();
-        this.bands.forEach((band, index) => {
-          if (!band || band.x.length < 2 || !chart.isDatasetVisible(index)) return;
-          ctx.beginPath();
-          band.x.forEach((at, column) => {
-            const px = x.getPixelForValue(at);
-            const py = y.getPixelForValue(band.high[column] as number);
-            if (column === 0) ctx.moveTo(px, py);
-            else ctx.lineTo(px, py);
-          });
-          for (let column = band.x.length - 1; column >= 0; column--)
-            ctx.lineTo(x.getPixelForValue(band.x[column] as number), y.getPixelForValue(band.low[column] as number));
-          ctx.closePath();
-          ctx.fillStyle = withAlpha(seriesStyle(this.palette, index).colour, this.palette.highContrast ? 0.3 : 0.16);
-          ctx.fill();
-        });
-        ctx.restore();
-      },
-    };
-  }
-
-  private thresholdPlugin(): Plugin<'line'> {
-    return {
-      id: 'liveUsageThresholds',
-      afterDatasetsDraw: (chart) => {
-        const { ctx, chartArea } = chart;
-        const y = chart.scales.y;
-        if (!y) return;
-        const palette = this.palette;
-        ctx.save();
-        ctx.font = `${Math.max(10, palette.fontSize - 2)}px ${palette.fontFamily}`;
-        ctx.textAlign = 'right';
-        ctx.textBaseline = 'bottom';
-        for (const line of this.data.thresholds) {
-          if (line.value < y.min || line.value > y.max) continue;
-          const py = Math.round(y.getPixelForValue(line.value)) + 0.5;
-          const colour = line.level === 'critical' ? palette.critical : line.level === 'warning' ? palette.warning : palette.limit;
-          ctx.strokeStyle = colour;
-          ctx.fillStyle = colour;
-          ctx.lineWidth = line.level === 'limit' ? 1.5 : 1;
-          // Different dashes, so the three lines are told apart without colour.
-          ctx.setLineDash(line.level === 'limit' ? [] : line.level === 'critical' ? [6, 3] : [2, 3]);
-          ctx.beginPath();
-          ctx.moveTo(chartArea.left, py);
-          ctx.lineTo(chartArea.right, py);
-          ctx.stroke();
-          ctx.fillText(line.label, chartArea.right - 4, py - 2);
-        }
-        ctx.restore();
-      },
-    };
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Keyboard and pointer
-
-  private listen(): void {
-    const on = <K extends keyof HTMLElementEventMap>(target: HTMLElement, type: K, handler: (event: HTMLElementEventMap[K]) => void) => {
-      target.addEventListener(type, handler);
-      this.cleanup.push(() => target.removeEventListener(type, handler));
-    };
-    on(this.area, 'keydown', (event) => this.onKey(event));
-    on(this.area, 'blur', () => {
-      this.cursor = undefined;
-      this.options.onReadout('');
-      this.chart.setActiveElements([]);
-      this.chart.tooltip?.setActiveElements([], { x: 0, y: 0 });
-      this.chart.update('none');
-    });
-    on(this.canvas, 'mousedown', (event) => {
-      if (event.button !== 0) return;
-      const box = this.area.querySelector<HTMLElement>('.selection');
-      if (!box) return;
-      this.selection = { startX: event.offsetX, box };
-    });
-    on(this.canvas, 'mousemove', (event) => {
-      if (!this.selection) return;
-      const left = Math.min(this.selection.startX, event.offsetX);
-      const width = Math.abs(event.offsetX - this.selection.startX);
-      if (width < 4) return;
-      const box = this.selection.box;
-      box.hidden = false;
-      // CSSOM, not a style attribute: allowed by the page's CSP.
-      box.style.left = `${this.canvas.offsetLeft + left}px`;
-      box.style.width = `${width}px`;
-      box.style.top = `${this.canvas.offsetTop + (this.chart.chartArea?.top ?? 0)}px`;
-      box.style.height = `${(this.chart.chartArea?.bottom ?? 0) - (this.chart.chartArea?.top ?? 0)}px`;
-    });
-    const finish = (event: MouseEvent) => {
-      const selection = this.selection;
-      this.selection = undefined;
-      if (!selection) return;
-      selection.box.hidden = true;
-      const x = this.chart.scales.x;
-      if (!x || Math.abs(event.offsetX - selection.startX) < 8) return;
-      const a = x.getValueForPixel(Math.min(event.offsetX, selection.startX));
-      const b = x.getValueForPixel(Math.max(event.offsetX, selection.startX));
-      if (a !== undefined && b !== undefined && b - a >= 1000) this.setZoom([a, b]);
-    };
-    on(this.canvas, 'mouseup', finish);
-    on(this.canvas, 'mouseleave', (event) => {
-      if (this.selection) finish(event);
-    });
-    on(this.canvas, 'dblclick', () => this.setZoom(undefined));
-    // Ctrl (⌘) + wheel zooms around the pointer; the plain wheel keeps scrolling the page.
-    on(this.canvas, 'wheel', (event) => {
-      if (!(event.ctrlKey || event.metaKey) || event.deltaY === 0) return;
-      const centre = this.chart.scales.x?.getValueForPixel(event.offsetX);
-      if (centre === undefined) return;
-      event.preventDefault();
-      this.zoomAround(centre, event.deltaY < 0 ? 0.8 : 1.25);
-    });
-  }
-
-  /** Scales the window by `factor` keeping `centre` where it is on screen; the whole range again when it covers it. */
-  zoomAround(centre: number, factor: number): void {
-    const [from, to] = this.window();
-    const span = Math.max(5_000, (to - from) * factor);
-    const share = to > from ? Math.min(1, Math.max(0, (centre - from) / (to - from))) : 0.5;
-    let lower = centre - span * share;
-    let upper = lower + span;
-    if (lower < this.data.from) [lower, upper] = [this.data.from, this.data.from + span];
-    if (upper > this.data.to) [lower, upper] = [Math.max(this.data.from, this.data.to - span), this.data.to];
-    this.setZoom(lower <= this.data.from && upper >= this.data.to ? undefined : [lower, upper]);
-  }
-
-  private onKey(event: KeyboardEvent): void {
-    const [from, to] = this.window();
-    const span = to - from;
-    const centre = this.cursor ?? from + span / 2;
-    const zoomTo = (factor: number) => {
-      const half = Math.max(5_000, (span * factor) / 2);
-      const lower = Math.max(this.data.from, centre - half);
-      const upper = Math.min(this.data.to, centre + half);
-      this.setZoom(lower <= this.data.from && upper >= this.data.to ? undefined : [lower, upper]);
-    };
-    switch (event.key) {
-      case 'ArrowLeft':
-      case 'ArrowRight':
-        if (event.shiftKey && this.zoom) {
-          const shift = (event.key === 'ArrowLeft' ? -1 : 1) * span * 0.25;
-          const lower = Math.min(Math.max(this.data.from, from + shift), this.data.to - span);
-          this.setZoom([lower, lower + span]);
-        } else {
-          this.moveCursor(event.key === 'ArrowLeft' ? -1 : 1);
-        }
-        break;
-      case 'Home':
-        this.moveCursor(Number.NEGATIVE_INFINITY);
-        break;
-      case 'End':
-        this.moveCursor(Number.POSITIVE_INFINITY);
-        break;
-      case '+':
-      case '=':
-        zoomTo(0.5);
-        break;
-      case '-':
-      case '_':
-        zoomTo(2);
-        break;
-      case '0':
-        this.setZoom(undefined);
-        break;
-      case 'Escape':
-        if (!this.zoom) return;
-        this.setZoom(undefined);
-        break;
-      default:
-        return;
-    }
-    event.preventDefault();
+  clearCursor(): void {
+    this.cursor = undefined;
+    this.options.onReadout('');
+    this.chart.setActiveElements([]);
+    this.chart.tooltip?.setActiveElements([], { x: 0, y: 0 });
+    this.chart.update('none');
   }
 
   /** Moves the keyboard cursor by `step` points of the first visible series and shows their values. */
-  private moveCursor(step: number): void {
+  moveCursor(step: number): void {
     const first = this.chart.getSortedVisibleDatasetMetas()[0];
     const points = first ? (this.chart.data.datasets[first.index]?.data ?? []) : [];
     const withValues = points.filter((point) => point.y !== null);
@@ -511,10 +374,7 @@ export class ChartView {
     let position: number;
     if (!Number.isFinite(step)) position = step < 0 ? 0 : withValues.length - 1;
     else if (this.cursor === undefined) position = step < 0 ? withValues.length - 1 : 0;
-    else {
-      const current = nearestIndex(withValues, this.cursor);
-      position = Math.min(withValues.length - 1, Math.max(0, current + step));
-    }
+    else position = Math.min(withValues.length - 1, Math.max(0, nearestIndex(withValues, this.cursor) + step));
     const at = (withValues[position] as DrawPoint).x;
     this.cursor = at;
     const x = this.chart.scales.x;
@@ -533,45 +393,4 @@ export class ChartView {
     );
     this.options.onReadout(`${when}: ${values.join('; ') || 'no value'}`);
   }
-
-  /** A sentence for screen readers: what the chart shows, its range, and each series' latest, lowest and highest value. */
-  summary(): string {
-    const unit = this.data.unit;
-    const show = (value: number) => valueText(value, unit, this.data.words);
-    const [from, to] = this.window();
-    const parts = [`${this.data.description} From ${formatDateTime(from, {}, false)} to ${formatDateTime(to, {}, false)}${this.zoom ? ' (zoomed)' : ''}.`];
-    if (this.data.bucketMs) parts.push(`Points are ${bucketName(this.data.bucketMs)} averages with their minimum and maximum.`);
-    for (const series of this.data.series) {
-      let low = Number.POSITIVE_INFINITY;
-      let high = Number.NEGATIVE_INFINITY;
-      let latest: number | null = null;
-      for (let index = 0; index < series.t.length; index++) {
-        const value = series.v[index];
-        const at = series.t[index] as number;
-        if (value === null || value === undefined || at < from || at > to) continue;
-        low = Math.min(low, series.lo?.[index] ?? value);
-        high = Math.max(high, series.hi?.[index] ?? value);
-        latest = value;
-      }
-      parts.push(latest === null ? `${series.label}: no values.` : `${series.label}: latest ${show(latest)}, lowest ${show(low)}, highest ${show(high)}.`);
-    }
-    if (this.data.thresholds.length > 0) parts.push(`Thresholds: ${this.data.thresholds.map((line) => line.label).join(', ')}.`);
-    return parts.join(' ');
-  }
-}
-
-/** The index range of a series inside [from, to], widened by one point each side so lines reach the edges. */
-function visibleSlice(series: SeriesData, from: number, to: number): { start: number; end: number } {
-  const t = series.t;
-  const lowerBound = (value: number) => {
-    let low = 0;
-    let high = t.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if ((t[middle] as number) < value) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
-  return { start: Math.max(0, lowerBound(from) - 1), end: Math.min(t.length, lowerBound(to + 1) + 1) };
 }

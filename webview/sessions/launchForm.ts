@@ -1,235 +1,157 @@
 /**
- * Launching a tagged session: tags from the query builder or the form's own rows, region,
- * keep-alive, timeout. Says up front that it starts a billed browser; the host asks once to confirm.
- * The button is disabled from the first click until the host answers, and the host joins a repeated
- * request to the one under way, so a double click starts one browser.
+ * Launching a tagged session: tags from the query builder or the form's own rows, region, keep-alive,
+ * timeout. Says up front that it starts a billed browser; the host asks once to confirm. The button is
+ * disabled from the first click until the host answers, and the host joins a repeated request to the
+ * one under way, so a double click starts one browser.
  */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-icon/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
-import { describeCondition, tagsProblem, type MetadataCondition } from '../../src/shared/metadataQuery';
-import type { LaunchOptions, SessionRow } from '../../src/shared/sessionsProtocol';
-import { el, icon, replaceChildren } from '../common/dom';
-import { ConditionRows, type RowText } from './conditionRows';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { html, nothing, type TemplateResult } from 'lit';
+import { describeCondition } from '../../src/shared/metadataQuery';
+import type { SessionsPageMessage } from '../../src/shared/sessionsProtocol';
+import { metadataEntries } from '../../src/shared/sessionTable';
+import { define, LightElement } from '../common/lightElement';
+import { checkRows } from './builder';
+import { conditionRows } from './conditionRows';
+import type { SessionsState, SessionsStateProvider } from './state';
 
-export interface LaunchFormState {
-  tagSource: 'query' | 'own';
-  ownTags: RowText[];
-  region: string;
-  keepAlive: boolean;
-  timeout: string;
-}
+const valueOf = (event: Event) => (event.target as HTMLElement & { value: string }).value;
 
-export interface LaunchFormHost {
-  /** The builder's complete conditions, or a reason they are not usable. */
-  queryTags(): { conditions: MetadataCondition[]; problem?: string };
-  launch(options: LaunchOptions): void;
-  changed(state: LaunchFormState): void;
-  copyConnectUrl(sessionId: string): void;
-  findTagged(tags: readonly MetadataCondition[]): void;
-}
+export class LaunchForm extends LightElement {
+  static override properties = { state: { attribute: false } };
+  declare state: SessionsState;
+  provider!: SessionsStateProvider;
+  send: (messages: readonly SessionsPageMessage[]) => void = () => undefined;
 
-type Field = HTMLElement & { value: string; invalid?: boolean; checked?: boolean; disabled?: boolean };
-
-export class LaunchForm {
-  readonly element: HTMLElement;
-  private readonly ownRows: ConditionRows;
-  private readonly sourceGroup: Field;
-  private readonly queryTagsText: HTMLElement;
-  private readonly region: Field;
-  private readonly keepAlive: Field;
-  private readonly timeout: Field;
-  private readonly problem: HTMLElement;
-  private readonly button: Field;
-  private readonly result: HTMLElement;
-  private readonly billed: HTMLElement;
-  private state: LaunchFormState;
-  private pending = false;
-  private range: readonly [number, number] = [60, 21600];
-
-  constructor(
-    initial: LaunchFormState,
-    private readonly host: LaunchFormHost,
-  ) {
-    this.state = { ...initial };
-    this.sourceGroup = el(
-      'vscode-radio-group',
-      { id: 'tag-source', 'aria-label': 'Tags' },
-      el(
-        'vscode-radio',
-        { name: 'tag-source', value: 'query', label: 'Use the query’s conditions', ...(initial.tagSource === 'query' ? { checked: true } : {}) },
-        'Use the query’s conditions',
-      ),
-      el('vscode-radio', { name: 'tag-source', value: 'own', label: 'Own tags', ...(initial.tagSource === 'own' ? { checked: true } : {}) }, 'Own tags'),
-    ) as unknown as Field;
-    this.sourceGroup.addEventListener('change', (event) => {
-      const value = (event.target as Field).value;
-      if (value !== 'query' && value !== 'own') return;
-      this.state.tagSource = value;
-      this.refresh();
-    });
-    this.queryTagsText = el('p', { class: 'query-tags' });
-    this.ownRows = new ConditionRows('tag', () => this.refresh());
-    this.ownRows.set(initial.ownTags);
-    this.region = el('vscode-single-select', { id: 'launch-region', 'aria-label': 'Region' }) as Field;
-    this.keepAlive = el('vscode-checkbox', { id: 'launch-keep-alive', label: 'Keep alive (runs until released or timed out)' }) as Field;
-    this.keepAlive.checked = initial.keepAlive;
-    this.timeout = el('vscode-textfield', { id: 'launch-timeout', placeholder: "project's default", 'aria-label': 'Timeout in seconds' }) as Field;
-    this.timeout.value = initial.timeout;
-    for (const field of [this.region, this.keepAlive]) field.addEventListener('change', () => this.refresh());
-    this.timeout.addEventListener('input', () => this.refresh());
-    this.billed = el('p', { class: 'billed' });
-    this.problem = el('p', { class: 'error launch-problem', role: 'alert', hidden: true });
-    this.button = el('vscode-button', { id: 'launch', icon: 'vm-running' }, 'Launch session…') as Field;
-    this.button.addEventListener('click', () => this.submit());
-    this.result = el('div', { class: 'launch-result', 'aria-live': 'polite' });
-    this.element = el(
-      'div',
-      { class: 'launch-form' },
-      this.sourceGroup,
-      this.queryTagsText,
-      this.ownRows.element,
-      el(
-        'div',
-        { class: 'form-grid' },
-        el('label', { for: 'launch-region' }, 'Region'),
-        this.region,
-        el('label', { for: 'launch-timeout' }, 'Timeout (s)'),
-        this.timeout,
-        el('span'),
-        this.keepAlive,
-      ),
-      this.billed,
-      this.problem,
-      el('div', { class: 'form-actions' }, this.button),
-      this.result,
-    );
+  private outcome(): TemplateResult | typeof nothing {
+    const { launch } = this.state;
+    if (launch.pending)
+      return html`<p class="pending">
+        <vscode-icon name="loading" spin aria-hidden="true"></vscode-icon> Waiting for your confirmation, then starting the browser…
+      </p>`;
+    const outcome = launch.outcome;
+    if (!outcome) return nothing;
+    if (outcome.kind === 'cancelled') return html`<p class="meta">Not launched.</p>`;
+    if (outcome.kind === 'failed')
+      return html`<p class="error" role="alert"><vscode-icon name="error" aria-hidden="true"></vscode-icon> ${outcome.message}</p>`;
+    const { session, connectUrl, tags } = outcome;
+    return html`<div class="launched" data-session=${session.id}>
+      <p>
+        <vscode-icon name="pass" aria-hidden="true"></vscode-icon> Started session <code class="session-id">${session.id}</code> (${session.status},
+        ${session.region}${session.keepAlive ? ', keep-alive' : ''})
+      </p>
+      <p class="connect">Connect URL: <code class="connect-url">${connectUrl}</code></p>
+      <p class="meta">
+        Tags:
+        ${
+          metadataEntries(session)
+            .map((entry) => `${entry.key} = ${entry.value}`)
+            .join('; ') || 'none'
+        }
+      </p>
+      <div class="form-actions">
+        <vscode-button secondary icon="copy" class="copy-connect" @click=${() => this.send(this.provider.sessionAction(session.id, 'copyConnectUrl'))}
+          >Copy connect URL</vscode-button
+        >
+        <vscode-button
+          secondary
+          icon="search"
+          class="find-tagged"
+          @click=${() => {
+            this.send(this.provider.findTagged(tags));
+            document.getElementById('results-section')?.scrollIntoView({ block: 'start' });
+          }}
+          >Find sessions with these tags</vscode-button
+        >
+      </div>
+    </div>`;
   }
 
-  setOptions(regions: readonly string[], range: readonly [number, number]): void {
-    this.range = range;
-    const chosen = regions.includes(this.state.region) ? this.state.region : (regions[0] ?? '');
-    replaceChildren(
-      this.region,
-      ...regions.map((name, i) =>
-        el('vscode-option', { value: name, description: i === 0 ? 'default' : undefined, ...(name === chosen ? { selected: true } : {}) }, name),
-      ),
-    );
-    this.region.value = chosen;
-    this.state.region = chosen;
-    this.refresh();
-  }
-
-  /** The builder changed: the tags taken from it (and what they would be) change too. */
-  refresh(): void {
-    this.state = {
-      ...this.state,
-      ownTags: this.ownRows.texts(),
-      region: this.region.value || this.state.region,
-      keepAlive: Boolean(this.keepAlive.checked),
-      timeout: this.timeout.value,
-    };
-    this.ownRows.element.hidden = this.state.tagSource !== 'own';
-    this.queryTagsText.hidden = this.state.tagSource !== 'query';
-    const { problem, inRow } = this.read();
-    if (this.state.tagSource === 'query') {
-      const fromQuery = this.host.queryTags();
-      const tags = fromQuery.conditions;
-      // A broken query says so once, in the problem line below.
-      this.queryTagsText.hidden = fromQuery.problem !== undefined;
-      replaceChildren(
-        this.queryTagsText,
-        tags.length > 0 ? `Tags: ${tags.map(describeCondition).join(', ')}` : 'The query has no conditions yet: add some above, or choose own tags.',
-      );
-    }
-    replaceChildren(
-      this.billed,
-      icon('warning'),
-      ` Starts a billed browser: Browserbase bills at least one minute per session${this.state.keepAlive ? ', and a keep-alive browser runs until you release it or it times out' : ''}. You will be asked once to confirm.`,
-    );
-    this.problem.hidden = problem === undefined || inRow === true;
-    replaceChildren(this.problem, problem ?? '');
-    this.button.disabled = this.pending || problem !== undefined;
-    this.host.changed(this.state);
-  }
-
-  /** The options to send, or why not (`inRow`: already said under the tag's row). */
-  private read(): { options?: LaunchOptions; problem?: string; inRow?: boolean } {
-    let tags: MetadataCondition[];
-    if (this.state.tagSource === 'query') {
-      const fromQuery = this.host.queryTags();
-      if (fromQuery.problem) return { problem: `Fix the query first: ${fromQuery.problem}` };
-      tags = fromQuery.conditions;
-    } else {
-      const own = this.ownRows.check();
-      if (own.problems[0]) return { problem: own.problems[0], inRow: true };
-      tags = own.conditions;
-    }
-    if (tags.length === 0) return { problem: 'Add at least one tag, so the session can be found again by it.' };
-    const problem = tagsProblem(tags);
-    if (problem) return { problem };
-    const timeoutText = this.state.timeout.trim();
-    const [min, max] = this.range;
-    const timeout = Number(timeoutText);
-    if (timeoutText !== '' && !(Number.isInteger(timeout) && timeout >= min && timeout <= max))
-      return { problem: `Timeout: a whole number of seconds from ${min} to ${max}, or empty for the project's default.` };
-    this.timeout.invalid = false;
-    return {
-      options: {
-        tags,
-        ...(this.state.region ? { region: this.state.region } : {}),
-        keepAlive: this.state.keepAlive,
-        ...(timeoutText === '' ? {} : { timeout }),
-      },
-    };
-  }
-
-  private submit(): void {
-    if (this.pending) return;
-    const { options, problem } = this.read();
-    if (!options) {
-      this.problem.hidden = false;
-      replaceChildren(this.problem, problem ?? '');
-      return;
-    }
-    this.pending = true;
-    this.button.disabled = true;
-    replaceChildren(this.result, el('p', { class: 'pending' }, icon('loading', true), ' Waiting for your confirmation, then starting the browser…'));
-    this.host.launch(options);
-  }
-
-  /** The host's answer: started, cancelled or refused. */
-  finished(
-    outcome: { session: SessionRow; connectUrl: string; reused: boolean; tags: readonly MetadataCondition[] } | { cancelled: true } | { error: string },
-  ): void {
-    this.pending = false;
-    if ('cancelled' in outcome) replaceChildren(this.result, el('p', { class: 'meta' }, 'Not launched.'));
-    else if ('error' in outcome) replaceChildren(this.result, el('p', { class: 'error', role: 'alert' }, icon('error'), ` ${outcome.error}`));
-    else {
-      const { session, connectUrl, tags } = outcome;
-      const copy = el('vscode-button', { secondary: true, icon: 'copy', class: 'copy-connect' }, 'Copy connect URL');
-      copy.addEventListener('click', () => this.host.copyConnectUrl(session.id));
-      const find = el('vscode-button', { secondary: true, icon: 'search', class: 'find-tagged' }, 'Find sessions with these tags');
-      find.addEventListener('click', () => this.host.findTagged(tags));
-      replaceChildren(
-        this.result,
-        el(
-          'div',
-          { class: 'launched', 'data-session': session.id },
-          el(
-            'p',
-            {},
-            icon('pass'),
-            ' Started session ',
-            el('code', { class: 'session-id' }, session.id),
-            ` (${session.status}, ${session.region}${session.keepAlive ? ', keep-alive' : ''})`,
-          ),
-          el('p', { class: 'connect' }, 'Connect URL: ', el('code', { class: 'connect-url' }, connectUrl)),
-          el('p', { class: 'meta' }, `Tags: ${JSON.stringify(session.userMetadata ?? {})}`),
-          el('div', { class: 'form-actions' }, copy, find),
-        ),
-      );
-    }
-    this.refresh();
+  protected override render(): TemplateResult {
+    const { choices, checked, host, launch } = this.state;
+    const provider = this.provider;
+    const form = choices.launch;
+    const read = launch.read;
+    const problem = 'problem' in read ? read.problem : undefined;
+    const inRow = 'problem' in read && read.inRow === true;
+    const regions = host?.regions ?? [];
+    return html`<section class="block" id="launch-section" aria-labelledby="launch-title">
+      <h2 id="launch-title"><vscode-icon name="vm-running" aria-hidden="true"></vscode-icon> Launch a tagged session</h2>
+      <div class="launch-form">
+        <vscode-radio-group
+          id="tag-source"
+          aria-label="Tags"
+          @change=${(event: Event) => {
+            const value = valueOf(event);
+            if (value === 'query' || value === 'own') provider.editLaunch({ tagSource: value });
+          }}
+        >
+          <vscode-radio name="tag-source" value="query" label="Use the query’s conditions" ?checked=${form.tagSource === 'query'}
+            >Use the query’s conditions</vscode-radio
+          >
+          <vscode-radio name="tag-source" value="own" label="Own tags" ?checked=${form.tagSource === 'own'}>Own tags</vscode-radio>
+        </vscode-radio-group>
+        ${
+          form.tagSource === 'query'
+            ? html`<p class="query-tags" ?hidden=${checked.problems.length > 0}>
+                ${
+                  checked.conditions.length > 0
+                    ? `Tags: ${checked.conditions.map(describeCondition).join(', ')}`
+                    : 'The query has no conditions yet: add some above, or choose own tags.'
+                }
+              </p>`
+            : conditionRows('tag', form.ownTags, checkRows(form.ownTags, 'tag'), {
+                edit: (index, part, text) => provider.editTag(index, part, text),
+                add: () => provider.addTag(),
+                remove: (index) => provider.removeTag(index),
+              })
+        }
+        <div class="form-grid">
+          <label for="launch-region">Region</label>
+          <vscode-single-select
+            id="launch-region"
+            aria-label="Region"
+            .value=${form.region}
+            @change=${(event: Event) => provider.editLaunch({ region: valueOf(event) })}
+          >
+            ${regions.map((name, index) => html`<vscode-option value=${name} description=${index === 0 ? 'default' : nothing} ?selected=${name === form.region}>${name}</vscode-option>`)}
+          </vscode-single-select>
+          <label for="launch-timeout">Timeout (s)</label>
+          <vscode-textfield
+            id="launch-timeout"
+            placeholder="project's default"
+            aria-label="Timeout in seconds"
+            .value=${form.timeout}
+            @input=${(event: Event) => provider.editLaunch({ timeout: valueOf(event) })}
+          ></vscode-textfield>
+          <span></span>
+          <vscode-checkbox
+            id="launch-keep-alive"
+            label="Keep alive (runs until released or timed out)"
+            .checked=${form.keepAlive}
+            @change=${(event: Event) => provider.editLaunch({ keepAlive: Boolean((event.target as HTMLElement & { checked: boolean }).checked) })}
+          ></vscode-checkbox>
+        </div>
+        <p class="billed">
+          <vscode-icon name="warning" aria-hidden="true"></vscode-icon> Starts a billed browser: Browserbase bills at least one minute per
+          session${form.keepAlive ? ', and a keep-alive browser runs until you release it or it times out' : ''}. You will be asked once to confirm.
+        </p>
+        <p class="error launch-problem" role="alert" ?hidden=${problem === undefined || inRow}>${problem ?? nothing}</p>
+        <div class="form-actions">
+          <vscode-button id="launch" icon="vm-running" ?disabled=${launch.pending || problem !== undefined} @click=${() => this.send(provider.launchMessages())}
+            >Launch session…</vscode-button
+          >
+        </div>
+        <div class="launch-result" aria-live="polite">${this.outcome()}</div>
+      </div>
+    </section>`;
   }
 }
+
+define('lu-launch-form', LaunchForm);

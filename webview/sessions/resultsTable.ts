@@ -1,22 +1,30 @@
 /**
- * The matching sessions as a sortable table. Plain DOM with one delegated listener for every row's
- * buttons. The first screenful of rows is drawn at once and the rest in chunks in the tasks after, up
+ * The matching sessions as a sortable table. The rows are drawn with plain DOM and one delegated
+ * listener, not templates: the first screenful at once and the rest in chunks in the tasks after, up
  * to PAGE_ROWS ("Show more" draws the next ones), so the table shows as soon as the answer arrives
- * however many sessions match. The rows
- * are ARIA table rows laid out by CSS grid rather than a <table>: a browser must lay out every row
- * of a <table> (about 150 ms for a thousand here), while grid rows can use `content-visibility:
- * auto`, so only the rows in view are laid out and painted.
+ * however many sessions match. Rows are ARIA table rows laid out by CSS grid rather than a <table>: a
+ * browser must lay out every row of a <table> (about 150 ms for a thousand here), while grid rows can
+ * use `content-visibility: auto`, so only the rows in view are laid out and painted.
+ *
+ * Metadata reads as `key = value` chips; a session with more tags than fit shows the first few and a
+ * "+N more" button that shows them all, so the whole text is reachable from the keyboard.
  */
-import { formatDay, formatClockTime } from '../../src/shared/format';
-import type { SessionAction, SessionRow } from '../../src/shared/sessionsProtocol';
-import { DEFAULT_SORT, nextSort, SESSION_COLUMNS, sessionCells, sortSessions, type SessionColumn, type SessionSort } from '../../src/shared/sessionTable';
-import { el, replaceChildren } from '../common/dom';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { html, type PropertyValues, type TemplateResult } from 'lit';
+import { formatClockTime, formatDay } from '../../src/shared/format';
+import type { SessionRow } from '../../src/shared/sessionColumns';
+import type { SessionAction, SessionsPageMessage } from '../../src/shared/sessionsProtocol';
+import { metadataEntries, metadataText, SESSION_COLUMNS, sessionCells, type SessionSort } from '../../src/shared/sessionTable';
+import { define, LightElement } from '../common/lightElement';
+import type { ResultSet, SessionsStateProvider } from './state';
 
 export const PAGE_ROWS = 5000;
 /** Rows drawn before the first paint: more than a tall panel shows. */
 const FIRST_ROWS = 150;
 /** Rows per later task: a few milliseconds each, so typing and scrolling stay smooth. */
-const CHUNK_ROWS = 500;
+const CHUNK_ROWS = 200;
+/** Chips shown before "+N more". */
+const CHIPS_SHOWN = 3;
 
 const ROW_ACTIONS: readonly { readonly action: SessionAction; readonly icon: string; readonly label: string; readonly when?: (row: SessionRow) => boolean }[] =
   [
@@ -33,113 +41,126 @@ const ROW_ACTIONS: readonly { readonly action: SessionAction; readonly icon: str
 
 const formatTime = (at: number) => `${formatDay(at)} ${formatClockTime(at)}`;
 
-export class ResultsTable {
-  readonly element: HTMLElement;
-  private readonly head: HTMLElement;
-  private readonly body: HTMLElement;
-  private readonly table: HTMLElement;
-  private readonly more: HTMLElement;
-  private rows: SessionRow[] = [];
-  private sorted: SessionRow[] = [];
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function metadataCell(row: SessionRow): HTMLElement {
+  const cell = element('div', 'cell-metadata');
+  const entries = metadataEntries(row);
+  if (entries.length === 0) {
+    cell.textContent = '—';
+    return cell;
+  }
+  // Read as one sentence by a screen reader; the chips are what the eye reads.
+  cell.setAttribute('aria-label', `Metadata: ${metadataText(row)}`);
+  const list = element('ul', 'chips');
+  entries.forEach((entry, index) => {
+    const chip = element('li', `chip${index >= CHIPS_SHOWN ? ' extra' : ''}`);
+    // The key and " = " as the chip's own text, the value in bold: two nodes a chip, for tables of thousands.
+    chip.append(`${entry.key} = `, element('b', 'chip-value', entry.value));
+    chip.title = `${entry.key} = ${entry.value}`;
+    list.append(chip);
+  });
+  cell.append(list);
+  if (entries.length > CHIPS_SHOWN) {
+    const more = element('button', 'more-chips', `+${entries.length - CHIPS_SHOWN} more`);
+    more.type = 'button';
+    more.dataset.toggle = 'chips';
+    more.setAttribute('aria-expanded', 'false');
+    more.setAttribute('aria-label', `Show all ${entries.length} tags of ${row.id}`);
+    cell.append(more);
+  }
+  return cell;
+}
+
+export class ResultsTable extends LightElement {
+  static override properties = { results: { attribute: false }, sort: { attribute: false } };
+  declare results: ResultSet | undefined;
+  declare sort: SessionSort;
+  provider!: SessionsStateProvider;
+  send: (messages: readonly SessionsPageMessage[]) => void = () => undefined;
+  /** Rows drawn and how long the first ones took (diagnostics and the benchmark). */
+  drawn: (rows: number, ms: number) => void = () => undefined;
   private shown = 0;
   /** Bumped on every redraw, so chunks of an older one stop. */
   private generation = 0;
-  private now = Date.now();
+  private drawnFrom: readonly SessionRow[] | undefined;
 
-  constructor(
-    private sort: SessionSort,
-    private readonly act: (row: SessionRow, action: SessionAction) => void,
-    private readonly sortChanged: (sort: SessionSort) => void,
-    private readonly drawn: (rows: number, ms: number) => void,
-  ) {
-    this.head = el('div', { role: 'row', class: 'results-row' });
-    this.body = el('div', { role: 'rowgroup', class: 'results-body' });
-    this.table = el(
-      'div',
-      { role: 'table', class: 'results-table', 'aria-label': 'Matching sessions' },
-      el('div', { role: 'rowgroup', class: 'results-head' }, this.head),
-      this.body,
-    );
-    this.more = el('vscode-button', { secondary: true, class: 'show-more', hidden: true });
-    this.more.addEventListener('click', () => this.extend(this.shown + PAGE_ROWS));
-    this.element = el('div', { class: 'results-table-wrap' }, this.table, this.more);
-    this.body.addEventListener('click', (event) => {
-      const button = (event.target as Element).closest<HTMLElement>('button[data-action]');
-      const id = button?.closest<HTMLElement>('[data-session]')?.dataset.session;
-      const row = id === undefined ? undefined : this.rows.find((candidate) => candidate.id === id);
-      const action = ROW_ACTIONS.find((entry) => entry.action === button?.dataset.action);
-      if (row && action) this.act(row, action.action);
-    });
-    this.drawHead();
+  protected override render(): TemplateResult {
+    const sort = this.sort;
+    return html`<div class="results-table-wrap">
+      <div role="table" class="results-table" aria-label="Matching sessions">
+        <div role="rowgroup" class="results-head">
+          <div role="row" class="results-row">
+            ${SESSION_COLUMNS.map((column) => {
+              const active = sort.column === column.id;
+              return html`<div role="columnheader" class=${column.numeric ? 'numeric' : ''} aria-sort=${active ? sort.direction : 'none'}>
+                <button type="button" class="sort-button" data-column=${column.id} @click=${() => this.provider.sortBy(column.id)}>
+                  ${column.label}<span
+                    class="codicon codicon-${active ? (sort.direction === 'ascending' ? 'arrow-up' : 'arrow-down') : 'blank'}"
+                    aria-hidden="true"
+                  ></span>
+                </button>
+              </div>`;
+            })}
+            <div role="columnheader" class="row-actions"><span class="sr-only">Actions</span></div>
+          </div>
+        </div>
+        <div role="rowgroup" class="results-body" @click=${(event: Event) => this.clicked(event)}></div>
+      </div>
+      <vscode-button secondary class="show-more" hidden @click=${() => this.extend(this.shown + PAGE_ROWS)}></vscode-button>
+    </div>`;
   }
 
-  get sortOrder(): SessionSort {
-    return this.sort;
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const sorted = this.results?.sorted;
+    if (sorted === this.drawnFrom) return;
+    const previous = this.drawnFrom;
+    this.drawnFrom = sorted;
+    // Same rows in the same order with one changed (a release): redraw those rows in place.
+    if (previous && sorted && previous.length === sorted.length && previous.every((row, index) => row.id === sorted[index]?.id)) {
+      sorted.forEach((row, index) => {
+        if (row === previous[index]) return;
+        this.querySelector(`.results-body [data-session="${CSS.escape(row.id)}"]`)?.replaceWith(this.rowElement(row, index));
+      });
+      return;
+    }
+    this.drawRows(Math.max(this.shown, PAGE_ROWS));
   }
 
-  /** The rows in their current order, as drawn (for tests and the CSV-minded). */
-  get order(): readonly SessionRow[] {
-    return this.sorted;
+  private get body(): HTMLElement {
+    return this.querySelector('.results-body') as HTMLElement;
   }
 
-  setRows(rows: readonly SessionRow[], now: number): void {
-    this.rows = [...rows];
-    this.now = now;
-    this.resort(PAGE_ROWS);
-  }
-
-  /** One session changed (released): its row is redrawn where it is. */
-  updateRow(row: SessionRow): void {
-    const index = this.rows.findIndex((candidate) => candidate.id === row.id);
-    if (index < 0) return;
-    this.rows[index] = row;
-    // In place, keeping the order and the scroll position; the next sort places it anew.
-    const position = this.sorted.findIndex((candidate) => candidate.id === row.id);
-    if (position >= 0) this.sorted[position] = row;
-    const drawn = [...this.body.children].find((element) => (element as HTMLElement).dataset.session === row.id);
-    drawn?.replaceWith(this.rowElement(row, position));
-  }
-
-  private resort(count: number): void {
-    this.sorted = sortSessions(this.rows, this.sort, this.now);
-    this.drawRows(count);
-  }
-
-  private drawHead(): void {
-    replaceChildren(
-      this.head,
-      ...SESSION_COLUMNS.map((column) => {
-        const active = this.sort.column === column.id;
-        const button = el(
-          'button',
-          { type: 'button', class: 'sort-button', 'data-column': column.id },
-          column.label,
-          el('span', {
-            class: `codicon codicon-${active ? (this.sort.direction === 'ascending' ? 'arrow-up' : 'arrow-down') : 'blank'}`,
-            'aria-hidden': 'true',
-          }),
-        );
-        button.addEventListener('click', () => this.sortBy(column.id));
-        return el('div', { role: 'columnheader', class: column.numeric ? 'numeric' : undefined, 'aria-sort': active ? this.sort.direction : 'none' }, button);
-      }),
-      el('div', { role: 'columnheader', class: 'row-actions' }, el('span', { class: 'sr-only' }, 'Actions')),
-    );
-  }
-
-  private sortBy(column: SessionColumn): void {
-    this.sort = nextSort(this.sort, column);
-    this.drawHead();
-    this.resort(Math.max(this.shown, PAGE_ROWS));
-    this.sortChanged(this.sort);
+  private clicked(event: Event): void {
+    const target = event.target as Element;
+    const toggle = target.closest<HTMLButtonElement>('button[data-toggle="chips"]');
+    if (toggle) {
+      const open = toggle.getAttribute('aria-expanded') !== 'true';
+      toggle.setAttribute('aria-expanded', String(open));
+      toggle.closest('.cell-metadata')?.classList.toggle('expanded', open);
+      toggle.textContent = open ? 'Show fewer' : `+${toggle.closest('.cell-metadata')?.querySelectorAll('.chip.extra').length ?? 0} more`;
+      return;
+    }
+    const button = target.closest<HTMLElement>('button[data-action]');
+    const id = button?.closest<HTMLElement>('[data-session]')?.dataset.session;
+    const action = ROW_ACTIONS.find((entry) => entry.action === button?.dataset.action);
+    if (id !== undefined && action) this.send(this.provider.sessionAction(id, action.action));
   }
 
   /** Draws rows [0, count): the first screenful now, the rest in later tasks. */
   private drawRows(count: number): void {
     const started = performance.now();
-    const first = Math.min(count, this.sorted.length, FIRST_ROWS);
+    const sorted = this.results?.sorted ?? [];
+    const first = Math.min(count, sorted.length, FIRST_ROWS);
     this.body.replaceChildren(this.rowRange(0, first));
     this.shown = first;
-    this.table.setAttribute('aria-rowcount', String(this.sorted.length + 1));
+    this.querySelector('.results-table')?.setAttribute('aria-rowcount', String(sorted.length + 1));
     this.extend(count);
     this.drawn(first, performance.now() - started);
   }
@@ -147,7 +168,8 @@ export class ResultsTable {
   /** Appends rows up to `count` in chunks; a redraw (new rows, a new order) stops an older run. */
   private extend(count: number): void {
     const generation = ++this.generation;
-    const end = Math.min(count, this.sorted.length);
+    const sorted = this.results?.sorted ?? [];
+    const end = Math.min(count, sorted.length);
     this.updateMore(end);
     const next = (): void => {
       if (generation !== this.generation || this.shown >= end) return;
@@ -162,55 +184,52 @@ export class ResultsTable {
   }
 
   private rowRange(from: number, to: number): DocumentFragment {
+    const sorted = this.results?.sorted ?? [];
     const fragment = document.createDocumentFragment();
-    for (let index = from; index < to; index++) fragment.append(this.rowElement(this.sorted[index] as SessionRow, index));
+    for (let index = from; index < to; index++) fragment.append(this.rowElement(sorted[index] as SessionRow, index));
     return fragment;
   }
 
   /** "Show more" once everything up to the page's end is drawn and rows are left. */
   private updateMore(end: number): void {
-    const left = this.sorted.length - end;
-    this.more.hidden = left === 0 || this.shown < end;
-    this.more.textContent = `Show ${Math.min(left, PAGE_ROWS).toLocaleString()} more of ${left.toLocaleString()}`;
+    const more = this.querySelector<HTMLElement>('.show-more');
+    const left = (this.results?.sorted.length ?? 0) - end;
+    if (more) {
+      more.hidden = left === 0 || this.shown < end;
+      more.textContent = `Show ${Math.min(left, PAGE_ROWS).toLocaleString()} more of ${left.toLocaleString()}`;
+    }
     this.body.setAttribute('aria-busy', String(this.shown < end));
   }
 
   private rowElement(row: SessionRow, index: number): HTMLElement {
-    const cells = sessionCells(row, this.now, formatTime);
-    const tr = document.createElement('div');
+    const cells = sessionCells(row, this.results?.now ?? Date.now(), formatTime);
+    const tr = element('div', `results-row status-${row.status.toLowerCase()}`);
     tr.setAttribute('role', 'row');
     tr.setAttribute('aria-rowindex', String(index + 2));
     tr.dataset.session = row.id;
     tr.dataset.proxyBytes = String(row.proxyBytes);
     tr.dataset.created = row.createdAt;
-    tr.className = `results-row status-${row.status.toLowerCase()}`;
     cells.forEach((text, position) => {
-      const td = document.createElement('div');
-      td.setAttribute('role', 'cell');
       const column = SESSION_COLUMNS[position];
-      td.className = `cell-${column?.id ?? ''}${column?.numeric ? ' numeric' : ''}`;
-      if (column?.id === 'id') td.classList.add('mono');
-      if (column?.id === 'metadata') {
-        td.classList.add('mono', 'metadata');
-        // Long metadata is cut on screen; the whole of it on hover.
-        if (text.length > 40) td.title = text;
+      const td = column?.id === 'metadata' ? metadataCell(row) : element('div', `cell-${column?.id ?? ''}`, text);
+      td.setAttribute('role', 'cell');
+      if (column?.numeric) td.classList.add('numeric');
+      if (column?.id === 'id') {
+        td.classList.add('mono');
+        td.title = row.id;
       }
-      td.textContent = text;
       tr.append(td);
     });
-    const actions = document.createElement('div');
+    const actions = element('div', 'row-actions');
     actions.setAttribute('role', 'cell');
-    actions.className = 'row-actions';
     for (const entry of ROW_ACTIONS) {
       if (entry.when && !entry.when(row)) continue;
-      const button = document.createElement('button');
+      const button = element('button', 'icon-button');
       button.type = 'button';
-      button.className = 'icon-button';
       button.dataset.action = entry.action;
       button.title = entry.label;
       button.setAttribute('aria-label', `${entry.label} ${row.id}`);
-      const glyph = document.createElement('span');
-      glyph.className = `codicon codicon-${entry.icon}`;
+      const glyph = element('span', `codicon codicon-${entry.icon}`);
       glyph.setAttribute('aria-hidden', 'true');
       button.append(glyph);
       actions.append(button);
@@ -220,4 +239,4 @@ export class ResultsTable {
   }
 }
 
-export { DEFAULT_SORT };
+define('lu-results-table', ResultsTable);

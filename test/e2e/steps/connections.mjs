@@ -128,7 +128,9 @@ async function waitForAddedToast(page, name) {
     },
     { timeoutMs: 30_000, message: () => `the "Added ${name}." notification (toasts: ${JSON.stringify(toasts)})` },
   );
-  if (!/Connected:/.test(toast.message)) throw new Error(`adding ${name} did not connect: "${toast.message}"`);
+  // What was read, in words: "Read /pressure, /metrics and /metrics/total: 3 of 10 concurrent sessions running…", not counts.
+  if (!/ Read .+: .+ \(\d+ series in all\)/.test(toast.message) || /value\(s\)/.test(toast.message))
+    throw new Error(`adding ${name} did not say what it read in words: "${toast.message}"`);
   return toast.message;
 }
 
@@ -142,12 +144,13 @@ export const addBrowserlessThroughTheUi = {
     await waitForStatusItem(page, (item) => /no connections yet/i.test(item.ariaLabel), 'the status bar item to say there are no connections yet');
 
     await runCommandFromPalette(page, 'Live Usage: Add Connection…');
-    await pickQuickInputItem(page, 'Add Connection (1/4): provider', /^\s*Browserless/);
-    await answerInputBox(page, 'Add Connection (2/4): base URL', `${sandbox.url}/browserless`);
-    await pickQuickInputItem(page, 'Browserless server generation', /^\s*v2/);
-    await pickQuickInputItem(page, 'How does the server take the token?', 'Authorization: Bearer');
-    await answerInputBox(page, 'Token for Browserless', BROWSERLESS_TOKEN, { masked: true });
-    await answerInputBox(page, 'Add Connection (4/4): name', BROWSERLESS_NAME);
+    // Every step says where it is: the count follows from the provider.
+    await pickQuickInputItem(page, 'Add Connection: provider', /^\s*Browserless/);
+    await answerInputBox(page, 'Add Connection (2/6): base URL', `${sandbox.url}/browserless`);
+    await pickQuickInputItem(page, 'Add Connection (3/6): server generation', /^\s*v2/);
+    await pickQuickInputItem(page, 'Add Connection (4/6): where the token goes', 'Authorization: Bearer');
+    await answerInputBox(page, 'Add Connection (5/6): token for Browserless', BROWSERLESS_TOKEN, { masked: true });
+    await answerInputBox(page, 'Add Connection (6/6): name', BROWSERLESS_NAME);
 
     note(await waitForAddedToast(page, BROWSERLESS_NAME));
     const item = await waitForStatusItem(
@@ -182,12 +185,12 @@ export const addBrowserbaseThroughTheUi = {
     await page.mouse.move(700, 300);
     await clearNotifications(page);
     await runCommandFromPalette(page, 'Live Usage: Add Connection…');
-    await pickQuickInputItem(page, 'Add Connection (1/4): provider', /^\s*Browserbase/);
-    await answerInputBox(page, 'Add Connection (2/4): base URL', `${sandbox.url}/browserbase`);
-    await answerInputBox(page, 'Token for Browserbase', BROWSERBASE_KEY, { masked: true });
+    await pickQuickInputItem(page, 'Add Connection: provider', /^\s*Browserbase/);
+    await answerInputBox(page, 'Add Connection (2/5): base URL', `${sandbox.url}/browserbase`);
+    await answerInputBox(page, 'Add Connection (3/5): token for Browserbase', BROWSERBASE_KEY, { masked: true });
     // The project list comes from the server, fetched with the key just typed.
-    await pickQuickInputItem(page, 'Browserbase project', /proj_sandbox(?!_)/);
-    await answerInputBox(page, 'Add Connection (4/4): name', BROWSERBASE_NAME);
+    await pickQuickInputItem(page, 'Add Connection (4/5): project', /proj_sandbox(?!_)/);
+    await answerInputBox(page, 'Add Connection (5/5): name', BROWSERBASE_NAME);
 
     note(await waitForAddedToast(page, BROWSERBASE_NAME));
     const saved = configuredConnection(paths, BROWSERBASE_NAME);
@@ -266,9 +269,10 @@ export const quotaCrossingWarns = {
       { timeoutMs: 15_000, message: () => `a notification about ${BROWSERLESS_NAME} at 90 % (toasts: ${JSON.stringify(toasts)})` },
     );
     note(`notification: "${toast.message}" [${toast.buttons.join(' | ')}] (${toast.icon})`);
-    for (const button of ['Open Usage Panel', 'Snooze 1 Hour', 'Snooze Until Tomorrow', "Don't Show Again"]) {
+    for (const button of ['Open Panel', 'Snooze…', "Don't Show Again"]) {
       if (!toast.buttons.includes(button)) throw new Error(`the notification has no "${button}" button: ${toast.buttons.join(', ')}`);
     }
+    if (toast.cut.length > 0) throw new Error(`the notification cuts its button labels short: ${toast.cut.join(', ')}`);
     if (toast.icon !== 'codicon-error') throw new Error(`a critical crossing should be an error notification, it shows ${toast.icon}`);
 
     await waitForPanelText(page, [concurrency(9), /critical/i], 'Browserless at 9 of 10, critical');

@@ -138,14 +138,15 @@ export const teamPrometheus = {
       await page.mouse.move(700, 300);
       await clearNotifications(page);
       await runCommandFromPalette(page, 'Live Usage: Add Connection…');
-      await pickQuickInputItem(page, 'Add Connection (1/4): provider', /^\s*Team Prometheus/);
+      await pickQuickInputItem(page, 'Add Connection: provider', /^\s*Team Prometheus/);
       await answerInputBox(page, 'Add Connection (2/4): base URL', server);
-      await pickQuickInputItem(page, 'Add Connection (3/4): how does the server take credentials?', 'No authentication');
+      await pickQuickInputItem(page, 'Add Connection (3/4): credentials', 'No authentication');
       const picker = await waitForQuickInput(page, 'Add Connection (4/4): the exporter’s connections to show');
       await waitFor(async () => (await picker.locator('.monaco-list-row').count()) === 2, {
         message: async () => `two exporter connections to pick (rows: ${(await picker.locator('.monaco-list-row').allTextContents()).join(' | ')})`,
       });
-      await page.keyboard.press('Enter');
+      // Enter in the picker's own input: a panel restored by the reload may have taken keyboard focus.
+      await picker.locator('input').first().press('Enter');
       const added = await waitFor(async () => (await notificationToasts(page)).find((toast) => toast.message.startsWith('Added ')), {
         timeoutMs: 20_000,
         message: 'the "Added …" notification',

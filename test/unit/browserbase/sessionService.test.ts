@@ -5,9 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ProviderError } from '../../../src/http/errors';
+import type { ProviderError } from '../../../src/http/errors';
 import type { BrowserbaseClient } from '../../../src/providers/browserbase/client';
-import { createSessionProblems } from '../../../src/providers/browserbase/normalize';
 import type { Session } from '../../../src/providers/browserbase/schemas';
 import { SavedQueries } from '../../../src/browserbase/savedQueries';
 import { BrowserbaseSessionService, type SessionHost } from '../../../src/browserbase/sessionService';
@@ -37,10 +36,6 @@ function rig(options: { listed?: Session[]; createDelayMs?: number } = {}) {
     ],
     token: async () => 'bb_live_key',
     client: () => client,
-    createSessionProblems,
-    fail: (kind, message, details) => new ProviderError(kind, message, details),
-    regions: ['us-west-2'],
-    timeoutRange: [60, 21600],
     now: () => clock,
   };
   return { service: new BrowserbaseSessionService(host), calls, advance: (ms: number) => (clock += ms) };

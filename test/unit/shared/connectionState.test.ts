@@ -35,7 +35,7 @@ test('ok, warning and critical come from the quotas, naming the worst rule', () 
 
 test('fetching problems win over quota levels, with their reason', () => {
   const auth = connectionState({ ...base, health: 'authNeeded', error: { kind: 'auth', message: 'HTTP 401: Bad or missing authentication' } }, now);
-  assert.equal(auth.text, 'Auth needed');
+  assert.equal(auth.text, 'Token needed');
   assert.match(auth.reason ?? '', /HTTP 401/);
   const error = connectionState({ ...base, health: 'error', level: 'critical', error: { kind: 'server', message: 'HTTP 500', retryAt: now + 30_000 } }, now);
   assert.deepEqual([error.kind, error.reason], ['error', 'HTTP 500; retrying in 30 s']);

@@ -1,12 +1,15 @@
 /**
- * A depth limit on messages from and to webviews: a message nested deeper than any real one is
- * refused before a single field is read, without a recursive walk that could overflow the stack.
+ * A depth limit on what a webview sends and on session metadata a page reads: a message nested deeper
+ * than any real one is refused before a single field is read, without a recursive walk that could
+ * overflow the stack. (What the host sends a page is the host's own: the page does not check it again.)
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { withinDepth } from '../../../src/shared/guards';
-import { parseHostMessage, parseWebviewMessage } from '../../../src/shared/protocol';
-import { fromSessionColumns, parseSessionsHostMessage, parseSessionsWebviewMessage, toSessionColumns } from '../../../src/shared/sessionsProtocol';
+import { parsePanelPageMessage } from '../../../src/shared/panelProtocol';
+import { fromSessionColumns, toSessionColumns } from '../../../src/shared/sessionColumns';
+import { parseSessionsPageMessage } from '../../../src/shared/sessionsProtocol';
+import { parseSidebarPageMessage } from '../../../src/shared/sidebarProtocol';
 
 /** `{ a: { a: … 'bottom' } }`, `depth` objects deep, built without recursion. */
 function nested(depth: number): unknown {
@@ -28,15 +31,16 @@ describe('withinDepth', () => {
 
 describe('messages from a webview', () => {
   test('a deeply nested message is refused whole, even where its depth is in a field the host ignores', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'ready', surface: 'panel' }), { type: 'ready', surface: 'panel' });
-    assert.equal(parseWebviewMessage({ type: 'ready', surface: 'panel', extra: nested(100_000) }), undefined);
-    assert.deepEqual(parseSessionsWebviewMessage({ type: 'ready' }), { type: 'ready' });
-    assert.equal(parseSessionsWebviewMessage({ type: 'ready', extra: nested(100_000) }), undefined);
-    assert.equal(parseSessionsWebviewMessage({ type: 'saveQuery', saved: { name: 'x', query: { conditions: [], deep: nested(50) } } }), undefined);
+    assert.deepEqual(parsePanelPageMessage({ type: 'ready', range: '1h' }), { type: 'ready', range: '1h' });
+    assert.equal(parsePanelPageMessage({ type: 'ready', extra: nested(100_000) }), undefined);
+    assert.equal(parseSidebarPageMessage({ type: 'refresh', extra: nested(100_000) }), undefined);
+    assert.deepEqual(parseSessionsPageMessage({ type: 'ready' }), { type: 'ready' });
+    assert.equal(parseSessionsPageMessage({ type: 'ready', extra: nested(100_000) }), undefined);
+    assert.equal(parseSessionsPageMessage({ type: 'saveQuery', saved: { name: 'x', query: { conditions: [], deep: nested(50) } } }), undefined);
   });
 });
 
-describe('messages to a webview', () => {
+describe('session metadata a page reads', () => {
   const row = {
     id: '0b6c6f2e-6b0e-4c6e-9d3e-1b2c3d4e5f60',
     status: 'RUNNING',
@@ -48,11 +52,6 @@ describe('messages to a webview', () => {
     keepAlive: false,
     userMetadata: nested(10_000) as Record<string, unknown>,
   };
-
-  test('a session row nested 10,000 deep is refused by the page instead of overflowing its stack', () => {
-    assert.equal(parseSessionsHostMessage({ type: 'session', connectionId: 'bb', session: row }), undefined);
-    assert.equal(parseHostMessage({ type: 'reveal', connectionId: 'bb', extra: nested(10_000) }), undefined);
-  });
 
   test('a metadata cell nested deeper than the limit reads as no metadata; the row stays', () => {
     const deepText = `${'{"a":'.repeat(10_000)}"bottom"${'}'.repeat(10_000)}`;

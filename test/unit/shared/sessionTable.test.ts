@@ -1,13 +1,14 @@
 /**
  * The sessions table's order and cells: every column sorts both ways, unknown durations stay last,
- * ties keep newest first, and a header click flips or starts at the column's natural order.
+ * ties keep newest first, a header click flips or starts at the column's natural order; metadata reads
+ * as key = value pairs; results survive the trip as columns.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { tagsProblem } from '../../../src/shared/metadataQuery';
-import type { SessionRow } from '../../../src/shared/sessionsProtocol';
-import { nextSort, SESSION_COLUMNS, sessionCells, sortSessions } from '../../../src/shared/sessionTable';
+import { fromSessionColumns, toSessionColumns, type SessionRow } from '../../../src/shared/sessionColumns';
+import { metadataEntries, nextSort, SESSION_COLUMNS, sessionCells, sortSessions } from '../../../src/shared/sessionTable';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const at = (minutesAgo: number) => new Date(NOW - minutesAgo * 60_000).toISOString();
@@ -74,15 +75,30 @@ describe('sorting sessions', () => {
 });
 
 describe('session cells', () => {
-  test('one text per column; running sessions say so; unknown durations are a dash', () => {
+  test('one text per column; a running session shows its duration so far; unknown durations are a dash', () => {
     const [first, second, third] = rows.map((r) => sessionCells(r, NOW, (t) => new Date(t).toISOString()));
     assert.equal(first?.length, SESSION_COLUMNS.length);
     assert.equal(first?.[4], '10 min');
     assert.equal(first?.[5], '500 B');
-    assert.equal(first?.[6], '{"client":"zeta"}');
-    assert.equal(second?.[4], '5 min (running)');
+    assert.equal(first?.[6], 'client = zeta');
+    assert.equal(second?.[4], '5 min');
     assert.equal(third?.[4], '—');
     assert.equal(third?.[6], '—');
+  });
+});
+
+describe('metadata as key = value', () => {
+  test('nested keys read as paths, strings as they are, anything else as JSON, in the order they were set', () => {
+    const entries = metadataEntries({ userMetadata: { client: 'acme', order: { status: 'new', id: 42 }, 'a > b': 'x', tags: ['p', 'q'], empty: {} } });
+    assert.deepEqual(entries, [
+      { key: 'client', value: 'acme' },
+      { key: 'order > status', value: 'new' },
+      { key: 'order > id', value: '42' },
+      { key: '["a > b"]', value: 'x' },
+      { key: 'tags', value: '["p","q"]' },
+      { key: 'empty', value: '{}' },
+    ]);
+    assert.deepEqual(metadataEntries({ userMetadata: null }), []);
   });
 });
 
@@ -102,41 +118,13 @@ describe('launch tags', () => {
 });
 
 describe('result columns', () => {
-  test('rows survive the trip as columns, awkward metadata included, and a bad cell is only that cell', async () => {
-    const { fromSessionColumns, parseSessionsHostMessage, toSessionColumns } = await import('../../../src/shared/sessionsProtocol');
+  test('rows survive the trip as columns, awkward metadata included, and a bad cell is only that cell', () => {
     const awkward = row('x', { userMetadata: { 'o\'re"il\\ly': { '[k]': 'värde: \u2028 \'"' } }, keepAlive: true, endedAt: null, status: 'RUNNING' });
     const list = [...rows, awkward];
-    const columns = toSessionColumns(list);
-    const message = parseSessionsHostMessage(
-      JSON.parse(JSON.stringify({ type: 'results', requestId: 1, connectionId: 'bb', sessions: columns, returned: 4, fetchedAt: NOW })),
-    );
-    assert.ok(message && message.type === 'results');
+    const columns: ReturnType<typeof toSessionColumns> = structuredClone(toSessionColumns(list));
     assert.deepEqual(
-      fromSessionColumns(message.sessions),
+      fromSessionColumns(columns),
       list.map((r) => ({ ...r, startedAt: r.startedAt ?? null, endedAt: r.endedAt ?? null, userMetadata: r.userMetadata ?? null })),
-    );
-    // Columns of different lengths, or a wrong type anywhere, are not a result.
-    assert.equal(
-      parseSessionsHostMessage({
-        type: 'results',
-        requestId: 1,
-        connectionId: 'bb',
-        sessions: { ...columns, status: columns.status.slice(1) },
-        returned: 4,
-        fetchedAt: NOW,
-      }),
-      undefined,
-    );
-    assert.equal(
-      parseSessionsHostMessage({
-        type: 'results',
-        requestId: 1,
-        connectionId: 'bb',
-        sessions: { ...columns, proxyBytes: [1, 2, -3, 4] },
-        returned: 4,
-        fetchedAt: NOW,
-      }),
-      undefined,
     );
     assert.deepEqual(
       fromSessionColumns({ ...columns, metadata: ['{', '[1]', '', '{"a":"b"}'] }).map((r) => r.userMetadata),

@@ -78,11 +78,21 @@ describe('formatUnitValue', () => {
 });
 
 describe('formatDuration', () => {
-  test('milliseconds below a second, minutes from two minutes', () => {
+  test('milliseconds below a second, seconds below a minute, then the two largest whole units', () => {
     assert.equal(formatDuration(0.85), '850 ms');
     assert.equal(formatDuration(1.2), '1.2 s');
+    assert.equal(formatDuration(42), '42 s');
+    assert.equal(formatDuration(115), '1 min 55 s');
     assert.equal(formatDuration(125), '2 min 5 s');
     assert.equal(formatDuration(180), '3 min');
+    assert.equal(formatDuration(287), '4 min 47 s');
+    assert.equal(formatDuration(2 * 3600 + 5 * 60 + 59), '2 h 5 min');
+    assert.equal(formatDuration(3 * 86_400 + 4 * 3600), '3 d 4 h');
+    assert.equal(formatDuration(-90), '-1 min 30 s');
+  });
+
+  test('one format for every duration in a column: no style switch at some count of seconds', () => {
+    for (let seconds = 60; seconds < 3600; seconds += 7) assert.match(formatDuration(seconds), /^\d+ min( \d+ s)?$/, String(seconds));
   });
 });
 

@@ -170,21 +170,36 @@ describe('status bar text', () => {
 });
 
 describe('tooltip', () => {
-  test('one row per connection with state, values, worst quota and age, then the command links', () => {
+  test('one block per connection, laid out for the hover: name, state and age, then its values, then a quota past its threshold', () => {
     const warning = browserbase(5_520, { monthlyBrowserMinutes: 6_000 });
     const never = snapshot({ kind: 'northflank', label: 'api', health: 'loading' });
     const markdown = formatStatusBar([browserless(3, 10), warning, never], OPTIONS).tooltipMarkdown;
-    const rows = markdown.split('\n').filter((line) => line.startsWith('| **'));
-    assert.equal(rows.length, 3);
-    assert.match(rows[0] ?? '', /3 of 10 concurrent sessions running \\\(30 \\%\\\)\\, 0 of 10 queue places taken/);
-    assert.match(rows[0] ?? '', /Concurrent sessions 30 \\%/);
-    assert.match(rows[0] ?? '', /12 s ago/);
-    assert.match(rows[1] ?? '', /Browser minutes 92 \\% \\\(critical\\\)/);
-    assert.match(rows[2] ?? '', /loading .* never \|$/);
-    assert.ok(markdown.endsWith('[Refresh](command:liveUsage.refresh) · [Open panel](command:liveUsage.openPanel) · [Show log](command:liveUsage.showLog)'));
+    const blocks = markdown.split('\n\n').filter((block) => block.startsWith('$('));
+    assert.equal(blocks.length, 3);
+    const [first, second, third] = blocks.map((block) => block.split('  \n'));
+    assert.match(first?.[0] ?? '', /^\$\(pass\) \*\*prod \\\(Browserless\\\)\*\* · ok · updated 12 s ago$/);
+    assert.match(first?.[1] ?? '', /^3 of 10 concurrent sessions running \\\(30 \\%\\\)\\, 0 of 10 queue places taken/);
+    assert.equal(first?.length, 2, 'no quota line while every quota is fine');
+    assert.match(second?.[0] ?? '', /^\$\(error\) \*\*staging/);
+    assert.match(second?.[2] ?? '', /^Browser minutes 92 \\% \\\(critical\\\)/);
+    assert.match(third?.[0] ?? '', /^\$\(sync~spin\) \*\*api \\\(Northflank\\\)\*\* · loading · never updated$/);
+    assert.doesNotMatch(markdown, /^\|/m, 'no table');
+    assert.ok(
+      markdown.endsWith('---\n\n[Refresh](command:liveUsage.refresh) · [Open panel](command:liveUsage.openPanel) · [Show log](command:liveUsage.showLog)'),
+    );
   });
 
-  test('labels and server messages cannot inject markup, links or extra rows', () => {
+  test('a label that already names its provider is not followed by the provider again', () => {
+    const markdown = formatStatusBar([browserless(3, 10, 0, { label: 'Browserless (local)' })], OPTIONS).tooltipMarkdown;
+    assert.match(markdown, /\*\*Browserless \\\(local\\\)\*\* ·/);
+    assert.doesNotMatch(markdown, /Browserless.*Browserless/);
+    assert.match(
+      formatStatusBar([browserless(3, 10, 0, { label: 'Browserless (local)' })], OPTIONS).accessibilityLabel,
+      /^Live Usage\. Browserless \(local\): /,
+    );
+  });
+
+  test('labels and server messages cannot inject markup, links or extra lines', () => {
     const label = '*prod* [x](y)';
     const message = 'bad | gateway\n| injected | row |\n[click](https://evil.example) <img src=x>';
     const view = formatStatusBar([snapshot({ kind: 'browserless', label, health: 'error', error: { kind: 'server', message } })], OPTIONS);
@@ -193,7 +208,8 @@ describe('tooltip', () => {
     assert.doesNotMatch(view.tooltipMarkdown, /(?<!\\)\[click/);
     assert.ok(!view.tooltipMarkdown.includes('https://'), 'no bare URL to autolink');
     assert.doesNotMatch(view.tooltipMarkdown, /(?<!\\)<img/);
-    assert.equal(view.tooltipMarkdown.split('\n').filter((line) => line.startsWith('|')).length, 3, 'header, separator, one row');
+    assert.doesNotMatch(view.tooltipMarkdown, /^\\?\| injected/m, 'the message stays on its own line');
+    assert.equal(view.tooltipMarkdown.split('\n\n').filter((block) => block.startsWith('$(')).length, 1, 'one block');
     // Every link left is one of ours.
     const links = [...view.tooltipMarkdown.matchAll(/(?<!\\)\[([^\]]*)\]\(([^)]*)\)/g)].map((match) => match[2]);
     assert.deepEqual(links, ['command:liveUsage.refresh', 'command:liveUsage.openPanel', 'command:liveUsage.showLog']);
