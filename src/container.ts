@@ -11,16 +11,26 @@ import * as vscode from 'vscode';
 import type { LiveUsageApi } from './api';
 import { BrowserbaseSessions, SESSIONS_PANEL_TYPE } from './browserbase/browserbaseSessions';
 import { sessionHost } from './browserbase/sessionHost';
-import { connectionCommandHandlers } from './commands/connectionCommands';
 import { DeferredCommands } from './commands/deferredCommands';
+import { lazyPaletteHandlers } from './commands/lazyCommands';
 import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
 import { GuardedHistory } from './history/historyGuard';
 import type { HistoryQuery } from './history/historyStore';
 import { vscodeHostNetwork } from './http/hostNetwork';
+import { isProviderError } from './http/errors';
 import { HttpClient } from './http/httpClient';
 import { RedactingLog } from './log';
 import { NotificationPresenter } from './quota/notificationPresenter';
+import { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE } from './browserbase/sessionService';
+import {
+  DEFAULT_BASE_URLS,
+  DEFAULT_FEED_INTERVALS_MS,
+  MIN_INTERVAL_MS,
+  PROVIDER_NAMES,
+  PROVIDER_SUMMARIES,
+  TOKEN_ENVIRONMENT_VARIABLES,
+} from './providers/registry';
 import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
@@ -193,8 +203,20 @@ export class Container implements vscode.Disposable {
         await Promise.all(service.connections().map((connection) => notifier.forgetConnection(connection.id)));
         void vscode.window.showInformationMessage('Live Usage: snoozed and silenced warnings will show again.');
       },
-      ...connectionCommandHandlers(service, settings, tokens),
+      'liveUsage.refresh': (connectionId?: unknown) => service.refresh(typeof connectionId === 'string' ? connectionId : undefined),
       ...sessions.commandHandlers(),
+      // Loaded from dist/palette.js when the first of them runs; every service they use is this one.
+      ...lazyPaletteHandlers({
+        controller: service,
+        settings,
+        tokens,
+        providers: { PROVIDER_NAMES, PROVIDER_SUMMARIES, DEFAULT_BASE_URLS, TOKEN_ENVIRONMENT_VARIABLES, DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS },
+        sessions: sessions.service,
+        savedQueries: sessions.saved,
+        launch: { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE },
+        isAuthFailure: (error) => isProviderError(error) && error.kind === 'auth',
+        redact: (text) => log.redact(text),
+      }),
     });
     this.services = { service, sidebar, panel, sessions };
     await service.reload();
