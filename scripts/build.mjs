@@ -2,21 +2,13 @@
 // bundle per webview surface.
 import * as esbuild from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { hostBuildOptions, hostBundleProblems } from './hostBundles.mjs';
+import { bundleDefaults, hostBuildOptions, hostBundleProblems } from './hostBundles.mjs';
 
 const production = process.argv.includes('--production');
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const watch = process.argv.includes('--watch');
 
-/** @type {esbuild.BuildOptions} */
-const common = {
-  bundle: true,
-  minify: production,
-  sourcemap: production ? false : 'linked',
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-};
+const common = bundleDefaults(production);
 
 /**
  * The team exporter's bundle loads the parser from the parseWorker.js beside it (built with the host's).

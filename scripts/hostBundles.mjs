@@ -34,18 +34,22 @@ const PALETTE_ALLOWED = [
 const PALETTE_ONLY = /^src\/commands\/(palette|connectionCommands|teamConnectionCommands|browserbaseCommands|addConnectionSteps)\.ts$/;
 
 /**
+ * What every bundle of the project is built with (the host's, the exporter's, the webviews').
+ * @param {boolean} production
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function bundleDefaults(production) {
+  return { bundle: true, minify: production, sourcemap: production ? false : 'linked', legalComments: 'none', logLevel: 'warning', metafile: true };
+}
+
+/**
  * esbuild options of the host bundles (dist/extension.js, dist/parseWorker.js, dist/palette.js).
  * @param {{ production: boolean, outdir?: string }} options
  * @returns {import('esbuild').BuildOptions}
  */
 export function hostBuildOptions({ production, outdir = 'dist' }) {
   return {
-    bundle: true,
-    minify: production,
-    sourcemap: production ? false : 'linked',
-    legalComments: 'none',
-    logLevel: 'warning',
-    metafile: true,
+    ...bundleDefaults(production),
     entryPoints: {
       extension: 'src/extension.ts',
       // The worker thread that reads large bodies off the host's thread (src/worker/).

@@ -13,24 +13,15 @@ import { BrowserbaseSessions, SESSIONS_PANEL_TYPE } from './browserbase/browserb
 import { sessionHost } from './browserbase/sessionHost';
 import { DeferredCommands } from './commands/deferredCommands';
 import { lazyPaletteHandlers } from './commands/lazyCommands';
+import { PALETTE_TABLES } from './commands/paletteTables';
 import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
 import { GuardedHistory } from './history/historyGuard';
 import type { HistoryQuery } from './history/historyStore';
 import { vscodeHostNetwork } from './http/hostNetwork';
-import { isProviderError } from './http/errors';
 import { HttpClient } from './http/httpClient';
 import { RedactingLog } from './log';
 import { NotificationPresenter } from './quota/notificationPresenter';
-import { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE } from './browserbase/sessionService';
-import {
-  DEFAULT_BASE_URLS,
-  DEFAULT_FEED_INTERVALS_MS,
-  MIN_INTERVAL_MS,
-  PROVIDER_NAMES,
-  PROVIDER_SUMMARIES,
-  TOKEN_ENVIRONMENT_VARIABLES,
-} from './providers/registry';
 import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
@@ -210,11 +201,9 @@ export class Container implements vscode.Disposable {
         controller: service,
         settings,
         tokens,
-        providers: { PROVIDER_NAMES, PROVIDER_SUMMARIES, DEFAULT_BASE_URLS, TOKEN_ENVIRONMENT_VARIABLES, DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS },
         sessions: sessions.service,
         savedQueries: sessions.saved,
-        launch: { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE },
-        isAuthFailure: (error) => isProviderError(error) && error.kind === 'auth',
+        ...PALETTE_TABLES,
         redact: (text) => log.redact(text),
       }),
     });
