@@ -5,7 +5,7 @@
 //   dist/palette.js    the Command Palette flows (src/commands/palette.ts), loaded when one first runs.
 // CONTRIBUTING.md ("Where host code goes") says which code belongs where and why.
 
-/** What the extension bundle may `require` by name: the API, undici (shipped beside), its siblings. */
+/** The sibling bundles the host's code `require`s by a relative name, and their files beside it. */
 const SIBLINGS = { './parseWorker': './parseWorker.js', './palette': './palette.js' };
 
 /**
@@ -18,20 +18,20 @@ const siblingBundles = {
   setup: (build) => build.onResolve({ filter: /^\.\/(parseWorker|palette)$/ }, (args) => ({ path: SIBLINGS[args.path], external: true })),
 };
 
+/** The palette flows: in dist/palette.js, never in dist/extension.js (which activation loads). */
+const PALETTE_FLOWS = /^src\/commands\/(palette|connectionCommands|teamConnectionCommands|browserbaseCommands|addConnectionSteps)\.ts$/;
+
 /**
  * The only sources dist/palette.js may carry: its own flows and pure helpers (no state, no class the
  * main bundle also has, no schema library). Anything stateful (the log and its known tokens, the
  * token store, settings, the HTTP client, error classes) is lent through CommandHost instead.
  */
 const PALETTE_ALLOWED = [
-  /^src\/commands\/(palette|connectionCommands|teamConnectionCommands|browserbaseCommands|addConnectionSteps)\.ts$/,
+  PALETTE_FLOWS,
   /^src\/connections\/connectionFields\.ts$/,
   /^src\/http\/externalUrl\.ts$/,
   /^src\/shared\/(format|samples|metadataQuery|usageByTag)\.ts$/,
 ];
-
-/** Palette flows that must not be in dist/extension.js (they would be loaded at activation). */
-const PALETTE_ONLY = /^src\/commands\/(palette|connectionCommands|teamConnectionCommands|browserbaseCommands|addConnectionSteps)\.ts$/;
 
 /**
  * What every bundle of the project is built with (the host's, the exporter's, the webviews').
@@ -86,7 +86,7 @@ export function hostBundleProblems(metafile) {
       problems.push(`dist/palette.js must not carry ${path}: lend what it is used for through CommandHost (src/commands/commandHost.ts)`);
   }
   for (const path of Object.keys(inputsOf(metafile, 'src/extension.ts'))) {
-    if (PALETTE_ONLY.test(path)) problems.push(`dist/extension.js must not carry ${path}: it is loaded from dist/palette.js on first use`);
+    if (PALETTE_FLOWS.test(path)) problems.push(`dist/extension.js must not carry ${path}: it is loaded from dist/palette.js on first use`);
   }
   return problems;
 }

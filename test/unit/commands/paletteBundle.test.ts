@@ -84,6 +84,28 @@ describe('the palette bundle', () => {
     );
   });
 
+  test('the build refuses a palette bundle with state of its own, and a main bundle with a flow in it', () => {
+    const output = (entryPoint: string, inputs: string[]) => ({
+      bytes: 1,
+      imports: [],
+      exports: [],
+      entryPoint,
+      inputs: Object.fromEntries(inputs.map((input) => [input, { bytesInOutput: 1 }])),
+    });
+    const broken: esbuild.Metafile = {
+      inputs: {},
+      outputs: {
+        'dist/palette.js': output('src/commands/palette.ts', ['src/commands/palette.ts', 'src/log.ts', 'node_modules/zod/v4/core/core.js']),
+        'dist/extension.js': output('src/extension.ts', ['src/extension.ts', 'src/commands/connectionCommands.ts']),
+      },
+    };
+    const problems = hostBundleProblems(broken);
+    assert.equal(problems.length, 3, problems.join('\n'));
+    assert.match(problems[0] ?? '', /dist\/palette\.js must not carry src\/log\.ts/);
+    assert.match(problems[1] ?? '', /node_modules\/zod/);
+    assert.match(problems[2] ?? '', /dist\/extension\.js must not carry src\/commands\/connectionCommands\.ts/);
+  });
+
   test('handles every command the main bundle forwards to it', () => {
     assert.deepEqual(Object.keys(palette.paletteCommandHandlers(testCommandHost({}))).sort(), [...PALETTE_COMMAND_IDS].sort());
   });
