@@ -5,8 +5,7 @@
  * and value, never from query text, so any characters are safe.
  */
 import * as vscode from 'vscode';
-import type { SavedQueries } from '../browserbase/savedQueries';
-import { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE, type BrowserbaseSessionService, type LaunchRequest } from '../browserbase/sessionService';
+import type { LaunchRequest } from '../browserbase/sessionService';
 import { checkedExternalUrl } from '../http/externalUrl';
 import type { Session } from '../providers/browserbase/schemas';
 import type { ConnectionConfig } from '../shared/connections';
@@ -23,6 +22,7 @@ import {
   type MetadataQuery,
 } from '../shared/metadataQuery';
 import { metadataKeyPaths, usageByTag, usageDurationMs, usageTotals } from '../shared/usageByTag';
+import type { CommandHost } from './commandHost';
 
 type Action = 'id' | 'connect' | 'debugger' | 'release';
 type Item = vscode.QuickPickItem & { readonly session?: Session; readonly run?: () => unknown };
@@ -35,8 +35,6 @@ const ACTIONS: readonly { readonly action: Action; readonly icon: string; readon
   { action: 'release', icon: 'debug-stop', label: 'Release…' },
 ];
 
-// Every failure here is a ProviderError or a plain Error: its message is written for people.
-const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const problemOf = (result: { problem: string } | object): string | undefined => ('problem' in result ? result.problem : undefined);
 
 /** Release is offered for what it is for: a keep-alive browser still running (and billing). */
@@ -44,8 +42,12 @@ const actionsFor = (session: Session) => ACTIONS.filter((a) => a.action !== 'rel
 
 export type BrowserbaseCommandHandlers = ReturnType<typeof browserbaseCommandHandlers>;
 
-/** The two command handlers; the container registers them during activation. */
-export function browserbaseCommandHandlers(service: BrowserbaseSessionService, saved: SavedQueries) {
+/** The two command handlers, by what they do (src/commands/palette.ts gives them their ids). */
+export function browserbaseCommandHandlers(host: CommandHost) {
+  const { sessions: service, savedQueries: saved } = host;
+  const { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE } = host.launch;
+  // Every failure here is a ProviderError or a plain Error: its message is written for people.
+  const describeError = (error: unknown): string => host.redact(error instanceof Error ? error.message : String(error));
   const [minTimeout, maxTimeout] = SESSION_TIMEOUT_RANGE;
   const pickConnection = async (id?: unknown): Promise<ConnectionConfig | undefined> => {
     const list = service.connections();
