@@ -30,6 +30,17 @@ export function focusLaunchAfter(wasPending: boolean, pending: boolean): boolean
   return wasPending && !pending;
 }
 
+/**
+ * Focuses a control once it has drawn itself: a vscode-textfield just added hands focus to the input
+ * in its shadow root, which exists only after its first update (focusing it before does nothing).
+ */
+export function focusWhenDrawn(element: HTMLElement | null): void {
+  if (!element) return;
+  const drawn = (element as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
+  if (drawn) void drawn.then(() => element.focus());
+  else element.focus();
+}
+
 /** The element a row focus means, under the rows' container (`.rows-condition`, `.rows-tag`). */
 export function rowFocusElement(rows: ParentNode, focus: RowFocus): HTMLElement | null {
   if (focus.kind === 'addButton') return rows.querySelector<HTMLElement>('.add-row');

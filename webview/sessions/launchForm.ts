@@ -17,7 +17,7 @@ import { metadataEntries } from '../../src/shared/sessionTable';
 import { define, LightElement } from '../common/lightElement';
 import { checkRows } from './builder';
 import { conditionRows } from './conditionRows';
-import { focusAfterAdding, focusAfterRemoving, focusLaunchAfter, rowFocusElement, type RowFocus } from './focusRules';
+import { focusAfterAdding, focusAfterRemoving, focusLaunchAfter, focusWhenDrawn, rowFocusElement, type RowFocus } from './focusRules';
 import type { SessionsState, SessionsStateProvider } from './state';
 
 // Drawn as native radios, not vscode-radio: in @vscode-elements/elements 2.5.1 (the latest release) a
@@ -44,13 +44,13 @@ export class LaunchForm extends LightElement {
 
   protected override updated(): void {
     const pending = this.state.launch.pending;
-    if (focusLaunchAfter(this.wasPending, pending)) this.querySelector<HTMLElement>('#launch')?.focus();
+    if (focusLaunchAfter(this.wasPending, pending)) focusWhenDrawn(this.querySelector<HTMLElement>('#launch'));
     this.wasPending = pending;
     const focus = this.pendingFocus;
     const rows = this.querySelector('.rows-tag');
     if (!focus || !rows) return;
     this.pendingFocus = undefined;
-    rowFocusElement(rows, focus)?.focus();
+    focusWhenDrawn(rowFocusElement(rows, focus));
   }
 
   private outcome(): TemplateResult | typeof nothing {

@@ -1,5 +1,6 @@
 /** Entry of dist/webview/sessions.js: the state provider, the page, and the host's messages between them. */
 import type { SessionsHostMessage, SessionsPageMessage } from '../../src/shared/sessionsProtocol';
+import { returnFocusAfterDialogs } from '../common/focusReturn';
 import { followTextColours } from '../common/textColours';
 import { connectToHost } from '../common/vscodeApi';
 import { SessionsApp } from './sessionsApp';
@@ -14,6 +15,7 @@ const app = new SessionsApp(
 );
 const root = document.getElementById('app') as HTMLElement;
 followTextColours('--vscode-editor-background');
+returnFocusAfterDialogs();
 
 host.onMessage((message) => {
   const replies = provider.receive(message);

@@ -13,7 +13,7 @@ import type { SessionsPageMessage } from '../../src/shared/sessionsProtocol';
 import { define, LightElement } from '../common/lightElement';
 import { previewQuery } from './builder';
 import { conditionRows } from './conditionRows';
-import { focusAfterAdding, focusAfterRemoving, rowFocusElement, type RowFocus } from './focusRules';
+import { focusAfterAdding, focusAfterRemoving, focusWhenDrawn, rowFocusElement, type RowFocus } from './focusRules';
 import type { SessionsState, SessionsStateProvider } from './state';
 
 // Selects and text fields are named by their `label` property (see conditionRows.ts for why).
@@ -34,7 +34,7 @@ export class QueryBuilder extends LightElement {
     const rows = this.querySelector('.rows-condition');
     if (!focus || !rows) return;
     this.pendingFocus = undefined;
-    rowFocusElement(rows, focus)?.focus();
+    focusWhenDrawn(rowFocusElement(rows, focus));
   }
 
   private runSaved(name: string): void {

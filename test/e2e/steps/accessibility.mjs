@@ -195,9 +195,16 @@ async function expectFocus(frame, wanted, what) {
   return at;
 }
 
-/** @param {import('playwright-core').Page} page @param {string} text */
+/**
+ * Replaces the focused field's text. Not with Ctrl+A: VS Code takes that from a webview and selects
+ * all through the host a moment later, after the first letters typed.
+ * @param {import('playwright-core').Page} page
+ * @param {string} text
+ */
 async function typeReplacing(page, text) {
-  await page.keyboard.press('Control+A');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.press('Delete');
   await page.keyboard.type(text);
 }
 

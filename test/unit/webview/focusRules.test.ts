@@ -2,11 +2,13 @@
  * Where focus goes after an action takes away the control that had it: removing a row goes to the
  * previous row's key field (or the Add button once none of the person's rows is left), adding one
  * goes to the new row's key field, and the Launch button takes focus back once the host's
- * confirmation is answered. The element lookup is checked against a stand-in for the rows' DOM.
+ * confirmation is answered; the control that had focus gets it back when the page is focused again
+ * after a dialog. The element lookup is checked against a stand-in for the rows' DOM.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { focusAfterAdding, focusAfterRemoving, focusLaunchAfter, rowFocusElement } from '../../../webview/sessions/focusRules';
+import { focusToRestore } from '../../../webview/common/focusReturn';
+import { focusAfterAdding, focusAfterRemoving, focusLaunchAfter, focusWhenDrawn, rowFocusElement } from '../../../webview/sessions/focusRules';
 
 describe('focus after removing a row', () => {
   test('goes to the previous row’s key field', () => {
@@ -54,5 +56,43 @@ describe('the element a focus means', () => {
     assert.equal(rowFocusElement(rows, { kind: 'rowKey', index: 1 }), 'key 2');
     assert.equal(rowFocusElement(rows, { kind: 'addButton' }), 'add');
     assert.equal(rowFocusElement(rows, { kind: 'rowKey', index: 7 }), null);
+  });
+});
+
+describe('focusing a control that is still drawing itself', () => {
+  test('waits for a component’s first update (its input does not exist before), then focuses it', async () => {
+    let draw!: () => void;
+    const focused: string[] = [];
+    const field = { updateComplete: new Promise<void>((resolve) => (draw = resolve)), focus: () => focused.push('field') } as unknown as HTMLElement;
+    focusWhenDrawn(field);
+    await Promise.resolve();
+    assert.deepEqual(focused, [], 'focused before it was drawn');
+    draw();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(focused, ['field']);
+  });
+
+  test('a plain element is focused at once; nothing to focus is no error', () => {
+    const focused: string[] = [];
+    focusWhenDrawn({ focus: () => focused.push('button') } as unknown as HTMLElement);
+    assert.deepEqual(focused, ['button']);
+    focusWhenDrawn(null);
+  });
+});
+
+describe('focus given back when the page is focused again after a dialog', () => {
+  const body = { isConnected: true };
+  const button = { isConnected: true };
+  const removed = { isConnected: false };
+
+  test('the control that had focus, when focus is on the body or nowhere', () => {
+    assert.equal(focusToRestore(body, body, button), button);
+    assert.equal(focusToRestore(null, body, button), button);
+  });
+
+  test('nothing when focus is already on a control, the control is gone, or none was focused', () => {
+    assert.equal(focusToRestore({ isConnected: true }, body, button), undefined);
+    assert.equal(focusToRestore(body, body, removed), undefined);
+    assert.equal(focusToRestore(body, body, undefined), undefined);
   });
 });
