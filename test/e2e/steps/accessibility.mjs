@@ -313,6 +313,14 @@ export const keyboardOnlyWalk = {
       headers: { 'X-BB-API-Key': 'bb-sandbox-key' },
       signal: AbortSignal.timeout(10_000),
     }).then((response) => response.json());
+    // Released again straight away (on the server, not through the panel): later steps count the project's running sessions.
+    const released = await fetch(`${sandbox.url}/browserbase/v1/sessions/${encodeURIComponent(sessionId)}`, {
+      method: 'POST',
+      headers: { 'X-BB-API-Key': 'bb-sandbox-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'REQUEST_RELEASE' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!released.ok) throw new Error(`releasing ${sessionId} answered ${released.status}`);
     if (served?.userMetadata?.client !== KEYBOARD_TAG)
       throw new Error(`the launched session has ${JSON.stringify(served?.userMetadata)}, not client = ${KEYBOARD_TAG}`);
     note(`launched ${sessionId} tagged client = ${KEYBOARD_TAG}; focus back on Launch`);
