@@ -1,5 +1,6 @@
 /**
- * Text in a status or level colour (a RUNNING or TIMED_OUT session, a warning or critical figure):
+ * Text in a status or level colour (a RUNNING or TIMED_OUT session, a warning or critical figure, an
+ * error message):
  * the theme's own colour for it, moved just far enough toward black (light themes) or white (dark
  * ones) to reach WCAG's 4.5:1 for text on the background it sits on. The Modern themes' green and
  * amber are meant for icons and lines (3:1): as text on white they read at 4.3:1 and 3.1:1.
@@ -16,6 +17,8 @@ export const TEXT_COLOUR_SOURCES = {
   '--lu-text-ok': ['--vscode-charts-green', '--vscode-testing-iconPassed'],
   '--lu-text-warning': ['--vscode-editorWarning-foreground', '--vscode-charts-yellow'],
   '--lu-text-critical': ['--vscode-editorError-foreground', '--vscode-errorForeground', '--vscode-charts-red'],
+  // Error messages: Light Modern's errorForeground (#f85149) is 3.4:1 on white.
+  '--lu-text-error': ['--vscode-errorForeground', '--vscode-editorError-foreground', '--vscode-charts-red'],
 } as const;
 
 export type TextColourVariable = keyof typeof TEXT_COLOUR_SOURCES;

@@ -190,7 +190,13 @@ export class ChartCard extends LightElement {
         ${data.series.map((series, index) => {
           const { colour, dash } = seriesStyle(this.palette, index);
           return html`<li>
-            <button type="button" data-key=${series.key} aria-pressed=${String(!hidden.has(series.key))} @click=${() => this.toggle(series.key)}>
+            <button
+              type="button"
+              data-key=${series.key}
+              aria-label="${series.label} in ${data.title}"
+              aria-pressed=${String(!hidden.has(series.key))}
+              @click=${() => this.toggle(series.key)}
+            >
               ${swatch(colour, dash, this.palette.lineWidth)}${series.label}
             </button>
           </li>`;

@@ -32,6 +32,9 @@ describe('status and level text colours in every theme', () => {
     const colours = textColours((name) => light.colours[name], '--vscode-editor-background');
     assert.notEqual(colours['--lu-text-ok'], '#388a34');
     assert.notEqual(colours['--lu-text-warning'], '#bf8803');
+    // And its error text (#f85149, 3.4:1 on white).
+    assert.equal(ratio(light.colours['--vscode-errorForeground']!, '#ffffff').toFixed(1), '3.4');
+    assert.notEqual(colours['--lu-text-error'], '#f85149');
     // Darkened, not replaced: still a green and an amber (red channel below green, and above blue).
     const green = parseColour(colours['--lu-text-ok'])!;
     const amber = parseColour(colours['--lu-text-warning'])!;
