@@ -1,4 +1,5 @@
 // The end-to-end checks, in the order they run. Later steps may rely on what earlier ones left open.
+import { keyboardOnlyWalk, noAxeViolations } from './accessibility.mjs';
 import { chartSteps, sidebarWelcome } from './charts.mjs';
 import { connectionSteps } from './connections.mjs';
 import { panelFitsAndStandsOut, sessionsTableReads, sidebarLooksNative, statusTooltipFits, walkthroughOnFirstRun } from './firstLook.mjs';
@@ -22,6 +23,8 @@ export const steps = [
   oneNumberEverywhere,
   ...sessionSteps,
   sessionsTableReads,
+  noAxeViolations,
+  keyboardOnlyWalk,
   teamPrometheus,
   // Removes every connection: last.
   sidebarWelcome,
