@@ -1,24 +1,17 @@
-// Builds one Node bundle for the extension host and one browser bundle per webview surface.
+// Builds the extension host's bundles (scripts/hostBundles.mjs), the team exporter, and one browser
+// bundle per webview surface.
 import * as esbuild from 'esbuild';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { bundleDefaults, hostBuildOptions, hostBundleProblems } from './hostBundles.mjs';
 
 const production = process.argv.includes('--production');
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const watch = process.argv.includes('--watch');
 
-/** @type {esbuild.BuildOptions} */
-const common = {
-  bundle: true,
-  minify: production,
-  sourcemap: production ? false : 'linked',
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-};
+const common = bundleDefaults(production);
 
 /**
- * Keeps `require('./parseWorker')` (src/worker/parserModule.ts) a require of the worker's own bundle:
- * the parser ships once, in dist/parseWorker.js, loaded on the host's thread only when first needed.
+ * The team exporter's bundle loads the parser from the parseWorker.js beside it (built with the host's).
  * @type {esbuild.Plugin}
  */
 const lazyParser = {
@@ -28,21 +21,8 @@ const lazyParser = {
 
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
-  {
-    ...common,
-    // parseWorker: the worker thread that reads large bodies off the host's thread (src/worker/).
-    entryPoints: {
-      extension: 'src/extension.ts',
-      parseWorker: 'src/worker/parseWorker.ts',
-    },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    // undici stays external: bundled it would be ~0.5 MB minified. It ships in the .vsix instead.
-    external: ['vscode', 'undici'],
-    plugins: [lazyParser],
-  },
+  // dist/extension.js, dist/parseWorker.js and dist/palette.js: scripts/hostBundles.mjs.
+  hostBuildOptions({ production }),
   {
     ...common,
     // The team exporter (package.json `bin`): undici included, the parser in the parseWorker.js beside
@@ -86,6 +66,11 @@ if (watch) {
 } else {
   const results = await Promise.all(targets.map((options) => esbuild.build(options)));
   chmodSync('dist/exporter.js', 0o755);
+  const problems = hostBundleProblems(results[0].metafile);
+  if (problems.length > 0) {
+    console.error(problems.join('\n'));
+    process.exit(1);
+  }
   for (const result of results) {
     for (const [file, output] of Object.entries(result.metafile.outputs)) {
       if (file.endsWith('.map')) continue;

@@ -11,8 +11,9 @@ import * as vscode from 'vscode';
 import type { LiveUsageApi } from './api';
 import { BrowserbaseSessions, SESSIONS_PANEL_TYPE } from './browserbase/browserbaseSessions';
 import { sessionHost } from './browserbase/sessionHost';
-import { connectionCommandHandlers } from './commands/connectionCommands';
 import { DeferredCommands } from './commands/deferredCommands';
+import { lazyPaletteHandlers } from './commands/lazyCommands';
+import { PALETTE_TABLES } from './commands/paletteTables';
 import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
 import { GuardedHistory } from './history/historyGuard';
@@ -236,8 +237,18 @@ export class Container implements vscode.Disposable {
         await Promise.all(service.connections().map((connection) => notifier.forgetConnection(connection.id)));
         void vscode.window.showInformationMessage('Live Usage: snoozed and silenced warnings will show again.');
       },
-      ...connectionCommandHandlers(service, settings, tokens),
+      'liveUsage.refresh': (connectionId?: unknown) => service.refresh(typeof connectionId === 'string' ? connectionId : undefined),
       ...sessions.commandHandlers(),
+      // Loaded from dist/palette.js when the first of them runs; every service they use is this one.
+      ...lazyPaletteHandlers({
+        controller: service,
+        settings,
+        tokens,
+        sessions: sessions.service,
+        savedQueries: sessions.saved,
+        ...PALETTE_TABLES,
+        redact: (text) => log.redact(text),
+      }),
     });
     const toolHost: ToolHost = {
       connections: () => service.connections(),

@@ -21,20 +21,21 @@ export class RedactingLog implements LogSink {
     if (secret && secret.length >= 4) this.secrets.add(secret);
   }
 
-  private clean(message: string): string {
+  /** The text with every registered token (in any of its forms) and credential-like parameter masked. */
+  redact(message: string): string {
     return redactText(message, [...this.secrets]);
   }
 
   info(message: string): void {
-    this.sink.info(this.clean(message));
+    this.sink.info(this.redact(message));
   }
   warn(message: string): void {
-    this.sink.warn(this.clean(message));
+    this.sink.warn(this.redact(message));
   }
   error(message: string): void {
-    this.sink.error(this.clean(message));
+    this.sink.error(this.redact(message));
   }
   debug(message: string): void {
-    this.sink.debug(this.clean(message));
+    this.sink.debug(this.redact(message));
   }
 }

@@ -1,11 +1,11 @@
 /**
- * The tagged-sessions feature: the session service, the saved queries, the sessions panel and the
- * Command Palette flows, built once the services are up. The container registers the commands and
- * the panel's serializer during activation and forwards to this.
+ * The tagged-sessions feature: the session service, the saved queries and the sessions panel, built
+ * once the services are up. The container registers the commands and the panel's serializer during
+ * activation and forwards to this; the Command Palette flows (src/commands/browserbaseCommands.ts, in
+ * the palette bundle) borrow the same service and saved queries.
  */
 import type * as vscode from 'vscode';
 import type { CommandHandler } from '../commands/deferredCommands';
-import { browserbaseCommandHandlers } from '../commands/browserbaseCommands';
 import { SavedQueries, type SavedQueryStorage } from './savedQueries';
 import { SessionsPanel, type SessionsPanelLog } from './sessionsPanel';
 import { BrowserbaseSessionService, type SessionHost } from './sessionService';
@@ -14,23 +14,19 @@ export { SESSIONS_PANEL_TYPE } from './sessionsPanel';
 
 export class BrowserbaseSessions implements vscode.Disposable {
   private readonly panel: SessionsPanel;
-  private readonly handlers: ReturnType<typeof browserbaseCommandHandlers>;
-  /** The one session service: the panel, the Command Palette, the runaway notifications and the language model tools share its launch guard. */
+  /** The one session service: the panel, the palette flows, the runaway notifications and the language model tools share its launch guard. */
   readonly service: BrowserbaseSessionService;
+  readonly saved: SavedQueries;
 
   constructor(host: SessionHost, storage: SavedQueryStorage, extensionUri: vscode.Uri, log: SessionsPanelLog) {
     this.service = new BrowserbaseSessionService(host);
-    const saved = new SavedQueries(storage);
-    this.panel = new SessionsPanel(extensionUri, this.service, saved, log);
-    this.handlers = browserbaseCommandHandlers(this.service, saved);
+    this.saved = new SavedQueries(storage);
+    this.panel = new SessionsPanel(extensionUri, this.service, this.saved, log);
   }
 
   commandHandlers(): Record<string, CommandHandler> {
     return {
       'liveUsage.openBrowserbaseSessions': (connectionId?: unknown) => this.panel.open(typeof connectionId === 'string' ? connectionId : undefined),
-      'liveUsage.findBrowserbaseSessions': (arg?: Parameters<typeof this.handlers.find>[0]) => this.handlers.find(arg),
-      'liveUsage.launchBrowserbaseSession': (arg?: Parameters<typeof this.handlers.launch>[0]) => this.handlers.launch(arg),
-      'liveUsage.browserbaseCostPerTag': (arg?: Parameters<typeof this.handlers.costPerTag>[0]) => this.handlers.costPerTag(arg),
     };
   }
 

@@ -1,12 +1,12 @@
 /**
  * Command Palette access to tagged Browserbase sessions, without the panel: "Find Browserbase
  * Sessions by Metadata…" (key, value, status or a saved query; then the sessions with their usage and
- * actions) and "Launch Browserbase Session with Tags…". Queries are built from the typed key path
+ * actions), "Launch Browserbase Session with Tags…" (with the project's headroom in its confirmation)
+ * and "Browserbase Cost per Tag This Cycle…" (costPerTagCommand.ts). Queries are built from the typed key path
  * and value, never from query text, so any characters are safe.
  */
 import * as vscode from 'vscode';
-import type { SavedQueries } from '../browserbase/savedQueries';
-import { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE, type BrowserbaseSessionService, type LaunchRequest } from '../browserbase/sessionService';
+import type { LaunchRequest } from '../browserbase/sessionService';
 import { checkedExternalUrl } from '../http/externalUrl';
 import type { Session } from '../providers/browserbase/schemas';
 import type { ConnectionConfig } from '../shared/connections';
@@ -25,6 +25,7 @@ import {
   type MetadataQuery,
 } from '../shared/metadataQuery';
 import { metadataKeyPaths, usageByTag, usageDurationMs, usageTotals } from '../shared/usageByTag';
+import type { CommandHost } from './commandHost';
 
 type Action = 'id' | 'connect' | 'debugger' | 'release';
 
@@ -40,8 +41,6 @@ const ACTIONS: readonly { readonly action: Action; readonly icon: string; readon
   { action: 'release', icon: 'debug-stop', label: 'Release…' },
 ];
 
-// Every failure here is a ProviderError or a plain Error: its message is written for people.
-const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const problemOf = (result: { problem: string } | object): string | undefined => ('problem' in result ? result.problem : undefined);
 
 /** Release is offered for what it is for: a keep-alive browser still running (and billing). */
@@ -49,8 +48,12 @@ const actionsFor = (session: Session) => ACTIONS.filter((a) => a.action !== 'rel
 
 export type BrowserbaseCommandHandlers = ReturnType<typeof browserbaseCommandHandlers>;
 
-/** The Command Palette handlers; the container registers them during activation. */
-export function browserbaseCommandHandlers(service: BrowserbaseSessionService, saved: SavedQueries) {
+/** The command handlers, by what they do (src/commands/palette.ts gives them their ids). */
+export function browserbaseCommandHandlers(host: CommandHost) {
+  const { sessions: service, savedQueries: saved } = host;
+  const { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE } = host.launch;
+  // Every failure here is a ProviderError or a plain Error: its message is written for people.
+  const describeError = (error: unknown): string => host.redact(error instanceof Error ? error.message : String(error));
   const [minTimeout, maxTimeout] = SESSION_TIMEOUT_RANGE;
   const pickConnection = async (id?: unknown): Promise<ConnectionConfig | undefined> => {
     const list = service.connections();
@@ -284,7 +287,7 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
       );
     } catch (error) {
       // Without a key nothing can be launched either: say so now rather than after the confirmation.
-      if ((error as { kind?: unknown }).kind === 'auth') return void vscode.window.showErrorMessage(`${connection.label}: ${describeError(error)}`);
+      if (host.isAuthFailure(error)) return void vscode.window.showErrorMessage(`${connection.label}: ${describeError(error)}`);
       headroom = { running: null, limit: null, readAt: Date.now(), oldest: [], problem: describeError(error) };
     }
     const start = 'Start Session';
@@ -308,5 +311,5 @@ export function browserbaseCommandHandlers(service: BrowserbaseSessionService, s
     if (action) await act(connection, session, action.action);
   };
 
-  return { find, launch, costPerTag: costPerTagCommand(service, pickConnection) };
+  return { find, launch, costPerTag: costPerTagCommand(service, pickConnection, describeError) };
 }

@@ -4,14 +4,10 @@
  * stays the place for bulk edits ("Edit in settings.json").
  */
 import { addConnectionTitle, type AddConnectionStep } from './addConnectionSteps';
+import type { CommandHost } from './commandHost';
 import type { CommandHandler } from './deferredCommands';
 import * as vscode from 'vscode';
-import { ProviderError } from '../http/errors';
-import { baseUrlProblem, makeConnectionId } from '../connections/parseConnections';
-import { DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } from '../polling/timingPolicy';
-import { DEFAULT_BASE_URLS, PROVIDER_NAMES, PROVIDER_SUMMARIES, TOKEN_ENVIRONMENT_VARIABLES } from '../providers/registry';
-import type { ConnectionSettings } from '../connections/connectionSettings';
-import { SecretStorageUnavailableError, type TokenStore } from '../secrets/tokenStore';
+import { baseUrlProblem, makeConnectionId } from '../connections/connectionFields';
 import { addTeamConnections } from './teamConnectionCommands';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
 import { DEFAULT_RUNAWAY_MINUTES, MAX_RUNAWAY_MINUTES, MIN_RUNAWAY_MINUTES, runawayThresholdMinutes } from '../shared/runawaySessions';
@@ -37,12 +33,12 @@ function validateUrl(value: string): string | undefined {
   return problem === undefined ? undefined : `The URL ${problem}`;
 }
 
-export function describeError(error: unknown): string {
-  if (error instanceof ProviderError || error instanceof SecretStorageUnavailableError) return error.message;
-  return error instanceof Error ? error.message : String(error);
+/** A failure in words for a message: its own text (written for people), through the log's token redaction. */
+export function describeError(host: Pick<CommandHost, 'redact'>, error: unknown): string {
+  return host.redact(error instanceof Error ? error.message : String(error));
 }
 
-async function pickConnection(controller: ConnectionController, placeHolder: string): Promise<ConnectionConfig | undefined> {
+async function pickConnection({ controller, providers }: CommandHost, placeHolder: string): Promise<ConnectionConfig | undefined> {
   const connections = controller.connections();
   if (connections.length === 0) {
     const add = 'Add Connection…';
@@ -53,7 +49,7 @@ async function pickConnection(controller: ConnectionController, placeHolder: str
   }
   if (connections.length === 1) return connections[0];
   const picked = await vscode.window.showQuickPick(
-    connections.map((config) => ({ label: config.label, description: PROVIDER_NAMES[config.kind], detail: config.baseUrl, config })),
+    connections.map((config) => ({ label: config.label, description: providers.PROVIDER_NAMES[config.kind], detail: config.baseUrl, config })),
     // Kept open if focus moves: run from the palette over a webview, the editor's focus coming back
     // would otherwise close it before it could be answered.
     { placeHolder, matchOnDescription: true, ignoreFocusOut: true },
@@ -62,11 +58,12 @@ async function pickConnection(controller: ConnectionController, placeHolder: str
 }
 
 async function askToken(
+  host: Pick<CommandHost, 'providers'>,
   config: Pick<ConnectionConfig, 'kind' | 'label'>,
   optional: boolean,
   title = `Token for ${config.label}`,
 ): Promise<string | undefined | null> {
-  const variables = TOKEN_ENVIRONMENT_VARIABLES[config.kind];
+  const variables = host.providers.TOKEN_ENVIRONMENT_VARIABLES[config.kind];
   const hints = [
     optional ? 'Leave empty if the server needs none.' : undefined,
     variables.length > 0 ? `Without one, ${variables.join(' or ')} from the environment is used.` : undefined,
@@ -117,7 +114,11 @@ async function pickOrInput(
 }
 
 /** The handlers of the connection commands, by command id (registered by the container's DeferredCommands). */
-export function connectionCommandHandlers(controller: ConnectionController, settings: ConnectionSettings, tokens: TokenStore): Record<string, CommandHandler> {
+export function connectionCommandHandlers(host: CommandHost): Record<string, CommandHandler> {
+  const { controller, settings, tokens, providers } = host;
+  const { PROVIDER_NAMES, PROVIDER_SUMMARIES, DEFAULT_BASE_URLS, DEFAULT_FEED_INTERVALS_MS, MIN_INTERVAL_MS } = providers;
+  const describe = (error: unknown) => describeError(host, error);
+  const ask = (config: Pick<ConnectionConfig, 'kind' | 'label'>, optional: boolean, title?: string) => askToken(host, config, optional, title);
   const addConnection = async (): Promise<void> => {
     const kindPick = await vscode.window.showQuickPick(
       (Object.keys(PROVIDER_NAMES) as ProviderKind[]).map((kind) => ({ label: PROVIDER_NAMES[kind], detail: PROVIDER_SUMMARIES[kind], provider: kind })),
@@ -141,7 +142,7 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
     if (baseUrl === undefined) return;
     const taken = new Set(controller.connections().map((connection) => connection.id));
     let draft: ConnectionConfig = { id: makeConnectionId(PROVIDER_NAMES[kind], taken), kind, label: PROVIDER_NAMES[kind], baseUrl: baseUrl.trim() };
-    if (kind === 'prometheusQuery') return addTeamConnections({ controller, settings, tokens, askToken }, draft, taken);
+    if (kind === 'prometheusQuery') return addTeamConnections({ controller, settings, tokens, askToken: ask, describeError: describe }, draft, taken);
 
     if (kind === 'browserless') {
       const version = await vscode.window.showQuickPick(
@@ -178,7 +179,7 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
       draft = { ...draft, browserlessVersion: version.value, authMode: mode.value };
     }
 
-    const token = await askToken(draft, kind === 'browserless' || kind === 'prometheus', `${title('token')} for ${PROVIDER_NAMES[kind]}`);
+    const token = await ask(draft, kind === 'browserless' || kind === 'prometheus', `${title('token')} for ${PROVIDER_NAMES[kind]}`);
     if (token === null) return;
 
     if (kind === 'browserbase') {
@@ -224,18 +225,18 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
     try {
       if (token) await tokens.set(draft.id, token);
     } catch (error) {
-      void vscode.window.showErrorMessage(describeError(error));
+      void vscode.window.showErrorMessage(describe(error));
       return;
     }
     await settings.add(draft);
-    const summary = await controller.test(draft, token).catch((error: unknown) => `Could not read it yet: ${describeError(error)}`);
+    const summary = await controller.test(draft, token).catch((error: unknown) => `Could not read it yet: ${describe(error)}`);
     void vscode.window.showInformationMessage(`Added ${draft.label}. ${summary}`, 'Open Panel').then((choice) => {
       if (choice) void vscode.commands.executeCommand('liveUsage.openPanel');
     });
   };
 
   const editConnection = async (arg?: string): Promise<void> => {
-    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(controller, 'Which connection?');
+    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(host, 'Which connection?');
     if (!config) return;
     const choice = await vscode.window.showQuickPick(
       [
@@ -364,7 +365,7 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
   };
 
   const removeConnection = async (arg?: string): Promise<void> => {
-    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(controller, 'Which connection to remove?');
+    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(host, 'Which connection to remove?');
     if (!config) return;
     const remove = 'Remove';
     const answer = await vscode.window.showWarningMessage(
@@ -379,7 +380,7 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
   };
 
   const testConnection = async (arg?: string): Promise<void> => {
-    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(controller, 'Which connection to test?');
+    const config = arg ? controller.connections().find((connection) => connection.id === arg) : await pickConnection(host, 'Which connection to test?');
     if (!config) return;
     try {
       const resolved = await tokens.resolve(config.id, config.kind);
@@ -389,8 +390,8 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
       void vscode.window.showInformationMessage(`${config.label}: ${summary}`);
     } catch (error) {
       const setToken = 'Set Token…';
-      const actions = error instanceof ProviderError && error.kind === 'auth' ? [setToken] : [];
-      const choice = await vscode.window.showErrorMessage(`${config.label}: ${describeError(error)}`, ...actions);
+      const actions = host.isAuthFailure(error) ? [setToken] : [];
+      const choice = await vscode.window.showErrorMessage(`${config.label}: ${describe(error)}`, ...actions);
       if (choice === setToken) await vscode.commands.executeCommand('liveUsage.setToken', config.id);
     }
   };
@@ -398,30 +399,30 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
   const setToken = async (arg?: string): Promise<void> => {
     const config = arg
       ? controller.connections().find((connection) => connection.id === arg)
-      : await pickConnection(controller, 'Set the token of which connection?');
+      : await pickConnection(host, 'Set the token of which connection?');
     if (!config) return;
-    const token = await askToken(config, false);
+    const token = await ask(config, false);
     if (!token) return;
     try {
       await tokens.set(config.id, token);
       controller.tokenChanged(config.id);
       void vscode.window.setStatusBarMessage(`$(check) Token for ${config.label} stored`, 4000);
     } catch (error) {
-      void vscode.window.showErrorMessage(describeError(error));
+      void vscode.window.showErrorMessage(describe(error));
     }
   };
 
   const clearToken = async (arg?: string): Promise<void> => {
     const config = arg
       ? controller.connections().find((connection) => connection.id === arg)
-      : await pickConnection(controller, 'Clear the token of which connection?');
+      : await pickConnection(host, 'Clear the token of which connection?');
     if (!config) return;
     try {
       await tokens.clear(config.id);
       controller.tokenChanged(config.id);
       void vscode.window.setStatusBarMessage(`Token for ${config.label} cleared`, 4000);
     } catch (error) {
-      void vscode.window.showErrorMessage(describeError(error));
+      void vscode.window.showErrorMessage(describe(error));
     }
   };
 
@@ -432,6 +433,5 @@ export function connectionCommandHandlers(controller: ConnectionController, sett
     'liveUsage.testConnection': testConnection,
     'liveUsage.setToken': setToken,
     'liveUsage.clearToken': clearToken,
-    'liveUsage.refresh': (arg?: string) => controller.refresh(typeof arg === 'string' ? arg : undefined),
   };
 }

@@ -12,9 +12,12 @@ import { formatKeyPath } from '../shared/metadataQuery';
 import { metadataKeyPaths } from '../shared/usageByTag';
 import { saveTextFile } from './saveTextFile';
 
-const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-export function costPerTagCommand(service: BrowserbaseSessionService, pickConnection: (id?: unknown) => Promise<ConnectionConfig | undefined>) {
+/** `describeError` is the palette's: a failure's message through the log's redaction of every known token. */
+export function costPerTagCommand(
+  service: BrowserbaseSessionService,
+  pickConnection: (id?: unknown) => Promise<ConnectionConfig | undefined>,
+  describeError: (error: unknown) => string,
+) {
   return async (arg?: { connectionId?: string; path?: readonly string[] }): Promise<void> => {
     const connection = await pickConnection(arg?.connectionId);
     if (!connection) return;

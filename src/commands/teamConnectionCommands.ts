@@ -3,17 +3,14 @@
  * the exporter's connections it holds, each added as a connection shown like its provider.
  */
 import * as vscode from 'vscode';
-import { makeConnectionId } from '../connections/parseConnections';
-import type { ConnectionSettings } from '../connections/connectionSettings';
-import type { TokenStore } from '../secrets/tokenStore';
+import { makeConnectionId } from '../connections/connectionFields';
 import type { ConnectionConfig } from '../shared/connections';
 import { addConnectionTitle } from './addConnectionSteps';
-import { describeError, type ConnectionController } from './connectionCommands';
+import type { CommandHost } from './commandHost';
 
-export interface TeamCommandDeps {
-  readonly controller: ConnectionController;
-  readonly settings: ConnectionSettings;
-  readonly tokens: TokenStore;
+export interface TeamCommandDeps extends Pick<CommandHost, 'controller' | 'settings' | 'tokens'> {
+  /** Connection commands' failure in words, through the log's token redaction. */
+  readonly describeError: (error: unknown) => string;
   /** Connection commands' token prompt: the token, undefined for none, null when cancelled. */
   readonly askToken: (config: Pick<ConnectionConfig, 'kind' | 'label'>, optional: boolean, title?: string) => Promise<string | undefined | null>;
 }
@@ -24,7 +21,7 @@ export interface TeamCommandDeps {
  * written in settings.json (the last step says so when the server holds no exporter series).
  */
 export async function addTeamConnections(
-  { controller, settings, tokens, askToken }: TeamCommandDeps,
+  { controller, settings, tokens, askToken, describeError }: TeamCommandDeps,
   base: ConnectionConfig,
   taken: Set<string>,
 ): Promise<void> {
@@ -53,7 +50,7 @@ export async function addTeamConnections(
     if (answer === null) return;
     token = answer;
   }
-  let choices: Awaited<ReturnType<ConnectionController['listChoices']>>;
+  let choices: Awaited<ReturnType<CommandHost['controller']['listChoices']>>;
   try {
     choices = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Asking the Prometheus server…' }, () =>
       controller.listChoices('exportedConnections', draft, token),

@@ -4,6 +4,7 @@
  * still work. Pure: tested without VS Code.
  */
 import * as z from 'zod/mini';
+import { baseUrlProblem } from './connectionFields';
 import { checkBrowserlessConfig } from '../providers/browserless/browserlessClient';
 import { SEGMENT_ID } from '../providers/ids';
 import { EXPORTABLE_KINDS } from '../providers/types';
@@ -11,6 +12,8 @@ import { describeSettingIssue } from './settingIssues';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
 import { MAX_RUNAWAY_MINUTES, MIN_RUNAWAY_MINUTES } from '../shared/runawaySessions';
 import type { KnownUnit } from '../shared/samples';
+
+export { baseUrlProblem, makeConnectionId } from './connectionFields';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const KINDS = ['browserless', 'browserbase', 'northflank', 'cerebras', 'prometheus', 'prometheusQuery'] as const satisfies readonly ProviderKind[];
@@ -51,25 +54,6 @@ const quotaSchema = z.object({
   cpuLimitVcpu: z.optional(positive),
   memoryLimitMegabytes: z.optional(positive),
 });
-
-/**
- * Why a base URL cannot be used, or undefined. Credentials in it are refused rather than dropped: the
- * user meant them to be sent, and settings are no place for them (the token command keeps them in the
- * OS keychain). The URL is never repeated in the message.
- */
-export function baseUrlProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return 'must be a full http:// or https:// URL, e.g. https://production-sfo.browserless.io';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must start with http:// or https://';
-  if (url.username !== '' || url.password !== '') {
-    return 'contains a user name or password: remove it and store the token with "Live Usage: Set Token…" (kept in the OS keychain, never in settings)';
-  }
-  return undefined;
-}
 
 const httpUrl = z.string().check(
   z.superRefine((value, context) => {
@@ -201,18 +185,4 @@ export function parseConnections(value: unknown, base = 'liveUsage.connections')
     connections.push(config);
   });
   return { connections, problems: issues.map((issue) => `Connection ${issue.entry} was skipped: ${issue.detail}`), issues };
-}
-
-/** A new id from a label: readable, unique among `taken`. */
-export function makeConnectionId(label: string, taken: ReadonlySet<string>): string {
-  const base =
-    label
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'connection';
-  let candidate = base;
-  for (let counter = 2; taken.has(candidate); counter++) candidate = `${base}-${counter}`;
-  return candidate;
 }

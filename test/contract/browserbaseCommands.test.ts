@@ -12,6 +12,7 @@ import { BrowserbaseSessionService } from '../../src/browserbase/sessionService'
 import { sessionHost } from '../../src/browserbase/sessionHost';
 import { HttpClient } from '../../src/http/httpClient';
 import type { ConnectionConfig } from '../../src/shared/connections';
+import { testCommandHost } from '../support/commandHost';
 import { ROOMY_TIMEOUTS } from '../support/faultMatrix';
 import { useSandbox } from '../support/sandbox';
 
@@ -133,7 +134,7 @@ beforeEach(async () => {
   );
   saved = new SavedQueries({ get: <T>(key: string) => state.get(key) as T | undefined, update: async (key, value) => void state.set(key, value) });
   const { browserbaseCommandHandlers } = await import('../../src/commands/browserbaseCommands');
-  handlers = browserbaseCommandHandlers(service, saved);
+  handlers = browserbaseCommandHandlers(testCommandHost({ sessions: service, savedQueries: saved }));
 });
 afterEach(() => assert.equal(ui.answers.length, 0, 'every scripted answer was used'));
 after(async () => {

@@ -154,13 +154,20 @@ export class ChartCard extends LightElement {
       <header class="chart-header">
         <h3 id="${id}-title">${data.title}</h3>
         <div class="chart-actions">
-          <vscode-button secondary icon="zoom-out" class="reset-zoom" ?hidden=${!zoomed} @click=${() => this.view?.setZoom(undefined)}
+          <vscode-button
+            secondary
+            icon="zoom-out"
+            class="reset-zoom"
+            aria-label="Reset zoom of ${data.title}"
+            ?hidden=${!zoomed}
+            @click=${() => this.view?.setZoom(undefined)}
             >Reset zoom</vscode-button
           >
           <vscode-button
             secondary
             icon="table"
             class="toggle-table"
+            aria-label="Table view of ${data.title}"
             aria-pressed=${String(tableOpen)}
             @click=${() => (this.host.setTableOpen(data.id, !tableOpen), this.requestUpdate())}
             >Table</vscode-button
@@ -183,7 +190,13 @@ export class ChartCard extends LightElement {
         ${data.series.map((series, index) => {
           const { colour, dash } = seriesStyle(this.palette, index);
           return html`<li>
-            <button type="button" data-key=${series.key} aria-pressed=${String(!hidden.has(series.key))} @click=${() => this.toggle(series.key)}>
+            <button
+              type="button"
+              data-key=${series.key}
+              aria-label="${series.label} in ${data.title}"
+              aria-pressed=${String(!hidden.has(series.key))}
+              @click=${() => this.toggle(series.key)}
+            >
               ${swatch(colour, dash, this.palette.lineWidth)}${series.label}
             </button>
           </li>`;
@@ -206,7 +219,18 @@ export class ChartCard extends LightElement {
       </p>
       <p class="sr-only" id="${id}-summary">${summary}</p>
       <p class="chart-readout" aria-live="polite">${this.readout}</p>
-      <div class="chart-table" ?hidden=${!tableOpen}>${tableOpen ? this.tableView() : nothing}</div>
+      <div
+        class="chart-table"
+        ?hidden=${!tableOpen}
+        role="region"
+        aria-label="Table view of ${data.title}"
+        tabindex=${
+          // It scrolls: focusable, so the keyboard can scroll it too.
+          tableOpen ? '0' : '-1'
+        }
+      >
+        ${tableOpen ? this.tableView() : nothing}
+      </div>
     </article>`;
   }
 }

@@ -86,13 +86,32 @@ export class ConnectionSection extends LightElement {
           ${
             // Read from a team Prometheus, its sessions are not reachable from here.
             connection.kind === 'browserbase' && !connection.via
-              ? html`<vscode-button secondary icon="vm" class="open-sessions" @click=${() => this.host.post({ type: 'openSessions', connectionId })}
+              ? html`<vscode-button
+                  secondary
+                  icon="vm"
+                  class="open-sessions"
+                  aria-label="Sessions by tag of ${connection.label}"
+                  @click=${() => this.host.post({ type: 'openSessions', connectionId })}
                   >Sessions by tag</vscode-button
                 >`
               : nothing
           }
-          <vscode-button secondary icon="refresh" class="refresh" @click=${() => this.host.post({ type: 'refresh', connectionId })}>Refresh</vscode-button>
-          <vscode-button secondary icon="key" class="set-token" @click=${() => this.host.post({ type: 'setToken', connectionId })}>Set token</vscode-button>
+          <vscode-button
+            secondary
+            icon="refresh"
+            class="refresh"
+            aria-label="Refresh ${connection.label}"
+            @click=${() => this.host.post({ type: 'refresh', connectionId })}
+            >Refresh</vscode-button
+          >
+          <vscode-button
+            secondary
+            icon="key"
+            class="set-token"
+            aria-label="Set token for ${connection.label}"
+            @click=${() => this.host.post({ type: 'setToken', connectionId })}
+            >Set token</vscode-button
+          >
         </div>
       </header>
       <div class="connection-status">

@@ -4,6 +4,8 @@
  * the host how long drawing took (diagnostics and the benchmark).
  */
 import type { PanelHostMessage, PanelPageMessage } from '../../src/shared/panelProtocol';
+import { returnFocusAfterDialogs } from '../common/focusReturn';
+import { followTextColours } from '../common/textColours';
 import { connectToHost } from '../common/vscodeApi';
 import { PanelApp } from './panelApp';
 import { PanelStateProvider } from './state';
@@ -11,6 +13,8 @@ import { PanelStateProvider } from './state';
 const host = connectToHost<PanelHostMessage, PanelPageMessage>();
 const provider = new PanelStateProvider(host.loadState(), (choices) => host.saveState(choices));
 const root = document.getElementById('app') as HTMLElement;
+followTextColours('--vscode-editor-background');
+returnFocusAfterDialogs();
 
 /** When the snapshot being drawn arrived. */
 let pending: { at: number; first: boolean } | undefined;

@@ -23,6 +23,7 @@ import './connectionSection';
 import { rangeNote } from './sections';
 import type { PanelStateProvider } from './state';
 
+// Selects are named by their `label` property (see ../sessions/conditionRows.ts for why).
 export class PanelApp extends LightElement {
   private palette: Palette = readPalette();
   private readonly cleanup: (() => void)[] = [];
@@ -123,7 +124,7 @@ export class PanelApp extends LightElement {
         <label for="range" class="range-label">Range</label>
         <vscode-single-select
           id="range"
-          aria-label="Time range"
+          label="Range of every chart"
           aria-describedby="range-note"
           .value=${range}
           @change=${(event: Event) => this.rangePicked(event)}

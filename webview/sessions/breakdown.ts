@@ -26,6 +26,7 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 /** Bars beyond this many would be unreadable; the table lists every value. */
 const MAX_BARS = 15;
 
+// Selects and text fields are named by their `label` property (see conditionRows.ts for why).
 const valueOf = (event: Event) => (event.target as HTMLElement & { value: string }).value;
 
 export class Breakdown extends LightElement {
@@ -82,7 +83,7 @@ export class Breakdown extends LightElement {
         <label for="breakdown-key">By key</label>
         <vscode-single-select
           id="breakdown-key"
-          aria-label="Break down by metadata key"
+          label="By key: the metadata key usage is grouped by"
           .value=${breakdown.key ?? ''}
           @change=${(event: Event) => this.provider.setBreakdownKey(valueOf(event))}
         >
@@ -102,7 +103,7 @@ export class Breakdown extends LightElement {
             : html`<label for="breakdown-measure">Measure</label>
                 <vscode-single-select
                   id="breakdown-measure"
-                  aria-label="Measure"
+                  label="Measure of usage by tag"
                   .value=${choices.measure}
                   @change=${(event: Event) => this.provider.setMeasure(valueOf(event) as Measure)}
                 >

@@ -13,6 +13,9 @@ export interface RowEvents {
   remove(index: number): void;
 }
 
+// Fields are named through vscode-elements' own \`label\` property, which it puts on the inner input or
+// combobox (the way the library means a name to be given, with <vscode-label for> as the other); an
+// aria-label on the element stays on its host and leaves the control itself unnamed.
 const valueOf = (event: Event) => (event.target as HTMLElement & { value: string }).value;
 
 export function conditionRows(kind: 'condition' | 'tag', rows: readonly RowText[], checked: CheckedRows, events: RowEvents): TemplateResult {
@@ -26,7 +29,7 @@ export function conditionRows(kind: 'condition' | 'tag', rows: readonly RowText[
           <vscode-textfield
             class="row-key"
             placeholder="key, e.g. client or order > status"
-            aria-label="${noun} ${index + 1} key path"
+            label="${noun} ${index + 1} key path"
             aria-describedby=${id}
             ?invalid=${state?.keyBad === true}
             .value=${row.key}
@@ -36,7 +39,7 @@ export function conditionRows(kind: 'condition' | 'tag', rows: readonly RowText[
           <vscode-textfield
             class="row-value"
             placeholder="value (any text)"
-            aria-label="${noun} ${index + 1} value"
+            label="${noun} ${index + 1} value"
             aria-describedby=${id}
             ?invalid=${state?.problem !== undefined && !state.keyBad}
             .value=${row.value}

@@ -10,8 +10,6 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-radio/index.js';
-import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { html, nothing, type TemplateResult } from 'lit';
@@ -21,8 +19,20 @@ import { metadataEntries } from '../../src/shared/sessionTable';
 import { define, LightElement } from '../common/lightElement';
 import { checkRows } from './builder';
 import { conditionRows } from './conditionRows';
+import { focusAfterAdding, focusAfterRemoving, focusLaunchAfter, focusWhenDrawn, rowFocusElement, type RowFocus } from './focusRules';
 import type { SessionsState, SessionsStateProvider } from './state';
 
+// Drawn as native radios, not vscode-radio: in @vscode-elements/elements 2.5.1 (the latest release) a
+// vscode-radio is a checkbox to assistive technology and its group fires no change when the arrow
+// keys check a radio, so "Own tags" could not be chosen by keyboard (the library's issues 612 and
+// 613, fixed on its main branch but not released). Native radios are announced as radios and the
+// browser moves the check, and fires change, on the arrow keys. Styled like vscode-radio in sessions.css.
+const TAG_SOURCES = [
+  { value: 'query', label: 'Use the query’s conditions' },
+  { value: 'own', label: 'Own tags' },
+] as const;
+
+// Selects and text fields are named by their `label` property (see conditionRows.ts for why).
 const valueOf = (event: Event) => (event.target as HTMLElement & { value: string }).value;
 
 export class LaunchForm extends LightElement {
@@ -30,6 +40,20 @@ export class LaunchForm extends LightElement {
   declare state: SessionsState;
   provider!: SessionsStateProvider;
   send: (messages: readonly SessionsPageMessage[]) => void = () => undefined;
+  /** Where focus goes once the own-tag rows are drawn again after an add or a remove. */
+  private pendingFocus: RowFocus | undefined;
+  private wasPending = false;
+
+  protected override updated(): void {
+    const pending = this.state.launch.pending;
+    if (focusLaunchAfter(this.wasPending, pending)) focusWhenDrawn(this.querySelector<HTMLElement>('#launch'));
+    this.wasPending = pending;
+    const focus = this.pendingFocus;
+    const rows = this.querySelector('.rows-tag');
+    if (!focus || !rows) return;
+    this.pendingFocus = undefined;
+    focusWhenDrawn(rowFocusElement(rows, focus));
+  }
 
   private outcome(): TemplateResult | typeof nothing {
     const { launch } = this.state;
@@ -98,19 +122,21 @@ export class LaunchForm extends LightElement {
     return html`<section class="block" id="launch-section" aria-labelledby="launch-title">
       <h2 id="launch-title"><vscode-icon name="vm-running" aria-hidden="true"></vscode-icon> Launch a tagged session</h2>
       <div class="launch-form">
-        <vscode-radio-group
-          id="tag-source"
-          aria-label="Tags"
-          @change=${(event: Event) => {
-            const value = valueOf(event);
-            if (value === 'query' || value === 'own') provider.editLaunch({ tagSource: value });
-          }}
-        >
-          <vscode-radio name="tag-source" value="query" label="Use the query’s conditions" ?checked=${form.tagSource === 'query'}
-            >Use the query’s conditions</vscode-radio
-          >
-          <vscode-radio name="tag-source" value="own" label="Own tags" ?checked=${form.tagSource === 'own'}>Own tags</vscode-radio>
-        </vscode-radio-group>
+        <fieldset class="radio-group" id="tag-source">
+          <legend>Tags of the launched session</legend>
+          ${TAG_SOURCES.map(
+            (source) =>
+              html`<label class="radio"
+                ><input
+                  type="radio"
+                  name="tag-source"
+                  value=${source.value}
+                  .checked=${form.tagSource === source.value}
+                  @change=${() => provider.editLaunch({ tagSource: source.value })}
+                />${source.label}</label
+              >`,
+          )}
+        </fieldset>
         ${
           form.tagSource === 'query'
             ? html`<p class="query-tags" ?hidden=${checked.problems.length > 0}>
@@ -122,15 +148,21 @@ export class LaunchForm extends LightElement {
               </p>`
             : conditionRows('tag', form.ownTags, checkRows(form.ownTags, 'tag'), {
                 edit: (index, part, text) => provider.editTag(index, part, text),
-                add: () => provider.addTag(),
-                remove: (index) => provider.removeTag(index),
+                add: () => {
+                  this.pendingFocus = focusAfterAdding(form.ownTags.length + 1);
+                  provider.addTag();
+                },
+                remove: (index) => {
+                  this.pendingFocus = focusAfterRemoving(index, form.ownTags.length);
+                  provider.removeTag(index);
+                },
               })
         }
         <div class="form-grid">
           <label for="launch-region">Region</label>
           <vscode-single-select
             id="launch-region"
-            aria-label="Region"
+            label="Region of the launched session"
             .value=${form.region}
             @change=${(event: Event) => provider.editLaunch({ region: valueOf(event) })}
           >
@@ -140,7 +172,7 @@ export class LaunchForm extends LightElement {
           <vscode-textfield
             id="launch-timeout"
             placeholder="project's default"
-            aria-label="Timeout in seconds"
+            label="Timeout in seconds of the launched session"
             .value=${form.timeout}
             @input=${(event: Event) => provider.editLaunch({ timeout: valueOf(event) })}
           ></vscode-textfield>

@@ -1,5 +1,7 @@
 /** Entry of dist/webview/sessions.js: the state provider, the page, and the host's messages between them. */
 import type { SessionsHostMessage, SessionsPageMessage } from '../../src/shared/sessionsProtocol';
+import { returnFocusAfterDialogs } from '../common/focusReturn';
+import { followTextColours } from '../common/textColours';
 import { connectToHost } from '../common/vscodeApi';
 import { SessionsApp } from './sessionsApp';
 import { SessionsStateProvider } from './state';
@@ -12,6 +14,8 @@ const app = new SessionsApp(
   (rows, ms) => host.post({ type: 'rendered', rows, ms }),
 );
 const root = document.getElementById('app') as HTMLElement;
+followTextColours('--vscode-editor-background');
+returnFocusAfterDialogs();
 
 host.onMessage((message) => {
   const replies = provider.receive(message);

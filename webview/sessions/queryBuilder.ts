@@ -13,8 +13,10 @@ import type { SessionsPageMessage } from '../../src/shared/sessionsProtocol';
 import { define, LightElement } from '../common/lightElement';
 import { previewQuery } from './builder';
 import { conditionRows } from './conditionRows';
+import { focusAfterAdding, focusAfterRemoving, focusWhenDrawn, rowFocusElement, type RowFocus } from './focusRules';
 import type { SessionsState, SessionsStateProvider } from './state';
 
+// Selects and text fields are named by their `label` property (see conditionRows.ts for why).
 const valueOf = (event: Event) => (event.target as HTMLElement & { value: string }).value;
 
 export class QueryBuilder extends LightElement {
@@ -24,12 +26,15 @@ export class QueryBuilder extends LightElement {
   send: (messages: readonly SessionsPageMessage[]) => void = () => undefined;
   private saveName = '';
   private saveProblem: string | undefined;
-  private focusNewRow = false;
+  /** Where focus goes once the rows are drawn again after an add or a remove. */
+  private pendingFocus: RowFocus | undefined;
 
   protected override updated(): void {
-    if (!this.focusNewRow) return;
-    this.focusNewRow = false;
-    [...this.querySelectorAll<HTMLElement>('.rows-condition .row-key')].at(-1)?.focus();
+    const focus = this.pendingFocus;
+    const rows = this.querySelector('.rows-condition');
+    if (!focus || !rows) return;
+    this.pendingFocus = undefined;
+    focusWhenDrawn(rowFocusElement(rows, focus));
   }
 
   private runSaved(name: string): void {
@@ -81,12 +86,23 @@ export class QueryBuilder extends LightElement {
       <p class="meta">Every condition must hold. Nested keys: order > status. Values match whole strings, exactly.</p>
       ${conditionRows('condition', choices.rows, checked, {
         edit: (index, part, text) => provider.editRow(index, part, text),
-        add: () => ((this.focusNewRow = true), provider.addRow()),
-        remove: (index) => provider.removeRow(index),
+        add: () => {
+          this.pendingFocus = focusAfterAdding(choices.rows.length + 1);
+          provider.addRow();
+        },
+        remove: (index) => {
+          this.pendingFocus = focusAfterRemoving(index, choices.rows.length);
+          provider.removeRow(index);
+        },
       })}
       <div class="form-line">
         <label for="status">Status</label>
-        <vscode-single-select id="status" aria-label="Session status" .value=${choices.status} @change=${(event: Event) => provider.setStatus(valueOf(event))}>
+        <vscode-single-select
+          id="status"
+          label="Status of the sessions to find"
+          .value=${choices.status}
+          @change=${(event: Event) => provider.setStatus(valueOf(event))}
+        >
           <vscode-option value="" ?selected=${choices.status === ''}>Any status</vscode-option>
           ${SESSION_STATUSES.map((status) => html`<vscode-option value=${status} ?selected=${choices.status === status}>${status}</vscode-option>`)}
         </vscode-single-select>
@@ -98,14 +114,14 @@ export class QueryBuilder extends LightElement {
       </div>
       <div class="form-line saved-line">
         <label for="saved">Saved</label>
-        <vscode-single-select id="saved" aria-label="Saved queries" .value=${''} @change=${(event: Event) => this.runSaved(valueOf(event))}>
+        <vscode-single-select id="saved" label="Saved queries to run" .value=${''} @change=${(event: Event) => this.runSaved(valueOf(event))}>
           <vscode-option value="" selected>${saved.length > 0 ? 'Saved queries…' : 'No saved queries'}</vscode-option>
           ${saved.map((entry) => html`<vscode-option value=${entry.name} description=${describeQuery(entry.query)}>${entry.name}</vscode-option>`)}
         </vscode-single-select>
         <vscode-textfield
           id="save-name"
           placeholder="name for this query"
-          aria-label="Name for this query"
+          label="Name to save this query under"
           .value=${this.saveName}
           @input=${(event: Event) => (this.saveName = valueOf(event))}
         ></vscode-textfield>

@@ -17,7 +17,7 @@ import { formatClockTime, formatDay } from '../../src/shared/format';
 import { runawayWords } from '../../src/shared/runawaySessions';
 import type { SessionRow } from '../../src/shared/sessionColumns';
 import type { SessionAction, SessionsPageMessage } from '../../src/shared/sessionsProtocol';
-import { metadataEntries, metadataText, SESSION_COLUMNS, sessionCells, type SessionSort } from '../../src/shared/sessionTable';
+import { metadataEntries, metadataText, SESSION_COLUMNS, sessionCells, type SessionColumn, type SessionSort } from '../../src/shared/sessionTable';
 import { define, LightElement } from '../common/lightElement';
 import type { ResultSet, SessionsStateProvider } from './state';
 
@@ -113,7 +113,7 @@ export class ResultsTable extends LightElement {
             ${SESSION_COLUMNS.map((column) => {
               const active = sort.column === column.id;
               return html`<div role="columnheader" class=${column.numeric ? 'numeric' : ''} aria-sort=${active ? sort.direction : 'none'}>
-                <button type="button" class="sort-button" data-column=${column.id} @click=${() => this.provider.sortBy(column.id)}>
+                <button type="button" class="sort-button" data-column=${column.id} @click=${() => this.sortBy(column.id)}>
                   ${column.label}<span
                     class="codicon codicon-${active ? (sort.direction === 'ascending' ? 'arrow-up' : 'arrow-down') : 'blank'}"
                     aria-hidden="true"
@@ -149,6 +149,15 @@ export class ResultsTable extends LightElement {
 
   private get body(): HTMLElement {
     return this.querySelector('.results-body') as HTMLElement;
+  }
+
+  /**
+   * Sorting redraws the table (and with it the page around it); the header just used keeps the focus,
+   * so the keyboard can press it again to reverse the order.
+   */
+  private sortBy(column: SessionColumn): void {
+    this.provider.sortBy(column);
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>(`.sort-button[data-column="${column}"]`)?.focus());
   }
 
   private clicked(event: Event): void {

@@ -22,6 +22,7 @@ import './queryBuilder';
 import './resultsTable';
 import type { SessionsStateProvider } from './state';
 
+// Selects and text fields are named by their `label` property (see conditionRows.ts for why).
 const valueOf = (event: Event) => (event.target as HTMLElement & { value: string }).value;
 
 export class SessionsApp extends LightElement {
@@ -102,7 +103,7 @@ export class SessionsApp extends LightElement {
             ? html`<label for="connection" class="range-label">Connection</label>
                 <vscode-single-select
                   id="connection"
-                  aria-label="Browserbase connection"
+                  label="Connection to search"
                   .value=${choices.connectionId ?? ''}
                   @change=${(event: Event) => this.send(this.provider.selectConnection(valueOf(event)))}
                 >

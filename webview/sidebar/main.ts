@@ -1,5 +1,7 @@
 /** Entry of dist/webview/sidebar.js: the state provider, the page, and the host's messages between them. */
 import type { SidebarHostMessage, SidebarPageMessage } from '../../src/shared/sidebarProtocol';
+import { returnFocusAfterDialogs } from '../common/focusReturn';
+import { followTextColours } from '../common/textColours';
 import { connectToHost } from '../common/vscodeApi';
 import { SidebarApp } from './sidebarApp';
 import { SidebarStateProvider } from './state';
@@ -8,6 +10,8 @@ const host = connectToHost<SidebarHostMessage, SidebarPageMessage>();
 const provider = new SidebarStateProvider();
 const app = new SidebarApp(provider, (message) => host.post(message));
 const root = document.getElementById('app') as HTMLElement;
+followTextColours('--vscode-sideBar-background');
+returnFocusAfterDialogs();
 
 host.onMessage((message, receivedAt) => {
   if (message.type !== 'snapshot') return;

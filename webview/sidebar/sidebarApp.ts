@@ -50,21 +50,24 @@ export class SidebarApp extends LightElement {
     const { snapshot, cards } = this.provider.state;
     if (!snapshot) return html`<p class="loading">Loading Live Usage…</p>`;
     if (cards.length === 0) {
-      return html`<div class="welcome">
-        <p>No connections yet. Add one to watch its usage and quotas here and in the status bar.</p>
-        <vscode-button icon="add" id="add-connection" @click=${() => this.post({ type: 'addConnection' })}>Add connection</vscode-button>
-        <p class="walkthrough-link">
-          <a href="#" @click=${(event: Event) => (event.preventDefault(), this.post({ type: 'openWalkthrough' }))}>Get started: a short walkthrough</a>
-        </p>
-      </div>`;
+      return html`<h1 class="sr-only">Live Usage</h1>
+        <div class="welcome">
+          <p>No connections yet. Add one to watch its usage and quotas here and in the status bar.</p>
+          <vscode-button icon="add" id="add-connection" @click=${() => this.post({ type: 'addConnection' })}>Add connection</vscode-button>
+          <p class="walkthrough-link">
+            <a href="#" @click=${(event: Event) => (event.preventDefault(), this.post({ type: 'openWalkthrough' }))}>Get started: a short walkthrough</a>
+          </p>
+        </div>`;
     }
-    return html`<div class="cards">
-      ${repeat(
-        cards,
-        (card) => card.id,
-        (card) => html`<lu-connection-card .model=${card} .palette=${this.palette} .post=${this.post}></lu-connection-card>`,
-      )}
-    </div>`;
+    // The view's title bar already says "Live Usage" visibly; a screen reader's heading list needs it as the page's own.
+    return html`<h1 class="sr-only">Live Usage connections</h1>
+      <div class="cards">
+        ${repeat(
+          cards,
+          (card) => card.id,
+          (card) => html`<lu-connection-card .model=${card} .palette=${this.palette} .post=${this.post}></lu-connection-card>`,
+        )}
+      </div>`;
   }
 }
 

@@ -7,24 +7,10 @@ import type { ParseResult, PromSample } from '../../prometheus/types';
 import { impossibleValuesNote, type MetricUnit, type Sample } from '../../shared/samples';
 import type { Reading } from '../types';
 import { assertReadable, describeParseIssues, isMeasurement, toSample } from '../prometheus/normalize';
+import { CEREBRAS_SERIES, CEREBRAS_WINDOW_MS } from './descriptor';
 
-export const CEREBRAS_WINDOW_MS = 60_000;
-
-export const CEREBRAS_SERIES = {
-  endpointStatus: 'cerebras.endpoint.status',
-  requests: 'cerebras.requests.count',
-  requestsSuccess: 'cerebras.requests.success',
-  requestsFailure: 'cerebras.requests.failure',
-  inputTokens: 'cerebras.tokens.input',
-  outputTokens: 'cerebras.tokens.output',
-  cacheReads: 'cerebras.cache.reads',
-  cacheRate: 'cerebras.cache.rate',
-  queueTime: 'cerebras.latency.queueTime',
-  e2eLatency: 'cerebras.latency.e2e',
-  ttft: 'cerebras.latency.ttft',
-  tpot: 'cerebras.latency.tpot',
-  generationLatency: 'cerebras.latency.generation',
-} as const;
+// One table of series ids and one window, the descriptor's: history, charts and rules agree on them.
+export { CEREBRAS_SERIES, CEREBRAS_WINDOW_MS } from './descriptor';
 
 interface KnownFamily {
   readonly series: string;

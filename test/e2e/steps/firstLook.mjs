@@ -271,6 +271,9 @@ export const panelFitsAndStandsOut = {
           '--vscode-charts-red',
           '--vscode-editorWarning-foreground',
           '--vscode-editorError-foreground',
+          // The fallbacks of the status and level text colours (webview/common/textColours.ts).
+          '--vscode-testing-iconPassed',
+          '--vscode-errorForeground',
         ];
         return Object.fromEntries(names.map((name) => [name, style.getPropertyValue(name).trim()]).filter(([, value]) => value !== ''));
       });

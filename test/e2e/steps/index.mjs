@@ -1,4 +1,5 @@
 // The end-to-end checks, in the order they run. Later steps may rely on what earlier ones left open.
+import { keyboardOnlyWalk, noAxeViolations } from './accessibility.mjs';
 import { chartSteps, sidebarWelcome } from './charts.mjs';
 import { connectionSteps } from './connections.mjs';
 import { panelFitsAndStandsOut, sessionsTableReads, sidebarLooksNative, statusTooltipFits, walkthroughOnFirstRun } from './firstLook.mjs';
@@ -24,7 +25,13 @@ export const steps = [
   oneNumberEverywhere,
   ...sessionSteps,
   sessionsTableReads,
+  // The headroom step leaves its runaway row listed in the sessions panel (the server reset behind it),
+  // so the axe step checks the runaway mark, the headroom text and the cycle view too.
   ...headroomAndCostSteps,
+  noAxeViolations,
+  // Launches one session and releases it again on the server.
+  keyboardOnlyWalk,
+  // Reloads the window; leaves the server reset and the direct connection re-read for the team step.
   runawayReleasedFromNotification,
   teamPrometheus,
   // Removes every connection: last.

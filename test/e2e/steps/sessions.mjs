@@ -171,7 +171,7 @@ export const sessionsLaunchTagged = {
   async run({ page, sandbox, note, screenshot }) {
     const frame = await sessionsFrame(page);
     // Own tags over Browserbase's limit are refused in the form, with the reason, before anything is sent.
-    await frame.locator('vscode-radio[value="own"]').click();
+    await frame.locator('input[name="tag-source"][value="own"]').click();
     const own = frame.locator('.rows-tag .condition-row').first();
     await own.locator('.row-key input').fill('note');
     await own.locator('.row-value input').fill('x'.repeat(600));
@@ -187,7 +187,7 @@ export const sessionsLaunchTagged = {
     await screenshot('sessions-launch-tagged-session-0-refused');
     await own.locator('.row-value input').fill('');
     await own.locator('.row-key input').fill('');
-    await frame.locator('vscode-radio[value="query"]').click();
+    await frame.locator('input[name="tag-source"][value="query"]').click();
 
     await setConditions(frame, TAGS);
     // Tags taken from the query's conditions, kept alive so it can be released later.

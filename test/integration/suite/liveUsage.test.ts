@@ -9,6 +9,7 @@ import type { LiveUsageApi } from '../../../src/api';
 import { HistoryStore } from '../../../src/history/historyStore';
 import type { ConnectionConfig } from '../../../src/shared/connections';
 import type { ConnectionSnapshot } from '../../../src/shared/snapshot';
+import { paletteLoaded } from '../../support/paletteLoaded';
 
 const EXTENSION_ID = 'live-usage.live-usage';
 const RUNNING_SERIES = 'browserless.pressure.running';
@@ -175,6 +176,20 @@ suite('Live Usage inside the extension host', function () {
     } finally {
       await history.close();
     }
+  });
+
+  test('Test Connection, loaded from dist/palette.js on its first run, reads the server with the stored token', async () => {
+    const id = 'it-browserless';
+    sandbox.clearRequests();
+    // With an id, no picker; on success the result is a toast nobody has to answer.
+    await vscode.commands.executeCommand('liveUsage.testConnection', id);
+    assert.ok(paletteLoaded(), 'running a palette command did not load dist/palette.js');
+    const pressure = sandbox.requests.filter((request) => request.path === '/browserless/pressure');
+    assert.ok(pressure.length > 0, 'Test Connection sent no /browserless/pressure request');
+    assert.ok(
+      pressure.every((request) => request.auth.length === 1 && request.auth[0] === 'bearer'),
+      'Test Connection did not send the stored token',
+    );
   });
 
   test('after the connection is gone and back, its last values come from history while the server fails', async () => {

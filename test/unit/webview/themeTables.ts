@@ -1,5 +1,5 @@
 /**
- * The colours VS Code's built-in themes give the variables the charts read, as a webview sees them:
+ * The colours VS Code's built-in themes give the variables the charts and the status text read, as a webview sees them:
  * read from the webviews of code-server 4.139 (VS Code 1.139) in each theme by the end-to-end run's
  * step usage-panel-fits-its-history-in-every-theme (it saves them to artifacts/e2e/theme-colours.json).
  * Variables a theme leaves unset are absent, as they are in the page.
@@ -27,6 +27,8 @@ export const THEME_TABLES: readonly ThemeTable[] = [
       '--vscode-charts-red': '#e51400',
       '--vscode-editorWarning-foreground': '#bf8803',
       '--vscode-editorError-foreground': '#e51400',
+      '--vscode-testing-iconPassed': '#73c991',
+      '--vscode-errorForeground': '#f85149',
     },
   },
   {
@@ -45,6 +47,8 @@ export const THEME_TABLES: readonly ThemeTable[] = [
       '--vscode-charts-red': '#f14c4c',
       '--vscode-editorWarning-foreground': '#cca700',
       '--vscode-editorError-foreground': '#f14c4c',
+      '--vscode-testing-iconPassed': '#73c991',
+      '--vscode-errorForeground': '#f85149',
     },
   },
   {
@@ -63,6 +67,8 @@ export const THEME_TABLES: readonly ThemeTable[] = [
       '--vscode-charts-red': '#f48771',
       '--vscode-editorWarning-foreground': '#ffd370',
       '--vscode-editorError-foreground': '#f48771',
+      '--vscode-testing-iconPassed': '#73c991',
+      '--vscode-errorForeground': '#f48771',
     },
   },
 ];

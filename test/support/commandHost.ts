@@ -1,0 +1,31 @@
+/**
+ * A CommandHost (src/commands/commandHost.ts) as the container builds it, from the real modules of
+ * the main bundle: PALETTE_TABLES (the registry's tables, the launch limits, the auth check) and a
+ * RedactingLog's redaction. A test passes the services its flows use; using one it did not pass
+ * fails with the name of the field.
+ */
+import type { CommandHost } from '../../src/commands/commandHost';
+import { PALETTE_TABLES } from '../../src/commands/paletteTables';
+import type { RedactingLog } from '../../src/log';
+
+type Services = Partial<Pick<CommandHost, 'controller' | 'settings' | 'tokens' | 'sessions' | 'savedQueries'>>;
+
+function missing<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_target, property) => {
+      throw new Error(`the test gave the command host no ${name} (asked for ${String(property)})`);
+    },
+  });
+}
+
+export function testCommandHost(services: Services, log?: Pick<RedactingLog, 'redact'>): CommandHost {
+  return {
+    controller: services.controller ?? missing('controller'),
+    settings: services.settings ?? missing('settings'),
+    tokens: services.tokens ?? missing('tokens'),
+    sessions: services.sessions ?? missing('sessions'),
+    savedQueries: services.savedQueries ?? missing('savedQueries'),
+    ...PALETTE_TABLES,
+    redact: (text) => (log ? log.redact(text) : text),
+  };
+}
