@@ -11,9 +11,10 @@ import * as vscode from 'vscode';
 import type { LiveUsageApi } from './api';
 import { BrowserbaseSessions, SESSIONS_PANEL_TYPE } from './browserbase/browserbaseSessions';
 import { sessionHost } from './browserbase/sessionHost';
+import type { CommandHost } from './commands/commandHost';
 import { DeferredCommands } from './commands/deferredCommands';
-import { lazyPaletteHandlers } from './commands/lazyCommands';
-import { PALETTE_TABLES } from './commands/paletteTables';
+import { lazyPaletteHandlers, lazyToolInvocations } from './commands/lazyCommands';
+import { everyTokenRedaction, PALETTE_TABLES } from './commands/paletteTables';
 import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
 import { GuardedHistory } from './history/historyGuard';
@@ -28,9 +29,7 @@ import { NotificationPresenter } from './quota/notificationPresenter';
 import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
-import { BrowserbaseTools, type ToolHost } from './tools/browserbaseTools';
 import { registerLanguageModelTools } from './tools/languageModelTools';
-import { toolInvocations } from './tools/toolInvocations';
 import { WALKTHROUGH_ID } from './webviews/connectionActions';
 import { OVERVIEW_VIEW, sidebarView } from './webviews/sidebar/registration';
 import { PANEL_TYPE, usagePanel } from './webviews/usagePanel/registration';
@@ -42,8 +41,8 @@ interface Services {
   readonly sidebar: ReturnType<typeof sidebarView>;
   readonly panel: ReturnType<typeof usagePanel>;
   readonly sessions: BrowserbaseSessions;
-  /** What the language model tools read and act through; the tools themselves are built on their first call. */
-  readonly toolHost: ToolHost;
+  /** The tools' bodies, loaded from dist/palette.js on the first tool call. */
+  readonly tools: ReturnType<typeof lazyToolInvocations>;
 }
 
 const COMPACTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
@@ -60,7 +59,6 @@ export class Container implements vscode.Disposable {
   private readonly servicesPromise: Promise<Services>;
   private services: Services | undefined;
   private history: GuardedHistory | undefined;
-  private tools: ReturnType<typeof toolInvocations> | undefined;
   private http: HttpClient | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -86,7 +84,7 @@ export class Container implements vscode.Disposable {
       this.statusBar,
       this.commands,
       ...this.registerWebviews(),
-      ...registerLanguageModelTools(() => this.servicesPromise.then((services) => this.loadTools(services.toolHost))),
+      ...registerLanguageModelTools(() => this.servicesPromise.then((services) => services.tools())),
     );
 
     // Everything below touches the disk or the network: after activation returns.
@@ -149,15 +147,6 @@ export class Container implements vscode.Disposable {
         deserializeWebviewPanel: async (panel, state: unknown) => (await this.servicesPromise).sessions.deserializePanel(panel, state),
       }),
     ];
-  }
-
-  /**
-   * The tools' bodies, built on the first tool call. The one place to make them a lazily loaded module
-   * (toolInvocations.ts and browserbaseTools.ts hold everything they need besides the services).
-   */
-  private loadTools(host: ToolHost): ReturnType<typeof toolInvocations> {
-    this.tools ??= toolInvocations(new BrowserbaseTools(host));
-    return this.tools;
   }
 
   private async startServices(): Promise<Services> {
@@ -231,6 +220,22 @@ export class Container implements vscode.Disposable {
         if (id) service.tokenChanged(id);
       }),
     );
+    // What the palette flows and the language model tools borrow (src/commands/commandHost.ts).
+    const commandHost: CommandHost = {
+      controller: service,
+      settings,
+      tokens,
+      sessions: sessions.service,
+      savedQueries: sessions.saved,
+      ...PALETTE_TABLES,
+      redact: (text) => log.redact(text),
+      snapshots: () => service.snapshots(),
+      redactEveryToken: everyTokenRedaction(
+        (text) => log.redact(text),
+        () => service.connections(),
+        tokens,
+      ),
+    };
     this.commands.provide({
       'liveUsage.openPanel': (connectionId?: unknown) => panel.open(typeof connectionId === 'string' ? { connectionId } : undefined),
       'liveUsage.resetNotifications': async () => {
@@ -240,28 +245,9 @@ export class Container implements vscode.Disposable {
       'liveUsage.refresh': (connectionId?: unknown) => service.refresh(typeof connectionId === 'string' ? connectionId : undefined),
       ...sessions.commandHandlers(),
       // Loaded from dist/palette.js when the first of them runs; every service they use is this one.
-      ...lazyPaletteHandlers({
-        controller: service,
-        settings,
-        tokens,
-        sessions: sessions.service,
-        savedQueries: sessions.saved,
-        ...PALETTE_TABLES,
-        redact: (text) => log.redact(text),
-      }),
+      ...lazyPaletteHandlers(commandHost),
     });
-    const toolHost: ToolHost = {
-      connections: () => service.connections(),
-      snapshots: () => service.snapshots(),
-      sessions: () => Promise.resolve(sessions.service),
-      tokenSource: async (config) => (await tokens.resolve(config.id, config.kind)).source,
-      secrets: async () => {
-        const resolved = await Promise.all(service.connections().map((config) => tokens.resolve(config.id, config.kind).catch(() => undefined)));
-        return resolved.flatMap((entry) => (entry?.token ? [entry.token] : []));
-      },
-      now: Date.now,
-    };
-    this.services = { service, sidebar, panel, sessions, toolHost };
+    this.services = { service, sidebar, panel, sessions, tools: lazyToolInvocations(commandHost) };
     await service.reload();
     // Retention runs once a start and then every six hours.
     const compact = () => void this.history?.compact().catch((error: unknown) => log.warn(`History compaction failed: ${String(error)}`));

@@ -6,10 +6,8 @@
  * every error message passes through redaction of every known token. languageModelTools.ts wraps this
  * for VS Code.
  */
-import { launchConfirmation, type BrowserbaseSessionService, type LaunchRequest } from '../browserbase/sessionService';
-import { redactText } from '../http/redact';
-import { MAX_SESSION_TIMEOUT_S, MIN_SESSION_TIMEOUT_S } from '../providers/browserbase/normalize';
-import { PROVIDER_NAMES, TOKEN_ENVIRONMENT_VARIABLES } from '../providers/registry';
+import type { CommandHost } from '../commands/commandHost';
+import type { BrowserbaseSessionService, LaunchRequest } from '../browserbase/sessionService';
 import type { ConnectionConfig } from '../shared/connections';
 import { describeHeadroom, type Headroom } from '../shared/headroom';
 import { describeQuery, NO_SERVER_QUERY } from '../shared/metadataQuery';
@@ -18,8 +16,13 @@ import type { ConnectionSnapshot } from '../shared/snapshot';
 import { usageDurationMs, usageTotals } from '../shared/usageByTag';
 import { CONNECT_URL_WITHHELD, sessionFacts } from './toolAnswers';
 import { parseFindInput, parseLaunchInput, parseReleaseInput, parseUsageInput, ToolInputError, type LaunchInput } from './toolInput';
-import { usageReport } from './usageReport';
+import { usageReport, type ProviderWords } from './usageReport';
 
+/**
+ * What the tools use of the running extension. They ship in the lazily loaded bundle, so everything
+ * with state or a class of its own (the session service, the token store, the log's redaction, the
+ * provider registry) arrives here; toolInvocations.ts builds it from the CommandHost.
+ */
 export interface ToolHost {
   connections(): readonly ConnectionConfig[];
   snapshots(): readonly ConnectionSnapshot[];
@@ -27,9 +30,26 @@ export interface ToolHost {
   sessions(): Promise<BrowserbaseSessionService>;
   /** Whether a connection has a token, never the token. */
   tokenSource(config: ConnectionConfig): Promise<'secretStorage' | 'environment' | 'none'>;
-  /** Every token the extension holds, only to mask them in what the tools answer. */
-  secrets(): Promise<readonly string[]>;
+  /** The text with every token the extension holds masked, in any of its forms: every answer passes through it. */
+  redact(text: string): Promise<string>;
   now(): number;
+  readonly providers: ProviderWords;
+  /** The launch confirmation and limits the sessions panel and the palette use. */
+  readonly launch: Pick<CommandHost['launch'], 'launchConfirmation' | 'SESSION_TIMEOUT_RANGE'>;
+}
+
+/** The tools' host from the palette's: the same services, the log's redaction widened to every token a connection holds. */
+export function toolHostOf(host: CommandHost): ToolHost {
+  return {
+    connections: () => host.controller.connections(),
+    snapshots: () => host.snapshots(),
+    sessions: () => Promise.resolve(host.sessions),
+    tokenSource: async (config) => (await host.tokens.resolve(config.id, config.kind)).source,
+    redact: (text) => host.redactEveryToken(text),
+    now: Date.now,
+    providers: host.providers,
+    launch: host.launch,
+  };
 }
 
 /** What VS Code shows before a tool runs; a confirmation only for what starts or stops a billed browser. */
@@ -41,7 +61,6 @@ export interface Preparation {
 /** A headroom read for a confirmation serves the launch that follows it, if that comes soon. */
 const HEADROOM_REUSE_MS = 30_000;
 const HEADROOM_TIMEOUT_MS = 5000;
-const TIMEOUT_RANGE = [MIN_SESSION_TIMEOUT_S, MAX_SESSION_TIMEOUT_S] as const;
 
 export class BrowserbaseTools {
   private readonly headrooms = new Map<string, { readonly headroom: Headroom; readonly at: number }>();
@@ -58,7 +77,7 @@ export class BrowserbaseTools {
           throw new ToolInputError(`No connection ${JSON.stringify(input.connectionId)}; the connections are ${this.ids(this.host.connections())}.`);
       }
       if (snapshots.length === 0) return 'Live Usage has no connections yet. Ask the user to add one with the command "Live Usage: Add Connection…".';
-      return JSON.stringify(usageReport(snapshots, this.host.now()), null, 1);
+      return JSON.stringify(usageReport(snapshots, this.host.now(), this.host.providers), null, 1);
     });
   }
 
@@ -90,13 +109,13 @@ export class BrowserbaseTools {
   async prepareLaunch(raw: unknown, signal?: AbortSignal): Promise<Preparation> {
     const invocationMessage = 'Launching a tagged Browserbase session';
     try {
-      const input = parseLaunchInput(raw, TIMEOUT_RANGE);
+      const input = parseLaunchInput(raw, this.host.launch.SESSION_TIMEOUT_RANGE);
       const config = await this.ready(input.connectionId);
       const service = await this.host.sessions();
       // A launch that will be refused unsent needs no confirmation: its answer says why.
       if (service.launchProblems(request(input)).length > 0) return { invocationMessage };
       const headroom = describeHeadroom(await this.headroom(service, config, signal), this.host.now());
-      const { message, detail } = launchConfirmation(config.label, request(input), headroom);
+      const { message, detail } = this.host.launch.launchConfirmation(config.label, request(input), headroom);
       return { invocationMessage, confirmation: { title: message, message: await this.clean(detail) } };
     } catch {
       return { invocationMessage };
@@ -105,7 +124,7 @@ export class BrowserbaseTools {
 
   async launch(raw: unknown): Promise<string> {
     return this.answer(async () => {
-      const input = parseLaunchInput(raw, TIMEOUT_RANGE);
+      const input = parseLaunchInput(raw, this.host.launch.SESSION_TIMEOUT_RANGE);
       const config = await this.ready(input.connectionId);
       const service = await this.host.sessions();
       const problem = service.launchProblems(request(input))[0];
@@ -178,7 +197,7 @@ export class BrowserbaseTools {
       if (!config)
         throw new ToolInputError(
           other
-            ? `Connection ${JSON.stringify(connectionId)} is a ${PROVIDER_NAMES[other.kind]} connection, not Browserbase; the Browserbase ones are ${this.ids(browserbase)}.`
+            ? `Connection ${JSON.stringify(connectionId)} is a ${this.host.providers.PROVIDER_NAMES[other.kind]} connection, not Browserbase; the Browserbase ones are ${this.ids(browserbase)}.`
             : `No connection ${JSON.stringify(connectionId)}; the Browserbase ones are ${this.ids(browserbase)}.`,
         );
     } else if (browserbase.length === 1) {
@@ -188,7 +207,7 @@ export class BrowserbaseTools {
     }
     if (!config) throw new ToolInputError('Live Usage has no Browserbase connection. Ask the user to add one with the command "Live Usage: Add Connection…".');
     if ((await this.host.tokenSource(config)) === 'none') {
-      const variable = TOKEN_ENVIRONMENT_VARIABLES.browserbase.join(' or ');
+      const variable = this.host.providers.TOKEN_ENVIRONMENT_VARIABLES.browserbase.join(' or ');
       throw new ToolInputError(
         `Connection "${config.label}" (connectionId ${config.id}) has no Browserbase API key, so nothing was sent. Ask the user to run the command "Live Usage: Set Token…" and pick "${config.label}" (the key goes to VS Code's secret storage; never ask for it in chat), or to start VS Code with ${variable} set.`,
       );
@@ -216,8 +235,8 @@ export class BrowserbaseTools {
     return connections.length === 0 ? 'none' : connections.map((config) => `${config.id} ("${config.label}")`).join(', ');
   }
 
-  private async clean(text: string): Promise<string> {
-    return redactText(text, [...(await this.host.secrets())]);
+  private clean(text: string): Promise<string> {
+    return this.host.redact(text);
   }
 
   /** Runs a tool: its answer, or an Error whose message (redacted) tells the model what went wrong. */

@@ -4,7 +4,7 @@
  * refused (so a token can never be handed in, or echoed back), and each problem is a sentence the model
  * can act on. Pure: the same rules as the sessions panel and the Command Palette (metadataQuery.ts).
  */
-import { idProblem } from '../providers/ids';
+import { idProblem } from '../providers/idShapes';
 import { parseKeyPath, SESSION_STATUSES, validateQuery, type MetadataCondition, type MetadataQuery } from '../shared/metadataQuery';
 
 export class ToolInputError extends Error {

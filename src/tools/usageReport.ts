@@ -5,11 +5,14 @@
  * pace, how old each reading is, and what needs doing (a missing token, a runaway session). Pure: built
  * from snapshots, which never hold a token.
  */
-import { PROVIDER_NAMES, TOKEN_ENVIRONMENT_VARIABLES } from '../providers/registry';
+import type * as Registry from '../providers/registry';
 import { describeQuota, quotaPercent } from '../quota/describeQuota';
 import { figureText } from '../shared/figures';
 import { formatDuration } from '../shared/format';
 import type { ConnectionSnapshot, Figure, QuotaStatus } from '../shared/snapshot';
+
+/** The registry's names and token variables; lent by the running extension (the registry carries every provider). */
+export type ProviderWords = Pick<typeof Registry, 'PROVIDER_NAMES' | 'TOKEN_ENVIRONMENT_VARIABLES'>;
 
 /** How fetching is going, in words a model can repeat. */
 const HEALTH_WORDS: Readonly<Record<ConnectionSnapshot['health'], string>> = {
@@ -68,21 +71,21 @@ function quotaReport(quota: QuotaStatus) {
 }
 
 /** What the person must do for a connection to be read, in words the model can pass on. */
-function tokenAdvice(snapshot: ConnectionSnapshot): string | undefined {
+function tokenAdvice(snapshot: ConnectionSnapshot, providers: ProviderWords): string | undefined {
   if (snapshot.health !== 'authNeeded') return undefined;
-  const variables = TOKEN_ENVIRONMENT_VARIABLES[snapshot.kind];
+  const variables = providers.TOKEN_ENVIRONMENT_VARIABLES[snapshot.kind];
   const environment = variables.length > 0 ? ` (or start VS Code with ${variables.join(' or ')} set)` : '';
   const rejected = snapshot.tokenSource !== 'none' ? `The server rejected its token${snapshot.error ? ` (${snapshot.error.message})` : ''}. ` : '';
   return `${rejected}Ask the user to run the command "Live Usage: Set Token…" and pick "${snapshot.label}"${environment}. The token is kept in VS Code's secret storage; never ask for it in chat.`;
 }
 
-export function connectionReport(snapshot: ConnectionSnapshot, now: number) {
-  const advice = tokenAdvice(snapshot);
+export function connectionReport(snapshot: ConnectionSnapshot, now: number, providers: ProviderWords) {
+  const advice = tokenAdvice(snapshot, providers);
   const runaways = snapshot.runaways;
   return {
     connectionId: snapshot.id,
     label: snapshot.label,
-    provider: PROVIDER_NAMES[snapshot.kind],
+    provider: providers.PROVIDER_NAMES[snapshot.kind],
     state: HEALTH_WORDS[snapshot.health],
     ...(snapshot.error && snapshot.health !== 'ok' ? { error: snapshot.error.message } : {}),
     ...(advice ? { whatToDo: advice } : {}),
@@ -113,12 +116,12 @@ export function connectionReport(snapshot: ConnectionSnapshot, now: number) {
 }
 
 /** The whole answer: one entry per connection, or the one asked for. */
-export function usageReport(snapshots: readonly ConnectionSnapshot[], now: number) {
+export function usageReport(snapshots: readonly ConnectionSnapshot[], now: number, providers: ProviderWords) {
   return {
     readAt: iso(now),
     explanation:
       'Figures are what Live Usage shows in the status bar and on its cards. level is ok, warning or critical against the quota thresholds; ' +
       'runsOutAt is when an allowance runs out at the current pace (absent when it does not run out this cycle). ageSeconds says how old each reading is.',
-    connections: snapshots.map((snapshot) => connectionReport(snapshot, now)),
+    connections: snapshots.map((snapshot) => connectionReport(snapshot, now, providers)),
   };
 }

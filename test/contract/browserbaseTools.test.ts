@@ -8,9 +8,11 @@ import assert from 'node:assert/strict';
 import { after, beforeEach, describe, test } from 'node:test';
 import { sessionHost } from '../../src/browserbase/sessionHost';
 import { BrowserbaseSessionService } from '../../src/browserbase/sessionService';
+import { PALETTE_TABLES } from '../../src/commands/paletteTables';
 import { feedsFor } from '../../src/connections/feeds';
 import { buildSnapshot } from '../../src/connections/snapshotBuilder';
 import { HttpClient } from '../../src/http/httpClient';
+import { redactText } from '../../src/http/redact';
 import type { ConnectionConfig } from '../../src/shared/connections';
 import type { Sample } from '../../src/shared/samples';
 import type { ConnectionSnapshot } from '../../src/shared/snapshot';
@@ -50,8 +52,10 @@ beforeEach(() => {
     snapshots: () => snapshots,
     sessions: async () => service,
     tokenSource: async (config) => (tokens.has(config.id) ? 'secretStorage' : 'none'),
-    secrets: async () => [...tokens.values()],
+    redact: async (text) => redactText(text, [...tokens.values()]),
     now: Date.now,
+    providers: PALETTE_TABLES.providers,
+    launch: PALETTE_TABLES.launch,
   });
   ctx.sandbox.clearRequests();
 });

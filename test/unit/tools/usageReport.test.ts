@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { BROWSERBASE_SERIES } from '../../../src/providers/browserbase/descriptor';
+import { PROVIDER_NAMES, TOKEN_ENVIRONMENT_VARIABLES } from '../../../src/providers/registry';
 import { connectionReport } from '../../../src/tools/usageReport';
 import type { Figure } from '../../../src/shared/snapshot';
 import { quota, sample, snapshot } from '../quota/builders';
@@ -13,6 +14,7 @@ import { quota, sample, snapshot } from '../quota/builders';
 const figure = (fields: Omit<Figure, 'short'>): Figure => ({ short: 'min', ...fields });
 
 const NOW = Date.UTC(2025, 10, 15, 12);
+const PROVIDERS = { PROVIDER_NAMES, TOKEN_ENVIRONMENT_VARIABLES };
 
 describe('the read-usage answer', () => {
   test('a quota that runs out says when; a figure says when its value was read', () => {
@@ -49,6 +51,7 @@ describe('the read-usage answer', () => {
         level: 'critical',
       }),
       NOW,
+      PROVIDERS,
     );
     assert.equal(report.quotas[0]?.runsOutAt, '2025-11-20T00:00:00.000Z');
     assert.equal(report.quotas[0]?.summary, '5,520 of 6,000 browser minutes used (92 %)');
@@ -71,6 +74,7 @@ describe('the read-usage answer', () => {
         },
       }),
       NOW,
+      PROVIDERS,
     );
     assert.equal(report.runawaySessions?.count, 3);
     assert.deepEqual(report.runawaySessions?.sessions[0], { sessionId: 'a', runningMinutes: 47, keepAlive: true, tags: 'client=acme' });
@@ -87,6 +91,7 @@ describe('the read-usage answer', () => {
         error: { kind: 'auth', message: 'HTTP 401 Unauthorized' },
       }),
       NOW,
+      PROVIDERS,
     );
     assert.equal(report.state, 'needs a token');
     assert.equal(
