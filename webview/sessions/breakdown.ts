@@ -73,7 +73,7 @@ export class Breakdown extends LightElement {
         <label for="breakdown-scope">Over</label>
         <vscode-single-select
           id="breakdown-scope"
-          aria-label="Over"
+          label="Over: which sessions usage by tag counts"
           .value=${choices.scope}
           @change=${(event: Event) => this.send(this.provider.setScope(valueOf(event) as Scope))}
         >

@@ -78,6 +78,8 @@ export function cycleTable(report: CostPerTag, exportCsv: () => void): TemplateR
       </tbody>
     </table>
     <div class="form-actions">
-      <vscode-button secondary icon="save" id="export-cycle-csv" @click=${exportCsv}>Export CSV…</vscode-button>
+      <vscode-button secondary icon="save" id="export-cycle-csv" aria-label="Export CSV… of the cost by ${key} this billing cycle" @click=${exportCsv}
+        >Export CSV…</vscode-button
+      >
     </div>`;
 }

@@ -88,7 +88,7 @@ async function inLightAndDark(page, shoot) {
  * @param {RegExp} label
  * @param {string} value
  */
-async function pickOption(frame, selector, label, value) {
+export async function pickOption(frame, selector, label, value) {
   const select = frame.locator(selector);
   await select.click();
   await select.getByRole('option', { name: label }).click();
