@@ -3,7 +3,7 @@
  * VS Code 1.95) under the names package.json contributes in `languageModelTools`: an agent in the
  * editor reads usage, finds Browserbase sessions by tag, and launches or releases one after the person
  * confirms. Only the registrations live here, for activation; what each tool does is behind `load`
- * (toolInvocations.ts and browserbaseTools.ts), which can come from a module loaded on first use.
+ * (toolInvocations.ts and browserbaseTools.ts, in dist/palette.js, loaded on the first tool call).
  */
 import * as vscode from 'vscode';
 import type { ToolInvocation } from './toolInvocations';

@@ -1,8 +1,8 @@
 /**
  * What each language model tool does when VS Code prepares or invokes it: the bodies behind the
- * registrations in languageModelTools.ts, adapting BrowserbaseTools to the API. A module of its own
- * so it (with browserbaseTools.ts and what that imports) can be loaded on the first tool call rather
- * than at activation; registration must stay at activation.
+ * registrations in languageModelTools.ts, adapting BrowserbaseTools to the API. It ships in
+ * dist/palette.js (src/commands/palette.ts) with browserbaseTools.ts and what that imports, loaded on
+ * the first tool call; registration stays at activation.
  */
 import * as vscode from 'vscode';
 import type { BrowserbaseTools, Preparation } from './browserbaseTools';
