@@ -104,7 +104,7 @@ async function showResult(page: Page, url: string, rows: SessionRow[]): Promise<
   await page.waitForFunction(() => (window as unknown as { posted: { message: { type: string } }[] }).posted.some((e) => e.message.type === 'ready'));
   const init: SessionsHostMessage = {
     type: 'init',
-    connections: [{ id: 'bb', label: 'Browserbase' }],
+    connections: [{ id: 'bb', label: 'Browserbase', runawayMinutes: 30 }],
     savedQueries: [],
     regions: ['us-west-2'],
     timeoutRange: [60, 21600],

@@ -2,7 +2,8 @@
 // (scripts/build.mjs), the size report (scripts/bundle-report.mjs) and the tests that run the built files.
 //   dist/extension.js  what activation loads: every registration, the services, polling, the views.
 //   dist/parseWorker.js the parser and its worker thread, loaded on the first body that needs it.
-//   dist/palette.js    the Command Palette flows (src/commands/palette.ts), loaded when one first runs.
+//   dist/palette.js    the Command Palette flows and the language model tools' bodies (src/commands/palette.ts),
+//                      loaded when one first runs.
 // CONTRIBUTING.md ("Where host code goes") says which code belongs where and why.
 
 /** The sibling bundles the host's code `require`s by a relative name, and their files beside it. */
@@ -18,8 +19,12 @@ const siblingBundles = {
   setup: (build) => build.onResolve({ filter: /^\.\/(parseWorker|palette)$/ }, (args) => ({ path: SIBLINGS[args.path], external: true })),
 };
 
-/** The palette flows: in dist/palette.js, never in dist/extension.js (which activation loads). */
-const PALETTE_FLOWS = /^src\/commands\/(palette|connectionCommands|teamConnectionCommands|browserbaseCommands|addConnectionSteps)\.ts$/;
+/**
+ * The palette flows and the language model tools' bodies: in dist/palette.js, never in
+ * dist/extension.js (which activation loads; the tools' registrations, languageModelTools.ts, stay there).
+ */
+const PALETTE_FLOWS =
+  /^src\/(commands\/(palette|connectionCommands|teamConnectionCommands|browserbaseCommands|costPerTagCommand|addConnectionSteps)|tools\/(toolInvocations|browserbaseTools|toolInput|toolAnswers|usageReport))\.ts$/;
 
 /**
  * The only sources dist/palette.js may carry: its own flows and pure helpers (no state, no class the
@@ -30,7 +35,12 @@ const PALETTE_ALLOWED = [
   PALETTE_FLOWS,
   /^src\/connections\/connectionFields\.ts$/,
   /^src\/http\/externalUrl\.ts$/,
-  /^src\/shared\/(format|samples|metadataQuery|usageByTag)\.ts$/,
+  // The export through VS Code's save dialog: one function, also used by the sessions panel.
+  /^src\/commands\/saveTextFile\.ts$/,
+  /^src\/shared\/(format|samples|metadataQuery|usageByTag|headroom|runawaySessions|costPerTag|exportData|figures)\.ts$/,
+  // A quota in the status bar's words (the read-usage tool's), and the id shapes the tools check input against.
+  /^src\/quota\/(describeQuota|series)\.ts$/,
+  /^src\/providers\/idShapes\.ts$/,
 ];
 
 /**

@@ -11,9 +11,10 @@ import * as vscode from 'vscode';
 import type { LiveUsageApi } from './api';
 import { BrowserbaseSessions, SESSIONS_PANEL_TYPE } from './browserbase/browserbaseSessions';
 import { sessionHost } from './browserbase/sessionHost';
+import type { CommandHost } from './commands/commandHost';
 import { DeferredCommands } from './commands/deferredCommands';
-import { lazyPaletteHandlers } from './commands/lazyCommands';
-import { PALETTE_TABLES } from './commands/paletteTables';
+import { lazyPaletteHandlers, lazyToolInvocations } from './commands/lazyCommands';
+import { everyTokenRedaction, PALETTE_TABLES } from './commands/paletteTables';
 import { ConnectionService } from './connections/connectionService';
 import { ConnectionSettings } from './connections/connectionSettings';
 import { GuardedHistory } from './history/historyGuard';
@@ -21,10 +22,14 @@ import type { HistoryQuery } from './history/historyStore';
 import { vscodeHostNetwork } from './http/hostNetwork';
 import { HttpClient } from './http/httpClient';
 import { RedactingLog } from './log';
+import { RunawayNotifier } from './browserbase/runawayNotifier';
+import { RunawayPresenter, type RunawayActions } from './browserbase/runawayPresenter';
+import { checkedExternalUrl } from './http/externalUrl';
 import { NotificationPresenter } from './quota/notificationPresenter';
 import { QuotaNotifier } from './quota/quotaNotifier';
 import { TokenStore } from './secrets/tokenStore';
 import { StatusBarController } from './statusbar/statusBarController';
+import { registerLanguageModelTools } from './tools/languageModelTools';
 import { WALKTHROUGH_ID } from './webviews/connectionActions';
 import { OVERVIEW_VIEW, sidebarView } from './webviews/sidebar/registration';
 import { PANEL_TYPE, usagePanel } from './webviews/usagePanel/registration';
@@ -36,6 +41,8 @@ interface Services {
   readonly sidebar: ReturnType<typeof sidebarView>;
   readonly panel: ReturnType<typeof usagePanel>;
   readonly sessions: BrowserbaseSessions;
+  /** The tools' bodies, loaded from dist/palette.js on the first tool call. */
+  readonly tools: ReturnType<typeof lazyToolInvocations>;
 }
 
 const COMPACTION_INTERVAL_MS = 6 * 60 * 60 * 1000;
@@ -72,7 +79,13 @@ export class Container implements vscode.Disposable {
       'liveUsage.showLog': () => channel.show(),
       'liveUsage.gettingStarted': () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
     });
-    this.disposables.push(this.settings, this.statusBar, this.commands, ...this.registerWebviews());
+    this.disposables.push(
+      this.settings,
+      this.statusBar,
+      this.commands,
+      ...this.registerWebviews(),
+      ...registerLanguageModelTools(() => this.servicesPromise.then((services) => services.tools())),
+    );
 
     // Everything below touches the disk or the network: after activation returns.
     this.servicesPromise = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.startServices());
@@ -163,7 +176,26 @@ export class Container implements vscode.Disposable {
     if (this.shutdownPromise) throw new Error('Live Usage was shut down while starting');
     const notifier = new QuotaNotifier(context.globalState, () => Date.now());
     const presenter = new NotificationPresenter(notifier, () => settings.general().notificationsEnabled, log);
-    const service = new ConnectionService(settings, tokens, this.http, this.history, log, presenter, `${storage}/coordination`);
+    const runawayPresenter = new RunawayPresenter(
+      new RunawayNotifier(
+        context.globalState,
+        () => Date.now(),
+        (error) => log.warn(`Could not store which runaway sessions were notified: ${String(error)}`),
+      ),
+      () => settings.general().notificationsEnabled,
+      runawayActions(
+        () => this.services,
+        () => this.services?.service,
+      ),
+      log,
+    );
+    const notifications = {
+      notify: (...args: Parameters<NotificationPresenter['notify']>) => {
+        presenter.notify(...args);
+        runawayPresenter.notify(...args);
+      },
+    };
+    const service = new ConnectionService(settings, tokens, this.http, this.history, log, notifications, `${storage}/coordination`);
     const history = this.history;
     // Charts of a connection that reads a team Prometheus ask it for the range; the others read this machine's history.
     const chartHistory = {
@@ -188,6 +220,22 @@ export class Container implements vscode.Disposable {
         if (id) service.tokenChanged(id);
       }),
     );
+    // What the palette flows and the language model tools borrow (src/commands/commandHost.ts).
+    const commandHost: CommandHost = {
+      controller: service,
+      settings,
+      tokens,
+      sessions: sessions.service,
+      savedQueries: sessions.saved,
+      ...PALETTE_TABLES,
+      redact: (text) => log.redact(text),
+      snapshots: () => service.snapshots(),
+      redactEveryToken: everyTokenRedaction(
+        (text) => log.redact(text),
+        () => service.connections(),
+        tokens,
+      ),
+    };
     this.commands.provide({
       'liveUsage.openPanel': (connectionId?: unknown) => panel.open(typeof connectionId === 'string' ? { connectionId } : undefined),
       'liveUsage.resetNotifications': async () => {
@@ -197,17 +245,9 @@ export class Container implements vscode.Disposable {
       'liveUsage.refresh': (connectionId?: unknown) => service.refresh(typeof connectionId === 'string' ? connectionId : undefined),
       ...sessions.commandHandlers(),
       // Loaded from dist/palette.js when the first of them runs; every service they use is this one.
-      ...lazyPaletteHandlers({
-        controller: service,
-        settings,
-        tokens,
-        sessions: sessions.service,
-        savedQueries: sessions.saved,
-        ...PALETTE_TABLES,
-        redact: (text) => log.redact(text),
-      }),
+      ...lazyPaletteHandlers(commandHost),
     });
-    this.services = { service, sidebar, panel, sessions };
+    this.services = { service, sidebar, panel, sessions, tools: lazyToolInvocations(commandHost) };
     await service.reload();
     // Retention runs once a start and then every six hours.
     const compact = () => void this.history?.compact().catch((error: unknown) => log.warn(`History compaction failed: ${String(error)}`));
@@ -268,6 +308,23 @@ export class Container implements vscode.Disposable {
       }
     }
   }
+}
+
+/** The runaway notification's buttons, through the one session service (its feature loads on first use). */
+function runawayActions(services: () => Services | undefined, connections: () => ConnectionService | undefined): RunawayActions {
+  const sessionService = async () => {
+    const ready = services();
+    if (!ready) throw new Error('Live Usage is still starting; try again in a moment.');
+    return Promise.resolve(ready.sessions.service);
+  };
+  return {
+    release: async (connectionId, sessionId) => (await (await sessionService()).release(connectionId, sessionId)).status,
+    openDebugger: async (connectionId, sessionId) => {
+      const urls = await (await sessionService()).debugUrls(connectionId, sessionId);
+      await vscode.env.openExternal(vscode.Uri.parse(checkedExternalUrl(urls.debuggerFullscreenUrl, 'live-view URL')));
+    },
+    refresh: (connectionId) => connections()?.refresh(connectionId),
+  };
 }
 
 /** The command ids the manifest contributes: all of them are registered during activation. */

@@ -22,6 +22,11 @@ export interface BrowserbaseState {
    * client sends only the documented, escape-free form. Default false (`\'` and `\\` accepted).
    */
   readonly strictQuery?: boolean;
+  /**
+   * Starts RUNNING sessions in `proj_sandbox` that began this many minutes ago (6-hour timeout), for
+   * runaway detection without waiting half an hour. Each patch adds its own; a reset removes them.
+   */
+  readonly longRunning?: readonly { readonly minutes: number; readonly keepAlive?: boolean; readonly userMetadata?: Metadata }[];
 }
 
 type Metadata = Record<string, unknown>;
@@ -204,6 +209,8 @@ export function createBrowserbase(ctx: SandboxContext): Provider<BrowserbaseStat
   ];
   const sessions: Session[] = [];
   let created = 0;
+  let added = 0;
+  const longRunningIds = new Set<string>();
   let strictQuery = false;
 
   function newSession(fields: Omit<Session, 'id' | 'signingKey' | 'updatedAt'> & { updatedAt?: number }, key: string | number): Session {
@@ -500,10 +507,38 @@ export function createBrowserbase(ctx: SandboxContext): Provider<BrowserbaseStat
       if (patch === null) {
         main.concurrency = 3;
         strictQuery = false;
+        for (let i = sessions.length - 1; i >= 0; i--) if (longRunningIds.has(sessions[i]?.id ?? '')) sessions.splice(i, 1);
+        longRunningIds.clear();
         return;
       }
       if (patch.concurrency !== undefined) main.concurrency = patch.concurrency;
       if (patch.strictQuery !== undefined) strictQuery = patch.strictQuery;
+      for (const wanted of Array.isArray(patch.longRunning) ? patch.longRunning : []) {
+        if (!isRecord(wanted) || typeof wanted.minutes !== 'number' || !(wanted.minutes >= 0)) continue;
+        added++;
+        const startedAt = ctx.now() - Math.round(wanted.minutes * MINUTE_MS);
+        const session = newSession(
+          {
+            projectId: BROWSERBASE_PROJECT,
+            createdAt: startedAt,
+            startedAt,
+            endedAt: undefined,
+            expiresAt: startedAt + 21_600_000,
+            status: 'RUNNING',
+            keepAlive: wanted.keepAlive !== false,
+            region: 'us-west-2',
+            userMetadata: isRecord(wanted.userMetadata) ? wanted.userMetadata : {},
+            contextId: undefined,
+            avgCpuUsage: undefined,
+            memoryUsage: undefined,
+            proxyBase: 0,
+            proxyRate: 0,
+          },
+          `long-running-${added}`,
+        );
+        sessions.push(session);
+        longRunningIds.add(session.id);
+      }
     },
   };
 }

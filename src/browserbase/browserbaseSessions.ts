@@ -14,6 +14,7 @@ export { SESSIONS_PANEL_TYPE } from './sessionsPanel';
 
 export class BrowserbaseSessions implements vscode.Disposable {
   private readonly panel: SessionsPanel;
+  /** The one session service: the panel, the palette flows, the runaway notifications and the language model tools share its launch guard. */
   readonly service: BrowserbaseSessionService;
   readonly saved: SavedQueries;
 

@@ -17,6 +17,10 @@ import {
   type MetadataQuery,
   type ServerQueryPlan,
 } from '../shared/metadataQuery';
+import { sessionsInCycle, type CycleWindow } from '../shared/costPerTag';
+import { billingCycle } from '../quota/ruleSupport';
+import { HEADROOM_OLDEST, type Headroom, type HeadroomView } from '../shared/headroom';
+import { countRunning, runningSessionsOf } from '../shared/runawaySessions';
 
 /** What the service needs from the extension host: tests give it a local server and their own clock. */
 export interface SessionHost {
@@ -37,6 +41,13 @@ export interface FoundSessions {
   /** How many the server returned before the local checks: the cost of a query sent without `q`. */
   readonly returned: number;
   readonly fetchedAt: number;
+}
+
+export interface CycleSessions {
+  readonly sessions: readonly Session[];
+  readonly cycle: CycleWindow;
+  /** When the list was read. */
+  readonly at: number;
 }
 
 export interface LaunchRequest {
@@ -143,6 +154,38 @@ export class BrowserbaseSessionService {
     }
   }
 
+  /**
+   * The project's running sessions against its concurrency, read now (two GETs at once; nothing is
+   * started). A part that cannot be read is left null with the reason, so a launch can still go ahead.
+   */
+  async headroom(connectionId: string, signal?: AbortSignal): Promise<Headroom> {
+    const { client, config } = await this.client(connectionId);
+    const options = signal ? { signal } : {};
+    const [list, project] = await Promise.allSettled([client.listSessions({ status: 'RUNNING' }, options), client.getProject(options)]);
+    const projectId = config.projectId ?? '';
+    // Counted as the running-sessions figure counts them, so the form and the card agree.
+    const running = list.status === 'fulfilled' ? countRunning(list.value.sessions, projectId) : null;
+    const problems = [list, project].flatMap((result) => (result.status === 'rejected' ? [describeFailure(result.reason)] : []));
+    return {
+      running,
+      limit: project.status === 'fulfilled' ? project.value.project.concurrency : null,
+      readAt: this.host.now(),
+      oldest: list.status === 'fulfilled' ? runningSessionsOf(list.value.sessions, projectId).slice(0, HEADROOM_OLDEST) : [],
+      ...(problems.length > 0 ? { problem: [...new Set(problems)].join('; ') } : {}),
+    };
+  }
+
+  /**
+   * This billing cycle's sessions of the project, the list read whole: the set the cycle's minutes
+   * are counted from, for its cost per tag (src/shared/costPerTag.ts).
+   */
+  async cycleSessions(connectionId: string, signal?: AbortSignal): Promise<CycleSessions> {
+    const { client, config } = await this.client(connectionId);
+    const result = await client.listSessions({}, signal ? { signal } : {});
+    const cycle = billingCycle(result.fetchedAt, config.quota?.billingCycleDay);
+    return { sessions: sessionsInCycle(result.sessions, config.projectId ?? '', cycle), cycle, at: result.fetchedAt };
+  }
+
   async release(connectionId: string, sessionId: string): Promise<Session> {
     return (await (await this.client(connectionId)).client.releaseSession(sessionId)).session;
   }
@@ -164,6 +207,8 @@ export class BrowserbaseSessionService {
   }
 }
 
+const describeFailure = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 function options(request: LaunchRequest): { region?: string; keepAlive?: boolean; timeout?: number } {
   return {
     ...(request.region === undefined ? {} : { region: request.region }),
@@ -172,13 +217,18 @@ function options(request: LaunchRequest): { region?: string; keepAlive?: boolean
   };
 }
 
-/** The one confirmation before a billed browser starts, worded the same from the palette and the panel. */
-export function launchConfirmation(connectionLabel: string, request: LaunchRequest): { message: string; detail: string } {
+/**
+ * The one confirmation before a billed browser starts, worded the same from the palette, the panel and
+ * the language model tool; with the project's headroom when it was read, its 429 warning first.
+ */
+export function launchConfirmation(connectionLabel: string, request: LaunchRequest, headroom?: HeadroomView): { message: string; detail: string } {
   const built = metadataFromConditions(request.tags);
   const region = request.region ?? 'the default region';
   return {
     message: `Start a billed Browserbase browser on ${connectionLabel}?`,
     detail: [
+      ...(headroom?.warning ? [`Warning: ${headroom.warning}`] : []),
+      ...(headroom ? [`Headroom: ${headroom.text}`] : []),
       `Tags (userMetadata): ${'metadata' in built ? JSON.stringify(built.metadata) : ''}`,
       `Region ${region}${request.keepAlive ? ', keep-alive' : ''}, timeout ${request.timeout === undefined ? "the project's default" : `${request.timeout} s`}.`,
       `Browserbase bills every session for at least one minute${request.keepAlive ? ', and a keep-alive browser runs until you release it or it times out' : ''}.`,

@@ -2,15 +2,17 @@
  * What the Browserbase sessions panel asks of the host, answered with the session service and the
  * saved queries. No vscode import: the panel (sessionsPanel.ts) lends it the few editor services it
  * needs through `SessionsUi`, so tests drive it against the local Browserbase server as the page would.
- * Its snapshot is `init` (connections, saved queries, launch options); finds and launches are answered
- * with one-off messages.
+ * Its snapshot is `init` (connections, saved queries, launch options); finds, launches, headroom and
+ * the billing cycle's sessions are answered with one-off messages.
  */
 import { checkedExternalUrl } from '../http/externalUrl';
 import { WALKTHROUGH_ID } from '../webviews/connectionActions';
 import type { PageHandle } from '../webviews/webviewChannel';
 import type { PanelController } from '../webviews/webviewHost';
 import type { ConnectionConfig } from '../shared/connections';
+import { describeHeadroom, type HeadroomView } from '../shared/headroom';
 import { describeQuery } from '../shared/metadataQuery';
+import { runawayThresholdMinutes } from '../shared/runawaySessions';
 import { toSessionColumns, toSessionRow } from '../shared/sessionColumns';
 import type { LaunchOptions, SessionAction, SessionsHostMessage, SessionsPageMessage } from '../shared/sessionsProtocol';
 import type { SavedQueries } from './savedQueries';
@@ -25,7 +27,12 @@ export interface SessionsUi {
   error(message: string): void;
   runCommand(command: string, ...args: unknown[]): Promise<void>;
   debug(message: string): void;
+  /** Writes an export where the person picks in a save dialog; nothing without that choice. */
+  save(fileName: string, content: string): Promise<void>;
 }
+
+/** Reading the headroom must not hold a confirmation up for long: after this the launch is asked without it. */
+const HEADROOM_TIMEOUT_MS = 5000;
 
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -63,9 +70,12 @@ export class SessionsController implements PanelController<SessionsPageMessage, 
   /** The page's choices: connections, saved queries, launch options. */
   snapshot(): SessionsHostMessage {
     const [min, max] = SESSION_TIMEOUT_RANGE;
-    const connections = this.service
-      .connections()
-      .map((config: ConnectionConfig) => ({ id: config.id, label: config.label, ...(config.projectId ? { projectId: config.projectId } : {}) }));
+    const connections = this.service.connections().map((config: ConnectionConfig) => ({
+      id: config.id,
+      label: config.label,
+      ...(config.projectId ? { projectId: config.projectId } : {}),
+      runawayMinutes: runawayThresholdMinutes(config.runawaySessionMinutes),
+    }));
     const connectionId = connections.some((connection) => connection.id === this.preselect) ? this.preselect : undefined;
     this.preselect = undefined;
     return {
@@ -104,6 +114,33 @@ export class SessionsController implements PanelController<SessionsPageMessage, 
         return this.ui.runCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
       case 'rendered':
         return this.ui.debug(`sessions panel: ${message.rows} row(s) drawn in ${Math.round(message.ms)} ms`);
+      case 'headroom':
+        return void (await this.headroom(message.connectionId));
+      case 'cycle':
+        return this.cycle(message.requestId, message.connectionId);
+      case 'exportCsv':
+        return this.ui.save(message.fileName, message.content);
+    }
+  }
+
+  /** Reads the project's headroom and tells the page; what could not be read is said in the words, never thrown. */
+  private async headroom(connectionId: string): Promise<HeadroomView> {
+    let view: HeadroomView;
+    try {
+      view = describeHeadroom(await this.service.headroom(connectionId, AbortSignal.timeout(HEADROOM_TIMEOUT_MS)), Date.now());
+    } catch (error) {
+      view = describeHeadroom({ running: null, limit: null, readAt: Date.now(), oldest: [], problem: describeError(error) }, Date.now());
+    }
+    this.post({ type: 'headroom', connectionId, text: view.text, ...(view.warning ? { warning: view.warning } : {}), readAt: Date.now() });
+    return view;
+  }
+
+  private async cycle(requestId: number, connectionId: string): Promise<void> {
+    try {
+      const { sessions, cycle, at } = await this.service.cycleSessions(connectionId);
+      this.post({ type: 'cycle', requestId, connectionId, sessions: toSessionColumns(sessions), start: cycle.start, end: cycle.end, at });
+    } catch (error) {
+      this.post({ type: 'failed', requestId, operation: 'cycle', message: describeError(error) });
     }
   }
 
@@ -136,8 +173,12 @@ export class SessionsController implements PanelController<SessionsPageMessage, 
     const key = `${connectionId}\n${JSON.stringify(options)}`;
     let confirmed = this.confirming.get(key);
     if (!confirmed) {
-      const { message, detail } = launchConfirmation(connection.label, options);
-      confirmed = this.ui.confirm(message, detail, 'Start Session');
+      // Read now, not when the form opened: the confirmation names the headroom the launch will meet.
+      // Kept in `confirming` from the start, so a second click while it is read joins this one.
+      confirmed = this.headroom(connectionId).then((headroom) => {
+        const { message, detail } = launchConfirmation(connection.label, options, headroom);
+        return this.ui.confirm(message, detail, 'Start Session');
+      });
       this.confirming.set(key, confirmed);
       void confirmed.finally(() => this.confirming.delete(key)).catch(() => undefined);
     }
@@ -151,6 +192,8 @@ export class SessionsController implements PanelController<SessionsPageMessage, 
     } catch (error) {
       this.post({ type: 'failed', requestId, operation: 'launch', message: describeError(error) });
     }
+    // Launched or refused, the project's headroom has changed or was just learned: the form shows it anew.
+    await this.headroom(connectionId);
   }
 
   private async act(connectionId: string, sessionId: string, action: SessionAction): Promise<void> {
@@ -171,7 +214,8 @@ export class SessionsController implements PanelController<SessionsPageMessage, 
           if (!go) return;
           const released = await this.service.release(connectionId, sessionId);
           this.post({ type: 'session', connectionId, session: toSessionRow(released) });
-          return this.ui.info(`Session ${sessionId} released (${released.status}).`);
+          this.ui.info(`Session ${sessionId} released (${released.status}).`);
+          return void (await this.headroom(connectionId));
         }
       }
     } catch (error) {

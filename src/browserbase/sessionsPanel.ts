@@ -5,6 +5,7 @@
  * back after a reload.
  */
 import * as vscode from 'vscode';
+import { saveTextFile } from '../commands/saveTextFile';
 import { parseSessionsPageMessage, type SessionsHostMessage, type SessionsPageMessage } from '../shared/sessionsProtocol';
 import { WebviewPanelHost, type HostLog } from '../webviews/webviewHost';
 import type { SavedQueries } from './savedQueries';
@@ -76,5 +77,6 @@ function sessionsUi(log: HostLog): SessionsUi {
     error: (message) => void vscode.window.showErrorMessage(message),
     runCommand: async (command, ...args) => void (await vscode.commands.executeCommand(command, ...args)),
     debug: (message) => log.debug(message),
+    save: async (fileName, content) => void (await saveTextFile(fileName, content, { CSV: ['csv'] })),
   };
 }

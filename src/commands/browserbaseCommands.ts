@@ -1,7 +1,8 @@
 /**
  * Command Palette access to tagged Browserbase sessions, without the panel: "Find Browserbase
  * Sessions by Metadata…" (key, value, status or a saved query; then the sessions with their usage and
- * actions) and "Launch Browserbase Session with Tags…". Queries are built from the typed key path
+ * actions), "Launch Browserbase Session with Tags…" (with the project's headroom in its confirmation)
+ * and "Browserbase Cost per Tag This Cycle…" (costPerTagCommand.ts). Queries are built from the typed key path
  * and value, never from query text, so any characters are safe.
  */
 import * as vscode from 'vscode';
@@ -9,6 +10,8 @@ import type { LaunchRequest } from '../browserbase/sessionService';
 import { checkedExternalUrl } from '../http/externalUrl';
 import type { Session } from '../providers/browserbase/schemas';
 import type { ConnectionConfig } from '../shared/connections';
+import { describeHeadroom, type Headroom } from '../shared/headroom';
+import { costPerTagCommand } from './costPerTagCommand';
 import { formatBytes, formatDuration, formatNumber } from '../shared/format';
 import {
   describeCondition,
@@ -25,6 +28,9 @@ import { metadataKeyPaths, usageByTag, usageDurationMs, usageTotals } from '../s
 import type { CommandHost } from './commandHost';
 
 type Action = 'id' | 'connect' | 'debugger' | 'release';
+
+/** Reading the headroom must not hold the launch up for long: after this the launch goes ahead without it. */
+const HEADROOM_TIMEOUT_MS = 5000;
 type Item = vscode.QuickPickItem & { readonly session?: Session; readonly run?: () => unknown };
 
 const KEY_PROMPT = 'Key path: client, order > status or order.status. A key holding > or dots: a JSON array, e.g. ["example.com", "visits"].';
@@ -42,7 +48,7 @@ const actionsFor = (session: Session) => ACTIONS.filter((a) => a.action !== 'rel
 
 export type BrowserbaseCommandHandlers = ReturnType<typeof browserbaseCommandHandlers>;
 
-/** The two command handlers, by what they do (src/commands/palette.ts gives them their ids). */
+/** The command handlers, by what they do (src/commands/palette.ts gives them their ids). */
 export function browserbaseCommandHandlers(host: CommandHost) {
   const { sessions: service, savedQueries: saved } = host;
   const { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE } = host.launch;
@@ -273,8 +279,19 @@ export function browserbaseCommandHandlers(host: CommandHost) {
     };
     const problem = service.launchProblems(request)[0];
     if (problem) return void vscode.window.showErrorMessage(`Session not launched: ${problem}`);
+    let headroom: Headroom;
+    try {
+      headroom = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Reading how many sessions ${connection.label} runs…` },
+        () => service.headroom(connection.id, AbortSignal.timeout(HEADROOM_TIMEOUT_MS)),
+      );
+    } catch (error) {
+      // Without a key nothing can be launched either: say so now rather than after the confirmation.
+      if (host.isAuthFailure(error)) return void vscode.window.showErrorMessage(`${connection.label}: ${describeError(error)}`);
+      headroom = { running: null, limit: null, readAt: Date.now(), oldest: [], problem: describeError(error) };
+    }
     const start = 'Start Session';
-    const confirmation = launchConfirmation(connection.label, request);
+    const confirmation = launchConfirmation(connection.label, request, describeHeadroom(headroom, Date.now()));
     if ((await vscode.window.showWarningMessage(confirmation.message, { modal: true, detail: confirmation.detail }, start)) !== start) return;
     let session: Session;
     try {
@@ -294,5 +311,5 @@ export function browserbaseCommandHandlers(host: CommandHost) {
     if (action) await act(connection, session, action.action);
   };
 
-  return { find, launch };
+  return { find, launch, costPerTag: costPerTagCommand(service, pickConnection, describeError) };
 }

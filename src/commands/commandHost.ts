@@ -1,6 +1,6 @@
 /**
- * What the palette flows (dist/palette.js, loaded on first use) borrow from the running extension,
- * in one typed object the container builds. Types only: the palette bundle must hold no state and no
+ * What the palette flows and the language model tools' bodies (dist/palette.js, loaded on first use)
+ * borrow from the running extension, in one typed object the container builds. Types only: the palette bundle must hold no state and no
  * class of its own that the main bundle also has. A second copy of the log or the token store would
  * miss the tokens the first one knows; a second ProviderError class would fail every `instanceof`.
  * So services, classes and the tables behind the provider registry and the schema library cross here,
@@ -11,6 +11,7 @@ import type * as SessionServiceModule from '../browserbase/sessionService';
 import type { ConnectionSettings } from '../connections/connectionSettings';
 import type * as Registry from '../providers/registry';
 import type { TokenStore } from '../secrets/tokenStore';
+import type { ConnectionSnapshot } from '../shared/snapshot';
 import type { ConnectionController } from './connectionCommands';
 
 export interface CommandHost {
@@ -35,4 +36,12 @@ export interface CommandHost {
    * through it, whatever the error carried.
    */
   redact(text: string): string;
+  /** Every connection's last snapshot: what the read-usage tool reports. */
+  snapshots(): readonly ConnectionSnapshot[];
+  /**
+   * `redact`, and also every token a connection resolves to right now (stored or from the
+   * environment): a tool may answer about a connection whose token was set a moment ago and has not
+   * been used, so the log does not know it yet.
+   */
+  redactEveryToken(text: string): Promise<string>;
 }

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { baseUrlProblem, makeConnectionId } from '../connections/connectionFields';
 import { addTeamConnections } from './teamConnectionCommands';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
+import { DEFAULT_RUNAWAY_MINUTES, MAX_RUNAWAY_MINUTES, MIN_RUNAWAY_MINUTES, runawayThresholdMinutes } from '../shared/runawaySessions';
 
 /** What the commands need from the connection service. */
 export interface ConnectionController {
@@ -250,6 +251,11 @@ export function connectionCommandHandlers(host: CommandHost): Record<string, Com
           ? [
               { label: 'Monthly browser minutes budget', description: config.quota?.monthlyBrowserMinutes?.toString() ?? 'not set', field: 'budget' as const },
               { label: 'Usage scope', description: config.usageScope ?? 'auto', field: 'scope' as const },
+              {
+                label: 'Runaway session threshold',
+                description: `${runawayThresholdMinutes(config.runawaySessionMinutes)} min`,
+                field: 'runaway' as const,
+              },
             ]
           : []),
         {
@@ -314,6 +320,21 @@ export function connectionCommandHandlers(host: CommandHost): Record<string, Com
         ] as const;
         const picked = await vscode.window.showQuickPick(scopes, { title: 'What does Browserbase’s reported usage cover?', ignoreFocusOut: true });
         if (picked) next = { ...config, usageScope: picked.label };
+        break;
+      }
+      case 'runaway': {
+        const value = await vscode.window.showInputBox({
+          prompt: `Minutes after which a running session (keep-alive ones too) is a runaway: ${MIN_RUNAWAY_MINUTES}–${MAX_RUNAWAY_MINUTES}, empty for the default (${DEFAULT_RUNAWAY_MINUTES})`,
+          value: config.runawaySessionMinutes?.toString() ?? '',
+          validateInput: (text) => {
+            const minutes = Number(text.trim());
+            return text.trim() === '' || (Number.isFinite(minutes) && minutes >= MIN_RUNAWAY_MINUTES && minutes <= MAX_RUNAWAY_MINUTES)
+              ? undefined
+              : `A number of minutes from ${MIN_RUNAWAY_MINUTES} to ${MAX_RUNAWAY_MINUTES}`;
+          },
+          ignoreFocusOut: true,
+        });
+        if (value !== undefined) next = { ...config, runawaySessionMinutes: value.trim() === '' ? undefined : Number(value.trim()) };
         break;
       }
       case 'thresholds': {

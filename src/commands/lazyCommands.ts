@@ -1,10 +1,13 @@
 /**
  * The main bundle's side of the palette flows (palette.ts, shipped as dist/palette.js): their ids,
- * registered with the others during activation, and handlers that load the flows on first use.
+ * registered with the others during activation, and handlers that load the flows on first use; the
+ * same for the language model tools' bodies, whose registrations (languageModelTools.ts) stay here.
  * Loading is a plain synchronous `require` of the sibling file, as VS Code loads the extension
  * itself, so the flows' own `require('vscode')` resolves the same way; esbuild keeps it external
  * (scripts/hostBundles.mjs). From the TypeScript sources (tests) the same line loads palette.ts.
  */
+import type { ToolName } from '../tools/languageModelTools';
+import type { ToolInvocation } from '../tools/toolInvocations';
 import type { CommandHost } from './commandHost';
 import type { CommandHandler } from './deferredCommands';
 import type * as PaletteModule from './palette';
@@ -19,10 +22,11 @@ export const PALETTE_COMMAND_IDS = [
   'liveUsage.clearToken',
   'liveUsage.findBrowserbaseSessions',
   'liveUsage.launchBrowserbaseSession',
+  'liveUsage.browserbaseCostPerTag',
 ] as const;
 
 /** The palette module; a loader other than `require` only in tests. */
-export type PaletteLoader = () => Pick<typeof PaletteModule, 'paletteCommandHandlers'>;
+export type PaletteLoader = () => Pick<typeof PaletteModule, 'paletteCommandHandlers' | 'paletteToolInvocations'>;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requirePalette: PaletteLoader = () => require('./palette') as typeof PaletteModule;
@@ -41,4 +45,13 @@ export function lazyPaletteHandlers(host: CommandHost, load: PaletteLoader = req
     return found as (...args: unknown[]) => unknown;
   };
   return Object.fromEntries(PALETTE_COMMAND_IDS.map((id) => [id, (...args: unknown[]) => handler(id)(...args)]));
+}
+
+/**
+ * The tools' prepare and invoke bodies, loaded on the first tool call, once; a failed load fails that
+ * call with the reason and is tried again on the next.
+ */
+export function lazyToolInvocations(host: CommandHost, load: PaletteLoader = requirePalette): () => Record<ToolName, ToolInvocation> {
+  let invocations: Record<ToolName, ToolInvocation> | undefined;
+  return () => (invocations ??= load().paletteToolInvocations(host));
 }

@@ -1,10 +1,11 @@
 /**
  * The main bundle's side of what CommandHost lends besides services: the registry's tables, the
- * launch limits and the auth check, built from the main bundle's own modules (one registry, one
- * ProviderError class). The container spreads this into the host; tests build theirs from it too.
+ * launch limits, the auth check and the tools' wider redaction, built from the main bundle's own
+ * modules (one registry, one ProviderError class, one redaction). The container spreads this into the host; tests build theirs from it too.
  */
 import { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE } from '../browserbase/sessionService';
 import { isProviderError } from '../http/errors';
+import { redactText } from '../http/redact';
 import {
   DEFAULT_BASE_URLS,
   DEFAULT_FEED_INTERVALS_MS,
@@ -13,6 +14,8 @@ import {
   PROVIDER_SUMMARIES,
   TOKEN_ENVIRONMENT_VARIABLES,
 } from '../providers/registry';
+import type { TokenStore } from '../secrets/tokenStore';
+import type { ConnectionConfig } from '../shared/connections';
 import type { CommandHost } from './commandHost';
 
 export const PALETTE_TABLES: Pick<CommandHost, 'providers' | 'launch' | 'isAuthFailure'> = {
@@ -20,3 +23,20 @@ export const PALETTE_TABLES: Pick<CommandHost, 'providers' | 'launch' | 'isAuthF
   launch: { launchConfirmation, SESSION_REGIONS, SESSION_TIMEOUT_RANGE },
   isAuthFailure: (error) => isProviderError(error) && error.kind === 'auth',
 };
+
+/** CommandHost's `redactEveryToken`: the tokens every connection resolves to now, then the log's. */
+export function everyTokenRedaction(
+  redact: (text: string) => string,
+  connections: () => readonly ConnectionConfig[],
+  tokens: Pick<TokenStore, 'resolve'>,
+): CommandHost['redactEveryToken'] {
+  return async (text) => {
+    const resolved = await Promise.all(connections().map((config) => tokens.resolve(config.id, config.kind).catch(() => undefined)));
+    return redact(
+      redactText(
+        text,
+        resolved.map((entry) => entry?.token),
+      ),
+    );
+  };
+}

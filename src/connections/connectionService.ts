@@ -25,6 +25,7 @@ import { BOUNDARY_EVIDENCE_MS } from '../quota/cycleUsage';
 import type { ConnectionController } from '../commands/connectionCommands';
 import type { TokenStore, TokenSource } from '../secrets/tokenStore';
 import type { ConnectionConfig } from '../shared/connections';
+import type { RunningSession } from '../shared/runawaySessions';
 import type { Sample } from '../shared/samples';
 import { isConnectionSnapshot } from './snapshotGuard';
 import type { ConnectionSnapshot } from '../shared/snapshot';
@@ -56,6 +57,8 @@ interface Runtime {
   quotaHistory: Sample[];
   /** What another window published, when this window does not poll the connection. */
   mirrored?: ConnectionSnapshot;
+  /** Browserbase: the running sessions at the newest read of the list, for runaway detection. */
+  running?: { readonly sessions: readonly RunningSession[]; readonly readAt: number };
   /** A team Prometheus connection: what the exporter says about the connection it polls. */
   upstream?: UpstreamHealth;
   /** When the quota rules' history was last read from a team Prometheus. */
@@ -204,6 +207,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
         ) {
           runtime.values.reset(descriptor);
           runtime.notes.clear();
+          runtime.running = undefined;
           runtime.lastSuccessAt = undefined;
           runtime.upstream = undefined;
           runtime.quotaHistory = [];
@@ -312,6 +316,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
     runtime.values.merge(reading.samples);
     runtime.values.limit(this.feedLimits.maxSeries());
     runtime.notes.set(feed.key, reading.notes ?? []);
+    if (reading.running) runtime.running = { sessions: reading.running, readAt: reading.fetchedAt };
     if (readsTeamPrometheus(runtime.config)) {
       this.onTeamReading(runtime, reading);
     } else if (reading.samples.length > 0) {
@@ -429,6 +434,7 @@ export class ConnectionService implements vscode.Disposable, ConnectionControlle
       notes,
       tokenSource: runtime.tokenSource,
       now,
+      ...(runtime.running ? { running: runtime.running } : {}),
     });
   }
 

@@ -18,6 +18,7 @@ import { TOKEN_OPTIONAL } from '../providers/registry';
 import { billingCycle } from '../quota/evaluateQuotas';
 import { exportedFeed, panelsFeed, queryClient } from './teamPrometheus';
 import type { ConnectionConfig } from '../shared/connections';
+import { runningSessionsOf } from '../shared/runawaySessions';
 
 export interface ConnectionFeed {
   /** `<connectionId>/<feed>`: unique across all connections. */
@@ -91,8 +92,12 @@ export function feedsFor(
       const client = new BrowserbaseClient(http, { ...target, projectId: config.projectId ?? '' });
       return [
         feed(config, 'usage', (signal) => client.usage({ signal })),
-        // The project's own running sessions: the list answers for every project the key sees.
-        feed(config, 'sessions', (signal) => client.runningSessions({ signal })),
+        // The project's own running sessions (the list answers for every project the key sees); runaway
+        // detection keeps only the fields it shows, the list's URLs and keys stay here.
+        feed(config, 'sessions', async (signal) => {
+          const { sessions, ...reading } = await client.runningSessions({ signal });
+          return { ...reading, running: runningSessionsOf(sessions, config.projectId ?? '') };
+        }),
         feed(config, 'project', (signal) => client.getProject({ signal })),
         // This cycle's minutes and proxy bytes, per session as billed: the figure the reported usage is checked against.
         feed(config, 'billing', async (signal) => {

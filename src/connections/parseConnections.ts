@@ -10,6 +10,7 @@ import { SEGMENT_ID } from '../providers/ids';
 import { EXPORTABLE_KINDS } from '../providers/types';
 import { describeSettingIssue } from './settingIssues';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
+import { MAX_RUNAWAY_MINUTES, MIN_RUNAWAY_MINUTES } from '../shared/runawaySessions';
 import type { KnownUnit } from '../shared/samples';
 
 export { baseUrlProblem, makeConnectionId } from './connectionFields';
@@ -85,6 +86,7 @@ const connectionSchema = z.object({
   resourceKind: z.optional(z.enum(['service', 'job', 'addon'])),
   resourceId: z.optional(providerId),
   usageScope: z.optional(z.enum(['billingCycle', 'lifetime', 'auto'])),
+  runawaySessionMinutes: z.optional(z.number().check(z.minimum(MIN_RUNAWAY_MINUTES), z.maximum(MAX_RUNAWAY_MINUTES))),
   organizationId: z.optional(providerId),
   pollIntervalSeconds: z.optional(z.number().check(z.minimum(5), z.maximum(86_400))),
   quota: z.optional(quotaSchema),

@@ -6,7 +6,9 @@
 import type { ProviderErrorKind, RateLimitInfo } from '../http/errors';
 import { descriptorFor } from '../providers/registry';
 import { evaluateQuotas, worstLevel, type EvaluateQuotaOptions } from '../quota/evaluateQuotas';
+import { browserlessAlerts } from '../providers/browserless/alerts';
 import type { ConnectionConfig } from '../shared/connections';
+import { findRunaways, runawayThresholdMinutes, type RunningSession } from '../shared/runawaySessions';
 import type { Sample } from '../shared/samples';
 import type { ConnectionHealth, ConnectionSnapshot } from '../shared/snapshot';
 import { buildFigures, infoRows, valueRows } from './latestRows';
@@ -61,6 +63,8 @@ export interface SnapshotInput {
   readonly tokenSource: ConnectionSnapshot['tokenSource'];
   readonly now: number;
   readonly options?: EvaluateQuotaOptions;
+  /** Browserbase: the sessions running at the newest read of the list, and when that was. */
+  readonly running?: { readonly sessions: readonly RunningSession[]; readonly readAt: number };
 }
 
 export function buildSnapshot(input: SnapshotInput): ConnectionSnapshot {
@@ -68,6 +72,11 @@ export function buildSnapshot(input: SnapshotInput): ConnectionSnapshot {
   const descriptor = descriptorFor(config);
   const quotas = evaluateQuotas(config, input.latest, input.history, input.now, input.options, descriptor);
   const values = valueRows(descriptor, input.latest, input.previous);
+  const runaways =
+    config.kind === 'browserbase' && input.running
+      ? findRunaways(input.running.sessions, runawayThresholdMinutes(config.runawaySessionMinutes), input.now, input.running.readAt)
+      : undefined;
+  const alerts = config.kind === 'browserless' ? browserlessAlerts(input.latest, input.now, input.options ?? {}) : [];
   return {
     id: config.id,
     label: config.label,
@@ -89,5 +98,7 @@ export function buildSnapshot(input: SnapshotInput): ConnectionSnapshot {
     notes: input.notes,
     tokenSource: input.tokenSource,
     polledHere: true,
+    ...(runaways ? { runaways } : {}),
+    ...(alerts.length > 0 ? { alerts } : {}),
   };
 }

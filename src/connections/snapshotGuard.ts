@@ -5,6 +5,7 @@
  */
 import { PROVIDER_KINDS } from '../providers/registry';
 import { arrayOf, isBoolean, isId, isNumber, isNumberOrNull, isRecord, isString, oneOf, optional } from '../shared/guards';
+import { MAX_LISTED_RUNAWAYS, type RunawaySession } from '../shared/runawaySessions';
 import { SERIES_SEMANTICS } from '../shared/seriesModel';
 import type { ConnectionSnapshot } from '../shared/snapshot';
 
@@ -89,6 +90,29 @@ function isValueRow(value: unknown): boolean {
 
 const isInfoRow = (value: unknown): boolean => isRecord(value) && isString(value.name) && isStringRecord(value.labels);
 
+function isRunaway(value: unknown): value is RunawaySession {
+  return (
+    isRecord(value) &&
+    isId(value.id) &&
+    isNumber(value.startedAt) &&
+    isBoolean(value.keepAlive) &&
+    isString(value.region) &&
+    optional(isNumber)(value.expiresAt) &&
+    isString(value.tags) &&
+    isNumber(value.runningMs)
+  );
+}
+
+function isRunaways(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isNumber(value.thresholdMinutes) &&
+    arrayOf(isRunaway, MAX_LISTED_RUNAWAYS)(value.sessions) &&
+    isNumber(value.more) &&
+    isNumber(value.readAt)
+  );
+}
+
 export function isConnectionSnapshot(value: unknown): value is ConnectionSnapshot {
   if (!isRecord(value)) return false;
   const error = value.error;
@@ -114,6 +138,8 @@ export function isConnectionSnapshot(value: unknown): value is ConnectionSnapsho
     isLevel(value.level) &&
     arrayOf(isString)(value.notes) &&
     oneOf(['secretStorage', 'environment', 'none', 'notNeeded'] as const)(value.tokenSource) &&
-    isBoolean(value.polledHere)
+    isBoolean(value.polledHere) &&
+    (value.runaways === undefined || isRunaways(value.runaways)) &&
+    optional(arrayOf(isString))(value.alerts)
   );
 }

@@ -1,5 +1,6 @@
 /** What every provider client has in common. Provider-specific results extend `Reading`. */
 import type { RateLimitInfo } from '../http/errors';
+import type { RunningSession } from '../shared/runawaySessions';
 import type { Sample } from '../shared/samples';
 
 export type ProviderKind = 'browserless' | 'browserbase' | 'northflank' | 'cerebras' | 'prometheus' | 'prometheusQuery';
@@ -23,6 +24,8 @@ export interface Reading {
   readonly rateLimit?: RateLimitInfo;
   /** Plain-words notes for the user, e.g. "metrics not enabled for this organization". */
   readonly notes?: readonly string[];
+  /** The sessions running now, one by one, when the feed lists them (Browserbase): runaways are found in them. */
+  readonly running?: readonly RunningSession[];
 }
 
 export interface CallOptions {

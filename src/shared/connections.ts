@@ -88,6 +88,12 @@ export interface ConnectionConfig {
    * drops at a cycle boundary, or how it compares with this cycle's sessions, and says why.
    */
   readonly usageScope?: UsageScope;
+  /**
+   * Browserbase: a session still running after this many minutes (keep-alive ones included) is a
+   * runaway: one notification, and a mark in the status bar tooltip, the card and the sessions table.
+   * Default 30.
+   */
+  readonly runawaySessionMinutes?: number;
   /** Cerebras organization id (`org_…`). */
   readonly organizationId?: string;
   /** Overrides the provider's default poll interval, in seconds. */

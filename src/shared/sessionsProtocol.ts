@@ -1,8 +1,9 @@
 /**
  * The Browserbase sessions panel's protocol (query builder, results, usage by tag, launch form).
  * The page posts `ready`; the host answers `init` (connections, saved queries, launch options) and
- * sends it again whenever those change. Every find and launch carries a request id the answer
- * repeats, so a late answer to an older query never replaces a newer one.
+ * sends it again whenever those change. Every find, launch and read of the billing cycle carries a
+ * request id the answer repeats, so a late answer to an older query never replaces a newer one. The
+ * launch form asks for the project's headroom when it opens and after a launch or a release.
  */
 import * as z from 'zod/mini';
 import { SESSION_STATUSES, type SavedQuery } from './metadataQuery';
@@ -15,6 +16,8 @@ export interface SessionsConnection {
   readonly id: string;
   readonly label: string;
   readonly projectId?: string;
+  /** A session running this many minutes or longer is a runaway (the connection's runawaySessionMinutes). */
+  readonly runawayMinutes: number;
 }
 
 export type SessionsHostMessage =
@@ -39,7 +42,7 @@ export type SessionsHostMessage =
       readonly returned: number;
       readonly fetchedAt: number;
     }
-  | { readonly type: 'failed'; readonly requestId: number; readonly operation: 'find' | 'launch'; readonly message: string }
+  | { readonly type: 'failed'; readonly requestId: number; readonly operation: 'find' | 'launch' | 'cycle'; readonly message: string }
   /** The person said no to the confirmation: the form is ready again, nothing was started. */
   | { readonly type: 'launchCancelled'; readonly requestId: number }
   | {
@@ -51,9 +54,31 @@ export type SessionsHostMessage =
       readonly reused: boolean;
     }
   /** A session changed by an action (released), to update its row. */
-  | { readonly type: 'session'; readonly connectionId: string; readonly session: SessionRow };
+  | { readonly type: 'session'; readonly connectionId: string; readonly session: SessionRow }
+  /** The project's running sessions against its concurrency, in the words every launch shows (src/shared/headroom.ts). */
+  | {
+      readonly type: 'headroom';
+      readonly connectionId: string;
+      readonly text: string;
+      /** A launch would most likely be refused with 429: said, never blocking. */
+      readonly warning?: string;
+      readonly readAt: number;
+    }
+  /** This billing cycle's sessions of the project, for its cost per tag (src/shared/costPerTag.ts). */
+  | {
+      readonly type: 'cycle';
+      readonly requestId: number;
+      readonly connectionId: string;
+      readonly sessions: SessionColumns;
+      /** The cycle, epoch ms: start inclusive, end exclusive. */
+      readonly start: number;
+      readonly end: number;
+      /** When the sessions were read. */
+      readonly at: number;
+    };
 
 /** Generous bounds: nothing real comes near them. */
+const MAX_EXPORT_CHARS = 16 * 1024 * 1024;
 const MAX_CONDITIONS = 50;
 const MAX_KEYS = 20;
 const MAX_TEXT = 4096;
@@ -85,6 +110,13 @@ export const sessionsPageMessageSchemas = {
   addConnection: z.object({}),
   openWalkthrough: z.object({}),
   rendered: z.object({ rows: countSchema, ms: millisecondsSchema }),
+  headroom: z.object({ connectionId: idSchema }),
+  cycle: z.object({ requestId: countSchema, connectionId: idSchema }),
+  /** Cost per tag as CSV, for the host's save dialog: a plain .csv name (the person picks the folder). */
+  exportCsv: z.object({
+    fileName: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.csv$/)),
+    content: z.string().check(z.maxLength(MAX_EXPORT_CHARS)),
+  }),
 };
 
 export type SessionsPageMessage = MessageOf<typeof sessionsPageMessageSchemas>;

@@ -5,6 +5,7 @@
 import type { ProviderErrorKind, RateLimitInfo } from '../http/errors';
 import type { ProviderKind } from '../providers/types';
 import type { DisplayPart } from './displayColumns';
+import type { RunawaySessions } from './runawaySessions';
 import type { MetricUnit, Sample, SampleFlag } from './samples';
 import type { SeriesSemantics } from './seriesModel';
 
@@ -124,6 +125,10 @@ export interface ConnectionSnapshot {
   readonly rateLimit?: RateLimitInfo;
   readonly notes: readonly string[];
   readonly tokenSource: 'secretStorage' | 'environment' | 'none' | 'notNeeded';
+  /** Browserbase: sessions running longer than the connection's runaway threshold, once the running sessions were read. */
+  readonly runaways?: RunawaySessions;
+  /** Warnings in words for the card, beyond the figures (Browserless: the queue filling, sessions ended by the server's timeout). */
+  readonly alerts?: readonly string[];
   /** True when this window polls the connection; false when another window does and this one mirrors it. */
   readonly polledHere: boolean;
   /** Read from a team Prometheus rather than the provider: its actions (sessions, launches) are not available here. */

@@ -11,7 +11,10 @@ import type { ProviderKind } from '../shared/connections';
 import { figureCompact } from '../shared/figures';
 import type { ConnectionSnapshot, Figure, QuotaLevel, QuotaStatus } from '../shared/snapshot';
 import { formatDay, formatNumber, formatPercent, formatRelativeTime, type FormatOptions } from './format';
+import { escapeMarkdown } from './markdown';
+import { runawayTooltip, runawaysSpoken } from './runawayTooltip';
 
+export { escapeMarkdown } from './markdown';
 export {
   formatBytes,
   formatClockTime,
@@ -55,15 +58,6 @@ const MAX_MESSAGE_CHARS = 160;
 const MAX_LABEL_IN_TEXT = 16;
 
 const ABBREVIATIONS: Readonly<Record<ProviderKind, string>> = PROVIDER_ABBREVIATIONS;
-
-/**
- * Backslash-escapes every ASCII punctuation character, which CommonMark then renders literally: no
- * emphasis, links, images, autolinks (`https\://`, `www\.`), HTML, table pipes or theme icons (`\$(`)
- * can come out of a label or a server message. Line breaks become spaces so a table row stays one row.
- */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
-}
 
 /** Status bar text renders `$(name)` as an icon; a label must not, so its `$(` is escaped the way VS Code's own escapeIcons does. */
 export function escapeStatusBarText(text: string): string {
@@ -267,12 +261,15 @@ export function formatStatusBar(snapshots: readonly ConnectionSnapshot[], option
 
   const blocks = snapshots.map((snapshot) => tooltipBlock(snapshot, figures.get(snapshot) ?? NO_FIGURES, renderOptions)).join('\n\n');
   const footer = active.length === 0 ? `All connections are disabled.\n\n${COMMAND_LINKS}` : COMMAND_LINKS;
-  const tooltipMarkdown = `**${TITLE}**\n\n${blocks}\n\n---\n\n${footer}`;
+  const runaways = runawayTooltip(snapshots, format);
+  const tooltipMarkdown = `**${TITLE}**\n\n${blocks}\n\n${runaways ? `---\n\n${runaways}\n\n` : ''}---\n\n${footer}`;
 
   const spokenAll = snapshots.map((snapshot) =>
     snapshot.health === 'disabled' ? `${connectionName(snapshot)}: disabled` : spokenConnection(snapshot, figures.get(snapshot) ?? NO_FIGURES, renderOptions),
   );
-  const levelSentence = level === 'ok' ? '' : ` A quota is at ${level === 'critical' ? 'its critical' : 'its warning'} level.`;
+  const runawaySentence = runawaysSpoken(snapshots, format);
+  const levelSentence =
+    (level === 'ok' ? '' : ` A quota is at ${level === 'critical' ? 'its critical' : 'its warning'} level.`) + (runawaySentence ? ` ${runawaySentence}.` : '');
   // Server messages often end in a period already; one sentence end is enough.
   const accessibilityLabel = `${TITLE}. ${spokenAll.map((sentence) => sentence.replace(/[.!?\s]+$/, '')).join('. ')}.${levelSentence}`;
 

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionSnapshot } from '../shared/snapshot';
 import { formatStatusBar, STATUS_BAR_COMMANDS } from './formatStatusBar';
+import { RUNAWAY_TOOLTIP_COMMANDS } from './runawayTooltip';
 
 export class StatusBarController implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -30,7 +31,7 @@ export class StatusBarController implements vscode.Disposable {
     this.item.text = view.text;
     const tooltip = new vscode.MarkdownString(view.tooltipMarkdown, true);
     // Only our own commands may run from the tooltip's links.
-    tooltip.isTrusted = { enabledCommands: Object.values(STATUS_BAR_COMMANDS) };
+    tooltip.isTrusted = { enabledCommands: [...Object.values(STATUS_BAR_COMMANDS), ...RUNAWAY_TOOLTIP_COMMANDS] };
     tooltip.supportThemeIcons = true;
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: view.accessibilityLabel, role: 'button' };

@@ -18,7 +18,7 @@ import { useSandbox } from '../support/sandbox';
 
 type Item = { label: string; description?: string; detail?: string; session?: { id: string }; buttons?: { tooltip?: string }[] };
 interface Prompt {
-  readonly kind: 'input' | 'pick' | 'info' | 'warning' | 'error';
+  readonly kind: 'input' | 'pick' | 'info' | 'warning' | 'error' | 'save';
   readonly text?: string;
   readonly items?: readonly Item[];
   readonly options?: { title?: string; prompt?: string; validateInput?: (value: string) => string | undefined };
@@ -31,6 +31,7 @@ const ui = {
   shown: [] as Prompt[],
   clipboard: '',
   opened: [] as string[],
+  written: new Map<string, string>(),
   picks: [] as FakeQuickPick[],
   next(prompt: Prompt): unknown {
     ui.shown.push(prompt);
@@ -82,11 +83,17 @@ const fakeVscode = {
     setStatusBarMessage: () => ({ dispose() {} }),
     withProgress: (_options: unknown, task: () => Promise<unknown>) => task(),
     createQuickPick: () => new FakeQuickPick(),
+    showSaveDialog: async (options: { title?: string }) => ui.next({ kind: 'save', options }),
+  },
+  workspace: {
+    workspaceFolders: undefined,
+    fs: { writeFile: async (uri: { toString(): string }, bytes: Uint8Array) => void ui.written.set(uri.toString(), new TextDecoder().decode(bytes)) },
   },
   commands: { executeCommand: async () => undefined },
   env: {
     clipboard: { writeText: async (text: string) => void (ui.clipboard = text) },
     openExternal: async (uri: { toString(): string }) => void ui.opened.push(uri.toString()),
+    language: 'en',
   },
   Uri: { parse: (text: string) => ({ toString: () => text }) },
   ThemeIcon: class {
@@ -149,6 +156,12 @@ const inputAfterRefusals =
   (prompt) => {
     for (const [text, message] of Object.entries(refused)) assert.match(prompt.options?.validateInput?.(text) ?? '', message, text);
     return input(value)(prompt);
+  };
+const saveAs =
+  (path: string): Answer =>
+  (prompt) => {
+    assert.equal(prompt.kind, 'save');
+    return { path, toString: () => path };
   };
 const pick =
   (label: string | RegExp): Answer =>
@@ -238,6 +251,8 @@ describe('Launch Browserbase Session with Tags…', () => {
         assert.match(prompt.text ?? '', /Start a billed Browserbase browser on Sandbox BB\?/);
         assert.match(prompt.text ?? '', /"run":\{"id":"cmd-/);
         assert.match(prompt.text ?? '', /at least one minute, and a keep-alive browser runs until you release it/);
+        assert.match(prompt.text ?? '', /\nHeadroom: 1 of 3 concurrent sessions running: room for 2 more\.\n/, 'the headroom, read before confirming');
+        assert.doesNotMatch(prompt.text ?? '', /Warning/);
         return 'Start Session';
       },
       (prompt) => {
@@ -262,7 +277,7 @@ describe('Launch Browserbase Session with Tags…', () => {
     await results.press(item, 'Release…');
   });
 
-  test('on 429 the error says the concurrency limit is reached and names the limit', async () => {
+  test('at the limit the confirmation warns of the 429 first; on 429 the error names the limit', async () => {
     ctx.sandbox.setState({ browserbase: { concurrency: 1 } });
     try {
       ui.answers = [
@@ -270,7 +285,14 @@ describe('Launch Browserbase Session with Tags…', () => {
         pick('us-west-2'),
         pick('No'),
         input(''),
-        () => 'Start Session',
+        (prompt) => {
+          // Warned, not blocked: the person may still start it (a session may end meanwhile).
+          assert.match(
+            prompt.text ?? '',
+            /\nWarning: Browserbase will most likely refuse this launch with HTTP 429: the project already runs 1 of its 1 concurrent sessions\. Release one first, e\.g\. [0-9a-f-]{36} \(running for .+, keep-alive\)\.\nHeadroom: 1 of 1 concurrent session running: no room\./,
+          );
+          return 'Start Session';
+        },
         (prompt) => {
           assert.equal(prompt.kind, 'error');
           assert.match(prompt.text ?? '', /Sandbox BB: .*the plan's concurrency limit is reached.*This project allows 1 concurrent session\./);
@@ -280,5 +302,28 @@ describe('Launch Browserbase Session with Tags…', () => {
     } finally {
       ctx.sandbox.setState({ browserbase: { concurrency: 3 } });
     }
+  });
+});
+
+describe('Browserbase Cost per Tag This Cycle…', () => {
+  test('pick a key; each value with billed minutes, share and projection; export the same list as CSV', async () => {
+    let titles: string[] = [];
+    ui.answers = [
+      pick('client'),
+      (prompt) => {
+        titles = [prompt.options?.title ?? ''];
+        const values = prompt.items?.slice(1) ?? [];
+        assert.equal(prompt.items?.[0]?.label, '$(save) Export CSV…');
+        assert.ok(values.some((item) => item.label === 'acme'));
+        for (const item of values) assert.match(item.description ?? '', /^\d+ billed min · [\d.]+ %( · about \d[\d,]* min by \w+ \w+)?$/);
+        return prompt.items?.[0];
+      },
+      saveAs('/tmp/cost.csv'),
+    ];
+    await handlers.costPerTag();
+    assert.match(titles[0] ?? '', /^Sandbox BB: [\d,]+ billed min this cycle \(.+\) by client/);
+    const csv = ui.written.get('/tmp/cost.csv') ?? '';
+    assert.match(csv, /^tag key,tag value,tagged,sessions,billed minutes,/);
+    assert.ok(csv.split('\r\n').some((line) => line.startsWith('client,acme,yes,')));
   });
 });

@@ -29,6 +29,9 @@ interface Harness {
   controller: SessionsController;
   posted: SessionsHostMessage[];
   confirms: string[];
+  /** Each confirmation's detail, as the modal shows it under the message. */
+  details: string[];
+  saved: { fileName: string; content: string }[];
   copied: string[];
   infos: string[];
   errors: string[];
@@ -54,10 +57,22 @@ function harness(): Harness {
   );
   const store = new Map<string, unknown>();
   const saved = new SavedQueries({ get: <T>(key: string) => store.get(key) as T | undefined, update: async (key, value) => void store.set(key, value) });
-  const h = { posted: [], confirms: [], copied: [], infos: [], errors: [], opened: [], answer: { confirm: true, delayMs: 0 }, store } as unknown as Harness;
+  const h = {
+    posted: [],
+    confirms: [],
+    details: [],
+    saved: [],
+    copied: [],
+    infos: [],
+    errors: [],
+    opened: [],
+    answer: { confirm: true, delayMs: 0 },
+    store,
+  } as unknown as Harness;
   const ui: SessionsUi = {
-    confirm: async (message) => {
+    confirm: async (message, detail) => {
       h.confirms.push(message);
+      h.details.push(detail);
       await new Promise((resolve) => setTimeout(resolve, h.answer.delayMs));
       return h.answer.confirm;
     },
@@ -67,6 +82,7 @@ function harness(): Harness {
     error: (message) => void h.errors.push(message),
     runCommand: async () => undefined,
     debug: () => undefined,
+    save: async (fileName, content) => void h.saved.push({ fileName, content }),
   };
   const page = new FakePage({ retainsContext: true });
   const channel = new WebviewChannel<SessionsPageMessage, SessionsHostMessage>(
@@ -105,7 +121,7 @@ after(async () => {
 describe('sessions panel host', () => {
   test('ready is answered with the connections, saved queries and launch options, showing the connection the panel was opened for', () => {
     const init = last(h, 'init');
-    assert.deepEqual(init?.connections, [{ id: 'bb', label: 'Sandbox Browserbase', projectId: PROJECT }]);
+    assert.deepEqual(init?.connections, [{ id: 'bb', label: 'Sandbox Browserbase', projectId: PROJECT, runawayMinutes: 30 }]);
     assert.equal(init?.connectionId, 'bb');
     assert.ok(init?.regions.includes('us-west-2'));
     assert.deepEqual(init?.timeoutRange, [60, 21600]);
@@ -257,6 +273,10 @@ describe('sessions panel host', () => {
     }
     try {
       await h.send({ type: 'launch', requestId: 30, connectionId: 'bb', options: { tags: [{ path: ['slot'], value: '3' }] } });
+      // Warned before, not blocked: the confirmation named the 429, and the launch was still sent.
+      assert.match(h.details.at(-1) ?? '', /^Warning: Browserbase will most likely refuse this launch with HTTP 429: the project already runs 3 of its 3/);
+      assert.match(h.details.at(-1) ?? '', /\nHeadroom: 3 of 3 concurrent sessions running: no room\./);
+      assert.match(last(h, 'headroom')?.warning ?? '', /429/, 'the form is told after the refusal too');
       const failed = last(h, 'failed');
       assert.equal(failed?.requestId, 30);
       assert.match(failed?.message ?? '', /concurrency limit is reached/);
@@ -265,6 +285,46 @@ describe('sessions panel host', () => {
       h.answer.confirm = true;
       for (const id of ids) await h.send({ type: 'sessionAction', connectionId: 'bb', sessionId: id, action: 'release' });
     }
+  });
+
+  test("the launch form's headroom: read on request, and again after a launch and after a release", async () => {
+    await h.send({ type: 'headroom', connectionId: 'bb' });
+    assert.equal(last(h, 'headroom')?.text, '1 of 3 concurrent sessions running: room for 2 more.');
+    assert.equal(last(h, 'headroom')?.warning, undefined);
+    await h.send({ type: 'launch', requestId: 40, connectionId: 'bb', options: { tags: [{ path: ['client'], value: 'headroom-test' }], keepAlive: true } });
+    assert.match(h.details.at(-1) ?? '', /^Headroom: 1 of 3 concurrent sessions running: room for 2 more\./, 'the confirmation names it, read then');
+    const id = last(h, 'launched')?.session.id ?? '';
+    assert.equal(h.posted.at(-1)?.type, 'headroom');
+    assert.equal(last(h, 'headroom')?.text, '2 of 3 concurrent sessions running: room for 1 more.');
+    await h.send({ type: 'sessionAction', connectionId: 'bb', sessionId: id, action: 'release' });
+    assert.equal(last(h, 'headroom')?.text, '1 of 3 concurrent sessions running: room for 2 more.');
+  });
+
+  test('headroom that cannot be read is said in words, never as a failure', async () => {
+    ctx.sandbox.injectFault({ route: '/browserbase/v1/sessions', fault: { kind: 'status', status: 500 }, times: 1 });
+    await h.send({ type: 'headroom', connectionId: 'bb' });
+    assert.match(last(h, 'headroom')?.text ?? '', /^The project allows 3 concurrent sessions; how many run now could not be read \(.*500.*\)\.$/);
+  });
+
+  test("the billing cycle's sessions of the project, trimmed like results, under the request id; its CSV goes to the save dialog", async () => {
+    await h.send({ type: 'cycle', requestId: 11, connectionId: 'bb' });
+    const cycle = last(h, 'cycle');
+    assert.equal(cycle?.requestId, 11);
+    assert.ok(cycle && cycle.start < cycle.at && cycle.at < cycle.end);
+    const rows = cycle ? fromSessionColumns(cycle.sessions) : [];
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.ok(Date.parse(row.startedAt ?? '') >= (cycle?.start ?? Infinity), 'started this cycle');
+    assert.ok(!JSON.stringify(cycle).includes('connectUrl') && !JSON.stringify(cycle).includes(PROJECT), 'no URL or project id');
+
+    ctx.sandbox.injectFault({ route: '/browserbase/v1/sessions', fault: { kind: 'status', status: 401 }, times: 1 });
+    await h.send({ type: 'cycle', requestId: 12, connectionId: 'bb' });
+    assert.equal(last(h, 'failed')?.operation, 'cycle');
+    assert.equal(last(h, 'failed')?.requestId, 12);
+
+    await h.send({ type: 'exportCsv', fileName: 'live-usage-bb-cost-by-client-2026-11-01.csv', content: 'tag key,tag value\r\n' });
+    assert.deepEqual(h.saved, [{ fileName: 'live-usage-bb-cost-by-client-2026-11-01.csv', content: 'tag key,tag value\r\n' }]);
+    for (const fileName of ['../x.csv', 'x.txt', '.csv', 'a/b.csv'])
+      assert.equal(parseSessionsPageMessage({ type: 'exportCsv', fileName, content: '' }), undefined, fileName);
   });
 
   test('saved queries go to the store the Command Palette reads, and init lists them', async () => {

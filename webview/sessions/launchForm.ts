@@ -2,7 +2,9 @@
  * Launching a tagged session: tags from the query builder or the form's own rows, region, keep-alive,
  * timeout. Says up front that it starts a billed browser; the host asks once to confirm. The button is
  * disabled from the first click until the host answers, and the host joins a repeated request to the
- * one under way, so a double click starts one browser.
+ * one under way, so a double click starts one browser. Above the button, the project's headroom (read
+ * when the form opens and after a launch or release) and, when Browserbase would most likely answer
+ * 429, a warning that does not block.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -97,6 +99,18 @@ export class LaunchForm extends LightElement {
     </div>`;
   }
 
+  private headroom(): TemplateResult {
+    const headroom = this.state.headroom;
+    return html`<div class="headroom" id="launch-headroom" aria-live="polite">
+      <p class="headroom-text"><span class="headroom-label">Headroom:</span> ${headroom ? headroom.text : 'reading the project’s running sessions…'}</p>
+      ${
+        headroom?.warning
+          ? html`<p class="headroom-warning"><vscode-icon name="warning" aria-hidden="true"></vscode-icon> ${headroom.warning} You can still launch.</p>`
+          : nothing
+      }
+    </div>`;
+  }
+
   protected override render(): TemplateResult {
     const { choices, checked, host, launch } = this.state;
     const provider = this.provider;
@@ -174,9 +188,15 @@ export class LaunchForm extends LightElement {
           <vscode-icon name="warning" aria-hidden="true"></vscode-icon> Starts a billed browser: Browserbase bills at least one minute per
           session${form.keepAlive ? ', and a keep-alive browser runs until you release it or it times out' : ''}. You will be asked once to confirm.
         </p>
+        ${this.headroom()}
         <p class="error launch-problem" role="alert" ?hidden=${problem === undefined || inRow}>${problem ?? nothing}</p>
         <div class="form-actions">
-          <vscode-button id="launch" icon="vm-running" ?disabled=${launch.pending || problem !== undefined} @click=${() => this.send(provider.launchMessages())}
+          <vscode-button
+            id="launch"
+            icon="vm-running"
+            aria-describedby="launch-headroom"
+            ?disabled=${launch.pending || problem !== undefined}
+            @click=${() => this.send(provider.launchMessages())}
             >Launch session…</vscode-button
           >
         </div>

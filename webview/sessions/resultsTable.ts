@@ -7,11 +7,14 @@
  * use `content-visibility: auto`, so only the rows in view are laid out and painted.
  *
  * Metadata reads as `key = value` chips; a session with more tags than fit shows the first few and a
- * "+N more" button that shows them all, so the whole text is reachable from the keyboard.
+ * "+N more" button that shows them all, so the whole text is reachable from the keyboard. A runaway
+ * (running past the connection's threshold) is marked in its status cell: an icon and "runaway" for
+ * the eye, how long against the threshold and keep-alive in words for screen readers and the hover.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { formatClockTime, formatDay } from '../../src/shared/format';
+import { runawayWords } from '../../src/shared/runawaySessions';
 import type { SessionRow } from '../../src/shared/sessionColumns';
 import type { SessionAction, SessionsPageMessage } from '../../src/shared/sessionsProtocol';
 import { metadataEntries, metadataText, SESSION_COLUMNS, sessionCells, type SessionColumn, type SessionSort } from '../../src/shared/sessionTable';
@@ -46,6 +49,17 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+function runawayMark(words: string): HTMLElement {
+  const mark = element('span', 'runaway-mark');
+  mark.title = words;
+  const glyph = element('span', 'codicon codicon-warning');
+  const seen = element('span', 'runaway-text', 'runaway');
+  glyph.setAttribute('aria-hidden', 'true');
+  seen.setAttribute('aria-hidden', 'true');
+  mark.append(glyph, seen, element('span', 'sr-only', `, ${words}`));
+  return mark;
 }
 
 function metadataCell(row: SessionRow): HTMLElement {
@@ -211,8 +225,10 @@ export class ResultsTable extends LightElement {
   }
 
   private rowElement(row: SessionRow, index: number): HTMLElement {
-    const cells = sessionCells(row, this.results?.now ?? Date.now(), formatTime);
-    const tr = element('div', `results-row status-${row.status.toLowerCase()}`);
+    const now = this.results?.now ?? Date.now();
+    const cells = sessionCells(row, now, formatTime);
+    const runaway = runawayWords(row, this.results?.runawayMinutes ?? Infinity, now);
+    const tr = element('div', `results-row status-${row.status.toLowerCase()}${runaway ? ' runaway' : ''}`);
     tr.setAttribute('role', 'row');
     tr.setAttribute('aria-rowindex', String(index + 2));
     tr.dataset.session = row.id;
@@ -223,6 +239,7 @@ export class ResultsTable extends LightElement {
       const td = column?.id === 'metadata' ? metadataCell(row) : element('div', `cell-${column?.id ?? ''}`, text);
       td.setAttribute('role', 'cell');
       if (column?.numeric) td.classList.add('numeric');
+      if (column?.id === 'status' && runaway) td.append(runawayMark(runaway));
       if (column?.id === 'id') {
         td.classList.add('mono');
         td.title = row.id;

@@ -148,7 +148,7 @@ export class SessionsApp extends LightElement {
               </section>
               <section class="block" id="usage-section" aria-labelledby="usage-title">
                 <h2 id="usage-title"><vscode-icon name="graph" aria-hidden="true"></vscode-icon> Usage by tag</h2>
-                <lu-breakdown .provider=${this.provider} .state=${state} .palette=${this.palette}></lu-breakdown>
+                <lu-breakdown .provider=${this.provider} .send=${this.send} .state=${state} .palette=${this.palette}></lu-breakdown>
               </section>
             </div>`
       }`;

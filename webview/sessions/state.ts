@@ -3,19 +3,22 @@
  * the builder's rows, status, sort, usage-by-tag key and measure, the launch form), what the host told
  * it (connections, saved queries, launch options), the latest find and its results, and the launch
  * under way. Every change goes through a method here, which returns the messages to send; the page's
- * components only draw and call. No DOM, so the rules are tested in Node; the runaway marks and
- * headroom that come later hang off `results`.
+ * components only draw and call. No DOM, so the rules are tested in Node. The launch form's headroom
+ * and usage by tag's billing cycle come from the host on request (cycleCost.ts reads the cycle).
  *
  * Requests carry ids: only the answer to the latest find is shown, and only the answer to the latest
  * launch ends it, so a late answer to an older query never replaces a newer one.
  */
 import { formatKeyPath, SESSION_STATUSES, type MetadataCondition, type MetadataQuery, type SavedQuery } from '../../src/shared/metadataQuery';
+import { DEFAULT_RUNAWAY_MINUTES } from '../../src/shared/runawaySessions';
 import { fromSessionColumns, type SessionRow } from '../../src/shared/sessionColumns';
 import type { SessionAction, SessionsConnection, SessionsHostMessage, SessionsPageMessage } from '../../src/shared/sessionsProtocol';
 import { DEFAULT_SORT, isSessionColumn, nextSort, sortSessions, type SessionColumn, type SessionSort } from '../../src/shared/sessionTable';
 import { Store } from '../common/store';
 import { chooseKey, keyChoices, type KeyChoice, type Measure } from './breakdownModel';
 import { BLANK_ROW, buildQuery, checkRows, type BuiltQuery, type CheckedRows, type RowText } from './builder';
+import type { CostPerTag } from '../../src/shared/costPerTag';
+import { cycleExport, cycleKeyChoices, readCycle, type CycleRead, type Scope } from './cycleCost';
 import { readLaunch, type LaunchChoices, type LaunchRead } from './launch';
 
 /** What the page keeps across reloads: UI choices only. */
@@ -26,6 +29,8 @@ export interface SessionsChoices {
   readonly sort: SessionSort;
   readonly breakdownKey?: string;
   readonly measure: Measure;
+  /** Usage by tag over the matching sessions, or this billing cycle's sessions with their cost. */
+  readonly scope: Scope;
   readonly launch: LaunchChoices;
 }
 
@@ -42,6 +47,8 @@ export interface ResultSet {
   readonly fetchedAt: number;
   /** The clock durations of running sessions are measured against. */
   readonly now: number;
+  /** The connection's runaway threshold: running this long or longer is marked. */
+  readonly runawayMinutes: number;
 }
 
 export type LaunchOutcome =
@@ -77,6 +84,10 @@ export interface SessionsState {
     readonly outcome?: LaunchOutcome;
     readonly tags: readonly MetadataCondition[];
   };
+  /** The project's headroom, as the host last read it for the chosen connection. */
+  readonly headroom?: { readonly connectionId: string; readonly text: string; readonly warning?: string; readonly readAt: number };
+  /** This billing cycle's sessions, asked for when usage by tag shows the cycle. */
+  readonly cycle?: CycleRead;
 }
 
 const MEASURE_IDS: readonly Measure[] = ['minutes', 'sessions', 'proxyBytes'];
@@ -104,6 +115,7 @@ export function readChoices(saved: unknown): SessionsChoices {
         : DEFAULT_SORT,
     ...(typeof state.breakdownKey === 'string' ? { breakdownKey: state.breakdownKey } : {}),
     measure: MEASURE_IDS.includes(state.measure as Measure) ? (state.measure as Measure) : 'minutes',
+    scope: state.scope === 'cycle' ? 'cycle' : 'results',
     launch: {
       tagSource: launch.tagSource === 'own' ? 'own' : 'query',
       ownTags: rowList(launch.ownTags),
@@ -135,7 +147,7 @@ export interface Breakdown {
 export class SessionsStateProvider {
   readonly store: Store<SessionsState>;
   private requestCounter = 0;
-  private breakdownMemo: { readonly results: ResultSet | undefined; readonly current: string | undefined; readonly value: Breakdown } | undefined;
+  private breakdownMemo: { readonly source: object | undefined; readonly current: string | undefined; readonly value: Breakdown } | undefined;
 
   constructor(
     saved: unknown,
@@ -194,6 +206,7 @@ export class SessionsStateProvider {
           returned: message.returned,
           fetchedAt: message.fetchedAt,
           now,
+          runawayMinutes: this.state.host?.connections.find((connection) => connection.id === message.connectionId)?.runawayMinutes ?? DEFAULT_RUNAWAY_MINUTES,
         };
         this.store.set({ ...this.state, find: { ...find, busy: false }, results });
         return [];
@@ -201,6 +214,8 @@ export class SessionsStateProvider {
       case 'failed':
         if (message.operation === 'find' && message.requestId === this.state.find?.requestId)
           this.store.set({ ...this.state, find: { ...this.state.find, busy: false, error: message.message } });
+        else if (message.operation === 'cycle' && message.requestId === this.state.cycle?.requestId)
+          this.store.set({ ...this.state, cycle: { ...this.state.cycle, busy: false, error: message.message } });
         else if (message.operation === 'launch' && message.requestId === this.state.launch.requestId)
           this.store.set({ ...this.state, launch: { ...this.state.launch, pending: false, outcome: { kind: 'failed', message: message.message } } });
         return [];
@@ -220,6 +235,18 @@ export class SessionsStateProvider {
           this.store.set({ ...this.state, launch: { ...this.state.launch, pending: false, outcome } });
         }
         return [];
+      case 'headroom':
+        if (message.connectionId === this.state.choices.connectionId) {
+          const { type: _type, ...headroom } = message;
+          this.store.set({ ...this.state, headroom });
+        }
+        return [];
+      case 'cycle': {
+        const cycle = this.state.cycle;
+        if (message.requestId !== cycle?.requestId) return [];
+        this.store.set({ ...this.state, cycle: readCycle(message) });
+        return [];
+      }
       case 'session': {
         const results = this.state.results;
         if (results?.connectionId !== message.connectionId) return [];
@@ -247,9 +274,33 @@ export class SessionsStateProvider {
     this.store.set({ ...this.state, host });
     this.choose({ ...(chosen === undefined ? {} : { connectionId: chosen }), launch: { ...this.state.choices.launch, region } });
     if (chosen === undefined) return [];
-    // The current query (all sessions when it is empty) runs at once: the panel opens on answers.
-    if (first || chosen !== current || (preferred !== undefined && !this.state.results)) return this.findMessages();
+    // The current query (all sessions when it is empty) runs at once: the panel opens on answers, the
+    // launch form on the project's headroom.
+    if (first || chosen !== current || (preferred !== undefined && !this.state.results)) return [...this.findMessages(), ...this.connectionMessages(chosen)];
     return [];
+  }
+
+  /** A connection just chosen: its headroom, and its cycle when usage by tag shows the cycle. What another connection told is dropped. */
+  private connectionMessages(connectionId: string): SessionsPageMessage[] {
+    const { headroom: _headroom, cycle: _cycle, ...rest } = this.state;
+    this.store.set(rest);
+    return [{ type: 'headroom', connectionId }, ...(this.state.choices.scope === 'cycle' ? this.cycleMessages() : [])];
+  }
+
+  /** Reads this billing cycle's sessions of the chosen connection. */
+  cycleMessages(): SessionsPageMessage[] {
+    const connectionId = this.state.choices.connectionId;
+    if (connectionId === undefined) return [];
+    const requestId = ++this.requestCounter;
+    this.store.set({ ...this.state, cycle: { requestId, connectionId, busy: true } });
+    return [{ type: 'cycle', requestId, connectionId }];
+  }
+
+  /** Usage by tag over the matching sessions or this billing cycle; the cycle is read the first time it is shown. */
+  setScope(scope: Scope): SessionsPageMessage[] {
+    this.choose({ scope });
+    const cycle = this.state.cycle;
+    return scope === 'cycle' && (cycle === undefined || cycle.error !== undefined) ? this.cycleMessages() : [];
   }
 
   // -------------------------------------------------------------------------------------------
@@ -281,7 +332,7 @@ export class SessionsStateProvider {
   selectConnection(connectionId: string): SessionsPageMessage[] {
     if (connectionId === this.state.choices.connectionId) return [];
     this.choose({ connectionId });
-    return this.findMessages();
+    return [...this.findMessages(), ...this.connectionMessages(connectionId)];
   }
 
   /** Runs the builder's query; nothing when it has a problem or there is no connection. */
@@ -327,17 +378,29 @@ export class SessionsStateProvider {
   breakdown(): Breakdown {
     const results = this.state.results;
     const current = this.state.choices.breakdownKey;
+    const cycle = this.state.choices.scope === 'cycle' ? this.state.cycle : undefined;
+    const source = this.state.choices.scope === 'cycle' ? cycle : results;
     const memo = this.breakdownMemo;
-    if (memo && memo.results === results && memo.current === current) return memo.value;
+    if (memo && memo.source === source && memo.current === current) return memo.value;
     let value: Breakdown = { choices: [] };
-    if (results) {
+    if (this.state.choices.scope === 'cycle') {
+      const choices = cycleKeyChoices(cycle);
+      const key = chooseKey(choices, current);
+      value = { ...(key === undefined ? {} : { key }), choices };
+    } else if (results) {
       const fixed = results.query.conditions.map((condition) => formatKeyPath(condition.path));
       const choices = keyChoices(results.rows, fixed);
       const key = chooseKey(choices, current);
       value = { ...(key === undefined ? {} : { key }), choices };
     }
-    this.breakdownMemo = { results, current, value };
+    this.breakdownMemo = { source, current, value };
     return value;
+  }
+
+  /** The cycle's cost per tag as CSV, for the host's save dialog. */
+  exportCycleMessages(report: CostPerTag): SessionsPageMessage[] {
+    const connectionId = this.state.cycle?.connectionId;
+    return connectionId ? [cycleExport(connectionId, report)] : [];
   }
 
   setBreakdownKey(key: string): void {

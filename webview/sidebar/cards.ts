@@ -1,13 +1,15 @@
 /**
  * What each sidebar card shows, from a snapshot: its one state word (the same the usage panel shows),
  * its headline figure with the sparkline drawing exactly that figure (so the card's number is the
- * line's last point), the other figures, info labels and when it was updated. Pure, tested in Node.
+ * line's last point), the other figures, info labels and when it was updated; a Browserbase card's
+ * runaway sessions and a Browserless card's alerts. Pure, tested in Node.
  */
 import { descriptorOfKind, PROVIDER_NAMES } from '../../src/providers/registry';
 import { buildSparkline } from '../../src/shared/chartGroups';
 import { connectionState, type ConnectionState } from '../../src/shared/connectionState';
 import { figureText } from '../../src/shared/figures';
 import { formatPercent, formatRelativeTime, formatUnitValue } from '../../src/shared/format';
+import { formatRunningFor, shortSessionId } from '../../src/shared/runawaySessions';
 import type { MetricUnit } from '../../src/shared/samples';
 import type { ConnectionHistory } from '../../src/shared/protocol';
 import type { SidebarSnapshot } from '../../src/shared/sidebarProtocol';
@@ -51,6 +53,45 @@ export interface CardModel {
   readonly info: readonly { readonly name: string; readonly text: string }[];
   /** "updated 12 s ago", "not updated yet". */
   readonly updated: string;
+  /** Warnings beyond the figures, in words (Browserless: the queue filling, sessions ended by the server's timeout). */
+  readonly alerts: readonly string[];
+  /** Browserbase sessions running past the connection's threshold. */
+  readonly runaways?: RunawaysModel;
+}
+
+export interface RunawaysModel {
+  /** "2 runaway sessions, running over 30 min". */
+  readonly heading: string;
+  readonly sessions: readonly {
+    readonly id: string;
+    /** "3f2a9c1e… · 47 min · keep-alive · client=acme" for the eye. */
+    readonly text: string;
+    /** The same in whole words for screen readers and the hover. */
+    readonly spoken: string;
+  }[];
+  /** "and 3 more", when more run than a snapshot lists. */
+  readonly more?: string;
+}
+
+function runawaysModel(connection: ConnectionSnapshot): RunawaysModel | undefined {
+  const runaways = connection.runaways;
+  if (!runaways || runaways.sessions.length === 0) return undefined;
+  const count = runaways.sessions.length + runaways.more;
+  return {
+    heading: `${count} runaway session${count === 1 ? '' : 's'}, running over ${runaways.thresholdMinutes} min`,
+    sessions: runaways.sessions.map((session) => {
+      const runningFor = formatRunningFor(session.runningMs);
+      const tags = session.tags ? ` · ${session.tags}` : '';
+      return {
+        id: session.id,
+        text: `${shortSessionId(session.id)} · ${runningFor}${session.keepAlive ? ' · keep-alive' : ''}${tags}`,
+        spoken: `Session ${session.id}, running for ${runningFor}, over the ${runaways.thresholdMinutes} min threshold${session.keepAlive ? ', keep-alive' : ''}${
+          session.tags ? `, tags ${session.tags}` : ''
+        }`,
+      };
+    }),
+    ...(runaways.more > 0 ? { more: `and ${runaways.more} more` } : {}),
+  };
 }
 
 /** Figures a card lists besides its headline. */
@@ -105,7 +146,14 @@ export function cardModel(connection: ConnectionSnapshot, history: ConnectionHis
         .join(', '),
     })),
     updated: connection.lastSuccessAt ? `updated ${formatRelativeTime(connection.lastSuccessAt, now)}` : 'not updated yet',
+    alerts: connection.health === 'disabled' ? [] : (connection.alerts ?? []),
+    ...(connection.health === 'disabled' ? {} : runawaysPart(connection)),
   };
+}
+
+function runawaysPart(connection: ConnectionSnapshot): { runaways?: RunawaysModel } {
+  const runaways = runawaysModel(connection);
+  return runaways ? { runaways } : {};
 }
 
 /** Every card, in the order the connections are configured. */

@@ -1,7 +1,8 @@
 /**
  * One connection's card: a title that ellipsizes (the whole name on hover), its state, the headline
  * figure with the sparkline of exactly that figure under it, the other figures with their meters, info
- * labels, and codicon actions (refresh, open in the panel, sessions for Browserbase, set token).
+ * labels, alerts and runaway sessions, and codicon actions (refresh, open in the panel, sessions for
+ * Browserbase, set token).
  */
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
@@ -10,7 +11,7 @@ import type { SidebarPageMessage } from '../../src/shared/sidebarProtocol';
 import { domId } from '../common/dom';
 import { define, LightElement } from '../common/lightElement';
 import type { Palette } from '../common/palette';
-import type { CardModel, FigureModel } from './cards';
+import type { CardModel, FigureModel, RunawaysModel } from './cards';
 import { drawSparkline } from './sparkline';
 
 function figureRow(figure: FigureModel, headline: boolean): TemplateResult {
@@ -20,6 +21,29 @@ function figureRow(figure: FigureModel, headline: boolean): TemplateResult {
     ${figure.source ? html`<span class="source">${figure.source}</span>` : nothing}
     ${figure.meter === undefined ? nothing : html`<div class="meter" aria-hidden="true"><div class="fill level-${figure.level}" data-width=${figure.meter}></div></div>`}
   </li>`;
+}
+
+function alertList(alerts: readonly string[]): TemplateResult | typeof nothing {
+  if (alerts.length === 0) return nothing;
+  return html`<ul class="card-alerts">
+    ${alerts.map((alert) => html`<li><vscode-icon name="warning" aria-hidden="true"></vscode-icon><span>${alert}</span></li>`)}
+  </ul>`;
+}
+
+function runawayList(runaways: RunawaysModel | undefined, headingId: string): TemplateResult | typeof nothing {
+  if (!runaways) return nothing;
+  return html`<div class="card-runaways">
+    <p class="runaways-heading" id=${headingId}><vscode-icon name="warning" aria-hidden="true"></vscode-icon> ${runaways.heading}</p>
+    <ul aria-labelledby=${headingId}>
+      ${runaways.sessions.map(
+        (session) =>
+          html`<li data-session=${session.id} title=${session.spoken}>
+            <span aria-hidden="true">${session.text}</span><span class="sr-only">${session.spoken}</span>
+          </li>`,
+      )}
+      ${runaways.more ? html`<li class="more">${runaways.more}</li>` : nothing}
+    </ul>
+  </div>`;
 }
 
 export class ConnectionCard extends LightElement {
@@ -58,6 +82,7 @@ export class ConnectionCard extends LightElement {
         </div>
       </header>
       <div class="card-state"><span class="state">${state.text}</span>${state.reason ? html`<p class="reason">${state.reason}</p>` : nothing}</div>
+      ${alertList(card.alerts)} ${runawayList(card.runaways, domId('card-runaways', card.id))}
       <ul class="values">
         ${card.headline ? figureRow(card.headline, true) : nothing}
         ${

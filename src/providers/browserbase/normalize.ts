@@ -3,6 +3,8 @@
  * must pass before it is sent. No I/O, so the UI can run the same checks on a form as the client does.
  */
 import { countSample, type Sample } from '../../shared/samples';
+import { sessionsInCycle } from '../../shared/costPerTag';
+import { countRunning } from '../../shared/runawaySessions';
 import { usageDurationMs, usageTotals } from '../../shared/usageByTag';
 import { BROWSERBASE_SERIES } from './descriptor';
 import { FINISHED_SESSION_STATUSES, type Project, type ProjectUsage, type Session } from './schemas';
@@ -38,8 +40,7 @@ export function projectSamples(project: Project, at: number): Sample[] {
  * no project, is not counted.
  */
 export function runningSamples(sessions: readonly Pick<Session, 'status' | 'projectId'>[], projectId: string, at: number): Sample[] {
-  const running = sessions.filter((session) => session.status === 'RUNNING' && projectId !== '' && session.projectId === projectId);
-  return [countSample(BROWSERBASE_SERIES.sessions.running, running.length, at)];
+  return [countSample(BROWSERBASE_SERIES.sessions.running, countRunning(sessions, projectId), at)];
 }
 
 /**
@@ -49,12 +50,8 @@ export function runningSamples(sessions: readonly Pick<Session, 'status' | 'proj
  * it started in.
  */
 export function cycleSamples(sessions: readonly Session[], projectId: string, cycle: { readonly start: number; readonly end: number }, at: number): Sample[] {
-  const inCycle = sessions.filter((session) => {
-    if (session.projectId !== projectId || !session.startedAt) return false;
-    const started = Date.parse(session.startedAt);
-    return started >= cycle.start && started < cycle.end;
-  });
-  const totals = usageTotals(inCycle, at);
+  // The same set the cost per tag of the cycle groups (src/shared/costPerTag.ts), so the two add up alike.
+  const totals = usageTotals(sessionsInCycle(sessions, projectId, cycle), at);
   const labels = { project: projectId };
   const ids = BROWSERBASE_SERIES.cycle;
   return [

@@ -3,7 +3,9 @@ import { keyboardOnlyWalk, noAxeViolations } from './accessibility.mjs';
 import { chartSteps, sidebarWelcome } from './charts.mjs';
 import { connectionSteps } from './connections.mjs';
 import { panelFitsAndStandsOut, sessionsTableReads, sidebarLooksNative, statusTooltipFits, walkthroughOnFirstRun } from './firstLook.mjs';
+import { headroomAndCostSteps } from './headroomAndCost.mjs';
 import { oneNumberEverywhere } from './oneNumber.mjs';
+import { runawayReleasedFromNotification } from './runaways.mjs';
 import { sessionSteps } from './sessions.mjs';
 import { showLogOpensOutputChannel } from './showLog.mjs';
 import { teamPrometheus } from './teamPrometheus.mjs';
@@ -23,8 +25,14 @@ export const steps = [
   oneNumberEverywhere,
   ...sessionSteps,
   sessionsTableReads,
+  // The headroom step leaves its runaway row listed in the sessions panel (the server reset behind it),
+  // so the axe step checks the runaway mark, the headroom text and the cycle view too.
+  ...headroomAndCostSteps,
   noAxeViolations,
+  // Launches one session and releases it again on the server.
   keyboardOnlyWalk,
+  // Reloads the window; leaves the server reset and the direct connection re-read for the team step.
+  runawayReleasedFromNotification,
   teamPrometheus,
   // Removes every connection: last.
   sidebarWelcome,

@@ -28,7 +28,7 @@ const sessionsFrame = (page) => webviewFrame(page, 'main.surface-sessions #resul
  * @param {string} sandboxUrl
  * @returns {Promise<{ id: string, status: string, projectId: string, proxyBytes: number, userMetadata?: Record<string, any> | null }[]>}
  */
-async function servedSessions(sandboxUrl) {
+export async function servedSessions(sandboxUrl) {
   const response = await fetch(`${sandboxUrl}/browserbase/v1/sessions`, { headers: { 'X-BB-API-Key': BROWSERBASE_KEY }, signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`GET /browserbase/v1/sessions answered ${response.status}`);
   return (await response.json()).filter((/** @type {{ projectId: string }} */ s) => s.projectId === PROJECT);
@@ -87,7 +87,7 @@ async function setConditions(frame, conditions) {
  * @param {RegExp} title
  * @param {string} button
  */
-async function answerDialog(page, title, button) {
+export async function answerDialog(page, title, button) {
   const dialog = page.locator('.monaco-dialog-box');
   await expectVisible(dialog, 'the confirmation dialog');
   const text = await dialog.innerText();

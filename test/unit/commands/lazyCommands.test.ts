@@ -1,8 +1,10 @@
-/** The main bundle's side of the palette flows: nothing is loaded until one runs, then once. */
+/** The main bundle's side of the palette flows and the tools' bodies: nothing is loaded until one runs, then once. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CommandHandler } from '../../../src/commands/deferredCommands';
-import { lazyPaletteHandlers, PALETTE_COMMAND_IDS, type PaletteLoader } from '../../../src/commands/lazyCommands';
+import { lazyPaletteHandlers, lazyToolInvocations, PALETTE_COMMAND_IDS, type PaletteLoader } from '../../../src/commands/lazyCommands';
+import type { ToolName } from '../../../src/tools/languageModelTools';
+import type { ToolInvocation } from '../../../src/tools/toolInvocations';
 import { testCommandHost } from '../../support/commandHost';
 import manifest from '../../../package.json';
 
@@ -24,6 +26,7 @@ test('the palette loads on the first run of one of its commands, once, and a fai
         assert.equal(given, host);
         return Object.fromEntries(PALETTE_COMMAND_IDS.map((id): [string, CommandHandler] => [id, (arg?: string) => ran.push(`${id}:${arg ?? ''}`)]));
       },
+      paletteToolInvocations: () => assert.fail('a command loaded the tools'),
     };
   };
   const handlers = lazyPaletteHandlers(host, load);
@@ -36,4 +39,32 @@ test('the palette loads on the first run of one of its commands, once, and a fai
   (handlers['liveUsage.addConnection'] as () => unknown)();
   assert.equal(loads, 2);
   assert.deepEqual(ran, ['liveUsage.setToken:bb', 'liveUsage.addConnection:']);
+});
+
+test('the tools’ bodies load on the first tool call, once, with the same host, and a failed load is tried again', async () => {
+  const host = testCommandHost({});
+  let loads = 0;
+  let broken = true;
+  const invocation: ToolInvocation = {
+    prepare: async () => ({ invocationMessage: 'reading' }),
+    invoke: async () => assert.fail('not invoked here'),
+  };
+  const load: PaletteLoader = () => {
+    loads++;
+    if (broken) throw new Error("Cannot find module './palette'");
+    return {
+      paletteCommandHandlers: () => assert.fail('a tool call loaded the commands'),
+      paletteToolInvocations: (given) => {
+        assert.equal(given, host);
+        return Object.fromEntries(manifest.contributes.languageModelTools.map((tool) => [tool.name, invocation])) as Record<ToolName, ToolInvocation>;
+      },
+    };
+  };
+  const tools = lazyToolInvocations(host, load);
+  assert.equal(loads, 0, 'nothing loads when the tools are registered');
+  assert.throws(() => tools(), /Cannot find module/);
+  broken = false;
+  assert.equal(tools().liveUsage_readUsage, invocation);
+  assert.equal(tools().liveUsage_launchBrowserbaseSession, invocation);
+  assert.equal(loads, 2);
 });

@@ -1,8 +1,9 @@
 /**
- * The palette flows as they ship: dist/palette.js built with the project's own host bundle options
- * into a temp folder and loaded as the extension loads it. It must carry no state of its own: a token
- * the main bundle's log knows is masked in what a flow shows, and a ProviderError made by the main
- * bundle's class is still recognised (the check runs in the main bundle).
+ * The palette flows and the tools' bodies as they ship: dist/palette.js built with the project's own
+ * host bundle options into a temp folder and loaded as the extension loads it. It must carry no state
+ * of its own: a token the main bundle's log knows is masked in what a flow shows and in what a tool
+ * answers, and a ProviderError made by the main bundle's class is still recognised (the check runs in
+ * the main bundle).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { hostBuildOptions, hostBundleProblems, inputsOf } from '../../../scripts/hostBundles.mjs';
+import type { CommandHost } from '../../../src/commands/commandHost';
 import type { ConnectionController } from '../../../src/commands/connectionCommands';
 import type * as PaletteModule from '../../../src/commands/palette';
 import { ProviderError } from '../../../src/http/errors';
@@ -33,6 +35,24 @@ const fakeVscode = {
   },
   commands: { executeCommand: async () => undefined },
   ProgressLocation: { Notification: 15 },
+  // The few API classes the tools' bodies build their answers with.
+  LanguageModelTextPart: class {
+    constructor(readonly value: string) {}
+  },
+  LanguageModelToolResult: class {
+    constructor(readonly content: { value: string }[]) {}
+  },
+  MarkdownString: class {
+    value = '';
+    appendText(text: string) {
+      this.value += text;
+      return this;
+    }
+    appendMarkdown(text: string) {
+      this.value += text;
+      return this;
+    }
+  },
 };
 
 let folder: string;
@@ -82,6 +102,11 @@ describe('the palette bundle', () => {
       !main.includes('src/commands/connectionCommands.ts') && !main.includes('src/commands/browserbaseCommands.ts'),
       'the flows are in dist/extension.js',
     );
+    for (const body of ['src/tools/toolInvocations.ts', 'src/tools/browserbaseTools.ts', 'src/tools/usageReport.ts', 'src/commands/costPerTagCommand.ts']) {
+      assert.ok(carried.includes(body), `${body} is not in dist/palette.js`);
+      assert.ok(!main.includes(body), `${body} is in dist/extension.js`);
+    }
+    assert.ok(main.includes('src/tools/languageModelTools.ts'), 'the tools are not registered from dist/extension.js');
   });
 
   test('the build refuses a palette bundle with state of its own, and a main bundle with a flow in it', () => {
@@ -131,5 +156,66 @@ describe('the palette bundle', () => {
     const handlers = palette.paletteCommandHandlers(testCommandHost({ controller: controllerFailingWith(refused), tokens }));
     await (handlers['liveUsage.testConnection'] as (id: string) => Promise<void>)('bb');
     assert.deepEqual(shown, [{ text: 'Team BB: Browserbase refused the token (HTTP 401)', actions: ['Set Token…'] }]);
+  });
+});
+
+describe("the tools' bodies in the palette bundle", () => {
+  const SESSION_ID = '0b6c6f2e-6b0e-4c6e-9d3e-1b2c3d4e5f60';
+  const STORED = 'bb_live_Stored+Key/99';
+  const echoing = (metadata: Record<string, string>, failure?: string) =>
+    ({
+      find: async () => {
+        if (failure) throw new Error(failure);
+        return {
+          sessions: [
+            {
+              id: SESSION_ID,
+              status: 'COMPLETED',
+              region: 'us-west-2',
+              keepAlive: false,
+              startedAt: '2025-11-15T10:00:00.000Z',
+              endedAt: '2025-11-15T10:02:00.000Z',
+              proxyBytes: 0,
+              userMetadata: metadata,
+            },
+          ],
+          plan: { q: "user_metadata['client']:'acme'", localConditions: [] },
+        };
+      },
+    }) as unknown as CommandHost['sessions'];
+  const hostWith = (sessions: CommandHost['sessions'], log: RedactingLog) =>
+    testCommandHost(
+      {
+        controller: controllerFailingWith(new Error('not used')),
+        tokens: { resolve: async () => ({ token: STORED, source: 'secretStorage' as const }), set: async () => undefined, clear: async () => undefined },
+        sessions,
+      },
+      log,
+    );
+  const find = (host: CommandHost) =>
+    palette
+      .paletteToolInvocations(host)
+      .liveUsage_findBrowserbaseSessions.invoke(
+        { input: { conditions: [{ key: 'client', value: 'acme' }] } } as never,
+        { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) } as never,
+      );
+
+  test('a token registered with the main log, echoed by the server, is masked in what the find tool answers', async () => {
+    const log = new RedactingLog({ info() {}, warn() {}, error() {}, debug() {} });
+    log.addSecret(TOKEN);
+    const answer = (await find(hostWith(echoing({ client: 'acme', note: `key ${TOKEN}` }), log))) as unknown as { content: { value: string }[] };
+    const text = answer.content.map((part) => part.value).join('');
+    assert.ok(!text.includes(TOKEN) && !text.includes('Token+42'), text);
+    assert.match(text, /"note": "key \[redacted\]"/);
+    assert.match(text, new RegExp(`"sessionId": "${SESSION_ID}"`));
+  });
+
+  test("a token the log has not seen yet, but a connection resolves to, is masked in a tool's failure", async () => {
+    const log = new RedactingLog({ info() {}, warn() {}, error() {}, debug() {} });
+    log.addSecret(TOKEN);
+    await assert.rejects(find(hostWith(echoing({}, `the server said: ${STORED} and ${TOKEN}`), log)), (error: Error) => {
+      assert.equal(error.message, 'the server said: [redacted] and [redacted]');
+      return true;
+    });
   });
 });

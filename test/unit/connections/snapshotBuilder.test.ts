@@ -190,3 +190,36 @@ describe('connectionHealth', () => {
     assert.equal(connectionHealth({ ...base, now: 1000 + 30_001 }), 'stale');
   });
 });
+
+describe('runaway sessions', () => {
+  const running = (id: string, minutesAgo: number, keepAlive = false) => ({
+    id,
+    startedAt: NOW - minutesAgo * 60_000,
+    keepAlive,
+    region: 'us-west-2',
+    expiresAt: NOW + 60 * 60_000,
+    tags: 'client=acme',
+  });
+  const sessions = [running('a', 10), running('b', 31, true), running('c', 75)];
+
+  test("a Browserbase snapshot lists the sessions past the connection's threshold, 30 minutes unless set", () => {
+    const snapshot = build(config('browserbase'), [], [], { running: { sessions, readAt: NOW - 5_000 } });
+    assert.deepEqual(
+      snapshot.runaways?.sessions.map((session) => session.id),
+      ['c', 'b'],
+    );
+    assert.equal(snapshot.runaways?.thresholdMinutes, 30);
+    assert.equal(snapshot.runaways?.readAt, NOW - 5_000);
+    const stricter = build({ ...config('browserbase'), runawaySessionMinutes: 5 }, [], [], { running: { sessions, readAt: NOW } });
+    assert.deepEqual(
+      stricter.runaways?.sessions.map((session) => session.id),
+      ['c', 'b', 'a'],
+    );
+  });
+
+  test('before the running sessions were read there is no list (not an empty one), and other providers never have one', () => {
+    assert.equal(build(config('browserbase'), []).runaways, undefined);
+    assert.deepEqual(build(config('browserbase'), [], [], { running: { sessions: [], readAt: NOW } }).runaways?.sessions, []);
+    assert.equal(build(config('browserless'), [], [], { running: { sessions, readAt: NOW } }).runaways, undefined);
+  });
+});

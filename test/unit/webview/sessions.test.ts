@@ -39,7 +39,7 @@ const SESSIONS = [
 
 const init: SessionsHostMessage = {
   type: 'init',
-  connections: [{ id: 'bb', label: 'Browserbase' }],
+  connections: [{ id: 'bb', label: 'Browserbase', runawayMinutes: 30 }],
   savedQueries: [{ name: 'Acme', query: { conditions: [{ path: ['client'], value: 'acme' }] } }],
   regions: ['us-west-2', 'eu-central-1'],
   timeoutRange: [60, 21600],
