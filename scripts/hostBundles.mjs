@@ -20,6 +20,23 @@ const siblingBundles = {
 };
 
 /**
+ * One copy of the `vscode` API's names for the whole bundle. An external module imported as a
+ * namespace gets its own-keys copied (esbuild's __toESM) once per importing file; the API has ~400
+ * names and a dozen files import it, which cost ~3 ms of activation. Every `import * as vscode` now
+ * reads one module that re-exports the API, so the copy happens once.
+ * @type {import('esbuild').Plugin}
+ */
+const oneVscodeNamespace = {
+  name: 'one-vscode-namespace',
+  setup: (build) => {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-api' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-api' },
+    );
+    build.onLoad({ filter: /^vscode$/, namespace: 'vscode-api' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
+/**
  * The palette flows and the language model tools' bodies: in dist/palette.js, never in
  * dist/extension.js (which activation loads; the tools' registrations, languageModelTools.ts, stay there).
  */
@@ -41,6 +58,8 @@ const PALETTE_ALLOWED = [
   // A quota in the status bar's words (the read-usage tool's), and the id shapes the tools check input against.
   /^src\/quota\/(describeQuota|series)\.ts$/,
   /^src\/providers\/idShapes\.ts$/,
+  // The `vscode` API itself, re-exported once (oneVscodeNamespace): no state of ours.
+  /^vscode-api:vscode$/,
 ];
 
 /**
@@ -72,7 +91,7 @@ export function hostBuildOptions({ production, outdir = 'dist' }) {
     target: 'node18',
     // undici stays external: bundled it would be ~0.5 MB minified. It ships in the .vsix instead.
     external: ['vscode', 'undici'],
-    plugins: [siblingBundles],
+    plugins: [siblingBundles, oneVscodeNamespace],
   };
 }
 

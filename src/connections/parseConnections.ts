@@ -4,6 +4,7 @@
  * still work. Pure: tested without VS Code.
  */
 import * as z from 'zod/mini';
+import { lazy } from '../shared/lazy';
 import { baseUrlProblem } from './connectionFields';
 import { checkBrowserlessConfig } from '../providers/browserless/browserlessClient';
 import { SEGMENT_ID } from '../providers/ids';
@@ -37,65 +38,73 @@ export const PANEL_UNITS = [
 /** Panels per connection: each is one query per poll. */
 export const MAX_PANELS = 20;
 
-const percent = z.number().check(z.minimum(1), z.maximum(100));
+const percent = lazy(() => z.number().check(z.minimum(1), z.maximum(100)));
 /** A limit: 0 would mean nothing, so it must be above 0. */
-const positive = z.number().check(z.positive());
+const positive = lazy(() => z.number().check(z.positive()));
 /** A plan allowance: 0 means "none included", so any use is billed as overage (and is over quota). */
-const allowance = z.number().check(z.minimum(0));
+const allowance = lazy(() => z.number().check(z.minimum(0)));
 
-const quotaSchema = z.object({
-  warnPercent: z.optional(percent),
-  criticalPercent: z.optional(percent),
-  monthlyBrowserMinutes: z.optional(allowance),
-  monthlyProxyGigabytes: z.optional(allowance),
-  billingCycleDay: z.optional(z.int().check(z.minimum(1), z.maximum(28))),
-  failureRatePercent: z.optional(percent),
-  p95LatencySeconds: z.optional(positive),
-  cpuLimitVcpu: z.optional(positive),
-  memoryLimitMegabytes: z.optional(positive),
-});
-
-const httpUrl = z.string().check(
-  z.superRefine((value, context) => {
-    const problem = baseUrlProblem(value);
-    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: value });
+const quotaSchema = lazy(() =>
+  z.object({
+    warnPercent: z.optional(percent()),
+    criticalPercent: z.optional(percent()),
+    monthlyBrowserMinutes: z.optional(allowance()),
+    monthlyProxyGigabytes: z.optional(allowance()),
+    billingCycleDay: z.optional(z.int().check(z.minimum(1), z.maximum(28))),
+    failureRatePercent: z.optional(percent()),
+    p95LatencySeconds: z.optional(positive()),
+    cpuLimitVcpu: z.optional(positive()),
+    memoryLimitMegabytes: z.optional(positive()),
   }),
 );
 
-const panelSchema = z.object({
-  title: z.string().check(z.minLength(1), z.maxLength(80)),
-  query: z.string().check(z.minLength(1), z.maxLength(4000)),
-  unit: z.optional(z.enum(PANEL_UNITS)),
-  threshold: z.optional(positive),
-});
+const httpUrl = lazy(() =>
+  z.string().check(
+    z.superRefine((value, context) => {
+      const problem = baseUrlProblem(value);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: value });
+    }),
+  ),
+);
 
-const providerId = z.string().check(z.regex(SEGMENT_ID, 'letters, digits, - and _ only (at most 128, starting with a letter or digit)'));
+const panelSchema = lazy(() =>
+  z.object({
+    title: z.string().check(z.minLength(1), z.maxLength(80)),
+    query: z.string().check(z.minLength(1), z.maxLength(4000)),
+    unit: z.optional(z.enum(PANEL_UNITS)),
+    threshold: z.optional(positive()),
+  }),
+);
 
-const connectionSchema = z.object({
-  id: z.string().check(z.regex(ID_PATTERN, 'letters, digits, - and _ only (at most 64)')),
-  kind: z.enum(KINDS),
-  label: z.optional(z.string()),
-  baseUrl: httpUrl,
-  browserlessVersion: z.optional(z.enum(['v2', 'v1'])),
-  authMode: z.optional(z.enum(['query', 'bearer', 'basic'])),
-  username: z.optional(z.string().check(z.minLength(1))),
-  exportedConnection: z.optional(z.string().check(z.regex(ID_PATTERN, 'the exporter’s connection id: letters, digits, - and _ only'))),
-  exportedKind: z.optional(z.enum(EXPORTABLE_KINDS as readonly ['browserless', 'browserbase', 'northflank', 'cerebras'])),
-  queries: z.optional(z.array(panelSchema).check(z.maxLength(MAX_PANELS))),
-  projectId: z.optional(providerId),
-  resourceKind: z.optional(z.enum(['service', 'job', 'addon'])),
-  resourceId: z.optional(providerId),
-  usageScope: z.optional(z.enum(['billingCycle', 'lifetime', 'auto'])),
-  runawaySessionMinutes: z.optional(z.number().check(z.minimum(MIN_RUNAWAY_MINUTES), z.maximum(MAX_RUNAWAY_MINUTES))),
-  organizationId: z.optional(providerId),
-  pollIntervalSeconds: z.optional(z.number().check(z.minimum(5), z.maximum(86_400))),
-  quota: z.optional(quotaSchema),
-  enabled: z.optional(z.boolean()),
-});
+const providerId = lazy(() => z.string().check(z.regex(SEGMENT_ID, 'letters, digits, - and _ only (at most 128, starting with a letter or digit)')));
+
+const connectionSchema = lazy(() =>
+  z.object({
+    id: z.string().check(z.regex(ID_PATTERN, 'letters, digits, - and _ only (at most 64)')),
+    kind: z.enum(KINDS),
+    label: z.optional(z.string()),
+    baseUrl: httpUrl(),
+    browserlessVersion: z.optional(z.enum(['v2', 'v1'])),
+    authMode: z.optional(z.enum(['query', 'bearer', 'basic'])),
+    username: z.optional(z.string().check(z.minLength(1))),
+    exportedConnection: z.optional(z.string().check(z.regex(ID_PATTERN, 'the exporter’s connection id: letters, digits, - and _ only'))),
+    exportedKind: z.optional(z.enum(EXPORTABLE_KINDS as readonly ['browserless', 'browserbase', 'northflank', 'cerebras'])),
+    queries: z.optional(z.array(panelSchema()).check(z.maxLength(MAX_PANELS))),
+    projectId: z.optional(providerId()),
+    resourceKind: z.optional(z.enum(['service', 'job', 'addon'])),
+    resourceId: z.optional(providerId()),
+    usageScope: z.optional(z.enum(['billingCycle', 'lifetime', 'auto'])),
+    runawaySessionMinutes: z.optional(z.number().check(z.minimum(MIN_RUNAWAY_MINUTES), z.maximum(MAX_RUNAWAY_MINUTES))),
+    organizationId: z.optional(providerId()),
+    pollIntervalSeconds: z.optional(z.number().check(z.minimum(5), z.maximum(86_400))),
+    quota: z.optional(quotaSchema()),
+    enabled: z.optional(z.boolean()),
+  }),
+);
 
 /** The fields a connection may have (the team exporter refuses any other in its file). */
-export const CONNECTION_FIELDS: readonly string[] = Object.keys(connectionSchema.shape);
-export const QUOTA_FIELDS: readonly string[] = Object.keys(quotaSchema.shape);
+export const connectionFields = (): readonly string[] => Object.keys(connectionSchema().shape);
+export const quotaFields = (): readonly string[] => Object.keys(quotaSchema().shape);
 
 /** What is wrong with one entry: which entry (`"id"` or `#3`), and the field at fault with why. */
 export interface ConnectionIssue {
@@ -165,7 +174,7 @@ export function parseConnections(value: unknown, base = 'liveUsage.connections')
   value.forEach((entry: unknown, index) => {
     const name =
       entry && typeof entry === 'object' && typeof (entry as { id?: unknown }).id === 'string' ? `"${(entry as { id: string }).id}"` : `#${index + 1}`;
-    const result = connectionSchema.safeParse(entry);
+    const result = connectionSchema().safeParse(entry);
     if (!result.success) {
       const issue = result.error.issues[0];
       issues.push({ entry: name, detail: issue ? describeSettingIssue(issue, entry, `${base}[${index}]`) : 'not a valid connection' });

@@ -5,7 +5,7 @@
  * entry and polls the rest, the exporter refuses the whole file: a team's metrics must not silently
  * miss a connection. Every message names the entry and the field at fault.
  */
-import { CONNECTION_FIELDS, parseConnections, QUOTA_FIELDS } from '../connections/parseConnections';
+import { connectionFields, parseConnections, quotaFields } from '../connections/parseConnections';
 import type { ConnectionConfig, ProviderKind } from '../shared/connections';
 import { tokenVariableOf } from './tokens';
 
@@ -37,11 +37,11 @@ function entryProblems(entry: unknown, name: string): string[] {
   const where = id ? `${tokenVariableOf(id)} or ${tokenVariableOf(id)}_FILE` : 'LIVE_USAGE_TOKEN_<ID> or LIVE_USAGE_TOKEN_<ID>_FILE';
   for (const field of Object.keys(record)) {
     if (CREDENTIAL_FIELDS.test(field)) problems.push(`connection ${name}: ${field}: tokens are never read from the connections file; set ${where}`);
-    else if (!CONNECTION_FIELDS.includes(field)) problems.push(`connection ${name}: ${field}: not a connection field`);
+    else if (!connectionFields().includes(field)) problems.push(`connection ${name}: ${field}: not a connection field`);
   }
   const quota = record.quota;
   if (quota && typeof quota === 'object' && !Array.isArray(quota)) {
-    for (const field of Object.keys(quota)) if (!QUOTA_FIELDS.includes(field)) problems.push(`connection ${name}: quota.${field}: not a quota field`);
+    for (const field of Object.keys(quota)) if (!quotaFields().includes(field)) problems.push(`connection ${name}: quota.${field}: not a quota field`);
   }
   if (typeof record.baseUrl === 'string') {
     try {

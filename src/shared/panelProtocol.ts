@@ -5,6 +5,7 @@
  * shown. A range the page picks comes back as the next snapshot's `range`.
  */
 import * as z from 'zod/mini';
+import { lazy } from './lazy';
 import { connectionActionSchemas, countSchema, messageParser, millisecondsSchema, type MessageOf } from './pageMessages';
 import type { ConnectionHistory } from './protocol';
 import { RANGE_IDS, type RangeId } from './ranges';
@@ -37,12 +38,12 @@ export interface RevealMessage {
 
 export type PanelHostMessage = PanelSnapshot | RevealMessage;
 
-const rangeSchema = z.enum(RANGE_IDS);
+const rangeSchema = lazy(() => z.enum(RANGE_IDS));
 
-export const panelPageMessageSchemas = {
-  ready: z.object({ range: z.optional(rangeSchema) }),
-  setRange: z.object({ range: rangeSchema }),
-  ...connectionActionSchemas,
+export const panelPageMessageSchemas = lazy(() => ({
+  ready: z.object({ range: z.optional(rangeSchema()) }),
+  setRange: z.object({ range: rangeSchema() }),
+  ...connectionActionSchemas(),
   /** A chart's data as the page built it, for the host to write where the person chooses: a plain file name with the format's extension (the person picks the folder in a save dialog). */
   export: z
     .object({
@@ -52,9 +53,9 @@ export const panelPageMessageSchemas = {
     })
     .check(z.refine((message) => message.fileName.endsWith(`.${message.format}`), 'the file name must end in the format')),
   /** How long drawing took from the snapshot's arrival: diagnostics and the benchmark. */
-  rendered: z.object({ phase: z.enum(['first', 'update']), ms: millisecondsSchema, charts: countSchema }),
-};
+  rendered: z.object({ phase: z.enum(['first', 'update']), ms: millisecondsSchema(), charts: countSchema() }),
+}));
 
-export type PanelPageMessage = MessageOf<typeof panelPageMessageSchemas>;
+export type PanelPageMessage = MessageOf<ReturnType<typeof panelPageMessageSchemas>>;
 
 export const parsePanelPageMessage = messageParser(panelPageMessageSchemas);

@@ -6,6 +6,7 @@
  * launch form asks for the project's headroom when it opens and after a launch or a release.
  */
 import * as z from 'zod/mini';
+import { lazy } from './lazy';
 import { SESSION_STATUSES, type SavedQuery } from './metadataQuery';
 import { countSchema, idSchema, messageParser, millisecondsSchema, type MessageOf } from './pageMessages';
 import type { SessionColumns, SessionRow } from './sessionColumns';
@@ -83,42 +84,44 @@ const MAX_CONDITIONS = 50;
 const MAX_KEYS = 20;
 const MAX_TEXT = 4096;
 
-const textSchema = z.string().check(z.maxLength(MAX_TEXT));
-const conditionSchema = z.object({ path: z.array(textSchema).check(z.maxLength(MAX_KEYS)), value: textSchema });
-const conditionsSchema = z.array(conditionSchema).check(z.maxLength(MAX_CONDITIONS));
-const querySchema = z.object({ conditions: conditionsSchema, status: z.optional(z.enum(SESSION_STATUSES)) });
+const textSchema = lazy(() => z.string().check(z.maxLength(MAX_TEXT)));
+const conditionSchema = lazy(() => z.object({ path: z.array(textSchema()).check(z.maxLength(MAX_KEYS)), value: textSchema() }));
+const conditionsSchema = lazy(() => z.array(conditionSchema()).check(z.maxLength(MAX_CONDITIONS)));
+const querySchema = lazy(() => z.object({ conditions: conditionsSchema(), status: z.optional(z.enum(SESSION_STATUSES)) }));
 
 export const SESSION_ACTIONS = ['copyId', 'copyConnectUrl', 'openDebugger', 'release'] as const;
 export type SessionAction = (typeof SESSION_ACTIONS)[number];
 
-const launchOptionsSchema = z.object({
-  tags: conditionsSchema,
-  region: z.optional(textSchema),
-  keepAlive: z.optional(z.boolean()),
-  timeout: z.optional(z.number()),
-});
-export type LaunchOptions = z.infer<typeof launchOptionsSchema>;
+const launchOptionsSchema = lazy(() =>
+  z.object({
+    tags: conditionsSchema(),
+    region: z.optional(textSchema()),
+    keepAlive: z.optional(z.boolean()),
+    timeout: z.optional(z.number()),
+  }),
+);
+export type LaunchOptions = z.infer<ReturnType<typeof launchOptionsSchema>>;
 
-export const sessionsPageMessageSchemas = {
+export const sessionsPageMessageSchemas = lazy(() => ({
   ready: z.object({}),
-  find: z.object({ requestId: countSchema, connectionId: idSchema, query: querySchema }),
-  launch: z.object({ requestId: countSchema, connectionId: idSchema, options: launchOptionsSchema }),
-  sessionAction: z.object({ connectionId: idSchema, sessionId: idSchema, action: z.enum(SESSION_ACTIONS) }),
-  saveQuery: z.object({ saved: z.object({ name: textSchema.check(z.trim(), z.minLength(1)), query: querySchema }) }),
-  deleteQuery: z.object({ name: textSchema.check(z.minLength(1)) }),
-  setToken: z.object({ connectionId: idSchema }),
+  find: z.object({ requestId: countSchema(), connectionId: idSchema(), query: querySchema() }),
+  launch: z.object({ requestId: countSchema(), connectionId: idSchema(), options: launchOptionsSchema() }),
+  sessionAction: z.object({ connectionId: idSchema(), sessionId: idSchema(), action: z.enum(SESSION_ACTIONS) }),
+  saveQuery: z.object({ saved: z.object({ name: textSchema().check(z.trim(), z.minLength(1)), query: querySchema() }) }),
+  deleteQuery: z.object({ name: textSchema().check(z.minLength(1)) }),
+  setToken: z.object({ connectionId: idSchema() }),
   addConnection: z.object({}),
   openWalkthrough: z.object({}),
-  rendered: z.object({ rows: countSchema, ms: millisecondsSchema }),
-  headroom: z.object({ connectionId: idSchema }),
-  cycle: z.object({ requestId: countSchema, connectionId: idSchema }),
+  rendered: z.object({ rows: countSchema(), ms: millisecondsSchema() }),
+  headroom: z.object({ connectionId: idSchema() }),
+  cycle: z.object({ requestId: countSchema(), connectionId: idSchema() }),
   /** Cost per tag as CSV, for the host's save dialog: a plain .csv name (the person picks the folder). */
   exportCsv: z.object({
     fileName: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.csv$/)),
     content: z.string().check(z.maxLength(MAX_EXPORT_CHARS)),
   }),
-};
+}));
 
-export type SessionsPageMessage = MessageOf<typeof sessionsPageMessageSchemas>;
+export type SessionsPageMessage = MessageOf<ReturnType<typeof sessionsPageMessageSchemas>>;
 
 export const parseSessionsPageMessage = messageParser(sessionsPageMessageSchemas);

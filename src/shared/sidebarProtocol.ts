@@ -3,6 +3,7 @@
  * sends a new whole one on every change while the view is visible, and again when it is shown.
  */
 import * as z from 'zod/mini';
+import { lazy } from './lazy';
 import { connectionActionSchemas, countSchema, messageParser, millisecondsSchema, type MessageOf } from './pageMessages';
 import type { ConnectionHistory } from './protocol';
 import type { ConnectionSnapshot } from './snapshot';
@@ -17,13 +18,13 @@ export interface SidebarSnapshot {
 
 export type SidebarHostMessage = SidebarSnapshot;
 
-export const sidebarPageMessageSchemas = {
+export const sidebarPageMessageSchemas = lazy(() => ({
   ready: z.object({}),
-  ...connectionActionSchemas,
+  ...connectionActionSchemas(),
   /** How long drawing a snapshot took: diagnostics. */
-  rendered: z.object({ ms: millisecondsSchema, cards: countSchema }),
-};
+  rendered: z.object({ ms: millisecondsSchema(), cards: countSchema() }),
+}));
 
-export type SidebarPageMessage = MessageOf<typeof sidebarPageMessageSchemas>;
+export type SidebarPageMessage = MessageOf<ReturnType<typeof sidebarPageMessageSchemas>>;
 
 export const parseSidebarPageMessage = messageParser(sidebarPageMessageSchemas);

@@ -91,7 +91,7 @@ export class BrowserbaseClient {
   /** Browser minutes and proxy bytes as Browserbase reports them for the configured project. */
   async usage(options: CallOptions = {}): Promise<BrowserbaseUsageReading> {
     const projectId = this.requireProjectId();
-    const fetched = await this.call(ProjectUsageSchema, 'GET', `/v1/projects/${encodeURIComponent(projectId)}/usage`, 'Browserbase project usage', options);
+    const fetched = await this.call(ProjectUsageSchema(), 'GET', `/v1/projects/${encodeURIComponent(projectId)}/usage`, 'Browserbase project usage', options);
     return {
       ...this.reading(fetched, usageSamples(fetched.body, projectId, fetched.fetchedAt)),
       notes: [REPORTED_USAGE_NOTE],
@@ -102,14 +102,14 @@ export class BrowserbaseClient {
 
   /** Every project the key can see (a bare array, no pagination). */
   async listProjects(options: CallOptions = {}): Promise<BrowserbaseProjectsResult> {
-    const fetched = await this.call(ProjectListSchema, 'GET', '/v1/projects', 'Browserbase project list', options);
+    const fetched = await this.call(ProjectListSchema(), 'GET', '/v1/projects', 'Browserbase project list', options);
     return { ...this.reading(fetched), projects: fetched.body };
   }
 
   /** The configured project, with its concurrency limit as a sample. */
   async getProject(options: CallOptions = {}): Promise<BrowserbaseProjectReading> {
     const projectId = this.requireProjectId();
-    const fetched = await this.call(ProjectSchema, 'GET', `/v1/projects/${encodeURIComponent(projectId)}`, 'Browserbase project', options);
+    const fetched = await this.call(ProjectSchema(), 'GET', `/v1/projects/${encodeURIComponent(projectId)}`, 'Browserbase project', options);
     return { ...this.reading(fetched, projectSamples(fetched.body, fetched.fetchedAt)), project: fetched.body };
   }
 
@@ -118,7 +118,7 @@ export class BrowserbaseClient {
     // Empty means "no filter": an empty q would be a query Browserbase may reject or match nothing.
     if (filter.q !== undefined && filter.q !== '') query.q = filter.q;
     if (filter.status !== undefined && filter.status !== '') query.status = filter.status;
-    const fetched = await this.call(SessionListSchema, 'GET', '/v1/sessions', 'Browserbase session list', options, { query });
+    const fetched = await this.call(SessionListSchema(), 'GET', '/v1/sessions', 'Browserbase session list', options, { query });
     return { ...this.reading(fetched), sessions: fetched.body };
   }
 
@@ -135,7 +135,7 @@ export class BrowserbaseClient {
   }
 
   async getSession(id: string, options: CallOptions = {}): Promise<BrowserbaseSessionResult> {
-    const fetched = await this.call(SessionSchema, 'GET', sessionPath(id), 'Browserbase session', options);
+    const fetched = await this.call(SessionSchema(), 'GET', sessionPath(id), 'Browserbase session', options);
     return { ...this.reading(fetched), session: fetched.body };
   }
 
@@ -152,7 +152,7 @@ export class BrowserbaseClient {
       throw new ProviderError('request', `Session not created: ${first.message}${more}`, { where: first.path });
     }
     try {
-      const fetched = await this.call(CreatedSessionSchema, 'POST', '/v1/sessions', 'Browserbase created session', options, {
+      const fetched = await this.call(CreatedSessionSchema(), 'POST', '/v1/sessions', 'Browserbase created session', options, {
         json: createSessionBody(this.config.projectId, params),
       });
       return { ...this.reading(fetched), session: fetched.body };
@@ -165,13 +165,13 @@ export class BrowserbaseClient {
   async releaseSession(id: string, options: CallOptions = {}): Promise<BrowserbaseSessionResult> {
     const json: Record<string, string> = { status: 'REQUEST_RELEASE' };
     if (this.config.projectId !== '') json.projectId = this.config.projectId;
-    const fetched = await this.call(SessionSchema, 'POST', sessionPath(id), 'Browserbase released session', options, { json });
+    const fetched = await this.call(SessionSchema(), 'POST', sessionPath(id), 'Browserbase released session', options, { json });
     return { ...this.reading(fetched), session: fetched.body };
   }
 
   /** Live-view URLs of a running session, one per tab. */
   async sessionDebugUrls(id: string, options: CallOptions = {}): Promise<BrowserbaseDebugUrlsResult> {
-    const fetched = await this.call(SessionLiveURLsSchema, 'GET', `${sessionPath(id)}/debug`, 'Browserbase live-view URLs', options);
+    const fetched = await this.call(SessionLiveURLsSchema(), 'GET', `${sessionPath(id)}/debug`, 'Browserbase live-view URLs', options);
     return { ...this.reading(fetched), urls: fetched.body };
   }
 

@@ -2,6 +2,7 @@
  * Pure normalizers for the Browserless management routes: validated body in, typed object plus
  * samples out. No I/O, so they are tested against the real server's bodies directly.
  */
+import { lazy } from '../../shared/lazy';
 import { countSample, gaugeSample, impossibleValuesNote, percentSample, type Sample } from '../../shared/samples';
 import type { Reading } from '../types';
 import { schemaKeys, unknownFieldSamples } from '../unknownFields';
@@ -88,15 +89,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const valueOf = (sample: Sample): number | null => sample.value;
 
 /** Fields the schemas read; any other number a server sends is kept as an unknown series. */
-const PRESSURE_KEYS = schemaKeys(pressureSchema);
-const TOTAL_KEYS = { v2: schemaKeys(v2TotalSchema), v1: schemaKeys(v1TotalSchema) };
+const PRESSURE_KEYS = lazy(() => schemaKeys(pressureSchema()));
+const TOTAL_KEYS = lazy(() => ({ v2: schemaKeys(v2TotalSchema()), v1: schemaKeys(v1TotalSchema()) }));
 
 /** Validates and normalizes a /pressure body, wrapped (`{pressure: {...}}`) or bare (v2.11). */
 export function normalizePressure(body: unknown, fetchedAt: number, url?: string): BrowserlessPressureReading {
   const wrapped = isRecord(body) && 'pressure' in body;
   const pressure: BrowserlessPressureBody = wrapped
-    ? parseResponse(wrappedPressureSchema, body, 'The Browserless /pressure response', url).pressure
-    : parseResponse(pressureSchema, body, 'The Browserless /pressure response', url);
+    ? parseResponse(wrappedPressureSchema(), body, 'The Browserless /pressure response', url).pressure
+    : parseResponse(pressureSchema(), body, 'The Browserless /pressure response', url);
   const ids = BROWSERLESS_SERIES.pressure;
   // Live values are stamped with our clock, not the server's `date`: staleness is judged against our
   // clock, and a skewed server clock must not make a fresh reading look old.
@@ -121,7 +122,7 @@ export function normalizePressure(body: unknown, fetchedAt: number, url?: string
     cpu,
     memory,
     isAvailable,
-    ...unknownFieldSamples(raw, PRESSURE_KEYS, 'browserless.pressure.', at),
+    ...unknownFieldSamples(raw, PRESSURE_KEYS(), 'browserless.pressure.', at),
   ];
   const notes = [
     ...(samples.some((sample) => sample.flags?.includes('invalidNegative'))
@@ -163,7 +164,7 @@ export interface NormalizeTotalOptions {
 export function normalizeTotal(body: unknown, fetchedAt: number, options: NormalizeTotalOptions): BrowserlessTotalReading {
   const what = `The Browserless ${options.route} response`;
   const total: BrowserlessTotalBody =
-    options.version === 'v2' ? parseResponse(v2TotalSchema, body, what, options.url) : parseResponse(v1TotalSchema, body, what, options.url);
+    options.version === 'v2' ? parseResponse(v2TotalSchema(), body, what, options.url) : parseResponse(v1TotalSchema(), body, what, options.url);
   const ids = BROWSERLESS_SERIES.total;
   const at = fetchedAt;
   const minutes = typeof total.minutesOfMetricsAvailable === 'number' && total.minutesOfMetricsAvailable >= 0 ? total.minutesOfMetricsAvailable : null;
@@ -206,7 +207,7 @@ export function normalizeTotal(body: unknown, fetchedAt: number, options: Normal
     meanTime,
     maxTime,
     totalTime,
-    ...unknownFieldSamples(body, TOTAL_KEYS[options.version], 'browserless.total.', at),
+    ...unknownFieldSamples(body, TOTAL_KEYS()[options.version], 'browserless.total.', at),
   ];
   const notes: string[] = [];
   if (minutes === 0) notes.push('The server has no finished 5-minute period yet, so there are no totals and no monthly estimate.');

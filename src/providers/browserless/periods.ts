@@ -12,6 +12,7 @@
  * assuming a period never changes. It is returned apart, as `inProgress`, and never becomes a sample.
  */
 import * as z from 'zod/mini';
+import { lazy } from '../../shared/lazy';
 import { countSample, gaugeSample, impossibleValuesNote, percentSample, type Sample } from '../../shared/samples';
 import type { Reading } from '../types';
 import { schemaKeys, unknownFieldSamples } from '../unknownFields';
@@ -74,7 +75,7 @@ export interface BrowserlessMetricsReading extends Reading {
 const valueOf = (sample: Sample): number | null => sample.value;
 
 /** Fields the schemas read; any other number a server sends is kept as an unknown series. */
-const PERIOD_KEYS = { v2: schemaKeys(v2PeriodSchema), v1: schemaKeys(v1PeriodSchema) };
+const PERIOD_KEYS = lazy(() => ({ v2: schemaKeys(v2PeriodSchema()), v1: schemaKeys(v1PeriodSchema()) }));
 const WHAT = 'The Browserless /metrics response';
 
 /** The samples of one period, all at its end. Fields the server did not send give no sample. */
@@ -246,7 +247,7 @@ export class PeriodCollector {
   }
 
   private validated(value: unknown, index: number): BrowserlessPeriodBody {
-    const schema = this.options.version === 'v2' ? v2PeriodSchema : v1PeriodSchema;
+    const schema = this.options.version === 'v2' ? v2PeriodSchema() : v1PeriodSchema();
     return parseResponse<BrowserlessPeriodBody>(schema, value, WHAT, this.options.url, [index]);
   }
 
@@ -263,7 +264,7 @@ export class PeriodCollector {
       return;
     }
     const end = this.endOf(element.date);
-    const normalized = normalizePeriod(element, end, value, PERIOD_KEYS[this.options.version]);
+    const normalized = normalizePeriod(element, end, value, PERIOD_KEYS()[this.options.version]);
     if (normalized.period.rollUpGlitch) this.glitches++;
     this.periods.push(normalized.period);
     for (const sample of normalized.samples) this.samples.push(sample);

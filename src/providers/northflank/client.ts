@@ -86,7 +86,7 @@ export class NorthflankClient {
     const projectId = requireId(this.config.projectId, 'project id', 'northflankProject');
     const resourceId = requireId(this.config.resourceId, `${kind} id`, 'northflankResource');
     const path = `/v1/projects/${encodeURIComponent(projectId)}/${RESOURCE_SEGMENT[kind]}/${encodeURIComponent(resourceId)}/metrics`;
-    const fetched = await this.call(MetricsResponseSchema, path, `Northflank ${kind} metrics`, metricsQueryParams(query), options);
+    const fetched = await this.call(MetricsResponseSchema(), path, `Northflank ${kind} metrics`, metricsQueryParams(query), options);
     const read = readMetrics(fetched.body);
     const capped = capSeries(read.samples, options.maxSeries ?? DEFAULT_MAX_SERIES);
     const samples = capped.samples;
@@ -101,7 +101,7 @@ export class NorthflankClient {
   }
 
   async listProjects(options: CallOptions = {}): Promise<NorthflankProjectsResult> {
-    const result = await this.paginate(ProjectsPageSchema, '/v1/projects', 'Northflank project list', (body) => body.data.projects, options);
+    const result = await this.paginate(ProjectsPageSchema(), '/v1/projects', 'Northflank project list', (body) => body.data.projects, options);
     const { items, ...rest } = result;
     return { ...rest, projects: items };
   }
@@ -109,7 +109,7 @@ export class NorthflankClient {
   async listServices(options: ListServicesOptions = {}): Promise<NorthflankServicesResult> {
     const projectId = requireId(options.projectId ?? this.config.projectId, 'project id', 'northflankProject');
     const path = `/v1/projects/${encodeURIComponent(projectId)}/services`;
-    const result = await this.paginate(ServicesPageSchema, path, 'Northflank service list', (body) => body.data.services, options);
+    const result = await this.paginate(ServicesPageSchema(), path, 'Northflank service list', (body) => body.data.services, options);
     const { items, ...rest } = result;
     return { ...rest, services: items };
   }

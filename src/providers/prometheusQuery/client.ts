@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { ProviderError } from '../../http/errors';
 import type { Auth, HttpClient } from '../../http/httpClient';
 import { parsePrometheusNumber } from '../../prometheus/parsePrometheusText';
+import { lazy } from '../../shared/lazy';
 import { requestLimits, validBaseUrl, type RequestLimits } from '../clientSupport';
 import { parseResponse } from '../validate';
 import { joinUrl, type CallOptions, type ClientTarget } from '../types';
@@ -40,15 +41,19 @@ export const MAX_POINTS = 500_000;
 /** Prometheus refuses ranges of more than 11,000 points per series. */
 export const MAX_POINTS_PER_SERIES = 11_000;
 
-const envelopeSchema = z.object({
-  status: z.enum(['success', 'error']),
-  data: z.optional(z.object({ resultType: z.enum(['vector', 'matrix', 'scalar', 'string']), result: z.unknown() })),
-  errorType: z.optional(z.string()),
-  error: z.optional(z.string()),
-  warnings: z.optional(z.array(z.string())),
-});
+const envelopeSchema = lazy(() =>
+  z.object({
+    status: z.enum(['success', 'error']),
+    data: z.optional(z.object({ resultType: z.enum(['vector', 'matrix', 'scalar', 'string']), result: z.unknown() })),
+    errorType: z.optional(z.string()),
+    error: z.optional(z.string()),
+    warnings: z.optional(z.array(z.string())),
+  }),
+);
 
-const seriesSchema = z.object({ metric: z.record(z.string(), z.string()), value: z.optional(z.unknown()), values: z.optional(z.array(z.unknown())) });
+const seriesSchema = lazy(() =>
+  z.object({ metric: z.record(z.string(), z.string()), value: z.optional(z.unknown()), values: z.optional(z.array(z.unknown())) }),
+);
 
 function valueOf(pair: unknown, where: string, url: string): { at: number; value: number } {
   if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'number' || !Number.isFinite(pair[0]) || typeof pair[1] !== 'string') {
@@ -70,7 +75,7 @@ function pointsOf(resultType: string, result: unknown, url: string): { points: P
   if (result.length > MAX_SERIES) throw new ProviderError('badResponse', `The query answered with ${result.length} series, more than ${MAX_SERIES}`, { url });
   const points: PromPoint[] = [];
   result.forEach((entry: unknown, index) => {
-    const series = parseResponse(seriesSchema, entry, 'The query answer', url);
+    const series = parseResponse(seriesSchema(), entry, 'The query answer', url);
     const { __name__: name = '', ...labels } = series.metric;
     const pairs = resultType === 'vector' ? [series.value] : (series.values ?? []);
     if (pairs.length > MAX_POINTS_PER_SERIES)
@@ -129,7 +134,7 @@ export class PrometheusQueryClient {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const fetchedAt = Date.now();
-    const envelope = parseResponse(envelopeSchema, response.body, 'The query answer', response.url);
+    const envelope = parseResponse(envelopeSchema(), response.body, 'The query answer', response.url);
     if (envelope.status === 'error' || !envelope.data) {
       throw new ProviderError(
         'request',

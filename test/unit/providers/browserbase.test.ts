@@ -45,67 +45,67 @@ function expectBadResponse(fn: () => unknown, field: string): void {
 
 describe('Browserbase schemas', () => {
   test('a documented session parses, nested userMetadata kept as is', () => {
-    const session = parseResponse(SessionSchema, bbSession(), 'session');
+    const session = parseResponse(SessionSchema(), bbSession(), 'session');
     assert.equal(session.status, 'COMPLETED');
     assert.deepEqual(session.userMetadata, { client: 'acme', workflow: { name: 'checkout', step: '3' } });
   });
 
   test('status is an open string: new and internal statuses parse', () => {
     for (const status of ['PENDING', 'RUNNING', 'TIMED_OUT', 'REQUEST_RELEASE', 'RELEASING', 'SOMETHING_NEW']) {
-      assert.equal(parseResponse(SessionSchema, bbSession({ status }), 'session').status, status);
+      assert.equal(parseResponse(SessionSchema(), bbSession({ status }), 'session').status, status);
     }
   });
 
   test('optional fields may be absent or null; unknown fields are dropped', () => {
     const session = bbRunningSession({ contextId: null, avgCpuUsage: 12, memoryUsage: 512, somethingAdded: { x: 1 } });
     delete (session as Record<string, unknown>).userMetadata;
-    const parsed = parseResponse(SessionSchema, session, 'session');
+    const parsed = parseResponse(SessionSchema(), session, 'session');
     assert.equal(parsed.endedAt, undefined);
     assert.equal(parsed.contextId, null);
     assert.equal(parsed.avgCpuUsage, 12);
     assert.equal(parsed.memoryUsage, 512);
     assert.equal('somethingAdded' in parsed, false);
-    assert.equal(parseResponse(SessionSchema, bbSession({ endedAt: null, startedAt: null }), 'session').startedAt, null);
+    assert.equal(parseResponse(SessionSchema(), bbSession({ endedAt: null, startedAt: null }), 'session').startedAt, null);
   });
 
   test('a wrong field is named in the error', () => {
-    expectBadResponse(() => parseResponse(SessionSchema, bbSession({ status: 3 }), 'Browserbase session'), 'status');
-    expectBadResponse(() => parseResponse(SessionSchema, bbSession({ createdAt: 'yesterday' }), 'Browserbase session'), 'createdAt');
-    expectBadResponse(() => parseResponse(SessionSchema, bbSession({ proxyBytes: -1 }), 'Browserbase session'), 'proxyBytes');
-    expectBadResponse(() => parseResponse(SessionSchema, bbSession({ userMetadata: ['a'] }), 'Browserbase session'), 'userMetadata');
-    expectBadResponse(() => parseResponse(SessionListSchema, [bbSession(), bbSession({ keepAlive: 'true' })], 'list'), '[1].keepAlive');
-    expectBadResponse(() => parseResponse(SessionListSchema, { items: [] }, 'list'), '(root)');
+    expectBadResponse(() => parseResponse(SessionSchema(), bbSession({ status: 3 }), 'Browserbase session'), 'status');
+    expectBadResponse(() => parseResponse(SessionSchema(), bbSession({ createdAt: 'yesterday' }), 'Browserbase session'), 'createdAt');
+    expectBadResponse(() => parseResponse(SessionSchema(), bbSession({ proxyBytes: -1 }), 'Browserbase session'), 'proxyBytes');
+    expectBadResponse(() => parseResponse(SessionSchema(), bbSession({ userMetadata: ['a'] }), 'Browserbase session'), 'userMetadata');
+    expectBadResponse(() => parseResponse(SessionListSchema(), [bbSession(), bbSession({ keepAlive: 'true' })], 'list'), '[1].keepAlive');
+    expectBadResponse(() => parseResponse(SessionListSchema(), { items: [] }, 'list'), '(root)');
   });
 
   test('project usage: both counts required, non-negative integers', () => {
-    assert.deepEqual(parseResponse(ProjectUsageSchema, bbUsage(), 'usage'), { browserMinutes: 1342, proxyBytes: 73_400_320 });
-    expectBadResponse(() => parseResponse(ProjectUsageSchema, { proxyBytes: 1 }, 'usage'), 'browserMinutes');
-    expectBadResponse(() => parseResponse(ProjectUsageSchema, bbUsage({ browserMinutes: 1.5 }), 'usage'), 'browserMinutes');
-    expectBadResponse(() => parseResponse(ProjectUsageSchema, bbUsage({ proxyBytes: -3 }), 'usage'), 'proxyBytes');
-    expectBadResponse(() => parseResponse(ProjectUsageSchema, bbUsage({ proxyBytes: '3' }), 'usage'), 'proxyBytes');
+    assert.deepEqual(parseResponse(ProjectUsageSchema(), bbUsage(), 'usage'), { browserMinutes: 1342, proxyBytes: 73_400_320 });
+    expectBadResponse(() => parseResponse(ProjectUsageSchema(), { proxyBytes: 1 }, 'usage'), 'browserMinutes');
+    expectBadResponse(() => parseResponse(ProjectUsageSchema(), bbUsage({ browserMinutes: 1.5 }), 'usage'), 'browserMinutes');
+    expectBadResponse(() => parseResponse(ProjectUsageSchema(), bbUsage({ proxyBytes: -3 }), 'usage'), 'proxyBytes');
+    expectBadResponse(() => parseResponse(ProjectUsageSchema(), bbUsage({ proxyBytes: '3' }), 'usage'), 'proxyBytes');
   });
 
   test('project: concurrency required', () => {
-    assert.equal(parseResponse(ProjectSchema, bbProject(), 'project').concurrency, 3);
+    assert.equal(parseResponse(ProjectSchema(), bbProject(), 'project').concurrency, 3);
     const project = bbProject();
     delete (project as Record<string, unknown>).concurrency;
-    expectBadResponse(() => parseResponse(ProjectSchema, project, 'project'), 'concurrency');
+    expectBadResponse(() => parseResponse(ProjectSchema(), project, 'project'), 'concurrency');
   });
 
   test('created session requires the connection fields', () => {
-    const created = parseResponse(CreatedSessionSchema, bbCreatedSession(), 'created');
+    const created = parseResponse(CreatedSessionSchema(), bbCreatedSession(), 'created');
     assert.match(created.connectUrl, /^wss:/);
     const missing = bbCreatedSession();
     delete (missing as Record<string, unknown>).signingKey;
-    expectBadResponse(() => parseResponse(CreatedSessionSchema, missing, 'created'), 'signingKey');
+    expectBadResponse(() => parseResponse(CreatedSessionSchema(), missing, 'created'), 'signingKey');
   });
 
   test('live-view URLs, with and without per-tab pages', () => {
-    assert.equal(parseResponse(SessionLiveURLsSchema, bbLiveUrls(), 'debug').pages?.[0]?.title, 'Checkout');
+    assert.equal(parseResponse(SessionLiveURLsSchema(), bbLiveUrls(), 'debug').pages?.[0]?.title, 'Checkout');
     const noPages = bbLiveUrls();
     delete (noPages as Record<string, unknown>).pages;
-    assert.equal(parseResponse(SessionLiveURLsSchema, noPages, 'debug').pages, undefined);
-    expectBadResponse(() => parseResponse(SessionLiveURLsSchema, bbLiveUrls({ wsUrl: 5 }), 'debug'), 'wsUrl');
+    assert.equal(parseResponse(SessionLiveURLsSchema(), noPages, 'debug').pages, undefined);
+    expectBadResponse(() => parseResponse(SessionLiveURLsSchema(), bbLiveUrls({ wsUrl: 5 }), 'debug'), 'wsUrl');
   });
 });
 
@@ -135,7 +135,7 @@ describe('Browserbase normalizers', () => {
   });
 
   test('project sample: the concurrency limit as a count', () => {
-    const [sample] = projectSamples(parseResponse(ProjectSchema, bbProject({ id: 'p', concurrency: 25 }), 'p'), NOW);
+    const [sample] = projectSamples(parseResponse(ProjectSchema(), bbProject({ id: 'p', concurrency: 25 }), 'p'), NOW);
     assert.deepEqual(sample, { series: 'browserbase.project.concurrencyLimit', unit: 'count', at: NOW, labels: { project: 'p' }, value: 25 });
   });
 

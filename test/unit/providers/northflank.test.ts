@@ -45,7 +45,7 @@ describe('Northflank units', () => {
 
 describe('Northflank metrics normalization', () => {
   test('one sample per point, per container, unit from each response', () => {
-    const body = parseResponse(MetricsResponseSchema, nfTypicalMetrics(), 'metrics');
+    const body = parseResponse(MetricsResponseSchema(), nfTypicalMetrics(), 'metrics');
     const samples = metricsSamples(body);
     assert.equal(samples.length, 9);
     const cpu = samples.filter((s) => s.series === 'northflank.cpu');
@@ -66,7 +66,7 @@ describe('Northflank metrics normalization', () => {
 
   test('negative or infinite memory, CPU and network values are withheld and flagged', () => {
     const body = parseResponse(
-      MetricsResponseSchema,
+      MetricsResponseSchema(),
       {
         data: {
           memory: { metricInfo: { metricUnit: 'mb' }, values: [{ metadata: { containerId: 'c1' }, data: [{ value: -50, ts: '2025-06-02T10:00:00.000Z' }] }] },
@@ -82,7 +82,7 @@ describe('Northflank metrics normalization', () => {
 
   test('units are never hard-coded per metric', () => {
     const body = parseResponse(
-      MetricsResponseSchema,
+      MetricsResponseSchema(),
       nfMetricsBody({
         cpu: nfMetric('cpu', 'pct', [nfSeries('c1', [{ value: 50, ts: '2025-06-02T10:00:00Z' }])]),
         networkIngress: nfMetric('networkIngress', 'pct', [nfSeries('c1', [{ value: 1, ts: '2025-06-02T10:00:00Z' }])]),
@@ -101,13 +101,13 @@ describe('Northflank metrics normalization', () => {
   });
 
   test('metric info summarises unit and resolution', () => {
-    const info = metricsInfo(parseResponse(MetricsResponseSchema, nfTypicalMetrics(), 'metrics'));
+    const info = metricsInfo(parseResponse(MetricsResponseSchema(), nfTypicalMetrics(), 'metrics'));
     assert.deepEqual(info.cpu, { unit: 'vcpu', metricUnit: 'vCPU', resolution: 10 });
     assert.deepEqual(Object.keys(info), ['cpu', 'memory', 'diskUsage']);
   });
 
   test('an empty data object is valid and gives no samples', () => {
-    assert.deepEqual(metricsSamples(parseResponse(MetricsResponseSchema, { data: {} }, 'metrics')), []);
+    assert.deepEqual(metricsSamples(parseResponse(MetricsResponseSchema(), { data: {} }, 'metrics')), []);
   });
 
   test('values: numeric strings are read as numbers (the official client types them string | number); other values are left out with a note, the rest kept', () => {
@@ -123,8 +123,8 @@ describe('Northflank metrics normalization', () => {
     memory[1]!.value = 'n/a';
     cpu[0]!.value = { nested: 1 };
     cpu[1]!.value = true;
-    const parsed = parseResponse(MetricsResponseSchema, body, 'Northflank service metrics');
-    const all = readMetrics(parseResponse(MetricsResponseSchema, nfTypicalMetrics(), 'm')).samples;
+    const parsed = parseResponse(MetricsResponseSchema(), body, 'Northflank service metrics');
+    const all = readMetrics(parseResponse(MetricsResponseSchema(), nfTypicalMetrics(), 'm')).samples;
     const read = readMetrics(parsed);
     assert.equal(read.samples.length, all.length - 3, 'only the three odd values are left out');
     assert.ok(read.samples.some((sample) => sample.series === 'northflank.memory' && sample.value === 198));
@@ -135,11 +135,11 @@ describe('Northflank metrics normalization', () => {
   });
 
   test('a wrong shape names the field', () => {
-    assert.throws(() => parseResponse(MetricsResponseSchema, nfMetricsBody({ cpu: { metricInfo: {}, values: [] } }), 'm'), {
+    assert.throws(() => parseResponse(MetricsResponseSchema(), nfMetricsBody({ cpu: { metricInfo: {}, values: [] } }), 'm'), {
       where: 'data.cpu.metricInfo.metricUnit',
     });
     assert.throws(
-      () => parseResponse(MetricsResponseSchema, nfMetricsBody({ cpu: nfMetric('cpu', 'pct', [nfSeries('c', [{ value: 1, ts: 'not a time' }])]) }), 'm'),
+      () => parseResponse(MetricsResponseSchema(), nfMetricsBody({ cpu: nfMetric('cpu', 'pct', [nfSeries('c', [{ value: 1, ts: 'not a time' }])]) }), 'm'),
       { where: 'data.cpu.values[0].data[0].ts' },
     );
   });

@@ -13,7 +13,7 @@ import { FakePage } from './fakePage';
 type In = { type: 'ready' } | { type: 'bump' } | { type: 'boom' };
 type Out = { type: 'snapshot'; n: number } | { type: 'note'; text: string };
 
-const parse = messageParser({ ready: z.object({}), bump: z.object({}), boom: z.object({}) });
+const parse = messageParser(() => ({ ready: z.object({}), bump: z.object({}), boom: z.object({}) }));
 
 /** A controller whose snapshots count up; `hold()` makes the next builds wait until released. */
 class Counter implements SurfaceController<In, Out> {
