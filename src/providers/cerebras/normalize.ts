@@ -6,7 +6,7 @@
 import type { ParseResult, PromSample } from '../../prometheus/types';
 import { impossibleValuesNote, type MetricUnit, type Sample } from '../../shared/samples';
 import type { Reading } from '../types';
-import { assertReadable, describeParseIssues, isMeasurement, toSample } from '../prometheus/normalize';
+import { assertReadable, describeParseIssues, isBlank, isMeasurement, toSample, type BodyShape } from '../prometheus/normalize';
 import { CEREBRAS_SERIES, CEREBRAS_WINDOW_MS } from './descriptor';
 
 // One table of series ids and one window, the descriptor's: history, charts and rules agree on them.
@@ -80,10 +80,10 @@ export interface CerebrasMetricsReading extends Reading {
  * Converts a parsed exposition. Unknown families are kept under `cerebras.<sample name>` with the
  * one-minute window, since the published metric list is known to be partial.
  */
-export function normalizeCerebras(body: string, result: ParseResult, fetchedAt: number, url?: string): CerebrasMetricsReading {
+export function normalizeCerebras(body: BodyShape, result: ParseResult, fetchedAt: number, url?: string): CerebrasMetricsReading {
   const minuteEnd = Math.floor(fetchedAt / CEREBRAS_WINDOW_MS) * CEREBRAS_WINDOW_MS;
   const notes: string[] = [];
-  if (body.trim() === '') {
+  if (isBlank(body)) {
     return {
       offered: true,
       fetchedAt,

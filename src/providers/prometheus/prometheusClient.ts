@@ -3,7 +3,7 @@
  * self-hosted Browserless behind an exporter, a provider's metrics URL).
  */
 import type { Auth, HttpClient } from '../../http/httpClient';
-import { readExposition } from '../../prometheus/readExposition';
+import { readExposition, watchBlank } from '../../prometheus/readExposition';
 import type { ParseIssue } from '../../prometheus/types';
 import type { Sample } from '../../shared/samples';
 import { requestLimits, validBaseUrl, type RequestLimits } from '../clientSupport';
@@ -43,10 +43,13 @@ export class PrometheusClient {
   }
 
   async scrape(options: ScrapeOptions = {}): Promise<PrometheusReading> {
-    const response = await this.http.text({
+    // Streamed: the body reaches the parser in redacted pieces as it arrives, and a large one goes
+    // on to the worker piece by piece, so the host never reads, decodes or copies it in one go.
+    const response = await this.http.stream({
       url: this.url,
       auth: this.auth,
       accept: PROMETHEUS_ACCEPT,
+      expect: 'text',
       ...requestLimits(this.config),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -56,7 +59,8 @@ export class PrometheusClient {
     const samples: Sample[] = [];
     const cap = new SeriesCap(options.maxSeries ?? DEFAULT_MAX_SERIES);
     let read = 0;
-    const result = await readExposition(response.body, {
+    const body = watchBlank(response.body);
+    const result = await readExposition(body.pieces, {
       contentType: response.contentType,
       ...(options.signal ? { signal: options.signal } : {}),
       onPart: (part) => {
@@ -65,7 +69,7 @@ export class PrometheusClient {
         for (const sample of cap.add(converted)) samples.push(sample);
       },
     });
-    assertReadable(response.body, result, `The response of ${new URL(response.url).host}`, response.url);
+    assertReadable({ blank: body.blank() }, result, `The response of ${new URL(response.url).host}`, response.url);
     const notes = describeParseIssues(result.issues);
     const capNote = cap.note();
     if (capNote) notes.unshift(capNote);
