@@ -9,7 +9,7 @@ import type { Sample } from '../../shared/samples';
 import { requestLimits, validBaseUrl, type RequestLimits } from '../clientSupport';
 import { DEFAULT_MAX_SERIES, SeriesCap } from '../seriesCap';
 import type { CallOptions, ClientTarget, Reading } from '../types';
-import { assertReadable, describeParseIssues, normalizeExposition } from './normalize';
+import { assertSamplesRead, describeParseIssues, normalizeExposition } from './normalize';
 
 /** `baseUrl` is the whole scrape URL, query string included; `token`, when set, is sent as Bearer. */
 export type PrometheusConfig = ClientTarget & RequestLimits;
@@ -59,17 +59,20 @@ export class PrometheusClient {
     const samples: Sample[] = [];
     const cap = new SeriesCap(options.maxSeries ?? DEFAULT_MAX_SERIES);
     let read = 0;
+    let parsed = 0;
     const body = watchBlank(response.body);
     const result = await readExposition(body.pieces, {
       contentType: response.contentType,
       ...(options.signal ? { signal: options.signal } : {}),
+      keepSamples: false,
       onPart: (part) => {
+        for (const family of part.families) parsed += family.samples.length;
         const converted = normalizeExposition(part, { at: fetchedAt, typeLabel: true });
         read += converted.length;
         for (const sample of cap.add(converted)) samples.push(sample);
       },
     });
-    assertReadable({ blank: body.blank() }, result, `The response of ${new URL(response.url).host}`, response.url);
+    assertSamplesRead(body.blank(), parsed, result.issues, `The response of ${new URL(response.url).host}`, response.url);
     const notes = describeParseIssues(result.issues);
     const capNote = cap.note();
     if (capNote) notes.unshift(capNote);
