@@ -93,6 +93,12 @@ async function main(): Promise<void> {
   await scenario('exposition: HTTP read only (HttpClient.text)', config.polls, async () => {
     return (await http.text({ url: new URL(config.expositionUrl), ...LIMIT })).bytes;
   });
+  await scenario('exposition: HTTP read only (HttpClient.stream)', config.polls, async () => {
+    const response = await http.stream({ url: new URL(config.expositionUrl), expect: 'text', ...LIMIT });
+    let characters = 0;
+    for await (const piece of response.body) characters += piece.length;
+    return characters;
+  });
   await scenario('exposition: Live Usage poll (PrometheusClient.scrape, worker)', config.polls, async () => {
     const reading = await exposition.scrape();
     if (!parseWorker().running) throw new Error('the worker did not run');

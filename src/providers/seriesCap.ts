@@ -44,7 +44,12 @@ export function capSeries(samples: readonly Sample[], maxSeries: number): Capped
  */
 export class SeriesCap {
   private readonly kept = new Set<string>();
-  private over: Set<string> | undefined;
+  /**
+   * Series past the cap, by a 53-bit hash of their key: they are only counted, and 100,000 key strings
+   * held through a read would cost tens of MB on the host (and the young-generation collections that
+   * copy them, milliseconds each). Two keys sharing a hash (odds about n^2 / 2^54) would count as one.
+   */
+  private over: Set<number> | undefined;
   private example: string | undefined;
 
   constructor(private readonly maxSeries: number) {}
@@ -60,7 +65,7 @@ export class SeriesCap {
         result.push(sample);
       } else {
         this.example ??= key;
-        (this.over ??= new Set()).add(key);
+        (this.over ??= new Set()).add(hashKey(key));
       }
     }
     return result;
@@ -89,4 +94,16 @@ export function trimLatest(latest: Map<string, Sample>, maxSeries: number): numb
   const oldest = [...latest.entries()].sort(([, a], [, b]) => a.at - b.at).slice(0, excess);
   for (const [key] of oldest) latest.delete(key);
   return excess;
+}
+
+/** Two 32-bit FNV-1a hashes with different seeds, joined into one safe integer. */
+function hashKey(key: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995);
+  }
+  return (b >>> 11) * 0x100000000 + (a >>> 0);
 }

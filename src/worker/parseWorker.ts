@@ -115,11 +115,14 @@ function createJob(spec: JobSpec): Job {
 
 function expositionJob(options: Extract<JobSpec, { job: 'exposition' }>['options']): Job {
   const pieces: string[] = [];
+  // One decoder for the whole body: a byte slice may end inside a UTF-8 character.
+  const decoder = new TextDecoder();
   let parts: Iterator<ExpositionPart> | undefined;
   let result: ParseResult | undefined;
   return {
-    input: (chunk) => void pieces.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk)),
+    input: (chunk) => void pieces.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })),
     end: () => {
+      pieces.push(decoder.decode());
       result = parsePrometheusText(pieces.join(''), options);
       pieces.length = 0;
       parts = partsOf(result);

@@ -5,14 +5,14 @@
  * 60 s.
  */
 import { ProviderError } from '../../http/errors';
-import type { Auth, HttpClient, HttpResponse } from '../../http/httpClient';
-import { readExposition } from '../../prometheus/readExposition';
+import type { Auth, HttpClient, HttpStreamResponse } from '../../http/httpClient';
+import { readExposition, watchBlank } from '../../prometheus/readExposition';
 import { pathId } from '../ids';
-import { capSeries, DEFAULT_MAX_SERIES } from '../seriesCap';
+import { DEFAULT_MAX_SERIES } from '../seriesCap';
 import { notOfferedReading, requestLimits, validBaseUrl, type NotOfferedReading, type RequestLimits } from '../clientSupport';
 import { formatFromContentType } from '../prometheus/normalize';
 import { joinUrl, type CallOptions, type ClientTarget } from '../types';
-import { normalizeCerebras, type CerebrasMetricsReading } from './normalize';
+import { CerebrasConverter, type CerebrasMetricsReading } from './normalize';
 
 export const CEREBRAS_DEFAULT_BASE_URL = 'https://cloud.cerebras.ai';
 
@@ -47,9 +47,10 @@ export class CerebrasClient {
    */
   async metrics(options: CallOptions & { readonly maxSeries?: number } = {}): Promise<CerebrasMetricsResult> {
     const organization = this.config.organizationId.trim();
-    let response: HttpResponse<string>;
+    let response: HttpStreamResponse;
     try {
-      response = await this.http.text({
+      response = await this.http.stream({
+        expect: 'text',
         url: this.url,
         auth: this.auth,
         optionalRoute: true,
@@ -68,10 +69,17 @@ export class CerebrasClient {
     const fetchedAt = Date.now();
     // The API speaks 0.0.4 text (blank lines, no # EOF): parse leniently unless it says OpenMetrics.
     const format = formatFromContentType(response.contentType) === 'openmetrics' ? 'openmetrics' : 'prometheus';
-    const result = await readExposition(response.body, { format, ...(options.signal ? { signal: options.signal } : {}) });
-    const reading = normalizeCerebras(response.body, result, fetchedAt, response.url);
-    const capped = capSeries(reading.samples, options.maxSeries ?? DEFAULT_MAX_SERIES);
-    return capped.note ? { ...reading, samples: capped.samples, notes: [capped.note, ...(reading.notes ?? [])] } : reading;
+    // Streamed like the Prometheus client's scrape: a large body goes to the worker piece by piece,
+    // and each part is converted and capped on its own turn of the event loop.
+    const body = watchBlank(response.body);
+    const converter = new CerebrasConverter(fetchedAt, options.maxSeries ?? DEFAULT_MAX_SERIES);
+    const result = await readExposition(body.pieces, {
+      format,
+      keepSamples: false,
+      onPart: (part) => converter.add(part),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return converter.finish({ blank: body.blank() }, result.issues, response.url);
   }
 }
 

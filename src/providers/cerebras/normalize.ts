@@ -3,10 +3,11 @@
  * one named `_total`, is a gauge over the last complete minute, so no rate() logic applies: each value
  * is stored as is, with a one-minute window ending on the minute.
  */
-import type { ParseResult, PromSample } from '../../prometheus/types';
+import type { ParseIssue, ParseResult, PromSample } from '../../prometheus/types';
 import { impossibleValuesNote, type MetricUnit, type Sample } from '../../shared/samples';
 import type { Reading } from '../types';
-import { assertReadable, describeParseIssues, isMeasurement, toSample } from '../prometheus/normalize';
+import { assertSamplesRead, describeParseIssues, isBlank, isMeasurement, toSample, type BodyShape } from '../prometheus/normalize';
+import { SeriesCap } from '../seriesCap';
 import { CEREBRAS_SERIES, CEREBRAS_WINDOW_MS } from './descriptor';
 
 // One table of series ids and one window, the descriptor's: history, charts and rules agree on them.
@@ -80,49 +81,89 @@ export interface CerebrasMetricsReading extends Reading {
  * Converts a parsed exposition. Unknown families are kept under `cerebras.<sample name>` with the
  * one-minute window, since the published metric list is known to be partial.
  */
-export function normalizeCerebras(body: string, result: ParseResult, fetchedAt: number, url?: string): CerebrasMetricsReading {
-  const minuteEnd = Math.floor(fetchedAt / CEREBRAS_WINDOW_MS) * CEREBRAS_WINDOW_MS;
-  const notes: string[] = [];
-  if (body.trim() === '') {
+export function normalizeCerebras(body: BodyShape, result: ParseResult, fetchedAt: number, url?: string): CerebrasMetricsReading {
+  const converter = new CerebrasConverter(fetchedAt);
+  if (!isBlank(body)) converter.add(result);
+  return converter.finish(body, result.issues, url);
+}
+
+/**
+ * normalizeCerebras fed part by part, as readExposition hands a large body's parts over: each part
+ * is converted and capped on its own turn of the event loop, and what the notes need of the whole
+ * reading is gathered on the way, so nothing at the end walks every sample again.
+ */
+export class CerebrasConverter {
+  private readonly minuteEnd: number;
+  private readonly samples: Sample[] = [];
+  private readonly endpoints = new Set<string>();
+  private readonly cap: SeriesCap | undefined;
+  /** Parsed samples seen, measurements or not (an exposition with none may be unreadable). */
+  private parsed = 0;
+  private converted = 0;
+  private negative = false;
+  private readonly impossible: Sample[] = [];
+
+  /** `maxSeries`: keep the samples of the first that many series only (default: all). */
+  constructor(
+    private readonly fetchedAt: number,
+    maxSeries?: number,
+  ) {
+    this.minuteEnd = Math.floor(fetchedAt / CEREBRAS_WINDOW_MS) * CEREBRAS_WINDOW_MS;
+    this.cap = maxSeries === undefined ? undefined : new SeriesCap(maxSeries);
+  }
+
+  add(part: ParseResult): void {
+    const options = { at: this.minuteEnd, windowMs: CEREBRAS_WINDOW_MS };
+    const converted: Sample[] = [];
+    for (const family of part.families) {
+      this.parsed += family.samples.length;
+      for (const sample of family.samples) {
+        if (!isMeasurement(family, sample)) continue;
+        const known = KNOWN_FAMILIES[sample.name.replace(/_total$/, '')];
+        const labels = labelsOf(sample, known?.statistic ?? false);
+        if (labels.endpoint !== undefined) this.endpoints.add(labels.endpoint);
+        const value = known
+          ? toSample(family, sample, options, { series: known.series, unit: known.unit, labels, count: known.count, nonNegative: known.nonNegative === true })
+          : toSample(family, sample, { ...options, seriesPrefix: 'cerebras.' }, { labels });
+        if (value.flags?.includes('invalidNegative')) this.negative = true;
+        if (value.flags?.some((flag) => flag === 'outOfRange' || flag === 'notWholeNumber')) this.impossible.push(value);
+        converted.push(value);
+      }
+    }
+    this.converted += converted.length;
+    for (const sample of this.cap ? this.cap.add(converted) : converted) this.samples.push(sample);
+  }
+
+  finish(body: BodyShape, issues: readonly ParseIssue[], url?: string): CerebrasMetricsReading {
+    const { fetchedAt, minuteEnd } = this;
+    if (isBlank(body)) {
+      return {
+        offered: true,
+        fetchedAt,
+        minuteEnd,
+        samples: [],
+        endpoints: [],
+        hasMetrics: false,
+        notes: ['No metrics are enabled for this organization yet (the Metrics API answered with an empty body).'],
+      };
+    }
+    assertSamplesRead(false, this.parsed, issues, 'The Cerebras metrics response', url);
+    const notes: string[] = [];
+    const capNote = this.cap?.note();
+    if (capNote) notes.push(capNote);
+    notes.push(...describeParseIssues(issues));
+    if (this.converted === 0) notes.push('No metrics are enabled for this organization yet (the Metrics API sent no samples).');
+    if (this.negative) notes.push('Cerebras reported a negative count; that value is withheld.');
+    const impossible = impossibleValuesNote(this.impossible, 'the metrics');
+    if (impossible) notes.push(impossible);
     return {
       offered: true,
       fetchedAt,
       minuteEnd,
-      samples: [],
-      endpoints: [],
-      hasMetrics: false,
-      notes: ['No metrics are enabled for this organization yet (the Metrics API answered with an empty body).'],
+      samples: this.samples,
+      endpoints: [...this.endpoints].sort(),
+      hasMetrics: this.converted > 0,
+      ...(notes.length > 0 ? { notes } : {}),
     };
   }
-  assertReadable(body, result, 'The Cerebras metrics response', url);
-  const options = { at: minuteEnd, windowMs: CEREBRAS_WINDOW_MS };
-  const samples: Sample[] = [];
-  const endpoints = new Set<string>();
-  for (const family of result.families) {
-    for (const sample of family.samples) {
-      if (!isMeasurement(family, sample)) continue;
-      const known = KNOWN_FAMILIES[sample.name.replace(/_total$/, '')];
-      const labels = labelsOf(sample, known?.statistic ?? false);
-      if (labels.endpoint !== undefined) endpoints.add(labels.endpoint);
-      samples.push(
-        known
-          ? toSample(family, sample, options, { series: known.series, unit: known.unit, labels, count: known.count, nonNegative: known.nonNegative === true })
-          : toSample(family, sample, { ...options, seriesPrefix: 'cerebras.' }, { labels }),
-      );
-    }
-  }
-  notes.push(...describeParseIssues(result.issues));
-  if (samples.length === 0) notes.push('No metrics are enabled for this organization yet (the Metrics API sent no samples).');
-  if (samples.some((sample) => sample.flags?.includes('invalidNegative'))) notes.push('Cerebras reported a negative count; that value is withheld.');
-  const impossible = impossibleValuesNote(samples, 'the metrics');
-  if (impossible) notes.push(impossible);
-  return {
-    offered: true,
-    fetchedAt,
-    minuteEnd,
-    samples,
-    endpoints: [...endpoints].sort(),
-    hasMetrics: samples.length > 0,
-    ...(notes.length > 0 ? { notes } : {}),
-  };
 }

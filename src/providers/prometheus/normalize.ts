@@ -127,14 +127,26 @@ export function describeParseIssues(issues: readonly ParseIssue[]): string[] {
  * A body with content that yields nothing but issues is not an exposition at all (a JSON error, a
  * proxy's text page): that is a bad response, reported with the first bad line.
  */
-export function assertReadable(body: string, result: ParseResult, what: string, url?: string): void {
-  const first = result.issues[0];
-  if (!first || body.trim() === '') return;
-  if (result.families.some((family) => family.samples.length > 0)) return;
+export function assertReadable(body: BodyShape, result: ParseResult, what: string, url?: string): void {
+  const sampleCount = result.families.some((family) => family.samples.length > 0) ? 1 : 0;
+  assertSamplesRead(isBlank(body), sampleCount, result.issues, what, url);
+}
+
+/** assertReadable for a body whose samples were taken in part by part and not kept in one result. */
+export function assertSamplesRead(blank: boolean, sampleCount: number, issues: readonly ParseIssue[], what: string, url?: string): void {
+  const first = issues[0];
+  if (!first || blank || sampleCount > 0) return;
   throw new ProviderError('badResponse', `${what} is not Prometheus text: line ${first.line}: ${first.message}`, {
     where: `line ${first.line}`,
     ...(url ? { url } : {}),
   });
+}
+
+/** A body as its text, or, when it was streamed and not kept, whether it held only whitespace. */
+export type BodyShape = string | { readonly blank: boolean };
+
+export function isBlank(body: BodyShape): boolean {
+  return typeof body === 'string' ? body.trim() === '' : body.blank;
 }
 
 /** Chooses the parser mode from the response's content type. */

@@ -3,13 +3,13 @@
  * self-hosted Browserless behind an exporter, a provider's metrics URL).
  */
 import type { Auth, HttpClient } from '../../http/httpClient';
-import { readExposition } from '../../prometheus/readExposition';
+import { readExposition, watchBlank } from '../../prometheus/readExposition';
 import type { ParseIssue } from '../../prometheus/types';
 import type { Sample } from '../../shared/samples';
 import { requestLimits, validBaseUrl, type RequestLimits } from '../clientSupport';
 import { DEFAULT_MAX_SERIES, SeriesCap } from '../seriesCap';
 import type { CallOptions, ClientTarget, Reading } from '../types';
-import { assertReadable, describeParseIssues, normalizeExposition } from './normalize';
+import { assertSamplesRead, describeParseIssues, normalizeExposition } from './normalize';
 
 /** `baseUrl` is the whole scrape URL, query string included; `token`, when set, is sent as Bearer. */
 export type PrometheusConfig = ClientTarget & RequestLimits;
@@ -43,10 +43,13 @@ export class PrometheusClient {
   }
 
   async scrape(options: ScrapeOptions = {}): Promise<PrometheusReading> {
-    const response = await this.http.text({
+    // Streamed: the body reaches the parser in redacted pieces as it arrives, and a large one goes
+    // on to the worker piece by piece, so the host never reads, decodes or copies it in one go.
+    const response = await this.http.stream({
       url: this.url,
       auth: this.auth,
       accept: PROMETHEUS_ACCEPT,
+      expect: 'text',
       ...requestLimits(this.config),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -56,16 +59,20 @@ export class PrometheusClient {
     const samples: Sample[] = [];
     const cap = new SeriesCap(options.maxSeries ?? DEFAULT_MAX_SERIES);
     let read = 0;
-    const result = await readExposition(response.body, {
+    let parsed = 0;
+    const body = watchBlank(response.body);
+    const result = await readExposition(body.pieces, {
       contentType: response.contentType,
       ...(options.signal ? { signal: options.signal } : {}),
+      keepSamples: false,
       onPart: (part) => {
+        for (const family of part.families) parsed += family.samples.length;
         const converted = normalizeExposition(part, { at: fetchedAt, typeLabel: true });
         read += converted.length;
         for (const sample of cap.add(converted)) samples.push(sample);
       },
     });
-    assertReadable(response.body, result, `The response of ${new URL(response.url).host}`, response.url);
+    assertSamplesRead(body.blank(), parsed, result.issues, `The response of ${new URL(response.url).host}`, response.url);
     const notes = describeParseIssues(result.issues);
     const capNote = cap.note();
     if (capNote) notes.unshift(capNote);

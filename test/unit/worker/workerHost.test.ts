@@ -68,6 +68,21 @@ describe('expositions through the worker', () => {
     assert.equal(parseWorker().running, true);
   });
 
+  test('keepSamples: false: the result holds the families without samples, which reach onPart only', async () => {
+    let seen = 0;
+    const result = await readExposition(big, { keepSamples: false, onPart: (part) => (seen += part.families.reduce((n, f) => n + f.samples.length, 0)) });
+    const whole = parsePrometheusText(big);
+    assert.deepEqual(
+      result.families.map((family) => family.name),
+      whole.families.map((family) => family.name),
+    );
+    assert.ok(result.families.every((family) => family.samples.length === 0));
+    assert.equal(
+      seen,
+      whole.families.reduce((n, f) => n + f.samples.length, 0),
+    );
+  });
+
   test('a small body is parsed on the calling thread and handed to onPart whole', async () => {
     await shutdownParseWorker();
     await configureParseWorker({ file: bundle });
