@@ -3,22 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connectionState } from '../../../src/shared/connectionState';
 import type { ConnectionSnapshot } from '../../../src/shared/snapshot';
+import { snapshot } from '../quota/builders';
 
-const base: ConnectionSnapshot = {
-  id: 'c',
-  label: 'C',
-  kind: 'browserless',
-  health: 'ok',
-  latest: [],
-  values: [],
-  info: [],
-  figures: [],
-  quotas: [],
-  level: 'ok',
-  notes: [],
-  tokenSource: 'secretStorage',
-  polledHere: true,
-};
+const base: ConnectionSnapshot = snapshot({ id: 'c', label: 'C', kind: 'browserless' });
 const now = 1_000_000;
 
 test('ok, warning and critical come from the quotas, naming the worst rule', () => {

@@ -14,27 +14,12 @@ import type { HistoryQuery } from '../../../src/history/historyStore';
 import { UsagePanelController, type UsagePanelArgs } from '../../../src/webviews/usagePanel/usagePanelController';
 import { WebviewChannel } from '../../../src/webviews/webviewChannel';
 import { FakePage } from './fakePage';
+import { MINUTE, snapshot } from '../quota/builders';
 
 const NOW = Date.UTC(2025, 5, 10, 12, 0, 0);
-const MINUTE = 60_000;
 
 function snapshotOf(config: ConnectionConfig): ConnectionSnapshot {
-  return {
-    id: config.id,
-    label: config.label,
-    kind: config.kind,
-    health: 'ok',
-    lastSuccessAt: NOW - MINUTE,
-    latest: [],
-    values: [],
-    info: [],
-    figures: [],
-    quotas: [],
-    level: 'ok',
-    notes: [],
-    tokenSource: 'secretStorage',
-    polledHere: true,
-  };
+  return snapshot({ id: config.id, label: config.label, kind: config.kind, lastSuccessAt: NOW - MINUTE });
 }
 
 function rig(options: { earliestAgoMs?: number; args?: UsagePanelArgs; kinds?: ConnectionConfig['kind'][] } = {}) {
